@@ -1,0 +1,44 @@
+// Prisma CLI config: the JS schema engine over adapter-pg, so generate/migrate need no engine download.
+import "./src/unref-timers.ts";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { defineConfig } from "prisma/config";
+import { poolConfigFromUrl } from "./src/connection.ts";
+import { CatalogSafeClient } from "./src/pg-client.ts";
+
+// The datasource url must always resolve, or `generate` falls back to downloading an engine.
+process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:15432/c4e";
+const url = process.env.DATABASE_URL;
+
+/** Closes the shadow database's pool before dropping it (the stock adapter drops first). */
+class MigrationAdapter extends PrismaPg {
+  override async connectToShadowDb() {
+    const base = poolConfigFromUrl(url);
+    const admin = new pg.Client(base);
+    await admin.connect();
+    const database = `prisma_shadow_${crypto.randomUUID().replaceAll("-", "")}`;
+    await admin.query(`CREATE DATABASE "${database}"`);
+    await admin.end();
+    const pool = new pg.Pool({ ...base, database, allowExitOnIdle: true, Client: CatalogSafeClient });
+    const adapter = await new PrismaPg(pool).connect();
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await dispose();
+      await pool.end().catch(() => {});
+      const drop = new pg.Client(base);
+      await drop.connect();
+      await drop.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await drop.end();
+    };
+    return adapter;
+  }
+}
+
+export default defineConfig({
+  schema: "schema.prisma",
+  migrations: { path: "migrations" },
+  engine: "js",
+  experimental: { adapter: true },
+  adapter: async () =>
+    new MigrationAdapter(new pg.Pool({ ...poolConfigFromUrl(url), allowExitOnIdle: true, Client: CatalogSafeClient })),
+});

@@ -1,0 +1,29 @@
+import pg from "pg";
+import { parse } from "pg-connection-string";
+import { CatalogSafeClient } from "./pg-client.ts";
+
+/** Discrete pool fields from a postgres URL (the shadow database of `migrate dev` overrides `database`). */
+export function poolConfigFromUrl(url: string): pg.PoolConfig {
+  const c = parse(url);
+  return {
+    host: c.host ?? "127.0.0.1",
+    port: c.port ? Number(c.port) : 5432,
+    user: c.user ?? "postgres",
+    password: c.password ?? undefined,
+    database: c.database ?? "postgres",
+    ssl: c.ssl ? { rejectUnauthorized: false } : undefined,
+  };
+}
+
+export type CreatePoolParams = { url: string; max?: number; applicationName?: string };
+
+/** A pg pool for the bulk paths and raw SQL. */
+export function createPool({ url, max = 10, applicationName = "c4e" }: CreatePoolParams): pg.Pool {
+  return new pg.Pool({
+    ...poolConfigFromUrl(url),
+    max,
+    application_name: applicationName,
+    allowExitOnIdle: true,
+    Client: CatalogSafeClient,
+  });
+}

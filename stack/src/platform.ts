@@ -1,0 +1,226 @@
+import { mkdirSync } from "node:fs";
+import { createIndexer } from "@c4e/indexer";
+import { createIngest } from "@c4e/ingest";
+import { createPool } from "@c4e/prisma";
+import type pg from "pg";
+import { privateKeyToAccount } from "viem/accounts";
+import { demoFleet, seedFleet } from "./demo/fleet.ts";
+import { ensureDeployment } from "./deployment.ts";
+import { DEV_ACCOUNT_INDEX, devAccount } from "./dev-accounts.ts";
+import { startEmbeddedBroker } from "./embedded/broker.ts";
+import { startLocalChain } from "./embedded/chain.ts";
+import { startEmbeddedPostgres } from "./embedded/postgres.ts";
+import type { Config } from "./env.ts";
+import { createLog, redactUrl } from "./log.ts";
+import { checkBroker, checkChain, checkDatabase, migrateDatabase } from "./services.ts";
+import { createSimulator } from "./simulator/simulator.ts";
+import { buildWeb, startWeb } from "./web.ts";
+
+export type Platform = {
+  databaseUrl: string;
+  mqttUrl: string;
+  rpcUrl: string;
+  chainId: number;
+  webUrl: string | null;
+  deployment: { token: `0x${string}`; rewardMinter: `0x${string}`; blockNumber: bigint };
+  pool: pg.Pool;
+  ingest: ReturnType<typeof createIngest>;
+  indexer: ReturnType<typeof createIndexer>;
+  simulator: ReturnType<typeof createSimulator> | null;
+  /** stops ingest without acknowledging what it has not committed, then starts a new one (tests) */
+  restartIngest: () => Promise<void>;
+  summary: string[];
+  stop: () => Promise<void>;
+};
+
+export type StartOptions = { web?: boolean };
+
+/**
+ * Composition root: starts (or connects to) Postgres, the broker and the chain, migrates, deploys,
+ * seeds the demo, then runs ingest, indexer, web and the simulator. Everything started is stopped
+ * again, in reverse order, by `stop()` or when a later step fails.
+ */
+export async function startPlatform(config: Config, options: StartOptions = { web: true }): Promise<Platform> {
+  const log = createLog("c4e");
+  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) {
+      await s.stop().catch((err: Error) => log(`stopping ${s.name} failed: ${err.message}`));
+    }
+    stops.length = 0;
+  };
+  const summary: string[] = [];
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    const webBuild = options.web !== false ? buildWeb(createLog("web")) : Promise.resolve();
+    webBuild.catch(() => {}); // awaited below; avoids an unhandled rejection while other steps run
+
+    // Postgres
+    let databaseUrl: string;
+    if ("url" in config.database) {
+      await checkDatabase(config.database.url);
+      databaseUrl = config.database.url;
+      summary.push(`postgres   ${redactUrl(databaseUrl)}`);
+    } else {
+      const pg = await startEmbeddedPostgres({
+        dataDir: config.database.embedded.dir,
+        port: config.database.embedded.port,
+        database: "c4e",
+        log: createLog("postgres"),
+      });
+      stops.push({ name: "postgres", stop: pg.stop });
+      databaseUrl = pg.url;
+      summary.push(`postgres   ${redactUrl(databaseUrl)}  (embedded, data in ${config.database.embedded.dir})`);
+    }
+    await migrateDatabase(databaseUrl, createLog("postgres"));
+    const pool = createPool({ url: databaseUrl, max: 10, applicationName: "c4e-stack" });
+    stops.push({ name: "database pool", stop: () => pool.end() });
+
+    // MQTT
+    let mqttUrl: string;
+    if ("url" in config.mqtt) {
+      await checkBroker(config.mqtt.url);
+      mqttUrl = config.mqtt.url;
+      summary.push(`mqtt       ${redactUrl(mqttUrl)}`);
+    } else {
+      const broker = await startEmbeddedBroker({ port: config.mqtt.embedded.port });
+      stops.push({ name: "broker", stop: broker.stop });
+      mqttUrl = broker.url;
+      summary.push(`mqtt       ${mqttUrl}  (embedded aedes)`);
+    }
+
+    // Chain
+    let rpcUrl: string;
+    let minterKey: `0x${string}`;
+    let deployer: ReturnType<typeof privateKeyToAccount> | ReturnType<typeof devAccount> | undefined;
+    if ("rpcUrl" in config.chain) {
+      rpcUrl = config.chain.rpcUrl;
+      minterKey = config.chain.minterPrivateKey;
+      deployer = config.chain.deployerPrivateKey ? privateKeyToAccount(config.chain.deployerPrivateKey) : undefined;
+    } else {
+      const chain = await startLocalChain({ port: config.chain.embedded.port });
+      stops.push({ name: "chain", stop: chain.stop });
+      rpcUrl = chain.url;
+      const minter = devAccount(DEV_ACCOUNT_INDEX.minter).getHdKey().privateKey;
+      if (!minter) throw new Error("dev minter key unavailable");
+      minterKey = `0x${Buffer.from(minter).toString("hex")}`;
+      deployer = devAccount(DEV_ACCOUNT_INDEX.deployer);
+    }
+    const chainId = await checkChain(rpcUrl);
+    summary.push(`chain      ${redactUrl(rpcUrl)}  (chain id ${chainId}${"embedded" in config.chain ? ", local hardhat node" : ""})`);
+    const minterAddress = privateKeyToAccount(minterKey).address;
+    const deployment = await ensureDeployment({
+      pool,
+      rpcUrl,
+      chainId,
+      deployer,
+      minter: minterAddress,
+      log: createLog("chain"),
+    });
+    summary.push(`contracts  C4EToken ${deployment.token}  RewardMinter ${deployment.rewardMinter}`);
+
+    // Demo data
+    const fleet = demoFleet({ gateways: config.simulator.gateways, meters: config.simulator.meters });
+    if (config.seedDemo) await seedFleet(pool, fleet);
+
+    // Indexer
+    const indexer = createIndexer({
+      databaseUrl,
+      rpcUrl,
+      chainId,
+      deployment,
+      pollIntervalMs: config.indexer.pollIntervalMs,
+      maxBlockRange: 2000,
+      log: createLog("indexer"),
+    });
+    await indexer.start();
+    stops.push({ name: "indexer", stop: () => indexer.stop() });
+
+    // Ingest
+    const ingestConfig = {
+      databaseUrl,
+      mqttUrl,
+      topicRoot: config.topicRoot,
+      clientId: `c4e-ingest-${chainId}`,
+      chain: { rpcUrl, chainId, rewardMinter: deployment.rewardMinter, minterPrivateKey: minterKey },
+      settlementPeriodMinutes: config.settlement.periodMinutes,
+      settlementMaxWaitSeconds: config.settlement.maxWaitSeconds,
+      clockSkewSeconds: config.settlement.clockSkewSeconds,
+      batch: { maxMessages: 500, maxWaitMs: 200 },
+      settleIntervalMs: 2000,
+      log: createLog("ingest"),
+    };
+    let ingest = createIngest(ingestConfig);
+    await ingest.start();
+    const ingestStop = { name: "ingest", stop: () => ingest.stop() };
+    stops.push(ingestStop);
+
+    // Web
+    let webUrl: string | null = null;
+    if (options.web !== false) {
+      await webBuild;
+      const web = await startWeb({
+        port: config.web.port,
+        log: createLog("web"),
+        env: {
+          DATABASE_URL: databaseUrl,
+          RPC_URL: rpcUrl,
+          CHAIN_ID: String(chainId),
+          TOKEN_ADDRESS: deployment.token,
+          REWARD_MINTER_ADDRESS: deployment.rewardMinter,
+          MQTT_URL: mqttUrl,
+          WEB_ORIGIN: config.web.origin,
+          DEV_WALLET: chainId === 31337 ? "1" : "0",
+        },
+      });
+      stops.push({ name: "web", stop: web.stop });
+      webUrl = config.web.origin;
+      summary.push(`web        ${webUrl}/prosumer  (health: ${webUrl}/api/health)`);
+    }
+
+    // Simulator
+    let simulator: ReturnType<typeof createSimulator> | null = null;
+    if (config.simulator.enabled) {
+      simulator = createSimulator({
+        mqttUrl,
+        topicRoot: config.topicRoot,
+        fleet,
+        speed: config.simulator.speed,
+        backfillHours: config.simulator.backfillHours,
+        pool,
+        log: createLog("simulator"),
+      });
+      await simulator.start();
+      const sim = simulator;
+      stops.push({ name: "simulator", stop: () => sim.stop() });
+      summary.push(
+        `simulator  ${config.simulator.gateways} gateways × ${config.simulator.meters} households, ${config.simulator.speed}× until now, backfill ${config.simulator.backfillHours} h`,
+      );
+    }
+
+    return {
+      databaseUrl,
+      mqttUrl,
+      rpcUrl,
+      chainId,
+      webUrl,
+      deployment,
+      pool,
+      get ingest() {
+        return ingest;
+      },
+      indexer,
+      simulator,
+      summary,
+      restartIngest: async () => {
+        await ingest.stop();
+        ingest = createIngest(ingestConfig);
+        await ingest.start();
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

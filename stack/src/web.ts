@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "./embedded/chain.ts";
+import { assertPortFree } from "./embedded/ports.ts";
+import type { Log } from "./log.ts";
+
+const WEB_DIR = join(REPO_ROOT, "web");
+const NEXT_BIN = join(REPO_ROOT, "node_modules", ".bin", "next");
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === ".next" || entry.name === "test") continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when there is no production build or a web source file changed since it was made. */
+export function webBuildIsStale(): boolean {
+  const buildId = join(WEB_DIR, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return newestMtime(WEB_DIR) > built || newestMtime(join(REPO_ROOT, "domain", "src")) > built;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv, log: Log): ChildProcess {
+  const child = spawn(NEXT_BIN, args, { cwd: WEB_DIR, env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const forward = (c: Buffer) => {
+    for (const line of c.toString().split("\n")) if (line.trim()) log(line.trimEnd());
+  };
+  child.stdout?.on("data", forward);
+  child.stderr?.on("data", forward);
+  return child;
+}
+
+/** `next build` when the build is missing or stale. */
+export async function buildWeb(log: Log): Promise<void> {
+  if (!webBuildIsStale()) return;
+  log("building the web app (first start or changed sources)…");
+  await new Promise<void>((resolve, reject) => {
+    const child = run(["build"], {}, () => {});
+    let output = "";
+    child.stdout?.on("data", (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr?.on("data", (c: Buffer) => {
+      output += c.toString();
+    });
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed:\n${output}`))));
+  });
+  log("web app built");
+}
+
+export type WebHandle = { url: string; stop: () => Promise<void> };
+
+/** `next start` on the port; resolves when it answers. */
+export async function startWeb(params: { port: number; env: Record<string, string>; log: Log }): Promise<WebHandle> {
+  const { port, env, log } = params;
+  await assertPortFree(port, "web app", "WEB_PORT");
+  const child = run(["start", "-p", String(port), "-H", "127.0.0.1"], env, log);
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const url = `http://localhost:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (res.status > 0) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("the web app did not answer within 60 s");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    stop: async () => {
+      process.removeListener("exit", killOnExit);
+      if (child.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      });
+    },
+  };
+}

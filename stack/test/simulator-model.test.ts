@@ -1,0 +1,63 @@
+import { createPublicKey, verify } from "node:crypto";
+import { parseEnvelope } from "@c4e/domain";
+import { describe, expect, it } from "vitest";
+import { demoFleet } from "../src/demo/fleet.ts";
+import { demoGatewayKeyPair } from "../src/demo/keys.ts";
+import { encodeGatewayMessage } from "../src/simulator/gateway-message.ts";
+import { householdInterval, localQuarter } from "../src/simulator/household.ts";
+import { loadH25Profile } from "../src/simulator/simulator.ts";
+
+describe("simulated households", () => {
+  const profile = loadH25Profile();
+  const [gateway] = demoFleet({ gateways: 1, meters: 1 }).gateways;
+  const household = gateway?.households[0];
+  if (!household) throw new Error("fleet is empty");
+
+  it("maps instants to Berlin local quarters across the DST switch", () => {
+    // 2026-03-29 01:00Z is 03:00 CEST (the clock jumped from 02:00 to 03:00)
+    expect(localQuarter(new Date("2026-03-29T00:45:00Z"), "Europe/Berlin").quarter).toBe(7); // 01:45 CET
+    expect(localQuarter(new Date("2026-03-29T01:00:00Z"), "Europe/Berlin").quarter).toBe(12); // 03:00 CEST
+    expect(localQuarter(new Date("2026-11-22T23:30:00Z"), "Europe/Berlin")).toEqual({
+      localDate: { year: 2026, month: 11, day: 23, weekday: 1 },
+      quarter: 2,
+    });
+  });
+
+  it("nets load and PV into import or export, never both", () => {
+    for (let h = 0; h < 96; h++) {
+      const start = new Date(Date.UTC(2026, 5, 21, 0, h * 15));
+      const e = householdInterval({ household, profile, start });
+      expect(e.importWh === 0n || e.exportWh === 0n).toBe(true);
+      expect(e.importWh - e.exportWh).toBe(BigInt(e.loadWh - e.pvWh));
+    }
+  });
+
+  it("exports at a June noon and imports at midnight", () => {
+    expect(householdInterval({ household, profile, start: new Date("2026-06-21T11:00:00Z") }).exportWh).toBeGreaterThan(0n);
+    const night = householdInterval({ household, profile, start: new Date("2026-06-21T23:00:00Z") });
+    expect(night.pvWh).toBe(0);
+    expect(night.importWh).toBeGreaterThan(0n);
+  });
+
+  it("signs messages the way the gateway format says", () => {
+    const keys = demoGatewayKeyPair("gw-0001");
+    const payload = encodeGatewayMessage({
+      gatewayId: "gw-0001",
+      messageId: "m-1",
+      sentAt: new Date("2026-11-22T10:00:00Z"),
+      readings: [{ meterId: "mtr-1", at: new Date("2026-11-22T10:00:00Z"), importWh: 5n, exportWh: 7n }],
+      privateKey: keys.privateKey,
+    });
+    const parsed = parseEnvelope(payload);
+    if (!parsed.ok) throw new Error(parsed.detail);
+    const publicKey = createPublicKey({
+      key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(keys.publicKeyBase64, "base64").toString("base64url") },
+      format: "jwk",
+    });
+    const sig = Buffer.from(parsed.envelope.sig, "base64");
+    expect(verify(null, Buffer.from(parsed.envelope.body), publicKey, sig)).toBe(true);
+    expect(verify(null, Buffer.from(parsed.envelope.body.replace('"5"', '"6"')), publicKey, sig)).toBe(false);
+    expect(demoGatewayKeyPair("gw-0001").publicKeyBase64).toBe(keys.publicKeyBase64);
+    expect(demoGatewayKeyPair("gw-0002").publicKeyBase64).not.toBe(keys.publicKeyBase64);
+  });
+});

@@ -1,0 +1,185 @@
+// Hand-written TypeScript API of the C4E contracts. ABIs and bytecode come from ./contracts.ts,
+// which `hardhat compile` generates from the artifacts.
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import {
+  type Address,
+  encodeAbiParameters,
+  getAddress,
+  type Hash,
+  type Hex,
+  keccak256,
+  type PublicClient,
+  parseAbiParameters,
+  stringToHex,
+  type TransactionReceipt,
+  type WalletClient,
+} from "viem";
+import { c4eTokenAbi, c4eTokenBytecode, rewardMinterAbi, rewardMinterBytecode } from "./contracts.ts";
+
+export * from "./contracts.ts";
+
+/** Addresses (checksummed) and metadata of a C4E deployment (token + reward minter). */
+export type Deployment = {
+  chainId: number;
+  token: Address;
+  rewardMinter: Address;
+  /** Block of the token deployment, the first contract deployed: indexers start here. */
+  blockNumber: bigint;
+  blockHash: Hex;
+  admin: Address;
+  minter: Address;
+};
+
+export type DeployC4EParameters = {
+  publicClient: PublicClient;
+  /** Its account deploys both contracts and becomes their admin (and the token's pauser). */
+  walletClient: WalletClient;
+  /** Oracle account allowed to call `RewardMinter.mintBatch`. */
+  minter: Address;
+};
+
+/**
+ * Deploys C4EToken(admin = deployer) and RewardMinter(token, admin, minter), then grants the
+ * RewardMinter MINTER_ROLE on the token. Waits for every receipt; throws if one reverted.
+ */
+export async function deployC4E(params: DeployC4EParameters): Promise<Deployment> {
+  const { publicClient, walletClient, minter } = params;
+  const account = walletClient.account;
+  if (account === undefined) throw new Error("deployC4E: walletClient has no account");
+  const admin = account.address;
+  const chain = walletClient.chain;
+
+  const tokenReceipt = await confirm(
+    publicClient,
+    await walletClient.deployContract({
+      abi: c4eTokenAbi,
+      bytecode: c4eTokenBytecode,
+      args: [admin],
+      account,
+      chain,
+    }),
+  );
+  const token = deployedAddress(tokenReceipt, "C4EToken");
+
+  const minterReceipt = await confirm(
+    publicClient,
+    await walletClient.deployContract({
+      abi: rewardMinterAbi,
+      bytecode: rewardMinterBytecode,
+      args: [token, admin, minter],
+      account,
+      chain,
+    }),
+  );
+  const rewardMinter = deployedAddress(minterReceipt, "RewardMinter");
+
+  const minterRole = await publicClient.readContract({
+    address: token,
+    abi: c4eTokenAbi,
+    functionName: "MINTER_ROLE",
+  });
+  await confirm(
+    publicClient,
+    await walletClient.writeContract({
+      address: token,
+      abi: c4eTokenAbi,
+      functionName: "grantRole",
+      args: [minterRole, rewardMinter],
+      account,
+      chain,
+    }),
+  );
+
+  return {
+    chainId: await publicClient.getChainId(),
+    token,
+    rewardMinter,
+    blockNumber: tokenReceipt.blockNumber,
+    blockHash: tokenReceipt.blockHash,
+    admin,
+    minter,
+  };
+}
+
+async function confirm(publicClient: PublicClient, hash: Hash): Promise<TransactionReceipt> {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`deployC4E: transaction ${hash} reverted`);
+  return receipt;
+}
+
+function deployedAddress(receipt: TransactionReceipt, name: string): Address {
+  if (receipt.contractAddress == null) {
+    throw new Error(`deployC4E: no contract address in the ${name} deployment receipt`);
+  }
+  return getAddress(receipt.contractAddress);
+}
+
+/** One reading behind a reward batch; a leaf of the batch's readings tree. */
+export type RewardLeaf = {
+  gatewayId: string;
+  meterId: string;
+  /** Start of the reading's period, unix seconds (uint64). */
+  periodStart: bigint;
+  /** Exported energy in Wh (uint256). */
+  exportWh: bigint;
+  recipient: Address;
+};
+
+/**
+ * Solidity types of a leaf, in order: (gatewayId, meterId, periodStart, exportWh, recipient).
+ * The single definition shared by the tree, `rewardLeaf` and `RewardMinter.verifyReading`.
+ */
+export const rewardLeafTypes = ["string", "string", "uint64", "uint256", "address"] as const;
+
+type RewardLeafValues = [string, string, bigint, bigint, Address];
+
+function leafValues(leaf: RewardLeaf): RewardLeafValues {
+  return [leaf.gatewayId, leaf.meterId, leaf.periodStart, leaf.exportWh, leaf.recipient];
+}
+
+/**
+ * The leaf hash `RewardMinter.verifyReading` computes for a reading:
+ * keccak256(bytes.concat(keccak256(abi.encode(gatewayId, meterId, periodStart, exportWh, recipient)))).
+ */
+export function rewardLeaf(leaf: RewardLeaf): Hex {
+  const encoded = encodeAbiParameters(parseAbiParameters(rewardLeafTypes.join(",")), leafValues(leaf));
+  return keccak256(keccak256(encoded));
+}
+
+/** A batch's readings tree: its root (for `mintBatch`) and a proof per input leaf. */
+export type RewardTree = {
+  root: Hex;
+  /** Proof for `leaves[index]` (index into the array given to `buildRewardTree`). */
+  proof(index: number): Hex[];
+};
+
+/**
+ * Builds the readings tree of a batch with @openzeppelin/merkle-tree's StandardMerkleTree
+ * (sorted leaves, sorted pairs), as `RewardMinter.verifyReading` expects.
+ * Throws on an empty list: a batch without readings has no meaningful root, and the contract
+ * refuses both empty batches and a zero root.
+ * @example const tree = buildRewardTree(readings); await minter.write.mintBatch([id, tree.root, to, amounts]);
+ */
+export function buildRewardTree(leaves: readonly RewardLeaf[]): RewardTree {
+  if (leaves.length === 0) throw new RangeError("buildRewardTree: a reward tree needs at least one leaf");
+  const tree = StandardMerkleTree.of(leaves.map(leafValues), [...rewardLeafTypes]);
+  return {
+    root: tree.root as Hex,
+    proof: (index) => tree.getProof(index) as Hex[],
+  };
+}
+
+/**
+ * Deterministic batch id: keccak256 of `c4e-reward:${policyVersion}:${periodStartIso}`.
+ * `periodStartIso` must be canonical (`Date.prototype.toISOString()` form, e.g. "2026-11-01T00:00:00.000Z"),
+ * so the same period cannot yield two ids and be minted twice.
+ * @example batchIdFor("2026-11-01T00:00:00.000Z", "v1")
+ */
+export function batchIdFor(periodStartIso: string, policyVersion: string): Hex {
+  const date = new Date(periodStartIso);
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== periodStartIso) {
+    throw new RangeError(`batchIdFor: not a canonical ISO instant (toISOString form): ${periodStartIso}`);
+  }
+  if (policyVersion === "") throw new RangeError("batchIdFor: empty policyVersion");
+  return keccak256(stringToHex(`c4e-reward:${policyVersion}:${periodStartIso}`));
+}

@@ -1,0 +1,194 @@
+import "@nomicfoundation/hardhat-chai-matchers";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expect } from "chai";
+import { artifacts, ethers, network } from "hardhat";
+import { type Address, createPublicClient, createWalletClient, custom, getAddress } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { loadC4E } from "./helpers/c4e";
+
+describe("TypeScript API (@c4e/contracts)", () => {
+  describe("generated/contracts.ts", () => {
+    // `hardhat compile` regenerates the file; this fails when the committed copy drifts from the build.
+    for (const [name, prefix] of [
+      ["C4EToken", "c4eToken"],
+      ["RewardMinter", "rewardMinter"],
+    ] as const) {
+      it(`has the current ABI and bytecode of ${name}`, async () => {
+        const generated = loadC4E() as unknown as Record<string, unknown>;
+        const artifact = await artifacts.readArtifact(name);
+        expect(generated[`${prefix}Abi`]).to.deep.equal(artifact.abi);
+        expect(generated[`${prefix}Bytecode`]).to.equal(artifact.bytecode);
+      });
+    }
+
+    it("is an ES module package", () => {
+      const file = path.join(__dirname, "..", "generated", "package.json");
+      expect(JSON.parse(readFileSync(file, "utf8"))).to.deep.equal({ type: "module" });
+    });
+  });
+
+  describe("deployC4E (viem on the in-process Hardhat network)", () => {
+    async function viemDeployFixture() {
+      const [deployer, oracle, alice] = await ethers.getSigners();
+      if (!deployer || !oracle || !alice) throw new Error("not enough signers");
+      const transport = custom(network.provider);
+      const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 10 });
+      const walletClient = (account: string) =>
+        createWalletClient({ account: account as Address, chain: hardhat, transport, pollingInterval: 10 });
+      const { deployC4E } = loadC4E();
+      const deployment = await deployC4E({
+        publicClient,
+        walletClient: walletClient(deployer.address),
+        minter: oracle.address as Address,
+      });
+      return { deployment, publicClient, walletClient, deployer, oracle, alice };
+    }
+
+    it("returns the deployment: chain, addresses, roles holders and the token's block", async () => {
+      const { deployment, publicClient, deployer, oracle } = await loadFixture(viemDeployFixture);
+      expect(deployment.chainId).to.equal(31337);
+      expect(deployment.admin).to.equal(getAddress(deployer.address));
+      expect(deployment.minter).to.equal(getAddress(oracle.address));
+      const block = await publicClient.getBlock({ blockNumber: deployment.blockNumber });
+      expect(deployment.blockHash).to.equal(block.hash);
+      const tokenCode = await publicClient.getCode({
+        address: deployment.token,
+        blockNumber: deployment.blockNumber,
+      });
+      expect(tokenCode).to.not.equal(undefined);
+      const before = await publicClient.getCode({
+        address: deployment.token,
+        blockNumber: deployment.blockNumber - 1n,
+      });
+      expect(before).to.equal(undefined);
+    });
+
+    it("wires the contracts: the minter mints a batch through the deployed pair", async () => {
+      const { deployment, publicClient, walletClient, oracle, alice } = await loadFixture(viemDeployFixture);
+      const { c4eTokenAbi, rewardMinterAbi, batchIdFor, buildRewardTree } = loadC4E();
+      const token = { address: deployment.token, abi: c4eTokenAbi } as const;
+      const minter = { address: deployment.rewardMinter, abi: rewardMinterAbi } as const;
+
+      const minterRole = await publicClient.readContract({ ...token, functionName: "MINTER_ROLE" });
+      expect(
+        await publicClient.readContract({
+          ...token,
+          functionName: "hasRole",
+          args: [minterRole, minter.address],
+        }),
+      ).to.equal(true);
+      expect(await publicClient.readContract({ ...minter, functionName: "token" })).to.equal(
+        deployment.token,
+      );
+
+      const recipient = alice.address as Address;
+      const tree = buildRewardTree([
+        { gatewayId: "gw-1", meterId: "m-1", periodStart: 1n, exportWh: 500n, recipient },
+      ]);
+      const batchId = batchIdFor("2026-11-01T00:00:00.000Z", "v1");
+      const hash = await walletClient(oracle.address).writeContract({
+        ...minter,
+        functionName: "mintBatch",
+        args: [batchId, tree.root, [recipient], [500n]],
+      });
+      expect((await publicClient.waitForTransactionReceipt({ hash })).status).to.equal("success");
+      expect(
+        await publicClient.readContract({ ...token, functionName: "balanceOf", args: [recipient] }),
+      ).to.equal(500n);
+      expect(
+        await publicClient.readContract({ ...minter, functionName: "batchRoot", args: [batchId] }),
+      ).to.equal(tree.root);
+    });
+
+    it("deploys with a local (private-key) account, as the services do", async () => {
+      const [, oracle] = await ethers.getSigners();
+      const account = privateKeyToAccount(generatePrivateKey());
+      await network.provider.request({
+        method: "hardhat_setBalance",
+        params: [account.address, "0xde0b6b3a7640000"],
+      });
+      const transport = custom(network.provider);
+      const { deployC4E } = loadC4E();
+      const deployment = await deployC4E({
+        publicClient: createPublicClient({ chain: hardhat, transport, pollingInterval: 10 }),
+        walletClient: createWalletClient({ account, chain: hardhat, transport, pollingInterval: 10 }),
+        minter: oracle?.address as Address,
+      });
+      expect(deployment.admin).to.equal(account.address);
+    });
+
+    it("refuses a wallet client without an account", async () => {
+      const [, oracle] = await ethers.getSigners();
+      const transport = custom(network.provider);
+      const { deployC4E } = loadC4E();
+      let error: unknown;
+      try {
+        await deployC4E({
+          publicClient: createPublicClient({ chain: hardhat, transport }),
+          walletClient: createWalletClient({ chain: hardhat, transport }),
+          minter: oracle?.address as Address,
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect(String(error)).to.contain("walletClient has no account");
+    });
+  });
+
+  describe("batchIdFor", () => {
+    it("is keccak256 of c4e-reward:<policy>:<periodStartIso>, deterministic", () => {
+      const { batchIdFor } = loadC4E();
+      const id = batchIdFor("2026-11-01T00:00:00.000Z", "v1");
+      expect(id).to.equal(ethers.id("c4e-reward:v1:2026-11-01T00:00:00.000Z"));
+      expect(batchIdFor("2026-11-01T00:00:00.000Z", "v1")).to.equal(id);
+    });
+
+    it("differs per period and per policy version", () => {
+      const { batchIdFor } = loadC4E();
+      const id = batchIdFor("2026-11-01T00:00:00.000Z", "v1");
+      expect(batchIdFor("2026-11-01T00:15:00.000Z", "v1")).to.not.equal(id);
+      expect(batchIdFor("2026-11-01T00:00:00.000Z", "v2")).to.not.equal(id);
+    });
+
+    it("refuses non-canonical instants (same period, other spelling) and an empty policy", () => {
+      const { batchIdFor } = loadC4E();
+      for (const iso of ["2026-11-01T00:00:00Z", "2026-11-01", "2026-11-01T01:00:00.000+01:00", "nope"]) {
+        expect(() => batchIdFor(iso, "v1"), iso).to.throw(RangeError);
+      }
+      expect(() => batchIdFor("2026-11-01T00:00:00.000Z", "")).to.throw(RangeError);
+    });
+  });
+
+  describe("buildRewardTree / rewardLeaf", () => {
+    const leaf = {
+      gatewayId: "gw-1",
+      meterId: "m-1",
+      periodStart: 1_793_491_200n,
+      exportWh: 1_250n,
+      recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+    } as const;
+
+    it("refuses an empty list", () => {
+      const { buildRewardTree } = loadC4E();
+      expect(() => buildRewardTree([])).to.throw(RangeError);
+    });
+
+    it("rewardLeaf is the double keccak of the ABI-encoded leaf (independent ethers encoding)", () => {
+      const { rewardLeaf, rewardLeafTypes } = loadC4E();
+      const encoded = ethers.AbiCoder.defaultAbiCoder().encode(
+        [...rewardLeafTypes],
+        [leaf.gatewayId, leaf.meterId, leaf.periodStart, leaf.exportWh, leaf.recipient],
+      );
+      expect(rewardLeaf(leaf)).to.equal(ethers.keccak256(ethers.keccak256(encoded)));
+    });
+
+    it("does not depend on the recipient's address casing", () => {
+      const { buildRewardTree } = loadC4E();
+      const lower = { ...leaf, recipient: leaf.recipient.toLowerCase() as Address };
+      expect(buildRewardTree([lower]).root).to.equal(buildRewardTree([leaf]).root);
+    });
+  });
+});

@@ -9,6 +9,7 @@ import { ensureDeployment } from "./deployment.ts";
 import { DEV_ACCOUNT_INDEX, devAccount } from "./dev-accounts.ts";
 import { startEmbeddedBroker } from "./embedded/broker.ts";
 import { startLocalChain } from "./embedded/chain.ts";
+import { assertPortFree } from "./embedded/ports.ts";
 import { startEmbeddedPostgres } from "./embedded/postgres.ts";
 import type { Config } from "./env.ts";
 import { createLog, redactUrl } from "./log.ts";
@@ -35,6 +36,14 @@ export type Platform = {
 
 export type StartOptions = { web?: boolean };
 
+/** Every embedded service's port, checked before anything starts, so a clash stops the start at once. */
+async function checkPortsFirst(config: Config, options: StartOptions): Promise<void> {
+  if ("embedded" in config.database) await assertPortFree(config.database.embedded.port, "PostgreSQL", "DATABASE_URL");
+  if ("embedded" in config.mqtt) await assertPortFree(config.mqtt.embedded.port, "MQTT broker", "MQTT_URL");
+  if ("embedded" in config.chain) await assertPortFree(config.chain.embedded.port, "Hardhat chain", "RPC_URL");
+  if (options.web !== false) await assertPortFree(config.web.port, "web app", "WEB_PORT");
+}
+
 /**
  * Composition root: starts (or connects to) Postgres, the broker and the chain, migrates, deploys,
  * seeds the demo, then runs ingest, indexer, web and the simulator. Everything started is stopped
@@ -52,6 +61,7 @@ export async function startPlatform(config: Config, options: StartOptions = { we
   const summary: string[] = [];
   try {
     mkdirSync(config.dataDir, { recursive: true });
+    await checkPortsFirst(config, options);
     const webBuild = options.web !== false ? buildWeb(createLog("web")) : Promise.resolve();
     webBuild.catch(() => {}); // awaited below; avoids an unhandled rejection while other steps run
 

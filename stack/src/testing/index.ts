@@ -7,12 +7,15 @@ import { freePort } from "../embedded/ports.ts";
 
 export type TestDatabase = { url: string; name: string; drop: () => Promise<void> };
 
-/** A fresh, migrated database for one test file on the run's Postgres server. */
-export async function createTestDatabase(label = "t"): Promise<TestDatabase> {
+/**
+ * A fresh database for one test file on the run's Postgres server, migrated unless `migrate: false`
+ * (then the code under test migrates it, e.g. the platform's `prisma migrate deploy`).
+ */
+export async function createTestDatabase(label = "t", { migrate = true } = {}): Promise<TestDatabase> {
   const serverUrl = inject("pgServerUrl");
   const name = `c4e_${label.replace(/[^a-z0-9_]/gi, "_").toLowerCase()}_${randomBytes(4).toString("hex")}`;
   const url = await createDatabase(serverUrl, name);
-  await applyMigrations(url);
+  if (migrate) await applyMigrations(url);
   return { url, name, drop: () => dropDatabase(serverUrl, name) };
 }
 

@@ -1,0 +1,5 @@
+export * from "./gateway-message.ts";
+export * from "./iso-instant.ts";
+export * from "./load-model.ts";
+export * from "./plausibility.ts";
+export * from "./reward-policy.ts";

@@ -40,5 +40,7 @@ export default defineConfig({
   engine: "js",
   experimental: { adapter: true },
   adapter: async () =>
-    new MigrationAdapter(new pg.Pool({ ...poolConfigFromUrl(url), allowExitOnIdle: true, Client: CatalogSafeClient })),
+    new MigrationAdapter(
+      new pg.Pool({ ...poolConfigFromUrl(url), allowExitOnIdle: true, Client: CatalogSafeClient }),
+    ),
 });

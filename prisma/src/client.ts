@@ -9,6 +9,11 @@ export { PrismaClient };
 
 /** A Prisma client over the JS engine and adapter-pg (no engine binaries needed). */
 export function createPrisma({ url, max = 5 }: { url: string; max?: number }): PrismaClient {
-  const pool = new pg.Pool({ ...poolConfigFromUrl(url), max, allowExitOnIdle: true, Client: CatalogSafeClient });
+  const pool = new pg.Pool({
+    ...poolConfigFromUrl(url),
+    max,
+    allowExitOnIdle: true,
+    Client: CatalogSafeClient,
+  });
   return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }

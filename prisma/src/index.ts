@@ -1,4 +1,4 @@
-export { createPool, poolConfigFromUrl } from "./connection.ts";
-export { createPrisma, PrismaClient } from "./client.ts";
 export type { Prisma } from "./client.ts";
+export { createPrisma, PrismaClient } from "./client.ts";
+export { createPool, poolConfigFromUrl } from "./connection.ts";
 export { applyMigrations, createDatabase, dropDatabase, migrationFiles } from "./migrate.ts";

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { createPool } from "@c4e/prisma";
 import { demoFleet, seedFleet } from "./demo/fleet.ts";
 import { PortInUseError } from "./embedded/ports.ts";
-import { ConfigError, type Config, loadConfig } from "./env.ts";
+import { type Config, ConfigError, loadConfig } from "./env.ts";
 import { createLog } from "./log.ts";
 import { startPlatform } from "./platform.ts";
 import { createSimulator } from "./simulator/simulator.ts";
@@ -69,7 +69,8 @@ async function simulate(config: Config, args: string[]): Promise<void> {
     "url" in overrides.database
       ? overrides.database.url
       : `postgresql://postgres:postgres@127.0.0.1:${overrides.database.embedded.port}/c4e`;
-  const mqttUrl = "url" in overrides.mqtt ? overrides.mqtt.url : `mqtt://127.0.0.1:${overrides.mqtt.embedded.port}`;
+  const mqttUrl =
+    "url" in overrides.mqtt ? overrides.mqtt.url : `mqtt://127.0.0.1:${overrides.mqtt.embedded.port}`;
   const pool = createPool({ url: databaseUrl, max: 2, applicationName: "c4e-simulator" });
   const fleet = demoFleet({ gateways: overrides.simulator.gateways, meters: overrides.simulator.meters });
   await seedFleet(pool, fleet); // registers the simulated gateways' public keys and meters

@@ -1,7 +1,15 @@
 import { type Deployment, deployC4E } from "@c4e/contracts";
 import { resetChainMirror } from "@c4e/indexer";
 import type pg from "pg";
-import { type Account, type Address, createPublicClient, createWalletClient, defineChain, getAddress, http } from "viem";
+import {
+  type Account,
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  getAddress,
+  http,
+} from "viem";
 import { ConfigError } from "./env.ts";
 import type { Log } from "./log.ts";
 
@@ -61,7 +69,9 @@ export async function ensureDeployment(params: {
     ]);
   }
   if (recorded) {
-    log(`chain ${chainId} has no code at the recorded contracts (a new local chain): redeploying and re-minting rewards`);
+    log(
+      `chain ${chainId} has no code at the recorded contracts (a new local chain): redeploying and re-minting rewards`,
+    );
     await resetChainMirror(pool, chainId);
     await pool.query(
       "UPDATE reward_batch SET status = 'pending', tx_hash = NULL, minted_at = NULL WHERE chain_id = $1 OR chain_id IS NULL",

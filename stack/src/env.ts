@@ -14,13 +14,16 @@ const url = (schemes: string[]) =>
   z
     .string()
     .trim()
-    .refine((v) => {
-      try {
-        return schemes.includes(new URL(v).protocol.replace(/:$/, ""));
-      } catch {
-        return false;
-      }
-    }, `must be a URL with scheme ${schemes.join(" or ")}`);
+    .refine(
+      (v) => {
+        try {
+          return schemes.includes(new URL(v).protocol.replace(/:$/, ""));
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL with scheme ${schemes.join(" or ")}`,
+    );
 
 const port = z.coerce.number().int().min(1).max(65535);
 const privateKey = z
@@ -60,11 +63,19 @@ const schema = z
     SIM_GATEWAYS: z.coerce.number().int().min(1).max(10_000).default(3),
     SIM_METERS: z.coerce.number().int().min(1).max(1000).default(1),
     SIM_SPEED: z.coerce.number().min(1).max(1_000_000).default(3600),
-    SIM_BACKFILL_HOURS: z.coerce.number().min(0).max(24 * 60).default(24),
+    SIM_BACKFILL_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(24),
   })
   .superRefine((v, ctx) => {
     if (v.RPC_URL && !v.MINTER_PRIVATE_KEY)
-      ctx.addIssue({ code: "custom", path: ["MINTER_PRIVATE_KEY"], message: "is required when RPC_URL is set" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["MINTER_PRIVATE_KEY"],
+        message: "is required when RPC_URL is set",
+      });
   });
 
 export type Env = z.output<typeof schema>;
@@ -97,7 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = isAbsolute(e.C4E_DATA_DIR) ? e.C4E_DATA_DIR : join(REPO_ROOT, e.C4E_DATA_DIR);
   return {
     dataDir,
-    database: e.DATABASE_URL ? { url: e.DATABASE_URL } : { embedded: { port: e.PG_PORT, dir: join(dataDir, "postgres") } },
+    database: e.DATABASE_URL
+      ? { url: e.DATABASE_URL }
+      : { embedded: { port: e.PG_PORT, dir: join(dataDir, "postgres") } },
     mqtt: e.MQTT_URL ? { url: e.MQTT_URL } : { embedded: { port: e.MQTT_PORT } },
     chain: e.RPC_URL
       ? {

@@ -1,7 +1,7 @@
-export { demoFleet, seedFleet, type Fleet, type Household } from "./demo/fleet.ts";
+export { demoFleet, type Fleet, type Household, seedFleet } from "./demo/fleet.ts";
 export { demoGatewayKeyPair } from "./demo/keys.ts";
 export { DEV_ACCOUNT_INDEX, devAccount, devPrivateKey } from "./dev-accounts.ts";
-export { ConfigError, type Config, loadConfig } from "./env.ts";
-export { startPlatform, type Platform } from "./platform.ts";
-export { createSimulator } from "./simulator/simulator.ts";
+export { type Config, ConfigError, loadConfig } from "./env.ts";
+export { type Platform, startPlatform } from "./platform.ts";
 export { encodeGatewayMessage } from "./simulator/gateway-message.ts";
+export { createSimulator } from "./simulator/simulator.ts";

@@ -18,7 +18,10 @@ export function createLog(component: string): Log {
   return (msg, fields) => {
     const extra = fields
       ? ` ${Object.entries(fields)
-          .map(([k, v]) => `${k}=${typeof v === "bigint" ? v.toString() : typeof v === "object" ? JSON.stringify(v) : v}`)
+          .map(
+            ([k, v]) =>
+              `${k}=${typeof v === "bigint" ? v.toString() : typeof v === "object" ? JSON.stringify(v) : v}`,
+          )
           .join(" ")}`
       : "";
     process.stdout.write(`${prefix} ${msg}${extra}\n`);

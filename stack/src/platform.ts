@@ -38,9 +38,11 @@ export type StartOptions = { web?: boolean };
 
 /** Every embedded service's port, checked before anything starts, so a clash stops the start at once. */
 async function checkPortsFirst(config: Config, options: StartOptions): Promise<void> {
-  if ("embedded" in config.database) await assertPortFree(config.database.embedded.port, "PostgreSQL", "DATABASE_URL");
+  if ("embedded" in config.database)
+    await assertPortFree(config.database.embedded.port, "PostgreSQL", "DATABASE_URL");
   if ("embedded" in config.mqtt) await assertPortFree(config.mqtt.embedded.port, "MQTT broker", "MQTT_URL");
-  if ("embedded" in config.chain) await assertPortFree(config.chain.embedded.port, "Hardhat chain", "RPC_URL");
+  if ("embedded" in config.chain)
+    await assertPortFree(config.chain.embedded.port, "Hardhat chain", "RPC_URL");
   if (options.web !== false) await assertPortFree(config.web.port, "web app", "WEB_PORT");
 }
 
@@ -49,7 +51,10 @@ async function checkPortsFirst(config: Config, options: StartOptions): Promise<v
  * seeds the demo, then runs ingest, indexer, web and the simulator. Everything started is stopped
  * again, in reverse order, by `stop()` or when a later step fails.
  */
-export async function startPlatform(config: Config, options: StartOptions = { web: true }): Promise<Platform> {
+export async function startPlatform(
+  config: Config,
+  options: StartOptions = { web: true },
+): Promise<Platform> {
   const log = createLog("c4e");
   const stops: { name: string; stop: () => Promise<void> }[] = [];
   const stopAll = async () => {
@@ -80,7 +85,9 @@ export async function startPlatform(config: Config, options: StartOptions = { we
       });
       stops.push({ name: "postgres", stop: pg.stop });
       databaseUrl = pg.url;
-      summary.push(`postgres   ${redactUrl(databaseUrl)}  (embedded, data in ${config.database.embedded.dir})`);
+      summary.push(
+        `postgres   ${redactUrl(databaseUrl)}  (embedded, data in ${config.database.embedded.dir})`,
+      );
     }
     await migrateDatabase(databaseUrl, createLog("postgres"));
     const pool = createPool({ url: databaseUrl, max: 10, applicationName: "c4e-stack" });
@@ -106,7 +113,9 @@ export async function startPlatform(config: Config, options: StartOptions = { we
     if ("rpcUrl" in config.chain) {
       rpcUrl = config.chain.rpcUrl;
       minterKey = config.chain.minterPrivateKey;
-      deployer = config.chain.deployerPrivateKey ? privateKeyToAccount(config.chain.deployerPrivateKey) : undefined;
+      deployer = config.chain.deployerPrivateKey
+        ? privateKeyToAccount(config.chain.deployerPrivateKey)
+        : undefined;
     } else {
       const chain = await startLocalChain({ port: config.chain.embedded.port });
       stops.push({ name: "chain", stop: chain.stop });
@@ -117,7 +126,9 @@ export async function startPlatform(config: Config, options: StartOptions = { we
       deployer = devAccount(DEV_ACCOUNT_INDEX.deployer);
     }
     const chainId = await checkChain(rpcUrl);
-    summary.push(`chain      ${redactUrl(rpcUrl)}  (chain id ${chainId}${"embedded" in config.chain ? ", local hardhat node" : ""})`);
+    summary.push(
+      `chain      ${redactUrl(rpcUrl)}  (chain id ${chainId}${"embedded" in config.chain ? ", local hardhat node" : ""})`,
+    );
     const minterAddress = privateKeyToAccount(minterKey).address;
     const deployment = await ensureDeployment({
       pool,

@@ -21,7 +21,9 @@ export async function checkDatabase(url: string): Promise<void> {
     await client.connect();
     await client.query("SELECT 1");
   } catch (err) {
-    throw new ConfigError([{ variable: "DATABASE_URL", message: `cannot connect to ${redactUrl(url)} (${reason(err)})` }]);
+    throw new ConfigError([
+      { variable: "DATABASE_URL", message: `cannot connect to ${redactUrl(url)} (${reason(err)})` },
+    ]);
   } finally {
     await client.end().catch(() => {});
   }
@@ -32,7 +34,9 @@ export async function checkBroker(url: string): Promise<void> {
     const client = await mqtt.connectAsync(url, { connectTimeout: 5000, reconnectPeriod: 0 });
     await client.endAsync();
   } catch (err) {
-    throw new ConfigError([{ variable: "MQTT_URL", message: `cannot connect to ${redactUrl(url)} (${reason(err)})` }]);
+    throw new ConfigError([
+      { variable: "MQTT_URL", message: `cannot connect to ${redactUrl(url)} (${reason(err)})` },
+    ]);
   }
 }
 
@@ -42,7 +46,9 @@ export async function checkChain(url: string): Promise<number> {
     const client = createPublicClient({ transport: http(url, { timeout: 5000, retryCount: 0 }) });
     return await client.getChainId();
   } catch (err) {
-    throw new ConfigError([{ variable: "RPC_URL", message: `no JSON-RPC answer from ${redactUrl(url)} (${reason(err)})` }]);
+    throw new ConfigError([
+      { variable: "RPC_URL", message: `no JSON-RPC answer from ${redactUrl(url)} (${reason(err)})` },
+    ]);
   }
 }
 

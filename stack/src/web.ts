@@ -27,7 +27,10 @@ export function webBuildIsStale(): boolean {
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv, log: Log): ChildProcess {
-  const child = spawn(NEXT_BIN, args, { cwd: WEB_DIR, env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const child = spawn(NEXT_BIN, args, {
+    cwd: WEB_DIR,
+    env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   const forward = (c: Buffer) => {
     for (const line of c.toString().split("\n")) if (line.trim()) log(line.trimEnd());
   };
@@ -49,7 +52,9 @@ export async function buildWeb(log: Log): Promise<void> {
     child.stderr?.on("data", (c: Buffer) => {
       output += c.toString();
     });
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed:\n${output}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`next build failed:\n${output}`)),
+    );
   });
   log("web app built");
 }
@@ -57,7 +62,11 @@ export async function buildWeb(log: Log): Promise<void> {
 export type WebHandle = { url: string; stop: () => Promise<void> };
 
 /** `next start` on the port; resolves when it answers. */
-export async function startWeb(params: { port: number; env: Record<string, string>; log: Log }): Promise<WebHandle> {
+export async function startWeb(params: {
+  port: number;
+  env: Record<string, string>;
+  log: Log;
+}): Promise<WebHandle> {
   const { port, env, log } = params;
   await assertPortFree(port, "web app", "WEB_PORT");
   const child = run(["start", "-p", String(port), "-H", "127.0.0.1"], env, log);
@@ -80,7 +89,7 @@ export async function startWeb(params: { port: number; env: Record<string, strin
     url,
     stop: async () => {
       process.removeListener("exit", killOnExit);
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
         child.kill("SIGTERM");

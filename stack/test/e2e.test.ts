@@ -22,7 +22,11 @@ const alice = demoFleet({ gateways: 3, meters: 1 }).gateways[0]?.households[0];
 if (!alice) throw new Error("demo fleet has no first household");
 const aliceWallet = devAccount(DEV_ACCOUNT_INDEX.prosumers[0]).address;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -45,7 +49,12 @@ describe("a meter reading travels to the wallet", () => {
   /** Alice's grid meter exports 500 Wh and her PV meter produces 800 Wh every quarter hour. */
   function aliceMessage(i: number, patch: (r: SimulatedReading[]) => SimulatedReading[] = (r) => r): string {
     const readings: SimulatedReading[] = [
-      { meterId: alice?.gridMeterId ?? "", at: instant(i), importWh: 10_000n, exportWh: 20_000n + BigInt(i) * 500n },
+      {
+        meterId: alice?.gridMeterId ?? "",
+        at: instant(i),
+        importWh: 10_000n,
+        exportWh: 20_000n + BigInt(i) * 500n,
+      },
       { meterId: alice?.pvMeterId ?? "", at: instant(i), importWh: 0n, exportWh: 50_000n + BigInt(i) * 800n },
     ];
     return encodeGatewayMessage({
@@ -97,14 +106,25 @@ describe("a meter reading travels to the wallet", () => {
     await publish(
       aliceMessage(5, (rs) => [
         ...rs,
-        { meterId: alice.gridMeterId, at: new Date(Date.now() + 3_600_000), importWh: 10_000n, exportWh: 90_000n },
+        {
+          meterId: alice.gridMeterId,
+          at: new Date(Date.now() + 3_600_000),
+          importWh: 10_000n,
+          exportWh: 90_000n,
+        },
       ]),
     );
-    await waitFor("readings of five instants plus one", async () =>
-      (await count("SELECT count(DISTINCT at) AS n FROM reading WHERE meter_id = $1", [alice.gridMeterId])) === 6,
+    await waitFor(
+      "readings of five instants plus one",
+      async () =>
+        (await count("SELECT count(DISTINCT at) AS n FROM reading WHERE meter_id = $1", [
+          alice.gridMeterId,
+        ])) === 6,
     );
     const reasons = await waitFor("four rejects", async () => {
-      const { rows } = await platform.pool.query<{ reason: string }>("SELECT reason FROM rejected_input ORDER BY id");
+      const { rows } = await platform.pool.query<{ reason: string }>(
+        "SELECT reason FROM rejected_input ORDER BY id",
+      );
       return rows.length >= 4 ? rows.map((r) => r.reason) : undefined;
     });
     expect(reasons.sort()).toEqual(["bad_signature", "future_instant", "malformed_json", "unknown_gateway"]);
@@ -117,8 +137,12 @@ describe("a meter reading travels to the wallet", () => {
 
     await platform.restartIngest();
     for (let i = 0; i <= 8; i++) await publish(aliceMessage(i)); // 0–5 are redelivered duplicates
-    await waitFor("readings up to instant 8", async () =>
-      (await count("SELECT count(DISTINCT at) AS n FROM reading WHERE meter_id = $1", [alice.gridMeterId])) === 9,
+    await waitFor(
+      "readings up to instant 8",
+      async () =>
+        (await count("SELECT count(DISTINCT at) AS n FROM reading WHERE meter_id = $1", [
+          alice.gridMeterId,
+        ])) === 9,
     );
     await platform.ingest.settleAndMint();
     await platform.restartIngest();

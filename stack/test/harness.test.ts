@@ -19,7 +19,9 @@ describe("test harness", () => {
     );
     await client.end();
     const names = rows.map((r) => r.table_name);
-    expect(names).toEqual(expect.arrayContaining(["reading", "gateway", "reward_batch", "token_transfer", "token_balance"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["reading", "gateway", "reward_batch", "token_transfer", "token_balance"]),
+    );
   });
 
   it("delivers a QoS 1 message through the broker", async () => {

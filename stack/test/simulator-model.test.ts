@@ -33,7 +33,9 @@ describe("simulated households", () => {
   });
 
   it("exports at a June noon and imports at midnight", () => {
-    expect(householdInterval({ household, profile, start: new Date("2026-06-21T11:00:00Z") }).exportWh).toBeGreaterThan(0n);
+    expect(
+      householdInterval({ household, profile, start: new Date("2026-06-21T11:00:00Z") }).exportWh,
+    ).toBeGreaterThan(0n);
     const night = householdInterval({ household, profile, start: new Date("2026-06-21T23:00:00Z") });
     expect(night.pvWh).toBe(0);
     expect(night.importWh).toBeGreaterThan(0n);
@@ -51,7 +53,11 @@ describe("simulated households", () => {
     const parsed = parseEnvelope(payload);
     if (!parsed.ok) throw new Error(parsed.detail);
     const publicKey = createPublicKey({
-      key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(keys.publicKeyBase64, "base64").toString("base64url") },
+      key: {
+        kty: "OKP",
+        crv: "Ed25519",
+        x: Buffer.from(keys.publicKeyBase64, "base64").toString("base64url"),
+      },
       format: "jwk",
     });
     const sig = Buffer.from(parsed.envelope.sig, "base64");

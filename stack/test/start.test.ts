@@ -31,13 +31,20 @@ function runCli(env: Record<string, string>): Run {
   return { child, output: () => output, exited };
 }
 
-async function until<T>(what: string, run: Run, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+async function until<T>(
+  what: string,
+  run: Run,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (run.child.exitCode !== null) throw new Error(`c4e start exited (${run.child.exitCode}):\n${run.output()}`);
+    if (run.child.exitCode !== null)
+      throw new Error(`c4e start exited (${run.child.exitCode}):\n${run.output()}`);
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${run.output().slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}:\n${run.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -96,7 +103,13 @@ describe("npm start", () => {
     await until("the demo prosumer's balance", run, aliceBalance, 90_000);
     const health = await until("health", run, healthy, Math.max(1000, 90_000 - (Date.now() - t0)));
     expect(health).toMatchObject({
-      components: { database: { ok: true }, broker: { ok: true }, chain: { ok: true }, indexer: { ok: true }, ingest: { ok: true } },
+      components: {
+        database: { ok: true },
+        broker: { ok: true },
+        chain: { ok: true },
+        indexer: { ok: true },
+        ingest: { ok: true },
+      },
     });
     expect(run.output()).toMatch(/C4E is running/);
     await stop(run);
@@ -123,12 +136,20 @@ describe("npm start", () => {
     }
     const wrong = runCli({ ...env, DATABASE_URL: "postgresql://postgres@127.0.0.1:1/nowhere" });
     expect(await wrong.exited).toBe(1);
-    expect(wrong.output()).toMatch(/C4E cannot start: DATABASE_URL: cannot connect to postgresql:\/\/postgres@127\.0\.0\.1:1\/nowhere/);
+    expect(wrong.output()).toMatch(
+      /C4E cannot start: DATABASE_URL: cannot connect to postgresql:\/\/postgres@127\.0\.0\.1:1\/nowhere/,
+    );
     const bad = runCli({ ...env, RPC_URL: "http://127.0.0.1:1" });
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toContain("C4E cannot start: MINTER_PRIVATE_KEY: is required when RPC_URL is set");
-    const unreachable = runCli({ ...env, RPC_URL: "http://127.0.0.1:1", MINTER_PRIVATE_KEY: `0x${"11".repeat(32)}` });
+    const unreachable = runCli({
+      ...env,
+      RPC_URL: "http://127.0.0.1:1",
+      MINTER_PRIVATE_KEY: `0x${"11".repeat(32)}`,
+    });
     expect(await unreachable.exited).toBe(1);
-    expect(unreachable.output()).toContain("C4E cannot start: RPC_URL: no JSON-RPC answer from http://127.0.0.1:1/");
+    expect(unreachable.output()).toContain(
+      "C4E cannot start: RPC_URL: no JSON-RPC answer from http://127.0.0.1:1/",
+    );
   });
 });

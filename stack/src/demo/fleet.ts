@@ -56,7 +56,9 @@ export function demoFleet({ gateways, meters }: { gateways: number; meters: numb
       households.push({
         customerId: person ? `cust-${person.name.split(" ")[0]?.toLowerCase()}` : `cust-${tag}`,
         name: person?.name ?? `Demo prosumer ${tag}`,
-        email: person ? `${person.name.split(" ")[0]?.toLowerCase()}@example.org` : `prosumer-${tag}@example.org`,
+        email: person
+          ? `${person.name.split(" ")[0]?.toLowerCase()}@example.org`
+          : `prosumer-${tag}@example.org`,
         wallet: walletOf(k),
         siteId: `site-${tag}`,
         podId: `DE-C4E-POD-${tag}`,
@@ -105,7 +107,18 @@ export async function seedFleet(pool: pg.Pool, fleet: Fleet): Promise<void> {
           `INSERT INTO site (id, customer_id, name, address, pod_id, time_zone, latitude, longitude, pv_peak_w, annual_kwh)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
            ON CONFLICT (id) DO UPDATE SET pv_peak_w = EXCLUDED.pv_peak_w, annual_kwh = EXCLUDED.annual_kwh`,
-          [h.siteId, h.customerId, `Home of ${h.name}`, h.address, h.podId, h.timeZone, h.latitude, h.longitude, h.pvPeakW, h.annualKwh],
+          [
+            h.siteId,
+            h.customerId,
+            `Home of ${h.name}`,
+            h.address,
+            h.podId,
+            h.timeZone,
+            h.latitude,
+            h.longitude,
+            h.pvPeakW,
+            h.annualKwh,
+          ],
         );
         await client.query(
           `INSERT INTO meter (id, site_id, gateway_id, kind, rated_power_w) VALUES

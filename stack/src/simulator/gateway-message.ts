@@ -1,4 +1,4 @@
-import { sign, type KeyObject } from "node:crypto";
+import { type KeyObject, sign } from "node:crypto";
 
 export type SimulatedReading = {
   meterId: string;

@@ -44,12 +44,19 @@ export type IntervalEnergy = { loadWh: number; pvWh: number; importWh: bigint; e
  * the household, clear-sky PV with the day's cloudiness (same weather for the whole fleet, 0–0.6),
  * netted into grid import and export.
  */
-export function householdInterval(params: { household: Household; profile: BdewProfile; start: Date }): IntervalEnergy {
+export function householdInterval(params: {
+  household: Household;
+  profile: BdewProfile;
+  start: Date;
+}): IntervalEnergy {
   const { household: h, profile, start } = params;
   const { localDate, quarter } = localQuarter(start, h.timeZone);
   const day = dayOfYear(localDate);
   const dayKey = start.toISOString().slice(0, 10);
-  const cloudiness = Math.min(0.6, 0.6 * noise(`weather:${dayKey}`) + 0.1 * noise(`cloud:${dayKey}:${start.getUTCHours()}`));
+  const cloudiness = Math.min(
+    0.6,
+    0.6 * noise(`weather:${dayKey}`) + 0.1 * noise(`cloud:${dayKey}:${start.getUTCHours()}`),
+  );
   const loadWh =
     householdLoadWh({ profile, localDate, quarter, annualKwh: h.annualKwh }) *
     (0.8 + 0.4 * noise(`load:${h.index}:${start.toISOString()}`));

@@ -31,7 +31,12 @@ export type SimulatorConfig = {
   now?: () => Date;
 };
 
-export type Simulator = { start(): Promise<void>; stop(): Promise<void>; published(): number; simulatedUntil(): Date };
+export type Simulator = {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  published(): number;
+  simulatedUntil(): Date;
+};
 
 /**
  * A fleet of gateways publishing signed 15-minute readings. It starts `backfillHours` in the past (or
@@ -52,12 +57,20 @@ export function createSimulator(config: SimulatorConfig): Simulator {
   let stepping = false;
 
   async function initialState(): Promise<void> {
-    const aligned = Math.floor((now().getTime() - config.backfillHours * 3_600_000) / INTERVAL_MS) * INTERVAL_MS;
+    const aligned =
+      Math.floor((now().getTime() - config.backfillHours * 3_600_000) / INTERVAL_MS) * INTERVAL_MS;
     cursor = new Date(aligned);
-    const meterIds = config.fleet.gateways.flatMap((g) => g.households.flatMap((h) => [h.gridMeterId, h.pvMeterId]));
+    const meterIds = config.fleet.gateways.flatMap((g) =>
+      g.households.flatMap((h) => [h.gridMeterId, h.pvMeterId]),
+    );
     for (const id of meterIds) registers.set(id, { importWh: 0n, exportWh: 0n });
     if (!config.pool) return;
-    const { rows } = await config.pool.query<{ meter_id: string; register: string; at: Date; value_wh: string }>(
+    const { rows } = await config.pool.query<{
+      meter_id: string;
+      register: string;
+      at: Date;
+      value_wh: string;
+    }>(
       `SELECT DISTINCT ON (meter_id, register) meter_id, register, at, value_wh
          FROM reading WHERE meter_id = ANY($1) ORDER BY meter_id, register, at DESC`,
       [meterIds],
@@ -141,7 +154,10 @@ export function createSimulator(config: SimulatorConfig): Simulator {
   return {
     async start() {
       await initialState();
-      client = await mqtt.connectAsync(config.mqttUrl, { clientId: `c4e-sim-${process.pid}`, reconnectPeriod: 1000 });
+      client = await mqtt.connectAsync(config.mqttUrl, {
+        clientId: `c4e-sim-${process.pid}`,
+        reconnectPeriod: 1000,
+      });
       wallStart = Date.now();
       simStart = cursor.getTime();
       config.log("simulator: started", {

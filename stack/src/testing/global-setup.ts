@@ -2,15 +2,9 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../embedded/postgres.ts";
 import { freePort } from "../embedded/ports.ts";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** a Postgres server URL on which each test file creates its own database */
-    pgServerUrl: string;
-  }
-}
+import { startEmbeddedPostgres } from "../embedded/postgres.ts";
+import "./provided-context.ts";
 
 /**
  * One Postgres server per test run: the machine's own when TEST_DATABASE_URL is set (CI's second run),
@@ -24,7 +18,11 @@ export default async function setup(project: TestProject) {
   }
   const dir = mkdtempSync(join(tmpdir(), "c4e-pg-"));
   chmodSync(dir, 0o755); // the server runs as the OS user postgres when we are root
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, "data"), port: await freePort(), database: "postgres" });
+  const pg = await startEmbeddedPostgres({
+    dataDir: join(dir, "data"),
+    port: await freePort(),
+    database: "postgres",
+  });
   project.provide("pgServerUrl", pg.serverUrl);
   return async () => {
     await pg.stop();

@@ -4,6 +4,7 @@ import { inject } from "vitest";
 import { startEmbeddedBroker } from "../embedded/broker.ts";
 import { startLocalChain } from "../embedded/chain.ts";
 import { freePort } from "../embedded/ports.ts";
+import "./provided-context.ts";
 
 export type TestDatabase = { url: string; name: string; drop: () => Promise<void> };
 

@@ -1,0 +1,291 @@
+import { createPool } from "@c4e/prisma";
+import { type BlockHeader, createChainReader, type MirroredLog } from "./chain-reader.ts";
+import { InconsistentChainReadError } from "./errors.ts";
+import { findCommonAncestor, type StoredBlock } from "./find-common-ancestor.ts";
+import { createMirrorStore } from "./mirror-store.ts";
+import { checkRange, headersToFetch } from "./plan-range.ts";
+
+/** Blocks below the head whose hashes are kept in chain_block (the reorganisation depth handled in place). */
+export const DEFAULT_REORG_WINDOW = 256;
+
+export type IndexerConfig = {
+  databaseUrl: string;
+  rpcUrl: string;
+  chainId: number;
+  deployment: { token: `0x${string}`; rewardMinter: `0x${string}`; blockNumber: bigint };
+  pollIntervalMs: number;
+  /** Most blocks per range (one eth_getLogs call and one transaction), e.g. 2000. */
+  maxBlockRange: number;
+  /**
+   * Blocks below the head whose hashes are kept to find a common ancestor (default 256). A deeper
+   * reorganisation is still handled, by re-indexing the chain from the deployment block.
+   */
+  reorgWindow?: number;
+  log: (msg: string, fields?: object) => void;
+};
+
+export type SyncResult = {
+  /** First block indexed by this call (toBlock + 1 when there was nothing new). */
+  fromBlock: bigint;
+  /** The checkpoint after the call: every block up to it is mirrored. */
+  toBlock: bigint;
+  /** Blocks rolled back because of reorganisations during this call. */
+  reorgDepth: number;
+};
+
+export type Indexer = {
+  /** Runs a first sync (errors logged, not thrown), then keeps polling until stop(). */
+  start(): Promise<void>;
+  /** Stops polling, waits for an in-flight step, closes the database pool. The indexer is single use. */
+  stop(): Promise<void>;
+  /** Indexes up to the head seen at the call (range by range), handling reorganisations. Throws on errors. */
+  syncOnce(): Promise<SyncResult>;
+};
+
+/** Rollbacks tolerated within one syncOnce before it gives up until the next poll. */
+const MAX_ROLLBACKS_PER_SYNC = 8;
+
+type StepResult =
+  | { kind: "indexed"; fromBlock: bigint; toBlock: bigint; head: bigint }
+  | { kind: "rolledBack"; depth: number; indexed: bigint; head: bigint }
+  | { kind: "idle"; indexed: bigint; head: bigint };
+
+/**
+ * The chain → Postgres mirror of the C4E token (Transfer) and reward minter (RewardBatchMinted).
+ * Each range is stored with its block hashes and the checkpoint in one transaction; a range that does
+ * not continue the stored chain first rolls the mirror back to the common ancestor (docs/indexer.md).
+ * @example const indexer = createIndexer(config); await indexer.start(); … await indexer.stop();
+ */
+export function createIndexer(config: IndexerConfig): Indexer {
+  const { chainId, deployment, log } = config;
+  const reorgWindow = config.reorgWindow ?? DEFAULT_REORG_WINDOW;
+  if (!Number.isInteger(config.maxBlockRange) || config.maxBlockRange < 1) {
+    throw new RangeError(`maxBlockRange must be a positive integer, got ${config.maxBlockRange}`);
+  }
+  if (!Number.isFinite(config.pollIntervalMs) || config.pollIntervalMs < 0) {
+    throw new RangeError(`pollIntervalMs must be a non-negative number, got ${config.pollIntervalMs}`);
+  }
+  if (!Number.isInteger(reorgWindow) || reorgWindow < 1) {
+    throw new RangeError(`reorgWindow must be a positive integer, got ${reorgWindow}`);
+  }
+  const pool = createPool({ url: config.databaseUrl, max: 3, applicationName: "c4e-indexer" });
+  const store = createMirrorStore({ pool, chainId });
+  const reader = createChainReader({
+    rpcUrl: config.rpcUrl,
+    token: deployment.token,
+    rewardMinter: deployment.rewardMinter,
+  });
+  const beforeDeployment = deployment.blockNumber - 1n;
+  const maxRange = BigInt(config.maxBlockRange);
+
+  let chainIdChecked = false;
+  /** Last observed head and checkpoint, for the heartbeat of a failed poll. */
+  let progress: { head: string; indexed: string } | undefined;
+  let started = false;
+  let stopping = false;
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<void> | undefined;
+  /** Tail of the queue that runs syncs one after the other (the loop and direct callers). */
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function rollBack(checkpoint: StoredBlock, head: bigint, reason: string): Promise<StepResult> {
+    const stored = await store.recentBlocks(checkpoint.number);
+    const ancestor = await findCommonAncestor({
+      stored,
+      head,
+      hashesAt: async (numbers) => {
+        const headers = await reader.headers(numbers);
+        return new Map([...headers].map(([n, h]) => [n, h?.hash ?? null]));
+      },
+    });
+    await store.rollback({ expected: checkpoint, ancestor, head });
+    const indexed = ancestor?.number ?? beforeDeployment;
+    const depth = Number(checkpoint.number - indexed);
+    log("indexer: reorganisation, mirror rolled back", {
+      chainId,
+      reason,
+      from: checkpoint.number.toString(),
+      to: indexed.toString(),
+      depth,
+      ...(ancestor === null
+        ? { note: "no common ancestor in the stored window: re-indexing from the deployment" }
+        : {}),
+    });
+    return { kind: "rolledBack", depth, indexed, head };
+  }
+
+  /** One step: detect a reorganisation (and roll back), or index the next range. */
+  async function step(): Promise<StepResult> {
+    const checkpoint = await store.checkpoint();
+    const head = await reader.head();
+    const indexed = checkpoint?.number ?? beforeDeployment;
+
+    if (checkpoint !== null) {
+      if (head < checkpoint.number) return await rollBack(checkpoint, head, "head below checkpoint");
+      if (head === checkpoint.number) {
+        const current = (await reader.headers([head])).get(head);
+        if (current?.hash !== checkpoint.hash) {
+          return await rollBack(checkpoint, head, "checkpoint block replaced");
+        }
+        return { kind: "idle", indexed, head };
+      }
+    } else if (head <= beforeDeployment) {
+      return { kind: "idle", indexed, head };
+    }
+
+    const fromBlock = indexed + 1n;
+    const toBlock = head < indexed + maxRange ? head : indexed + maxRange;
+    const lastBefore = (await reader.headers([toBlock])).get(toBlock);
+    if (!lastBefore) {
+      throw new InconsistentChainReadError(`block ${toBlock} vanished while the range was read`);
+    }
+    const logs = await reader.logs(fromBlock, toBlock);
+    const numbers = headersToFetch({
+      fromBlock,
+      toBlock,
+      head,
+      reorgWindow,
+      logBlocks: logs.map((l) => l.blockNumber),
+    });
+    const fetched = await reader.headers(numbers);
+    const headers: BlockHeader[] = [];
+    for (const n of numbers) {
+      const header = fetched.get(n);
+      if (!header) throw new InconsistentChainReadError(`block ${n} vanished while the range was read`);
+      headers.push(header);
+    }
+
+    const check = checkRange({
+      parentHash: checkpoint?.hash ?? null,
+      headers,
+      logs,
+      lastHashBeforeLogs: lastBefore.hash,
+    });
+    if (check.kind === "reorg" && checkpoint !== null) {
+      return await rollBack(checkpoint, head, `block ${fromBlock} does not continue the checkpoint`);
+    }
+    if (check.kind !== "ok") {
+      throw new InconsistentChainReadError(check.kind === "inconsistent" ? check.reason : "unexpected reorg");
+    }
+
+    const last = headers[headers.length - 1] as BlockHeader;
+    const pruneBelow = toBlock - BigInt(reorgWindow);
+    await store.commitRange({
+      expected: checkpoint,
+      blocks: headers.filter((h) => h.number >= pruneBelow),
+      blockTimes: new Map(headers.map((h) => [h.number, h.timestamp])),
+      transfers: logs.filter((l) => l.kind === "transfer"),
+      batches: logs.filter((l) => l.kind === "rewardBatchMinted"),
+      checkpoint: { number: last.number, hash: last.hash },
+      head,
+      pruneBelow,
+    });
+    if (logs.length > 0 || toBlock < head) {
+      log("indexer: range indexed", {
+        chainId,
+        fromBlock: fromBlock.toString(),
+        toBlock: toBlock.toString(),
+        head: head.toString(),
+        ...countByKind(logs),
+      });
+    }
+    return { kind: "indexed", fromBlock, toBlock, head };
+  }
+
+  async function sync(): Promise<SyncResult> {
+    if (!chainIdChecked) {
+      const actual = await reader.chainId();
+      if (actual !== chainId) {
+        throw new Error(`RPC ${config.rpcUrl} serves chain ${actual}, expected ${chainId}`);
+      }
+      chainIdChecked = true;
+    }
+    let reorgDepth = 0;
+    let rollbacks = 0;
+    let fromBlock: bigint | undefined;
+    let target: bigint | undefined;
+    let last: StepResult;
+    for (;;) {
+      last = await step();
+      if (last.kind === "rolledBack") {
+        reorgDepth += last.depth;
+        if (++rollbacks > MAX_ROLLBACKS_PER_SYNC) {
+          throw new InconsistentChainReadError("the chain keeps reorganising");
+        }
+        continue;
+      }
+      target ??= last.head;
+      if (last.kind === "idle" || stopping) break;
+      fromBlock ??= last.fromBlock;
+      if (last.toBlock >= target) break;
+    }
+    const indexed = last.kind === "indexed" ? last.toBlock : last.indexed;
+    progress = { head: last.head.toString(), indexed: indexed.toString() };
+    await store.heartbeat({ chainId, ...progress });
+    return { fromBlock: fromBlock ?? indexed + 1n, toBlock: indexed, reorgDepth };
+  }
+
+  function syncOnce(): Promise<SyncResult> {
+    if (closed) return Promise.reject(new Error("indexer stopped"));
+    const run = queue.then(sync, sync);
+    queue = run.catch(() => {});
+    return run;
+  }
+
+  async function poll(): Promise<void> {
+    try {
+      await syncOnce();
+    } catch (err) {
+      const error = describeError(err);
+      log("indexer: sync failed, retrying at the next poll", { chainId, error });
+      await store.heartbeat({ chainId, ...progress, error }).catch((heartbeatErr: unknown) => {
+        log("indexer: heartbeat failed", { chainId, error: String(heartbeatErr) });
+      });
+    }
+  }
+
+  function schedule(): void {
+    if (stopping) return;
+    timer = setTimeout(() => {
+      polling = poll().finally(schedule);
+    }, config.pollIntervalMs);
+  }
+
+  return {
+    async start() {
+      if (started || closed) throw new Error(started ? "indexer already started" : "indexer stopped");
+      started = true;
+      log("indexer: starting", { chainId, fromBlock: deployment.blockNumber.toString(), reorgWindow });
+      polling = poll();
+      await polling;
+      schedule();
+    },
+
+    async stop() {
+      if (closed) return;
+      stopping = true;
+      clearTimeout(timer);
+      await polling;
+      await queue;
+      closed = true;
+      await pool.end();
+    },
+
+    syncOnce,
+  };
+}
+
+/** One line for the log: viem errors carry a short message besides their multi-line details. */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const { shortMessage, details } = err as { shortMessage?: unknown; details?: unknown };
+  if (typeof shortMessage !== "string") return `${err.name}: ${err.message}`;
+  return `${err.name}: ${shortMessage}${typeof details === "string" && details !== "" ? ` (${details})` : ""}`;
+}
+
+function countByKind(logs: readonly MirroredLog[]): { transfers: number; rewardBatches: number } {
+  let transfers = 0;
+  for (const l of logs) if (l.kind === "transfer") transfers++;
+  return { transfers, rewardBatches: logs.length - transfers };
+}

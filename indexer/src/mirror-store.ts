@@ -1,0 +1,246 @@
+import type pg from "pg";
+import type { Hex } from "viem";
+import type { BlockHeader, RewardBatchMintedLog, TransferLog } from "./chain-reader.ts";
+import { CheckpointMovedError } from "./errors.ts";
+import type { StoredBlock } from "./find-common-ancestor.ts";
+
+/** Name of the indexer's row in service_heartbeat. */
+export const INDEXER_HEARTBEAT_SERVICE = "indexer";
+
+/**
+ * First key of the transaction-level advisory lock that serialises writers of one chain's mirror
+ * (second key: the chain id). Two indexers, or an indexer and resetChainMirror, never interleave.
+ */
+const CHAIN_LOCK_CLASS = 0x0c4e1d;
+
+export type CommitRangeParams = {
+  /** The checkpoint the range was read against (null before the first range). */
+  expected: StoredBlock | null;
+  /** Headers to keep for reorganisation detection. */
+  blocks: readonly BlockHeader[];
+  /** Time stamp (unix seconds) per block number of every event's block. */
+  blockTimes: ReadonlyMap<bigint, bigint>;
+  transfers: readonly TransferLog[];
+  batches: readonly RewardBatchMintedLog[];
+  /** The range's last block: the new checkpoint. */
+  checkpoint: StoredBlock;
+  head: bigint;
+  /** chain_block rows below this number are deleted (outside the reorganisation window). */
+  pruneBelow: bigint;
+};
+
+export type RollbackParams = {
+  expected: StoredBlock;
+  /** The common ancestor, or null to drop the whole mirror of the chain (re-index from the deployment). */
+  ancestor: StoredBlock | null;
+  head: bigint;
+};
+
+/** The indexer's tables of one chain (a port over pg). */
+export type MirrorStore = {
+  checkpoint(): Promise<StoredBlock | null>;
+  /** Stored block hashes at or below `upTo`, newest first. */
+  recentBlocks(upTo: bigint): Promise<StoredBlock[]>;
+  /** Stores a range's blocks and events and moves the checkpoint, in one transaction. */
+  commitRange(params: CommitRangeParams): Promise<void>;
+  /** Deletes everything above the ancestor and moves the checkpoint back to it, in one transaction. */
+  rollback(params: RollbackParams): Promise<void>;
+  heartbeat(detail: Record<string, unknown>): Promise<void>;
+};
+
+export function createMirrorStore({ pool, chainId }: { pool: pg.Pool; chainId: number }): MirrorStore {
+  return {
+    async checkpoint() {
+      return await readCheckpoint(pool, chainId, false);
+    },
+
+    async recentBlocks(upTo) {
+      const { rows } = await pool.query<{ number: string; hash: Hex }>(
+        `SELECT "number", "hash" FROM "chain_block" WHERE "chain_id" = $1 AND "number" <= $2 ORDER BY "number" DESC`,
+        [chainId, upTo.toString()],
+      );
+      return rows.map((r) => ({ number: BigInt(r.number), hash: r.hash }));
+    },
+
+    async commitRange(p) {
+      await withChainLock(pool, chainId, async (client) => {
+        await expectCheckpoint(client, chainId, p.expected);
+        if (p.blocks.length > 0) {
+          await client.query(
+            `INSERT INTO "chain_block" ("chain_id", "number", "hash", "parent_hash")
+             SELECT $1::int, t.n, t.h, t.p FROM unnest($2::bigint[], $3::text[], $4::text[]) AS t(n, h, p)
+             ON CONFLICT ("chain_id", "number") DO UPDATE SET "hash" = EXCLUDED."hash", "parent_hash" = EXCLUDED."parent_hash"`,
+            [
+              chainId,
+              p.blocks.map((b) => b.number.toString()),
+              p.blocks.map((b) => b.hash),
+              p.blocks.map((b) => b.parentHash),
+            ],
+          );
+        }
+        if (p.transfers.length > 0) {
+          await client.query(
+            `INSERT INTO "token_transfer"
+               ("chain_id", "block_number", "block_hash", "tx_hash", "log_index", "token", "from_address", "to_address", "value", "block_time")
+             SELECT $1::int, t.* FROM unnest(
+               $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::timestamptz[]
+             ) AS t
+             ON CONFLICT ("chain_id", "tx_hash", "log_index") DO NOTHING`,
+            [
+              chainId,
+              p.transfers.map((t) => t.blockNumber.toString()),
+              p.transfers.map((t) => t.blockHash),
+              p.transfers.map((t) => t.txHash),
+              p.transfers.map((t) => t.logIndex),
+              p.transfers.map((t) => t.token),
+              p.transfers.map((t) => t.from),
+              p.transfers.map((t) => t.to),
+              p.transfers.map((t) => t.value.toString()),
+              p.transfers.map((t) => blockTime(p.blockTimes, t.blockNumber)),
+            ],
+          );
+        }
+        if (p.batches.length > 0) {
+          await client.query(
+            `INSERT INTO "reward_batch_minted"
+               ("chain_id", "block_number", "block_hash", "tx_hash", "log_index", "batch_id", "readings_root", "count", "total", "block_time")
+             SELECT $1::int, t.* FROM unnest(
+               $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::int[], $9::numeric[], $10::timestamptz[]
+             ) AS t
+             ON CONFLICT ("chain_id", "tx_hash", "log_index") DO NOTHING`,
+            [
+              chainId,
+              p.batches.map((b) => b.blockNumber.toString()),
+              p.batches.map((b) => b.blockHash),
+              p.batches.map((b) => b.txHash),
+              p.batches.map((b) => b.logIndex),
+              p.batches.map((b) => b.batchId),
+              p.batches.map((b) => b.readingsRoot),
+              p.batches.map((b) => b.count.toString()),
+              p.batches.map((b) => b.total.toString()),
+              p.batches.map((b) => blockTime(p.blockTimes, b.blockNumber)),
+            ],
+          );
+        }
+        await client.query(
+          `INSERT INTO "chain_checkpoint" ("chain_id", "block_number", "block_hash", "head_number", "updated_at")
+           VALUES ($1, $2, $3, $4, now())
+           ON CONFLICT ("chain_id") DO UPDATE SET "block_number" = EXCLUDED."block_number",
+             "block_hash" = EXCLUDED."block_hash", "head_number" = EXCLUDED."head_number", "updated_at" = now()`,
+          [chainId, p.checkpoint.number.toString(), p.checkpoint.hash, p.head.toString()],
+        );
+        await client.query(`DELETE FROM "chain_block" WHERE "chain_id" = $1 AND "number" < $2`, [
+          chainId,
+          p.pruneBelow.toString(),
+        ]);
+      });
+    },
+
+    async rollback({ expected, ancestor, head }) {
+      await withChainLock(pool, chainId, async (client) => {
+        await expectCheckpoint(client, chainId, expected);
+        if (ancestor === null) {
+          await deleteChainRows(client, chainId);
+          return;
+        }
+        const above = ancestor.number.toString();
+        await client.query(`DELETE FROM "token_transfer" WHERE "chain_id" = $1 AND "block_number" > $2`, [
+          chainId,
+          above,
+        ]);
+        await client.query(
+          `DELETE FROM "reward_batch_minted" WHERE "chain_id" = $1 AND "block_number" > $2`,
+          [chainId, above],
+        );
+        await client.query(`DELETE FROM "chain_block" WHERE "chain_id" = $1 AND "number" > $2`, [
+          chainId,
+          above,
+        ]);
+        await client.query(
+          `UPDATE "chain_checkpoint" SET "block_number" = $2, "block_hash" = $3, "head_number" = $4, "updated_at" = now()
+           WHERE "chain_id" = $1`,
+          [chainId, above, ancestor.hash, head.toString()],
+        );
+      });
+    },
+
+    async heartbeat(detail) {
+      await pool.query(
+        `INSERT INTO "service_heartbeat" ("service", "last_seen_at", "detail") VALUES ($1, now(), $2::jsonb)
+         ON CONFLICT ("service") DO UPDATE SET "last_seen_at" = EXCLUDED."last_seen_at", "detail" = EXCLUDED."detail"`,
+        [INDEXER_HEARTBEAT_SERVICE, JSON.stringify(detail)],
+      );
+    },
+  };
+}
+
+/** Runs `fn` in a transaction holding the chain's writer lock. */
+export async function withChainLock<T>(
+  pool: pg.Pool,
+  chainId: number,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1, $2)", [CHAIN_LOCK_CLASS, chainId]);
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch((rollbackErr: unknown) => {
+      broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Deletes every mirrored row and the checkpoint of one chain (inside a transaction). */
+export async function deleteChainRows(client: pg.PoolClient, chainId: number): Promise<void> {
+  for (const table of ["token_transfer", "reward_batch_minted", "chain_block", "chain_checkpoint"]) {
+    await client.query(`DELETE FROM "${table}" WHERE "chain_id" = $1`, [chainId]);
+  }
+}
+
+async function readCheckpoint(
+  db: pg.Pool | pg.PoolClient,
+  chainId: number,
+  forUpdate: boolean,
+): Promise<StoredBlock | null> {
+  const { rows } = await db.query<{ block_number: string; block_hash: Hex }>(
+    `SELECT "block_number", "block_hash" FROM "chain_checkpoint" WHERE "chain_id" = $1${forUpdate ? " FOR UPDATE" : ""}`,
+    [chainId],
+  );
+  const row = rows[0];
+  return row === undefined ? null : { number: BigInt(row.block_number), hash: row.block_hash };
+}
+
+async function expectCheckpoint(
+  client: pg.PoolClient,
+  chainId: number,
+  expected: StoredBlock | null,
+): Promise<void> {
+  const actual = await readCheckpoint(client, chainId, true);
+  const same =
+    actual === null || expected === null
+      ? actual === expected
+      : actual.number === expected.number && actual.hash === expected.hash;
+  if (!same) {
+    throw new CheckpointMovedError(
+      `checkpoint of chain ${chainId} moved from ${describe(expected)} to ${describe(actual)} during the step`,
+    );
+  }
+}
+
+function describe(block: StoredBlock | null): string {
+  return block === null ? "none" : `${block.number} (${block.hash})`;
+}
+
+function blockTime(times: ReadonlyMap<bigint, bigint>, blockNumber: bigint): string {
+  const seconds = times.get(blockNumber);
+  if (seconds === undefined) throw new Error(`no time stamp for block ${blockNumber}`);
+  return new Date(Number(seconds) * 1000).toISOString();
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import mqtt, { type MqttClient } from "mqtt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestBroker, type TestBroker } from "../../stack/src/testing/index.ts";
+import { createConsumer } from "./consumer.ts";
+import type { ReceivedMessage } from "./process-batch.ts";
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("consumer batching", () => {
+  let broker: TestBroker;
+  let publisher: MqttClient;
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    publisher = await mqtt.connectAsync(broker.url, { clientId: `pub-${randomBytes(4).toString("hex")}` });
+  });
+  afterAll(async () => {
+    await publisher.endAsync();
+    await broker.stop();
+  });
+
+  const purge = async (clientId: string) =>
+    (await mqtt.connectAsync(broker.url, { clientId, clean: true })).endAsync();
+
+  it("stores a batch when maxMessages are queued, and the rest after maxWaitMs", async () => {
+    const clientId = `c-${randomBytes(4).toString("hex")}`;
+    const batches: { at: number; topics: string[] }[] = [];
+    const consumer = createConsumer({
+      mqttUrl: broker.url,
+      topicRoot: broker.topicRoot,
+      clientId,
+      batch: { maxMessages: 3, maxWaitMs: 300 },
+      now: () => new Date(),
+      log: () => {},
+      onBatch: async (messages: ReceivedMessage[]) => {
+        batches.push({ at: Date.now(), topics: messages.map((m) => m.payload.toString()) });
+      },
+    });
+    await consumer.start();
+    const topic = `${broker.topicRoot}/gateways/gw-1/readings`;
+    const started = Date.now();
+    for (const n of [1, 2, 3, 4]) await publisher.publishAsync(topic, `p${n}`, { qos: 1 });
+    await waitFor(() => batches.length === 2, "two batches");
+    expect(batches.map((b) => b.topics)).toEqual([["p1", "p2", "p3"], ["p4"]]);
+    // the size trigger fires at once, the wait trigger after maxWaitMs
+    expect((batches[1]?.at ?? 0) - started).toBeGreaterThanOrEqual(250);
+    expect(consumer.status()).toMatchObject({ connected: true, queued: 0, received: 4 });
+    await consumer.stop();
+    await purge(clientId);
+  });
+
+  it("retries a failed batch and acknowledges nothing before it succeeds", async () => {
+    const clientId = `c-${randomBytes(4).toString("hex")}`;
+    const topic = `${broker.topicRoot}/gateways/gw-1/readings`;
+    let failures = 0;
+    const stored: string[] = [];
+    const logs: string[] = [];
+    const consumer = createConsumer({
+      mqttUrl: broker.url,
+      topicRoot: broker.topicRoot,
+      clientId,
+      batch: { maxMessages: 10, maxWaitMs: 50 },
+      now: () => new Date(),
+      log: (msg) => logs.push(msg),
+      onBatch: async (messages) => {
+        if (failures < 2) {
+          failures++;
+          throw new Error("database unavailable");
+        }
+        stored.push(...messages.map((m) => m.payload.toString()));
+      },
+    });
+    await consumer.start();
+    await publisher.publishAsync(topic, "r1", { qos: 1 });
+    await waitFor(() => stored.length === 1, "the stored message");
+    expect(failures).toBe(2);
+    expect(logs.filter((l) => l.includes("retrying"))).toHaveLength(2);
+    await consumer.stop();
+
+    // Acknowledged after the successful attempt: the next session starts empty.
+    const again: string[] = [];
+    const next = createConsumer({
+      mqttUrl: broker.url,
+      topicRoot: broker.topicRoot,
+      clientId,
+      batch: { maxMessages: 10, maxWaitMs: 50 },
+      now: () => new Date(),
+      log: () => {},
+      onBatch: async (messages) => {
+        again.push(...messages.map((m) => m.payload.toString()));
+      },
+    });
+    await next.start();
+    await publisher.publishAsync(topic, "r2", { qos: 1 });
+    await waitFor(() => again.length >= 1, "r2");
+    expect(again).toEqual(["r2"]);
+    await next.stop();
+    await purge(clientId);
+  });
+
+  it("fails start with a clear message when the broker is unreachable", async () => {
+    const consumer = createConsumer({
+      mqttUrl: "mqtt://127.0.0.1:9",
+      topicRoot: "c4e/v1",
+      clientId: "nobody",
+      batch: { maxMessages: 10, maxWaitMs: 50 },
+      now: () => new Date(),
+      log: () => {},
+      onBatch: async () => {},
+    });
+    await expect(consumer.start()).rejects.toThrow(
+      /cannot connect to the MQTT broker at mqtt:\/\/127.0.0.1:9/,
+    );
+  });
+});

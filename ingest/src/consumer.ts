@@ -1,0 +1,231 @@
+import mqtt, { type MqttClient } from "mqtt";
+import { type HeldMessage, installDeferredAck } from "./deferred-ack.ts";
+import type { ReceivedMessage } from "./process-batch.ts";
+
+export type ConsumerConfig = {
+  mqttUrl: string;
+  topicRoot: string;
+  /** Stable across restarts: the broker keeps the session (subscription + unacknowledged messages). */
+  clientId: string;
+  batch: { maxMessages: number; maxWaitMs: number };
+  now: () => Date;
+  log: (msg: string, fields?: object) => void;
+  /**
+   * Stores one batch and resolves after its commit; the batch's messages are acknowledged then.
+   * Throws only when storage failed: the batch is kept and retried with backoff.
+   */
+  onBatch: (messages: ReceivedMessage[]) => Promise<void>;
+};
+
+export type ConsumerStatus = {
+  connected: boolean;
+  queued: number;
+  /** Messages received since start (redeliveries included). */
+  received: number;
+  lastMessageAt: Date | null;
+};
+
+export type Consumer = {
+  /** Connects (persistent session) and subscribes; resolves once subscribed. */
+  start(): Promise<void>;
+  /** Stores everything queued, then disconnects. The session and its subscription stay on the broker. */
+  stop(): Promise<void>;
+  /** Drops the connection and the queue at once, like a crash: unacknowledged messages are redelivered. */
+  abort(): void;
+  /** Stores everything queued now (one transaction per `maxMessages`). */
+  flush(): Promise<void>;
+  status(): ConsumerStatus;
+};
+
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/**
+ * The MQTT side of ingest: subscribes to `${topicRoot}/gateways/#` with QoS 1 on a persistent session,
+ * queues messages, hands them to `onBatch` when `maxMessages` are queued or `maxWaitMs` after the first
+ * one, and acknowledges each message only after its batch committed (see deferred-ack.ts).
+ *
+ * One filter, `gateways/#`, rather than `gateways/+/readings` plus a catch-all: it receives every
+ * readings topic and every malformed one (recorded as `wrong_topic`), and overlapping subscriptions
+ * could make a broker deliver a message twice.
+ */
+export function createConsumer(config: ConsumerConfig): Consumer {
+  const { batch, log, now } = config;
+  const maxMessages = Math.max(1, Math.floor(batch.maxMessages));
+  let client: MqttClient | null = null;
+  /** `queuedAtMs` is wall-clock (not the injectable `now`): it only times the wait trigger. */
+  type Entry = { message: ReceivedMessage; held: HeldMessage; queuedAtMs: number };
+  let queue: Entry[] = [];
+  /** Bumped by abort(): a batch from before it must not touch the new queue. */
+  let generation = 0;
+  let waitTimer: NodeJS.Timeout | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let retryDelayMs = 0;
+  let autoFlushPending = false;
+  let tail: Promise<void> = Promise.resolve();
+  let lastMessageAt: Date | null = null;
+  let received = 0;
+
+  const onMessage = (held: HeldMessage) => {
+    const receivedAt = now();
+    lastMessageAt = receivedAt;
+    received++;
+    queue.push({
+      message: { topic: held.topic, payload: held.payload, receivedAt },
+      held,
+      queuedAtMs: Date.now(),
+    });
+    if (queue.length >= maxMessages) requestFlush();
+    else armWaitTimer();
+  };
+
+  /** Flushes `maxWaitMs` after the oldest queued message arrived (unless a retry is already due). */
+  const armWaitTimer = () => {
+    const oldest = queue[0];
+    if (oldest === undefined || waitTimer !== null || retryTimer !== null || client === null) return;
+    const delay = Math.max(0, oldest.queuedAtMs + batch.maxWaitMs - Date.now());
+    waitTimer = setTimeout(() => {
+      waitTimer = null;
+      requestFlush(true);
+    }, delay);
+  };
+
+  /**
+   * Stores the queue batch by batch; a failing batch stays at the head of the queue. Without `all`,
+   * only full batches are taken and a remainder waits for its `maxWaitMs`.
+   */
+  const drain = async (all: boolean) => {
+    const gen = generation;
+    if (waitTimer !== null) {
+      clearTimeout(waitTimer);
+      waitTimer = null;
+    }
+    while (gen === generation && (all ? queue.length > 0 : queue.length >= maxMessages)) {
+      const entries = queue.slice(0, maxMessages);
+      await config.onBatch(entries.map((e) => e.message));
+      if (gen !== generation) return; // aborted meanwhile: the broker redelivers, storage is idempotent
+      queue.splice(0, entries.length);
+      // PUBACKs in arrival order, as MQTT 3.1.1 §4.6 asks.
+      for (const e of entries) e.held.release();
+    }
+    if (gen === generation) armWaitTimer();
+  };
+
+  /** Runs drains one after the other; a failure schedules a retry with exponential backoff. */
+  const flushQueue = (all: boolean): Promise<void> => {
+    const run = tail
+      .then(() => drain(all))
+      .then(
+        () => {
+          retryDelayMs = 0;
+        },
+        (error: unknown) => {
+          scheduleRetry(error);
+          throw error;
+        },
+      );
+    tail = run.catch(() => {});
+    return run;
+  };
+
+  const scheduleRetry = (error: unknown) => {
+    retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(batch.maxWaitMs, 100, retryDelayMs * 2));
+    log("ingest: storing a batch failed, retrying", {
+      error: (error as Error).message,
+      queued: queue.length,
+      retryInMs: retryDelayMs,
+    });
+    if (retryTimer === null && client !== null) {
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        requestFlush(true);
+      }, retryDelayMs);
+    }
+  };
+
+  const flush = () => flushQueue(true);
+
+  /** A flush triggered by the queue (size, wait or retry); at most one is waiting at a time. */
+  const requestFlush = (all = false) => {
+    if (autoFlushPending) return;
+    autoFlushPending = true;
+    flushQueue(all).then(
+      () => {
+        autoFlushPending = false;
+      },
+      () => {
+        autoFlushPending = false; // logged and rescheduled by flush
+      },
+    );
+  };
+
+  const clearTimers = () => {
+    if (waitTimer !== null) clearTimeout(waitTimer);
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    waitTimer = null;
+    retryTimer = null;
+  };
+
+  return {
+    async start() {
+      if (client !== null) return;
+      const c = mqtt.connect(config.mqttUrl, {
+        clientId: config.clientId,
+        clean: false,
+        reconnectPeriod: 1000,
+        connectTimeout: 10_000,
+      });
+      client = c;
+      installDeferredAck(c, onMessage);
+      await new Promise<void>((resolve, reject) => {
+        const onConnect = () => {
+          c.removeListener("error", onError);
+          resolve();
+        };
+        const onError = (error: Error) => {
+          c.removeListener("connect", onConnect);
+          c.end(true);
+          client = null;
+          reject(
+            new Error(`ingest: cannot connect to the MQTT broker at ${config.mqttUrl}: ${error.message}`),
+          );
+        };
+        c.once("connect", onConnect);
+        c.once("error", onError);
+      });
+      c.on("error", (error) => log("ingest: MQTT error", { error: error.message }));
+      c.on("offline", () => log("ingest: MQTT connection lost, reconnecting", { queued: queue.length }));
+      c.on("reconnect", () => log("ingest: MQTT reconnecting"));
+      await c.subscribeAsync(`${config.topicRoot}/gateways/#`, { qos: 1 });
+      log("ingest: subscribed", { topic: `${config.topicRoot}/gateways/#`, clientId: config.clientId });
+    },
+
+    async stop() {
+      clearTimers();
+      try {
+        await flush();
+      } catch (error) {
+        log("ingest: final flush failed; the broker redelivers the unacknowledged messages", {
+          error: (error as Error).message,
+        });
+      }
+      const c = client;
+      client = null;
+      clearTimers();
+      // Not unsubscribing: the persistent session keeps collecting messages while ingest is down.
+      if (c !== null) await c.endAsync();
+    },
+
+    abort() {
+      generation++;
+      clearTimers();
+      queue = [];
+      const c = client;
+      client = null;
+      c?.end(true);
+    },
+
+    flush,
+
+    status: () => ({ connected: client?.connected ?? false, queued: queue.length, received, lastMessageAt }),
+  };
+}

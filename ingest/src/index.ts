@@ -1,0 +1,274 @@
+import type { RejectReason } from "@c4e/domain";
+import { createPool } from "@c4e/prisma";
+import type pg from "pg";
+import { type Consumer, createConsumer } from "./consumer.ts";
+import { writeHeartbeat } from "./heartbeat.ts";
+import { createMintChain, type MintChain, type MintOutcome, mintBatches } from "./mint-batches.ts";
+import { processBatch } from "./process-batch.ts";
+import { type CreatedBatch, settlePeriods } from "./settle-periods.ts";
+import { createGatewayKeyCache } from "./verify-signature.ts";
+
+export type { Consumer, ConsumerConfig } from "./consumer.ts";
+export { createConsumer } from "./consumer.ts";
+export type { DeferredAck, HeldMessage } from "./deferred-ack.ts";
+export { installDeferredAck } from "./deferred-ack.ts";
+export type { MintChain, MintOutcome } from "./mint-batches.ts";
+export { createMintChain, mintBatches } from "./mint-batches.ts";
+export type { BatchResult, ProcessBatchDeps, ReceivedMessage } from "./process-batch.ts";
+export { processBatch } from "./process-batch.ts";
+export type { CreatedBatch, SettlePeriodsResult } from "./settle-periods.ts";
+export { settlePeriods } from "./settle-periods.ts";
+export { createGatewayKeyCache, ed25519PublicKey, verifySignature } from "./verify-signature.ts";
+
+/** Everything ingest needs; built and validated by the composition root (ingest reads no env). */
+export type IngestConfig = {
+  databaseUrl: string;
+  mqttUrl: string;
+  /** e.g. "c4e/v1"; gateways publish to `${topicRoot}/gateways/{gatewayId}/readings`. */
+  topicRoot: string;
+  /** Stable across restarts: the broker keeps the session, so unacknowledged messages are redelivered. */
+  clientId: string;
+  /** null: store and settle only, no minting (pending batches are minted once a chain is configured). */
+  chain: {
+    rpcUrl: string;
+    chainId: number;
+    rewardMinter: `0x${string}`;
+    minterPrivateKey: `0x${string}`;
+  } | null;
+  /** Settlement period length; periods are UTC-aligned multiples (1440 = UTC days). */
+  settlementPeriodMinutes: number;
+  /** A period closes at the latest this long after its end, even if a meter is silent. */
+  settlementMaxWaitSeconds: number;
+  /** How far a reading may lie after its message's arrival (gateway clock drift). */
+  clockSkewSeconds: number;
+  /** A batch is stored when `maxMessages` are queued or `maxWaitMs` after its first message. */
+  batch: { maxMessages: number; maxWaitMs: number };
+  /** How often settlement and minting run. */
+  settleIntervalMs: number;
+  log: (msg: string, fields?: object) => void;
+  /** Clock (tests); defaults to the system clock. */
+  now?: () => Date;
+};
+
+export type SettleResult = {
+  watermark: Date | null;
+  created: CreatedBatch[];
+  /** Empty when no chain is configured. */
+  minted: MintOutcome[];
+  /** Export that arrived after its period was settled; stays unrewarded. */
+  lateExport: { readings: number; exportWh: bigint };
+};
+
+export type IngestStats = {
+  connected: boolean;
+  queued: number;
+  /** Messages received since start. */
+  received: number;
+  /** Batches committed. */
+  batches: number;
+  /** Messages stored in ingest_message. */
+  storedMessages: number;
+  acceptedReadings: number;
+  duplicateReadings: number;
+  /** rejected_input rows written (messages and readings). */
+  rejected: number;
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+  lastMessageAt: Date | null;
+  lastFlushAt: Date | null;
+  rewardBatchesCreated: number;
+  rewardBatchesMinted: number;
+  mintFailures: number;
+  /** From the latest settlement run. */
+  lateExportReadings: number;
+  lateExportWh: bigint;
+};
+
+export type Ingest = {
+  /** Connects to the database and the broker, subscribes, and starts the settlement timer. */
+  start(): Promise<void>;
+  /** Stores what is queued, acknowledges it, disconnects, and waits for a running settlement. */
+  stop(): Promise<void>;
+  /** Stores everything queued now. */
+  flush(): Promise<void>;
+  /** One settlement and minting run (the timer runs the same); runs never overlap. */
+  settleAndMint(): Promise<SettleResult>;
+  stats(): IngestStats;
+};
+
+const GATEWAY_KEY_TTL_MS = 60_000;
+
+/**
+ * The ingest service: MQTT → verified, plausible readings in Postgres → reward batches → mints.
+ * @example
+ * const ingest = createIngest(config); await ingest.start(); … await ingest.stop();
+ */
+export function createIngest(config: IngestConfig): Ingest {
+  const now = config.now ?? (() => new Date());
+  const { log } = config;
+  let pool: pg.Pool | null = null;
+  let consumer: Consumer | null = null;
+  let chain: MintChain | null = null;
+  let settleTimer: NodeJS.Timeout | null = null;
+  let settleTail: Promise<unknown> = Promise.resolve();
+  const stats = {
+    batches: 0,
+    storedMessages: 0,
+    acceptedReadings: 0,
+    duplicateReadings: 0,
+    rejected: 0,
+    rejectedByReason: {} as Partial<Record<RejectReason, number>>,
+    lastFlushAt: null as Date | null,
+    rewardBatchesCreated: 0,
+    rewardBatchesMinted: 0,
+    mintFailures: 0,
+    lateExportReadings: 0,
+    lateExportWh: 0n,
+  };
+
+  const getPool = (): pg.Pool => {
+    if (pool === null) {
+      pool = createPool({ url: config.databaseUrl, applicationName: "c4e-ingest" });
+      // An idle connection that dies (database restart) must not crash the service; the pool reconnects.
+      pool.on("error", (error) => log("ingest: idle database connection failed", { error: error.message }));
+    }
+    return pool;
+  };
+
+  const heartbeat = async () => {
+    const status = consumer?.status();
+    try {
+      await writeHeartbeat(getPool(), {
+        service: "ingest",
+        at: now(),
+        lastMessageAt: status?.lastMessageAt ?? null,
+        detail: {
+          connected: status?.connected ?? false,
+          queued: status?.queued ?? 0,
+          accepted: stats.acceptedReadings,
+          rejected: stats.rejected,
+        },
+      });
+    } catch (error) {
+      log("ingest: heartbeat failed", { error: (error as Error).message });
+    }
+  };
+
+  const settleOnce = async (): Promise<SettleResult> => {
+    const db = getPool();
+    const settled = await settlePeriods({
+      pool: db,
+      periodMinutes: config.settlementPeriodMinutes,
+      maxWaitSeconds: config.settlementMaxWaitSeconds,
+      now: now(),
+      log,
+    });
+    stats.rewardBatchesCreated += settled.created.length;
+    stats.lateExportReadings = settled.lateExport.readings;
+    stats.lateExportWh = settled.lateExport.exportWh;
+    let minted: MintOutcome[] = [];
+    if (config.chain !== null) {
+      chain ??= createMintChain({
+        ...config.chain,
+        pollingIntervalMs: config.chain.chainId === 31337 ? 200 : 2_000,
+      });
+      minted = await mintBatches({ pool: db, chain, now, log });
+      stats.rewardBatchesMinted += minted.filter((m) => m.status !== "failed").length;
+      stats.mintFailures += minted.filter((m) => m.status === "failed").length;
+    }
+    await heartbeat();
+    return { ...settled, minted };
+  };
+
+  const settleAndMint = (): Promise<SettleResult> => {
+    const run = settleTail.then(settleOnce);
+    settleTail = run.catch(() => {});
+    return run;
+  };
+
+  return {
+    async start() {
+      if (consumer !== null) return;
+      const db = getPool();
+      const gatewayKeys = createGatewayKeyCache({ pool: db, ttlMs: GATEWAY_KEY_TTL_MS, now });
+      const deps = {
+        pool: db,
+        gatewayKeys,
+        topicRoot: config.topicRoot,
+        clockSkewMs: config.clockSkewSeconds * 1000,
+        log,
+      };
+      const c = createConsumer({
+        mqttUrl: config.mqttUrl,
+        topicRoot: config.topicRoot,
+        clientId: config.clientId,
+        batch: config.batch,
+        now,
+        log,
+        onBatch: async (messages) => {
+          const result = await processBatch(deps, messages);
+          stats.batches++;
+          stats.storedMessages += result.storedMessages;
+          stats.acceptedReadings += result.acceptedReadings;
+          stats.duplicateReadings += result.duplicateReadings;
+          stats.rejected += result.rejected;
+          for (const [reason, count] of Object.entries(result.rejectedByReason) as [RejectReason, number][]) {
+            stats.rejectedByReason[reason] = (stats.rejectedByReason[reason] ?? 0) + count;
+          }
+          stats.lastFlushAt = now();
+          if (result.rejected > 0) {
+            log("ingest: batch stored with rejections", {
+              messages: result.messages,
+              accepted: result.acceptedReadings,
+              rejectedByReason: result.rejectedByReason,
+            });
+          }
+          // Never throws: the batch is committed, a failing heartbeat must not make it retry.
+          await heartbeat();
+        },
+      });
+      await c.start();
+      consumer = c;
+      settleTimer = setInterval(() => {
+        settleAndMint().catch((error: unknown) =>
+          log("ingest: settlement run failed, retrying on the next tick", {
+            error: (error as Error).message,
+          }),
+        );
+      }, config.settleIntervalMs);
+      await heartbeat();
+    },
+
+    async stop() {
+      if (settleTimer !== null) clearInterval(settleTimer);
+      settleTimer = null;
+      await settleTail;
+      const c = consumer;
+      if (c !== null) await c.stop();
+      if (pool !== null) await heartbeat(); // consumer still set: records connected=false and the final counts
+      consumer = null;
+      const p = pool;
+      pool = null;
+      chain = null;
+      if (p !== null) await p.end();
+    },
+
+    async flush() {
+      await consumer?.flush();
+      await heartbeat();
+    },
+
+    settleAndMint,
+
+    stats() {
+      const status = consumer?.status();
+      return {
+        ...stats,
+        rejectedByReason: { ...stats.rejectedByReason },
+        connected: status?.connected ?? false,
+        queued: status?.queued ?? 0,
+        received: status?.received ?? 0,
+        lastMessageAt: status?.lastMessageAt ?? null,
+      };
+    },
+  };
+}

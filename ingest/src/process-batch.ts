@@ -1,0 +1,500 @@
+import {
+  checkReadings,
+  gatewayIdFromTopic,
+  MAX_PAYLOAD_BYTES,
+  type MalformedReading,
+  type MessageHeader,
+  type ParsedReading,
+  parseBody,
+  parseEnvelope,
+  type RejectReason,
+} from "@c4e/domain";
+import type pg from "pg";
+import { createMeterView, type MeterView } from "./meter-view.ts";
+import { isDataError, withTransaction } from "./sql.ts";
+import {
+  type IngestMessageRow,
+  insertIngestMessages,
+  insertRejectedInputs,
+  loadMeters,
+  loadStoredMessageKeys,
+  loadStoredReadings,
+  lockKeys,
+  type MeterSpan,
+  messageKey,
+  type RejectedInputRow,
+  writeReadings,
+} from "./store-readings.ts";
+import { type GatewayKey, type GatewayKeyCache, verifySignature } from "./verify-signature.ts";
+
+/** One MQTT message as the consumer received it. */
+export type ReceivedMessage = {
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly receivedAt: Date;
+};
+
+export type BatchResult = {
+  messages: number;
+  /** Messages stored in `ingest_message` (verified, not a duplicate message). */
+  storedMessages: number;
+  acceptedReadings: number;
+  duplicateReadings: number;
+  /** Rows written to `rejected_input` (messages and readings). */
+  rejected: number;
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+};
+
+export type ProcessBatchDeps = {
+  pool: pg.Pool;
+  gatewayKeys: GatewayKeyCache;
+  topicRoot: string;
+  clockSkewMs: number;
+  log: (msg: string, fields?: object) => void;
+};
+
+/** Bytes of an oversized payload kept with its rejection. */
+const OVERSIZED_PAYLOAD_KEPT_BYTES = 4096;
+
+/**
+ * Verifies, checks and stores one batch of messages in one transaction. Bad input never throws: every
+ * refused message or reading becomes a `rejected_input` row, and the rest of the batch is stored.
+ * Throws only when the database fails (the caller retries; nothing was acknowledged).
+ *
+ * Should the database refuse the batch's data itself (an input the checks let through but a column
+ * cannot hold), the batch is retried message by message and the message that cannot be stored is
+ * recorded as rejected, so one poisonous message never blocks ingest.
+ */
+export async function processBatch(
+  deps: ProcessBatchDeps,
+  messages: readonly ReceivedMessage[],
+): Promise<BatchResult> {
+  try {
+    return await runBatch(deps, messages);
+  } catch (error) {
+    if (!isDataError(error)) throw error;
+    if (messages.length === 1) {
+      const message = messages[0] as ReceivedMessage;
+      deps.log("ingest: message cannot be stored, recorded as rejected", {
+        topic: message.topic,
+        error: (error as Error).message,
+      });
+      const row = messageRejection(
+        message,
+        "malformed_envelope",
+        `not storable: ${(error as Error).message}`,
+      );
+      await withTransaction(deps.pool, (db) => insertRejectedInputs(db, [row]));
+      return { ...emptyResult(1), rejected: 1, rejectedByReason: { malformed_envelope: 1 } };
+    }
+    deps.log("ingest: batch refused by the database, retrying message by message", {
+      messages: messages.length,
+      error: (error as Error).message,
+    });
+    let total = emptyResult(0);
+    for (const message of messages) total = addResults(total, await processBatch(deps, [message]));
+    return total;
+  }
+}
+
+type Candidate = {
+  readonly message: ReceivedMessage;
+  readonly gatewayId: string;
+  readonly header: MessageHeader;
+  readonly body: string;
+  readonly raw: string;
+  readonly readings: ParsedReading[];
+  readonly malformed: MalformedReading[];
+};
+
+async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessage[]): Promise<BatchResult> {
+  const result = emptyResult(messages.length);
+  // Rejections per message, so rows are written in arrival order.
+  const rejections: RejectedInputRow[][] = messages.map(() => []);
+  const candidates = await verifyMessages(deps, messages, rejections);
+
+  const ingestRows: IngestMessageRow[] = [];
+  await withTransaction(deps.pool, async (db) => {
+    const meterIds = [
+      ...new Set(candidates.flatMap(({ candidate }) => candidate.readings.map((r) => r.meterId))),
+    ];
+    const meters = await loadMeters(db, meterIds);
+    await lockKeys(db, [
+      ...[...meters.keys()].map((id) => `meter:${id}`),
+      ...candidates.map(({ candidate: c }) => `message:${messageKey(c.gatewayId, c.header.messageId)}`),
+    ]);
+    const storedMessages = await loadStoredMessageKeys(
+      db,
+      candidates.map(({ candidate: c }) => ({ gatewayId: c.gatewayId, messageId: c.header.messageId })),
+    );
+
+    // One query for the references of every meter in the batch.
+    const spans = new Map<string, MeterSpan>();
+    for (const { candidate: c } of candidates) {
+      if (storedMessages.has(messageKey(c.gatewayId, c.header.messageId))) continue;
+      for (const r of c.readings) {
+        if (meters.get(r.meterId)?.gatewayId !== c.gatewayId) continue;
+        const span = spans.get(r.meterId);
+        if (span === undefined) spans.set(r.meterId, { meterId: r.meterId, minAt: r.at, maxAt: r.at });
+        else {
+          if (r.at < span.minAt) span.minAt = r.at;
+          if (r.at > span.maxAt) span.maxAt = r.at;
+        }
+      }
+    }
+    const stored = await loadStoredReadings(db, [...spans.values()]);
+    const views = new Map<string, MeterView>();
+    const viewOf = (meterId: string): MeterView => {
+      let view = views.get(meterId);
+      if (view === undefined) {
+        view = createMeterView(stored.get(meterId) ?? []);
+        views.set(meterId, view);
+      }
+      return view;
+    };
+
+    const seen = new Set<string>();
+    for (const { index, candidate: c } of candidates) {
+      const out = rejections[index] as RejectedInputRow[];
+      const key = messageKey(c.gatewayId, c.header.messageId);
+      if (storedMessages.has(key) || seen.has(key)) {
+        out.push({
+          ...messageRejection(
+            c.message,
+            "duplicate_message",
+            `message ${c.header.messageId} was already processed`,
+          ),
+          gatewayId: c.gatewayId,
+          messageId: c.header.messageId,
+        });
+        continue;
+      }
+      seen.add(key);
+      const rawOf = rawReadingLookup(c);
+      const rejectReading = (reading: ParsedReading, reason: RejectReason, detail: string) =>
+        out.push({
+          receivedAt: c.message.receivedAt,
+          topic: c.message.topic,
+          gatewayId: c.gatewayId,
+          messageId: c.header.messageId,
+          meterId: reading.meterId,
+          readingAt: reading.at,
+          reason,
+          detail,
+          payload: rawOf(reading),
+        });
+      let rejectedReadings = c.malformed.length;
+      for (const m of c.malformed) {
+        out.push({
+          receivedAt: c.message.receivedAt,
+          topic: c.message.topic,
+          gatewayId: c.gatewayId,
+          messageId: c.header.messageId,
+          meterId: m.meterId ?? null,
+          readingAt: null,
+          reason: m.reason,
+          detail: m.detail,
+          payload: jsonText(m.raw),
+        });
+      }
+
+      const byMeter = new Map<string, ParsedReading[]>();
+      for (const reading of c.readings) {
+        const meter = meters.get(reading.meterId);
+        if (meter === undefined) {
+          rejectReading(reading, "unknown_meter", `meter ${reading.meterId} is not registered`);
+          rejectedReadings++;
+        } else if (meter.gatewayId !== c.gatewayId) {
+          rejectReading(
+            reading,
+            "meter_of_other_gateway",
+            `meter ${reading.meterId} is registered to gateway ${meter.gatewayId}, not ${c.gatewayId}`,
+          );
+          rejectedReadings++;
+        } else {
+          const list = byMeter.get(reading.meterId) ?? [];
+          list.push(reading);
+          byMeter.set(reading.meterId, list);
+        }
+      }
+
+      let accepted = 0;
+      let duplicates = 0;
+      for (const [meterId, readings] of byMeter) {
+        const meter = meters.get(meterId);
+        if (meter === undefined) continue;
+        const view = viewOf(meterId);
+        const times = readings.map((r) => r.at.getTime());
+        const { previous, next, existing } = view.neighbours(
+          new Date(Math.min(...times)),
+          new Date(Math.max(...times)),
+        );
+        let check: ReturnType<typeof checkReadings>;
+        try {
+          check = checkReadings({
+            meter: { meterId, ratedPowerW: meter.ratedPowerW },
+            readings,
+            previous,
+            next,
+            existing,
+            now: c.message.receivedAt,
+            clockSkewMs: deps.clockSkewMs,
+          });
+        } catch (error) {
+          // A meter the gate cannot judge (e.g. a negative rating in the register): refuse, keep going.
+          deps.log("ingest: readings of a misconfigured meter refused", {
+            meterId,
+            error: (error as Error).message,
+          });
+          for (const reading of readings) {
+            rejectReading(
+              reading,
+              "unknown_meter",
+              `meter ${meterId} cannot be checked: ${(error as Error).message}`,
+            );
+          }
+          rejectedReadings += readings.length;
+          continue;
+        }
+        view.accept(check.accepted, {
+          gatewayId: c.gatewayId,
+          messageId: c.header.messageId,
+          receivedAt: c.message.receivedAt,
+        });
+        for (const r of check.rejected) rejectReading(r.reading, r.reason, r.detail);
+        accepted += check.accepted.length;
+        duplicates += check.duplicates.length;
+        rejectedReadings += check.rejected.length;
+      }
+      ingestRows.push({
+        gatewayId: c.gatewayId,
+        messageId: c.header.messageId,
+        receivedAt: c.message.receivedAt,
+        sentAt: c.header.sentAt,
+        accepted,
+        duplicates,
+        rejected: rejectedReadings,
+      });
+      result.acceptedReadings += accepted;
+      result.duplicateReadings += duplicates;
+    }
+
+    await writeReadings(db, new Map([...views].map(([id, view]) => [id, view.entries()])));
+    await insertIngestMessages(db, ingestRows);
+    await insertRejectedInputs(db, rejections.flat());
+  });
+
+  result.storedMessages = ingestRows.length;
+  for (const row of rejections.flat()) {
+    result.rejected++;
+    result.rejectedByReason[row.reason] = (result.rejectedByReason[row.reason] ?? 0) + 1;
+  }
+  return result;
+}
+
+/**
+ * Message-level checks that need no transaction: size, topic, envelope, gateway, signature, body.
+ * Returns the messages that passed, with their arrival index; the others get a rejection row.
+ */
+async function verifyMessages(
+  deps: ProcessBatchDeps,
+  messages: readonly ReceivedMessage[],
+  rejections: RejectedInputRow[][],
+): Promise<{ index: number; candidate: Candidate }[]> {
+  type Parsed = {
+    index: number;
+    message: ReceivedMessage;
+    gatewayId: string;
+    raw: string;
+    envelope: Envelope;
+  };
+  type Envelope = Extract<ReturnType<typeof parseEnvelope>, { ok: true }>["envelope"];
+  const parsed: Parsed[] = [];
+  messages.forEach((message, index) => {
+    const out = rejections[index] as RejectedInputRow[];
+    if (message.payload.length > MAX_PAYLOAD_BYTES) {
+      out.push(
+        messageRejection(
+          message,
+          "payload_too_large",
+          `payload is ${message.payload.length} bytes, at most ${MAX_PAYLOAD_BYTES} allowed (first ${OVERSIZED_PAYLOAD_KEPT_BYTES} bytes kept)`,
+        ),
+      );
+      return;
+    }
+    const gatewayId = gatewayIdFromTopic(message.topic, deps.topicRoot);
+    if (gatewayId === null) {
+      out.push(
+        messageRejection(
+          message,
+          "wrong_topic",
+          `topic is not ${deps.topicRoot}/gateways/{gatewayId}/readings`,
+        ),
+      );
+      return;
+    }
+    const raw = message.payload.toString("utf8");
+    const envelope = parseEnvelope(raw);
+    if (!envelope.ok) {
+      out.push({ ...messageRejection(message, envelope.reason, envelope.detail), gatewayId });
+      return;
+    }
+    parsed.push({ index, message, gatewayId, raw, envelope: envelope.envelope });
+  });
+
+  const verified = (gateway: GatewayKey | undefined, p: Parsed): boolean =>
+    gateway?.publicKey != null &&
+    verifySignature({ publicKey: gateway.publicKey, body: p.envelope.body, signature: p.envelope.sigBytes });
+
+  let gateways = await deps.gatewayKeys.get(parsed.map((p) => p.gatewayId));
+  // A failed signature may mean a rotated key: reload those gateways once before refusing.
+  const failed = parsed.filter(
+    (p) => gateways.get(p.gatewayId)?.active && !verified(gateways.get(p.gatewayId), p),
+  );
+  if (failed.length > 0) {
+    const ids = new Set(failed.map((p) => p.gatewayId));
+    deps.gatewayKeys.forget(ids);
+    gateways = new Map([...gateways, ...(await deps.gatewayKeys.get(ids))]);
+  }
+
+  const candidates: { index: number; candidate: Candidate }[] = [];
+  for (const p of parsed) {
+    const out = rejections[p.index] as RejectedInputRow[];
+    const reject = (reason: RejectReason, detail: string) =>
+      out.push({ ...messageRejection(p.message, reason, detail, p.raw), gatewayId: p.gatewayId });
+    const gateway = gateways.get(p.gatewayId);
+    if (gateway === undefined) {
+      reject("unknown_gateway", `gateway ${p.gatewayId} is not registered`);
+      continue;
+    }
+    if (!gateway.active) {
+      reject("unknown_gateway", `gateway ${p.gatewayId} is not active`);
+      continue;
+    }
+    if (!verified(gateway, p)) {
+      reject(
+        "bad_signature",
+        gateway.keyProblem ?? `signature does not verify with the registered key of gateway ${p.gatewayId}`,
+      );
+      continue;
+    }
+    const body = parseBody({ body: p.envelope.body, topicGatewayId: p.gatewayId });
+    if (!body.ok) {
+      reject(body.reason, body.detail);
+      continue;
+    }
+    candidates.push({
+      index: p.index,
+      candidate: {
+        message: p.message,
+        gatewayId: p.gatewayId,
+        header: body.header,
+        body: p.envelope.body,
+        raw: p.raw,
+        readings: body.readings,
+        malformed: body.rejected,
+      },
+    });
+  }
+  return candidates;
+}
+
+/** A message-level rejection row (gateway and message id filled in by the caller where known). */
+function messageRejection(
+  message: ReceivedMessage,
+  reason: RejectReason,
+  detail: string,
+  raw?: string,
+): RejectedInputRow {
+  const payload =
+    raw ??
+    (message.payload.length > MAX_PAYLOAD_BYTES
+      ? message.payload.subarray(0, OVERSIZED_PAYLOAD_KEPT_BYTES).toString("utf8")
+      : message.payload.toString("utf8"));
+  return {
+    receivedAt: message.receivedAt,
+    topic: message.topic,
+    gatewayId: null,
+    messageId: null,
+    meterId: null,
+    readingAt: null,
+    reason,
+    detail,
+    payload,
+  };
+}
+
+/**
+ * The reading's JSON as the gateway sent it. `parseBody` keeps the valid readings in their original
+ * order and lists the malformed ones by index, so the k-th parsed reading is the k-th index that is not
+ * malformed. Falls back to a re-serialisation of the parsed reading.
+ */
+function rawReadingLookup(c: Candidate): (reading: ParsedReading) => string {
+  let byReading: Map<ParsedReading, unknown> | null = null;
+  return (reading) => {
+    if (byReading === null) {
+      const map = new Map<ParsedReading, unknown>();
+      byReading = map;
+      try {
+        const all = (JSON.parse(c.body) as { readings: unknown[] }).readings;
+        const malformed = new Set(c.malformed.map((m) => m.index));
+        const validIndexes = all.map((_, i) => i).filter((i) => !malformed.has(i));
+        if (validIndexes.length === c.readings.length) {
+          c.readings.forEach((r, k) => {
+            map.set(r, all[validIndexes[k] as number]);
+          });
+        }
+      } catch {
+        // keep the fallback
+      }
+    }
+    const raw = byReading.get(reading);
+    if (raw !== undefined) return jsonText(raw);
+    return jsonText({
+      meterId: reading.meterId,
+      at: reading.at.toISOString(),
+      importWh: reading.importWh.toString(),
+      exportWh: reading.exportWh.toString(),
+      intervals: reading.intervals.map((i) => ({
+        start: i.start.toISOString(),
+        end: i.end.toISOString(),
+        importWh: i.importWh.toString(),
+        exportWh: i.exportWh.toString(),
+      })),
+    });
+  };
+}
+
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function emptyResult(messages: number): BatchResult {
+  return {
+    messages,
+    storedMessages: 0,
+    acceptedReadings: 0,
+    duplicateReadings: 0,
+    rejected: 0,
+    rejectedByReason: {},
+  };
+}
+
+function addResults(a: BatchResult, b: BatchResult): BatchResult {
+  const rejectedByReason = { ...a.rejectedByReason };
+  for (const [reason, count] of Object.entries(b.rejectedByReason) as [RejectReason, number][]) {
+    rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + count;
+  }
+  return {
+    messages: a.messages + b.messages,
+    storedMessages: a.storedMessages + b.storedMessages,
+    acceptedReadings: a.acceptedReadings + b.acceptedReadings,
+    duplicateReadings: a.duplicateReadings + b.duplicateReadings,
+    rejected: a.rejected + b.rejected,
+    rejectedByReason,
+  };
+}

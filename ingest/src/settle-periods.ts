@@ -1,0 +1,236 @@
+import { batchIdFor, buildRewardTree } from "@c4e/contracts";
+import {
+  periodOf,
+  REWARD_POLICY_VERSION,
+  type RewardRow,
+  type SettlementPeriod,
+  summarizeRewards,
+} from "@c4e/domain";
+import type pg from "pg";
+import { withTransaction } from "./sql.ts";
+
+/** A reward batch written by `settlePeriods`, still to be minted. */
+export type CreatedBatch = {
+  id: `0x${string}`;
+  periodStart: Date;
+  periodEnd: Date;
+  readingsRoot: `0x${string}`;
+  exportWh: bigint;
+  /** Token base units. */
+  totalAmount: bigint;
+  recipients: number;
+  leaves: number;
+};
+
+export type SettlePeriodsParams = {
+  pool: pg.Pool;
+  periodMinutes: number;
+  /** A period closes at the latest this long after its end, even if a meter has not reported past it. */
+  maxWaitSeconds: number;
+  now: Date;
+  log: (msg: string, fields?: object) => void;
+};
+
+export type SettlePeriodsResult = {
+  /** Earliest latest-reading over the active meters with readings; null when there are none. */
+  watermark: Date | null;
+  created: CreatedBatch[];
+  /** Export that arrived after its period was settled: stays unrewarded (docs/ingest.md, known limits). */
+  lateExport: { readings: number; exportWh: bigint };
+};
+
+/**
+ * Rows that can earn rewards: positive export deltas not yet in a batch, on grid meters whose customer
+ * has a primary wallet with a well-formed address. `$policy` is the reward policy version.
+ */
+const ELIGIBLE_EXPORT = `
+  reading r
+  JOIN meter m ON m.id = r.meter_id
+  JOIN site s ON s.id = m.site_id
+  CROSS JOIN LATERAL (
+    SELECT w.address FROM wallet w
+     WHERE w.customer_id = s.customer_id AND w."primary" AND w.address ~* '^0x[0-9a-f]{40}$'
+     ORDER BY w.created_at, w.address LIMIT 1
+  ) w
+  WHERE r.register = 'export' AND r.delta_wh > 0 AND r.reward_batch_id IS NULL AND m.kind = 'grid'`;
+
+/**
+ * Closes settlement periods and writes one reward batch per closable period with rewardable export.
+ *
+ * A period (start, end] is closable when every active meter that has readings has one at or after
+ * `end` (the watermark: the minimum over those meters of their latest reading), or when
+ * `now ≥ end + maxWaitSeconds`. Periods are settled in ascending order, each in one transaction:
+ * batch (deterministic id from period start + policy version, Merkle root of the leaves),
+ * allocations per wallet, leaves per meter, and the rewarded reading rows marked with the batch id.
+ */
+export async function settlePeriods(params: SettlePeriodsParams): Promise<SettlePeriodsResult> {
+  const { pool, periodMinutes, maxWaitSeconds, now, log } = params;
+  const periodMs = periodMinutes * 60_000;
+  const maxWaitMs = maxWaitSeconds * 1000;
+
+  const { rows: wm } = await pool.query<{ watermark: Date | null }>(
+    `SELECT min(latest) AS watermark FROM (
+       SELECT (SELECT r.at FROM reading r WHERE r.meter_id = m.id ORDER BY r.at DESC LIMIT 1) AS latest
+         FROM meter m JOIN gateway g ON g.id = m.gateway_id
+        WHERE g.active
+     ) t`,
+  );
+  const watermark = wm[0]?.watermark ?? null;
+
+  // A period can only be closable if its end ≤ max(watermark, now − maxWait); a reading lies at or
+  // before its period's end, so later rows need not be looked at.
+  const boundMs = Math.max(watermark?.getTime() ?? Number.NEGATIVE_INFINITY, now.getTime() - maxWaitMs);
+  // SQL only groups the rows by period (end = ceil(at / length) × length, matching (start, end]);
+  // the domain's periodOf decides the period of each group's first instant.
+  const { rows: samples } = await pool.query<{ sample_at: Date }>(
+    `SELECT min(r.at) AS sample_at FROM ${ELIGIBLE_EXPORT}
+        AND r.at <= $1
+        AND NOT EXISTS (
+          SELECT 1 FROM reward_batch b
+           WHERE b.policy_version = $2 AND r.at > b.period_start AND r.at <= b.period_end)
+      GROUP BY ceil(extract(epoch FROM r.at) * 1000 / $3)
+      ORDER BY 1`,
+    [new Date(boundMs).toISOString(), REWARD_POLICY_VERSION, periodMs],
+  );
+
+  const periods = new Map<number, SettlementPeriod>();
+  for (const { sample_at } of samples) {
+    const period = periodOf({ at: sample_at, periodMinutes });
+    const endMs = period.end.getTime();
+    const closable =
+      (watermark !== null && endMs <= watermark.getTime()) || now.getTime() >= endMs + maxWaitMs;
+    if (closable) periods.set(period.start.getTime(), period);
+  }
+
+  const created: CreatedBatch[] = [];
+  for (const period of [...periods.values()].sort((a, b) => a.start.getTime() - b.start.getTime())) {
+    try {
+      const batch = await settlePeriod(pool, period);
+      if (batch !== null) {
+        created.push(batch);
+        log("ingest: reward batch created", {
+          batchId: batch.id,
+          periodStart: batch.periodStart.toISOString(),
+          exportWh: batch.exportWh.toString(),
+          totalAmount: batch.totalAmount.toString(),
+          recipients: batch.recipients,
+        });
+      }
+    } catch (error) {
+      // One period's problem (e.g. bad register data) must not hold back the others.
+      log("ingest: settling a period failed", {
+        periodStart: period.start.toISOString(),
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  const { rows: late } = await pool.query<{ readings: number; export_wh: string }>(
+    `SELECT count(*)::int AS readings, coalesce(sum(r.delta_wh), 0)::text AS export_wh FROM ${ELIGIBLE_EXPORT}
+        AND EXISTS (
+          SELECT 1 FROM reward_batch b
+           WHERE b.policy_version = $1 AND r.at > b.period_start AND r.at <= b.period_end)`,
+    [REWARD_POLICY_VERSION],
+  );
+  const lateExport = { readings: late[0]?.readings ?? 0, exportWh: BigInt(late[0]?.export_wh ?? "0") };
+  return { watermark, created, lateExport };
+}
+
+/** Writes the batch of one period in one transaction; null when another run did, or nothing to reward. */
+async function settlePeriod(pool: pg.Pool, period: SettlementPeriod): Promise<CreatedBatch | null> {
+  return await withTransaction(pool, async (db) => {
+    // One settler at a time (several ingest consumers may run); the unique key backs this up.
+    await db.query("SELECT pg_advisory_xact_lock(hashtextextended('c4e:ingest:settlement', 0))");
+    const existing = await db.query(
+      "SELECT 1 FROM reward_batch WHERE period_start = $1 AND policy_version = $2",
+      [period.start.toISOString(), REWARD_POLICY_VERSION],
+    );
+    if ((existing.rowCount ?? 0) > 0) return null;
+
+    const { rows } = await db.query<{
+      meter_id: string;
+      at: Date;
+      gateway_id: string;
+      customer_id: string;
+      wallet: string;
+      delta_wh: string;
+    }>(
+      `SELECT r.meter_id, r.at, m.gateway_id, s.customer_id, lower(w.address) AS wallet, r.delta_wh::text
+         FROM ${ELIGIBLE_EXPORT} AND r.at > $1 AND r.at <= $2
+        ORDER BY r.meter_id, r.at
+        FOR UPDATE OF r`,
+      [period.start.toISOString(), period.end.toISOString()],
+    );
+    if (rows.length === 0) return null;
+
+    const customerOf = new Map(rows.map((r) => [r.wallet, r.customer_id]));
+    const summary = summarizeRewards({
+      rows: rows.map(
+        (r): RewardRow => ({
+          customerId: r.customer_id,
+          wallet: r.wallet as `0x${string}`,
+          gatewayId: r.gateway_id,
+          meterId: r.meter_id,
+          exportWh: BigInt(r.delta_wh),
+        }),
+      ),
+      periodStart: period.start,
+    });
+    if (summary.leaves.length === 0) return null;
+    const tree = buildRewardTree(summary.leaves);
+    const id = batchIdFor(period.start.toISOString(), REWARD_POLICY_VERSION);
+    const exportWh = summary.recipients.reduce((sum, r) => sum + r.exportWh, 0n);
+
+    await db.query(
+      `INSERT INTO reward_batch (id, period_start, period_end, policy_version, readings_root, export_wh, total_amount, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')`,
+      [
+        id,
+        period.start.toISOString(),
+        period.end.toISOString(),
+        REWARD_POLICY_VERSION,
+        tree.root,
+        exportWh.toString(),
+        summary.totalAmount.toString(),
+      ],
+    );
+    await db.query(
+      `INSERT INTO reward_allocation (batch_id, wallet, customer_id, export_wh, amount)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::numeric[])`,
+      [
+        id,
+        summary.recipients.map((r) => r.wallet),
+        summary.recipients.map((r) => customerOf.get(r.wallet) ?? ""),
+        summary.recipients.map((r) => r.exportWh.toString()),
+        summary.recipients.map((r) => r.amount.toString()),
+      ],
+    );
+    await db.query(
+      `INSERT INTO reward_leaf (batch_id, gateway_id, meter_id, export_wh, recipient)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])`,
+      [
+        id,
+        summary.leaves.map((l) => l.gatewayId),
+        summary.leaves.map((l) => l.meterId),
+        summary.leaves.map((l) => l.exportWh.toString()),
+        summary.leaves.map((l) => l.recipient),
+      ],
+    );
+    await db.query(
+      `UPDATE reading r SET reward_batch_id = $1
+         FROM unnest($2::text[], $3::timestamptz[]) AS u(meter_id, at)
+        WHERE r.meter_id = u.meter_id AND r.at = u.at AND r.register = 'export'`,
+      [id, rows.map((r) => r.meter_id), rows.map((r) => r.at.toISOString())],
+    );
+    return {
+      id,
+      periodStart: period.start,
+      periodEnd: period.end,
+      readingsRoot: tree.root,
+      exportWh,
+      totalAmount: summary.totalAmount,
+      recipients: summary.recipients.length,
+      leaves: summary.leaves.length,
+    };
+  });
+}

@@ -1,0 +1,306 @@
+import type { RejectReason } from "@c4e/domain";
+import type pg from "pg";
+import type { ViewEntry } from "./meter-view.ts";
+import { bigintText, safeText } from "./sql.ts";
+
+/**
+ * Bulk SQL of the readings path: one statement per table and batch (`INSERT … SELECT FROM unnest`),
+ * idempotent on natural keys (`ON CONFLICT DO NOTHING`).
+ */
+
+type Queryable = Pick<pg.PoolClient, "query">;
+
+export type MeterRow = { id: string; gatewayId: string; ratedPowerW: number };
+
+/** The registered meters among `ids`. */
+export async function loadMeters(db: Queryable, ids: readonly string[]): Promise<Map<string, MeterRow>> {
+  const meters = new Map<string, MeterRow>();
+  if (ids.length === 0) return meters;
+  const { rows } = await db.query<{ id: string; gateway_id: string; rated_power_w: number }>(
+    "SELECT id, gateway_id, rated_power_w FROM meter WHERE id = ANY($1::text[])",
+    [ids],
+  );
+  for (const r of rows) meters.set(r.id, { id: r.id, gatewayId: r.gateway_id, ratedPowerW: r.rated_power_w });
+  return meters;
+}
+
+/**
+ * Serialises concurrent consumers (shared subscriptions) on the same meters and message ids until the
+ * transaction ends, so the references each one loads are the ones it writes against. Keys are locked
+ * in sorted order, which rules out deadlocks between batches.
+ */
+export async function lockKeys(db: Queryable, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const sorted = [...new Set(keys)].sort();
+  await db.query("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k", [
+    sorted,
+  ]);
+}
+
+/** The (gatewayId, messageId) pairs among `keys` that were already stored, as `gatewayId\nmessageId`. */
+export async function loadStoredMessageKeys(
+  db: Queryable,
+  keys: readonly { gatewayId: string; messageId: string }[],
+): Promise<Set<string>> {
+  const stored = new Set<string>();
+  if (keys.length === 0) return stored;
+  const { rows } = await db.query<{ gateway_id: string; message_id: string }>(
+    `SELECT m.gateway_id, m.message_id
+       FROM ingest_message m
+       JOIN unnest($1::text[], $2::text[]) AS k(gateway_id, message_id)
+         ON m.gateway_id = k.gateway_id AND m.message_id = k.message_id`,
+    [keys.map((k) => k.gatewayId), keys.map((k) => k.messageId)],
+  );
+  for (const r of rows) stored.add(messageKey(r.gateway_id, r.message_id));
+  return stored;
+}
+
+export function messageKey(gatewayId: string, messageId: string): string {
+  return `${gatewayId}\n${messageId}`;
+}
+
+export type MeterSpan = { meterId: string; minAt: Date; maxAt: Date };
+
+/**
+ * For every meter: the stored readings in [minAt, maxAt], the latest one before and the earliest one
+ * after, in one query for the whole batch (import and export rows paired per instant).
+ */
+export async function loadStoredReadings(
+  db: Queryable,
+  spans: readonly MeterSpan[],
+): Promise<Map<string, ViewEntry[]>> {
+  const byMeter = new Map<string, ViewEntry[]>();
+  if (spans.length === 0) return byMeter;
+  const { rows } = await db.query<{
+    meter_id: string;
+    at: Date;
+    import_wh: string | null;
+    export_wh: string | null;
+    import_delta_wh: string | null;
+    export_delta_wh: string | null;
+    export_reward_batch_id: string | null;
+  }>(
+    `WITH span AS (
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS s(meter_id, min_at, max_at)
+     ),
+     instants AS (
+       SELECT s.meter_id, p.at FROM span s CROSS JOIN LATERAL (
+         SELECT r.at FROM reading r WHERE r.meter_id = s.meter_id AND r.at < s.min_at ORDER BY r.at DESC LIMIT 1
+       ) p
+       UNION
+       SELECT s.meter_id, n.at FROM span s CROSS JOIN LATERAL (
+         SELECT r.at FROM reading r WHERE r.meter_id = s.meter_id AND r.at > s.max_at ORDER BY r.at LIMIT 1
+       ) n
+       UNION
+       SELECT r.meter_id, r.at FROM span s
+         JOIN reading r ON r.meter_id = s.meter_id AND r.at >= s.min_at AND r.at <= s.max_at
+     )
+     SELECT i.meter_id, i.at,
+            max(r.value_wh) FILTER (WHERE r.register = 'import')::text AS import_wh,
+            max(r.value_wh) FILTER (WHERE r.register = 'export')::text AS export_wh,
+            max(r.delta_wh) FILTER (WHERE r.register = 'import')::text AS import_delta_wh,
+            max(r.delta_wh) FILTER (WHERE r.register = 'export')::text AS export_delta_wh,
+            max(r.reward_batch_id) FILTER (WHERE r.register = 'export') AS export_reward_batch_id
+       FROM instants i
+       JOIN reading r ON r.meter_id = i.meter_id AND r.at = i.at
+      GROUP BY i.meter_id, i.at
+      ORDER BY i.meter_id, i.at`,
+    [
+      spans.map((s) => s.meterId),
+      spans.map((s) => s.minAt.toISOString()),
+      spans.map((s) => s.maxAt.toISOString()),
+    ],
+  );
+  for (const r of rows) {
+    if (r.import_wh === null || r.export_wh === null) continue; // half a reading: not a usable reference
+    const list = byMeter.get(r.meter_id) ?? [];
+    list.push({
+      at: r.at,
+      importWh: BigInt(r.import_wh),
+      exportWh: BigInt(r.export_wh),
+      importDeltaWh: r.import_delta_wh === null ? null : BigInt(r.import_delta_wh),
+      exportDeltaWh: r.export_delta_wh === null ? null : BigInt(r.export_delta_wh),
+      exportRewardBatchId: r.export_reward_batch_id,
+      origin: "stored",
+      deltaChanged: false,
+    });
+    byMeter.set(r.meter_id, list);
+  }
+  return byMeter;
+}
+
+/**
+ * Writes a batch's view changes: new readings as two rows each (import, export) with their deltas,
+ * their intervals, and re-based deltas of stored readings. Returns the number of readings inserted.
+ */
+export async function writeReadings(
+  db: Queryable,
+  views: ReadonlyMap<string, readonly ViewEntry[]>,
+): Promise<number> {
+  const ins = {
+    meter: [] as string[],
+    at: [] as string[],
+    register: [] as string[],
+    value: [] as string[],
+    delta: [] as (string | null)[],
+    gateway: [] as string[],
+    message: [] as string[],
+    receivedAt: [] as string[],
+    reward: [] as (string | null)[],
+  };
+  const upd = {
+    meter: [] as string[],
+    at: [] as string[],
+    register: [] as string[],
+    delta: [] as (string | null)[],
+  };
+  const iv = {
+    meter: [] as string[],
+    register: [] as string[],
+    start: [] as string[],
+    end: [] as string[],
+    wh: [] as string[],
+  };
+  let inserted = 0;
+  for (const [meterId, entries] of views) {
+    for (const e of entries) {
+      const at = e.at.toISOString();
+      if (e.origin === "stored") {
+        if (!e.deltaChanged) continue;
+        upd.meter.push(meterId, meterId);
+        upd.at.push(at, at);
+        upd.register.push("import", "export");
+        upd.delta.push(bigintText(e.importDeltaWh), bigintText(e.exportDeltaWh));
+        continue;
+      }
+      inserted++;
+      const { gatewayId, messageId, receivedAt, intervals } = e.source;
+      for (const [register, value, delta, reward] of [
+        ["import", e.importWh, e.importDeltaWh, null],
+        ["export", e.exportWh, e.exportDeltaWh, e.exportRewardBatchId],
+      ] as const) {
+        ins.meter.push(meterId);
+        ins.at.push(at);
+        ins.register.push(register);
+        ins.value.push(value.toString());
+        ins.delta.push(bigintText(delta));
+        ins.gateway.push(gatewayId);
+        ins.message.push(messageId);
+        ins.receivedAt.push(receivedAt.toISOString());
+        ins.reward.push(reward);
+      }
+      for (const interval of intervals) {
+        for (const [register, wh] of [
+          ["import", interval.importWh],
+          ["export", interval.exportWh],
+        ] as const) {
+          iv.meter.push(meterId);
+          iv.register.push(register);
+          iv.start.push(interval.start.toISOString());
+          iv.end.push(interval.end.toISOString());
+          iv.wh.push(wh.toString());
+        }
+      }
+    }
+  }
+  if (ins.meter.length > 0) {
+    await db.query(
+      `INSERT INTO reading (meter_id, at, register, value_wh, delta_wh, gateway_id, message_id, received_at, reward_batch_id)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[], $5::bigint[], $6::text[],
+                            $7::text[], $8::timestamptz[], $9::text[])
+       ON CONFLICT DO NOTHING`,
+      [
+        ins.meter,
+        ins.at,
+        ins.register,
+        ins.value,
+        ins.delta,
+        ins.gateway,
+        ins.message,
+        ins.receivedAt,
+        ins.reward,
+      ],
+    );
+  }
+  if (upd.meter.length > 0) {
+    await db.query(
+      `UPDATE reading r SET delta_wh = u.delta_wh
+         FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[]) AS u(meter_id, at, register, delta_wh)
+        WHERE r.meter_id = u.meter_id AND r.at = u.at AND r.register = u.register`,
+      [upd.meter, upd.at, upd.register, upd.delta],
+    );
+  }
+  if (iv.meter.length > 0) {
+    await db.query(
+      `INSERT INTO reading_interval (meter_id, register, start_at, end_at, energy_wh)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[])
+       ON CONFLICT DO NOTHING`,
+      [iv.meter, iv.register, iv.start, iv.end, iv.wh],
+    );
+  }
+  return inserted;
+}
+
+export type IngestMessageRow = {
+  gatewayId: string;
+  messageId: string;
+  receivedAt: Date;
+  sentAt: Date;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+};
+
+export async function insertIngestMessages(db: Queryable, rows: readonly IngestMessageRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO ingest_message (gateway_id, message_id, received_at, sent_at, accepted, duplicates, rejected)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::int[], $7::int[])
+     ON CONFLICT DO NOTHING`,
+    [
+      rows.map((r) => r.gatewayId),
+      rows.map((r) => r.messageId),
+      rows.map((r) => r.receivedAt.toISOString()),
+      rows.map((r) => r.sentAt.toISOString()),
+      rows.map((r) => r.accepted),
+      rows.map((r) => r.duplicates),
+      rows.map((r) => r.rejected),
+    ],
+  );
+}
+
+/** One row of `rejected_input`: a refused message or reading, kept with its reason. */
+export type RejectedInputRow = {
+  receivedAt: Date;
+  topic: string;
+  gatewayId: string | null;
+  messageId: string | null;
+  meterId: string | null;
+  readingAt: Date | null;
+  reason: RejectReason;
+  detail: string;
+  /** The raw message (message-level) or the reading's JSON (reading-level). */
+  payload: string;
+};
+
+export async function insertRejectedInputs(db: Queryable, rows: readonly RejectedInputRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO rejected_input (received_at, topic, gateway_id, message_id, meter_id, reading_at, reason, detail, payload)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                          $7::text[], $8::text[], $9::text[])`,
+    [
+      rows.map((r) => r.receivedAt.toISOString()),
+      rows.map((r) => safeText(r.topic)),
+      rows.map((r) => (r.gatewayId === null ? null : safeText(r.gatewayId))),
+      rows.map((r) => (r.messageId === null ? null : safeText(r.messageId))),
+      rows.map((r) => (r.meterId === null ? null : safeText(r.meterId))),
+      rows.map((r) =>
+        r.readingAt === null || Number.isNaN(r.readingAt.getTime()) ? null : r.readingAt.toISOString(),
+      ),
+      rows.map((r) => r.reason),
+      rows.map((r) => safeText(r.detail)),
+      rows.map((r) => safeText(r.payload)),
+    ],
+  );
+}

@@ -1,0 +1,129 @@
+// Ingest throughput: signed gateway messages over MQTT into Postgres, wall-clock until all are stored.
+// Usage: npx tsx bench/ingest-throughput.ts [--gateways 50] [--meters 20] [--steps 8]
+//        (embedded Postgres and aedes; set DATABASE_URL / MQTT_URL to measure real services)
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createIngest } from "@c4e/ingest";
+import { createPool } from "@c4e/prisma";
+import mqtt from "mqtt";
+import { demoFleet, seedFleet } from "../stack/src/demo/fleet.ts";
+import { demoGatewayKeyPair } from "../stack/src/demo/keys.ts";
+import { startEmbeddedBroker } from "../stack/src/embedded/broker.ts";
+import { startEmbeddedPostgres } from "../stack/src/embedded/postgres.ts";
+import { freePort } from "../stack/src/embedded/ports.ts";
+import { encodeGatewayMessage } from "../stack/src/simulator/gateway-message.ts";
+import { migrateDatabase } from "../stack/src/services.ts";
+
+const { values } = parseArgs({
+  options: {
+    gateways: { type: "string", default: "50" },
+    meters: { type: "string", default: "20" },
+    steps: { type: "string", default: "8" },
+  },
+});
+const gateways = Number(values.gateways);
+const meters = Number(values.meters);
+const steps = Number(values.steps);
+
+const dir = mkdtempSync(join(tmpdir(), "c4e-bench-"));
+const cleanups: (() => Promise<void>)[] = [];
+try {
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const { chmodSync } = await import("node:fs");
+    chmodSync(dir, 0o755);
+    const pg = await startEmbeddedPostgres({ dataDir: join(dir, "pg"), port: await freePort(), database: "bench" });
+    cleanups.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+  await migrateDatabase(databaseUrl, () => {});
+  let mqttUrl = process.env.MQTT_URL;
+  if (!mqttUrl) {
+    const broker = await startEmbeddedBroker({ port: await freePort() });
+    cleanups.push(broker.stop);
+    mqttUrl = broker.url;
+  }
+  const pool = createPool({ url: databaseUrl });
+  cleanups.push(() => pool.end());
+  const fleet = demoFleet({ gateways, meters });
+  await seedFleet(pool, fleet);
+  await pool.query("TRUNCATE reading, reading_interval, ingest_message, rejected_input");
+
+  const topicRoot = `bench${Date.now()}/c4e/v1`;
+  const ingest = createIngest({
+    databaseUrl,
+    mqttUrl,
+    topicRoot,
+    clientId: `bench-ingest-${Date.now()}`,
+    chain: null,
+    settlementPeriodMinutes: 15,
+    settlementMaxWaitSeconds: 3600,
+    clockSkewSeconds: 120,
+    batch: { maxMessages: 500, maxWaitMs: 200 },
+    settleIntervalMs: 3_600_000,
+    log: () => {},
+  });
+  await ingest.start();
+  cleanups.push(() => ingest.stop());
+
+  // pre-sign every message so the measurement is ingest, not signing
+  const t0 = Math.floor(Date.now() / 900_000) * 900_000 - steps * 900_000;
+  const payloads: { topic: string; payload: string }[] = [];
+  for (let s = 1; s <= steps; s++) {
+    const at = new Date(t0 + s * 900_000);
+    for (const g of fleet.gateways) {
+      const readings = g.households.flatMap((h) => [
+        { meterId: h.gridMeterId, at, importWh: BigInt(s * 100), exportWh: BigInt(s * 300) },
+        { meterId: h.pvMeterId, at, importWh: 0n, exportWh: BigInt(s * 500) },
+      ]);
+      payloads.push({
+        topic: `${topicRoot}/gateways/${g.id}/readings`,
+        payload: encodeGatewayMessage({
+          gatewayId: g.id,
+          messageId: `bench-${s}`,
+          sentAt: at,
+          readings,
+          privateKey: demoGatewayKeyPair(g.id).privateKey,
+        }),
+      });
+    }
+  }
+  const expectedRows = steps * gateways * meters * 2 * 2;
+  const publisher = await mqtt.connectAsync(mqttUrl);
+  const start = performance.now();
+  await Promise.all(payloads.map((p) => publisher.publishAsync(p.topic, p.payload, { qos: 1 })));
+  const published = performance.now();
+  for (;;) {
+    const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM reading");
+    if (Number(rows[0]?.n) >= expectedRows) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const done = performance.now();
+  await publisher.endAsync();
+  const seconds = (done - start) / 1000;
+  const readings = expectedRows / 2;
+  console.log(
+    JSON.stringify(
+      {
+        gateways,
+        metersPerGateway: meters * 2,
+        messages: payloads.length,
+        readings,
+        rows: expectedRows,
+        publishSeconds: +((published - start) / 1000).toFixed(2),
+        totalSeconds: +seconds.toFixed(2),
+        messagesPerSecond: Math.round(payloads.length / seconds),
+        readingsPerSecond: Math.round(readings / seconds),
+        rejected: ingest.stats().rejected,
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,24 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Workspace packages export TypeScript sources.
+  transpilePackages: ["@c4e/contracts", "@c4e/domain", "@c4e/prisma"],
+  // Native/Node-only drivers stay outside the server bundle.
+  serverExternalPackages: ["pg", "@prisma/client", "@prisma/adapter-pg", "mqtt"],
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
+};
+
+export default config;

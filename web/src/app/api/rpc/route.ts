@@ -1,0 +1,34 @@
+import { DEV_PROSUMER_ACCOUNTS } from "../../../lib/dev-accounts.ts";
+import { getServerContext } from "../../../server/context.ts";
+import { MAX_BODY_BYTES, proxyRpc } from "../../../server/rpc-proxy.ts";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * JSON-RPC proxy for the browser: read methods go to RPC_URL; signing methods only for the
+ * development wallet's accounts (DEV_WALLET=1 on chain 31337), which the Hardhat node holds unlocked.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const { config } = getServerContext();
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) {
+    return Response.json(
+      { jsonrpc: "2.0", id: null, error: { code: -32600, message: "request too large" } },
+      { status: 413 },
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return Response.json(
+      { jsonrpc: "2.0", id: null, error: { code: -32700, message: "parse error" } },
+      { status: 400 },
+    );
+  }
+  const response = await proxyRpc(body, {
+    rpcUrl: config.rpcUrl,
+    devSigners: config.devWallet ? DEV_PROSUMER_ACCOUNTS.map((a) => a.address) : [],
+  });
+  return Response.json(response, { headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,207 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useState } from "react";
+import { useConfig } from "wagmi";
+import { disconnect } from "wagmi/actions";
+import type { ProsumerSummary, RewardEntry, SessionView } from "../lib/api-types.ts";
+import { formatTime, shortHex, splitTokenAmount } from "../lib/format.ts";
+import { t } from "../messages/en.ts";
+import { ApiError, apiFetch } from "./api.ts";
+import { RewardHistory } from "./reward-history.tsx";
+import { SignInCard } from "./sign-in-card.tsx";
+import { SiteTodayChart } from "./today-chart.tsx";
+
+/** The prosumer page refreshes its data this often. */
+const REFRESH_MS = 10_000;
+
+function Header({
+  session,
+  onSignOut,
+  signingOut,
+}: {
+  session: SessionView;
+  onSignOut: () => void;
+  signingOut: boolean;
+}) {
+  return (
+    <header className="app-header">
+      <div className="brand">{t("app.title")}</div>
+      <div className="account">
+        <span className="address" title={session.address} data-testid="session-address">
+          {t("header.signedInAs", { address: shortHex(session.address) })}
+        </span>
+        <span className={`badge badge-${session.role}`}>{t(`header.role.${session.role}`)}</span>
+        <button type="button" onClick={onSignOut} disabled={signingOut} data-testid="sign-out">
+          {signingOut ? t("header.signingOut") : t("header.signOut")}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+/** The exact balance; the fraction is set smaller so that 18 decimals stay readable. */
+function BalanceAmount({ amount }: { amount: string }) {
+  const { whole, fraction } = splitTokenAmount(amount);
+  return (
+    <span className="balance-amount" data-testid="c4e-balance">
+      {whole}
+      {fraction && <span className="balance-fraction">{fraction}</span>}
+    </span>
+  );
+}
+
+function BalanceCard({ summary, loading }: { summary: ProsumerSummary | undefined; loading: boolean }) {
+  return (
+    <section className="card balance-card" aria-labelledby="balance-title" aria-busy={loading}>
+      <h2 id="balance-title">{t("balance.title")}</h2>
+      {summary ? (
+        <p className="balance">
+          <BalanceAmount amount={summary.balance.amount} />{" "}
+          <span className="balance-unit">{t("balance.unit")}</span>
+        </p>
+      ) : (
+        <p className="muted">{loading ? t("app.loading") : t("dashboard.error")}</p>
+      )}
+      <p className="hint">{t("balance.hint")}</p>
+    </section>
+  );
+}
+
+function Dashboard({ onUnauthenticated }: { onUnauthenticated: () => void }) {
+  const summary = useQuery({
+    queryKey: ["prosumer", "summary"],
+    queryFn: () => apiFetch<ProsumerSummary>("/api/prosumer/summary"),
+    refetchInterval: REFRESH_MS,
+  });
+  const rewards = useQuery({
+    queryKey: ["prosumer", "rewards"],
+    queryFn: () => apiFetch<{ rewards: RewardEntry[] }>("/api/prosumer/rewards"),
+    refetchInterval: REFRESH_MS,
+  });
+
+  const unauthenticated = [summary.error, rewards.error].some(
+    (e) => e instanceof ApiError && e.status === 401,
+  );
+  useEffect(() => {
+    if (unauthenticated) onUnauthenticated();
+  }, [unauthenticated, onUnauthenticated]);
+
+  const data = summary.data;
+  const timeZone = data?.sites[0]?.timeZone ?? "UTC";
+  return (
+    <main id="main" className="dashboard">
+      <div className="page-title">
+        <h1>{data ? t("dashboard.greeting", { name: data.customer.name }) : t("app.loading")}</h1>
+        {data && (
+          <p className="muted" aria-live="polite">
+            {t("dashboard.updated", { time: formatTime(new Date(summary.dataUpdatedAt).toISOString()) })}
+          </p>
+        )}
+      </div>
+      {(summary.isError || rewards.isError) && (
+        <p className="error" role="alert">
+          {t("dashboard.error")}
+        </p>
+      )}
+      <div className="grid">
+        <BalanceCard summary={data} loading={summary.isPending} />
+        <section
+          className="card today-card"
+          aria-labelledby="today-title"
+          data-testid="today-chart"
+          aria-busy={summary.isPending}
+        >
+          <h2 id="today-title">{t("today.title")}</h2>
+          {!data ? (
+            <p className="muted">{summary.isPending ? t("app.loading") : t("dashboard.error")}</p>
+          ) : data.sites.length === 0 ? (
+            <p className="empty">{t("today.noSites")}</p>
+          ) : (
+            data.sites.map((site) => <SiteTodayChart key={site.id} site={site} />)
+          )}
+        </section>
+        <RewardHistory rewards={rewards.data?.rewards} loading={rewards.isPending} timeZone={timeZone} />
+      </div>
+    </main>
+  );
+}
+
+function GuestNotice({ session }: { session: SessionView }) {
+  return (
+    <main id="main" className="dashboard">
+      <section className="card guest" aria-labelledby="guest-title" data-testid="guest-notice">
+        <h1 id="guest-title">{t("guest.title")}</h1>
+        <p>{t("guest.body", { address: session.address })}</p>
+      </section>
+    </main>
+  );
+}
+
+/** The prosumer page: sign-in card, guest notice, or the dashboard of the signed-in customer. */
+export function ProsumerApp({
+  initialSession,
+  canonicalOrigin,
+}: {
+  initialSession: SessionView | null;
+  /** Set when the page was opened on another host than WEB_ORIGIN (sign-in would be refused). */
+  canonicalOrigin: string | null;
+}) {
+  const [session, setSession] = useState<SessionView | null>(initialSession);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [signingOut, setSigningOut] = useState(false);
+  const queryClient = useQueryClient();
+  const wagmiConfig = useConfig();
+
+  const onUnauthenticated = useCallback(() => {
+    queryClient.removeQueries({ queryKey: ["prosumer"] });
+    setNotice(t("dashboard.sessionEnded"));
+    setSession(null);
+  }, [queryClient]);
+
+  async function signOut() {
+    setSigningOut(true);
+    try {
+      await apiFetch("/api/auth/logout", { method: "POST" }).catch(() => {});
+      await disconnect(wagmiConfig).catch(() => {});
+    } finally {
+      queryClient.removeQueries({ queryKey: ["prosumer"] });
+      setNotice(undefined);
+      setSession(null);
+      setSigningOut(false);
+    }
+  }
+
+  if (!session) {
+    return (
+      <>
+        <header className="app-header">
+          <div className="brand">{t("app.title")}</div>
+          <div className="tagline muted">{t("app.tagline")}</div>
+        </header>
+        <main id="main" className="sign-in-page">
+          <SignInCard
+            notice={notice}
+            canonicalOrigin={canonicalOrigin}
+            onSignedIn={(s) => {
+              queryClient.removeQueries({ queryKey: ["prosumer"] });
+              setNotice(undefined);
+              setSession(s);
+            }}
+          />
+        </main>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <Header session={session} onSignOut={() => void signOut()} signingOut={signingOut} />
+      {session.role === "prosumer" ? (
+        <Dashboard onUnauthenticated={onUnauthenticated} />
+      ) : (
+        <GuestNotice session={session} />
+      )}
+    </>
+  );
+}

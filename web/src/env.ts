@@ -1,0 +1,104 @@
+import type { Address } from "viem";
+import { z } from "zod";
+
+/**
+ * Server configuration of the web app, validated once (STYLE 9). Nothing else reads `process.env`;
+ * the typed config is passed into the server functions. Never import this from a client component.
+ */
+export type ServerConfig = {
+  databaseUrl: string;
+  /** JSON-RPC endpoint of the chain; the browser reaches it only through `/api/rpc`. */
+  rpcUrl: string;
+  chainId: number;
+  tokenAddress: Address;
+  rewardMinterAddress: Address;
+  mqttUrl: string;
+  /** Scheme + host + port the app is served from (SIWE domain and uri are checked against it). */
+  webOrigin: string;
+  /** The built-in development wallet: DEV_WALLET=1 and only on the local chain 31337. */
+  devWallet: boolean;
+  sessionTtlHours: number;
+};
+
+export const LOCAL_CHAIN_ID = 31337;
+
+const withScheme = (schemes: readonly string[], what: string) =>
+  z
+    .string({ error: "is required" })
+    .min(1, "is required")
+    .refine(
+      (v) => {
+        try {
+          return schemes.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a ${what} URL (${schemes.map((s) => `${s}//`).join(", ")})`,
+    );
+
+const address = z
+  .string({ error: "is required" })
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address")
+  .transform((v) => v as Address);
+
+const schema = z.object({
+  DATABASE_URL: withScheme(["postgres:", "postgresql:"], "Postgres"),
+  RPC_URL: withScheme(["http:", "https:"], "HTTP(S) JSON-RPC"),
+  CHAIN_ID: z.coerce
+    .number({ error: "must be a positive integer" })
+    .int("must be a positive integer")
+    .positive("must be a positive integer"),
+  TOKEN_ADDRESS: address,
+  REWARD_MINTER_ADDRESS: address,
+  MQTT_URL: withScheme(["mqtt:", "mqtts:", "tcp:", "ssl:", "ws:", "wss:"], "MQTT"),
+  WEB_ORIGIN: withScheme(["http:", "https:"], "http(s)")
+    .refine((v) => {
+      const u = new URL(v);
+      return (u.pathname === "/" || u.pathname === "") && !u.search && !u.hash && !u.username;
+    }, "must be an origin only, e.g. http://localhost:3000")
+    .transform((v) => new URL(v).origin),
+  DEV_WALLET: z.enum(["0", "1", ""], { error: 'must be "1" or "0"' }).optional(),
+  SESSION_TTL_HOURS: z.coerce
+    .number({ error: "must be a number of hours" })
+    .positive("must be a positive number of hours")
+    .max(24 * 30, "must be at most 720 hours")
+    .default(12),
+});
+
+/** A configuration error; its message names every offending variable, never its value. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Validates a raw environment into the web app's config (pure; `getServerConfig` reads process.env). */
+export function parseServerConfig(source: Record<string, string | undefined>): ServerConfig {
+  const input = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, source[k] === "" && k !== "DEV_WALLET" ? undefined : source[k]]),
+  );
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new ConfigError(`Invalid web configuration:\n${lines.join("\n")}`);
+  }
+  const e = result.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    rpcUrl: e.RPC_URL,
+    chainId: e.CHAIN_ID,
+    tokenAddress: e.TOKEN_ADDRESS,
+    rewardMinterAddress: e.REWARD_MINTER_ADDRESS,
+    mqttUrl: e.MQTT_URL,
+    webOrigin: e.WEB_ORIGIN,
+    devWallet: e.DEV_WALLET === "1" && e.CHAIN_ID === LOCAL_CHAIN_ID,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+  };
+}
+
+let cached: ServerConfig | undefined;
+
+/** The process's config, read from the environment once (first call) and cached. */
+export function getServerConfig(): ServerConfig {
+  cached ??= parseServerConfig(process.env);
+  return cached;
+}

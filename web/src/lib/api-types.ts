@@ -1,0 +1,21 @@
+// Shapes of the JSON the API routes return, shared by the route handlers and the client components
+// (type-only: nothing server-side reaches the browser bundle).
+export type { EnergyBucket, ProsumerSummary, RewardEntry, SiteToday } from "../server/prosumer.ts";
+
+/** What the browser knows about the deployment (no secrets: the RPC is reached via /api/rpc). */
+export type PublicChainConfig = {
+  chainId: number;
+  /** Path of the JSON-RPC proxy, resolved against the page's origin in the browser. */
+  rpcPath: string;
+  tokenAddress: `0x${string}`;
+  devWallet: boolean;
+  devAccounts: { index: number; address: `0x${string}` }[];
+};
+
+/** The signed-in session as the browser sees it (GET /api/auth/session, POST /api/auth/verify). */
+export type SessionView = {
+  address: `0x${string}`;
+  chainId: number;
+  role: "prosumer" | "guest";
+  expiresAt: string;
+};

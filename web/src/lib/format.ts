@@ -1,0 +1,86 @@
+import { formatUnits } from "viem";
+import { LOCALE } from "../messages/en.ts";
+
+const kwh = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+const decimalSeparator =
+  new Intl.NumberFormat(LOCALE).formatToParts(1.5).find((p) => p.type === "decimal")?.value ?? ".";
+
+/** Energy in Wh (integer) shown as kWh with up to 2 decimals, e.g. 12345 → "12.35". */
+export function formatKwh(wh: number): string {
+  return kwh.format(wh / 1000);
+}
+
+/**
+ * A token amount in base units (bigint or its decimal string) shown exactly: `formatUnits` gives the
+ * decimal string without any float, Intl groups the integer part (bigint) and supplies the separator.
+ * @example formatTokenAmount("1234500000000000000000") // "1,234.5"
+ */
+export function formatTokenAmount(amount: bigint | string, decimals = 18): string {
+  const text = formatUnits(typeof amount === "bigint" ? amount : BigInt(amount), decimals);
+  const negative = text.startsWith("-");
+  const [whole = "0", fraction] = (negative ? text.slice(1) : text).split(".");
+  const grouped = integer.format(BigInt(whole));
+  return `${negative ? "-" : ""}${grouped}${fraction ? `${decimalSeparator}${fraction}` : ""}`;
+}
+
+/** Hour of an instant in a time zone, 24-hour clock ("14:00"). */
+export function formatHour(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE, {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+  }).format(new Date(iso));
+}
+
+export function formatDate(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone }).format(new Date(iso));
+}
+
+export function formatDateTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    hourCycle: "h23",
+    timeZone,
+  }).format(new Date(iso));
+}
+
+/** A period as a compact range in a time zone: "Nov 22, 2026, 08:00 – 09:00". */
+export function formatPeriod(startIso: string, endIso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(LOCALE, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    hourCycle: "h23",
+    timeZone,
+  }).formatRange(new Date(startIso), new Date(endIso));
+}
+
+/** Time of day, 24-hour clock, in the given time zone or the browser's. */
+export function formatTime(iso: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(LOCALE, {
+    timeStyle: "medium",
+    hourCycle: "h23",
+    ...(timeZone ? { timeZone } : {}),
+  }).format(new Date(iso));
+}
+
+export function formatInteger(value: bigint | number | string): string {
+  return integer.format(typeof value === "string" ? BigInt(value) : value);
+}
+
+/** A token amount split into its grouped integer part and its fraction (with separator), for display. */
+export function splitTokenAmount(
+  amount: bigint | string,
+  decimals = 18,
+): { whole: string; fraction: string } {
+  const text = formatTokenAmount(amount, decimals);
+  const at = text.indexOf(decimalSeparator);
+  return at < 0 ? { whole: text, fraction: "" } : { whole: text.slice(0, at), fraction: text.slice(at) };
+}
+
+/** "0x3C44…93BC": enough to recognise an address or hash, with the full value in a title attribute. */
+export function shortHex(value: string, head = 6, tail = 4): string {
+  return value.length <= head + tail + 1 ? value : `${value.slice(0, head)}…${value.slice(-tail)}`;
+}

@@ -1,0 +1,204 @@
+import type { Queryable } from "./session.ts";
+
+/** A service heartbeat older than this means the service is not running. */
+export const HEARTBEAT_MAX_AGE_SECONDS = 60;
+/** The indexer may trail the chain head by this many blocks (its poll interval). */
+export const INDEXER_MAX_LAG_BLOCKS = 5;
+export const PROBE_TIMEOUT_MS = 2000;
+
+export type HealthReport = {
+  status: "ok" | "degraded";
+  components: {
+    database: { ok: boolean; latencyMs: number; error?: string };
+    broker: { ok: boolean; error?: string };
+    chain: { ok: boolean; chainId: number | null; head: number | null; error?: string };
+    indexer: {
+      ok: boolean;
+      indexedBlock: number | null;
+      head: number | null;
+      lag: number | null;
+      lastSeenAt: string | null;
+      error?: string;
+    };
+    ingest: { ok: boolean; lastSeenAt: string | null; lastMessageAt: string | null; error?: string };
+  };
+};
+
+/** The chain reads the health check needs (a viem public client satisfies it). */
+export type ChainProbe = { getChainId(): Promise<number>; getBlockNumber(): Promise<bigint> };
+
+export type HealthDeps = {
+  db: Queryable;
+  chain: ChainProbe;
+  /** Resolves once a connection to the MQTT broker was accepted (and closed again); rejects otherwise. */
+  probeBroker: () => Promise<void>;
+  expectedChainId: number;
+  /** Strings that must never appear in the report (connection URLs, their passwords). */
+  secrets: readonly string[];
+};
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** One line of an error, at most 200 characters, with every secret replaced. */
+export function describeError(error: unknown, secrets: readonly string[]): string {
+  const e = error as { shortMessage?: unknown; message?: unknown; code?: unknown } | null;
+  let text =
+    typeof e?.shortMessage === "string"
+      ? e.shortMessage
+      : typeof e?.message === "string" && e.message !== ""
+        ? e.message
+        : typeof e?.code === "string"
+          ? e.code
+          : String(error);
+  for (const s of secrets) if (s.length >= 4) text = text.split(s).join("***");
+  text = text.replace(/\/\/[^/\s:@]+:[^/\s@]+@/g, "//***:***@");
+  return (text.split("\n")[0] ?? "").slice(0, 200);
+}
+
+/** Strings of a connection URL that must not leak: the URL itself and its password. */
+export function secretsOf(...urls: string[]): string[] {
+  const out: string[] = [];
+  for (const url of urls) {
+    out.push(url);
+    try {
+      const u = new URL(url);
+      if (u.password) out.push(decodeURIComponent(u.password), u.password);
+      if (u.pathname.length > 1) out.push(u.pathname); // API keys in RPC paths
+    } catch {}
+  }
+  return out.sort((a, b) => b.length - a.length);
+}
+
+type HeartbeatRow = {
+  indexed_block: string | null;
+  checkpoint_head: string | null;
+  indexer_seen: Date | null;
+  indexer_age: string | null;
+  ingest_seen: Date | null;
+  ingest_message: Date | null;
+  ingest_age: string | null;
+};
+
+/** Checks database, broker, chain, indexer and ingest concurrently; each probe is bounded by ~2 s. */
+export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
+  const { db, chain, probeBroker, expectedChainId, secrets } = deps;
+  const fail = (error: unknown) => describeError(error, secrets);
+
+  const database = (async (): Promise<
+    HealthReport["components"]["database"] & { row?: HeartbeatRow | undefined }
+  > => {
+    const started = performance.now();
+    try {
+      await withTimeout(db.query("SELECT 1"), PROBE_TIMEOUT_MS, "database");
+      const latencyMs = Math.round(performance.now() - started);
+      const { rows } = await withTimeout(
+        db.query<HeartbeatRow>(
+          `SELECT c.block_number::text AS indexed_block, c.head_number::text AS checkpoint_head,
+                  i.last_seen_at AS indexer_seen, extract(epoch FROM now() - i.last_seen_at)::text AS indexer_age,
+                  g.last_seen_at AS ingest_seen, g.last_message_at AS ingest_message,
+                  extract(epoch FROM now() - g.last_seen_at)::text AS ingest_age
+           FROM (SELECT 1) AS one
+           LEFT JOIN chain_checkpoint c ON c.chain_id = $1
+           LEFT JOIN service_heartbeat i ON i.service = 'indexer'
+           LEFT JOIN service_heartbeat g ON g.service = 'ingest'`,
+          [expectedChainId],
+        ),
+        PROBE_TIMEOUT_MS,
+        "database",
+      );
+      return { ok: true, latencyMs, row: rows[0] };
+    } catch (error) {
+      return { ok: false, latencyMs: Math.round(performance.now() - started), error: fail(error) };
+    }
+  })();
+
+  const broker = (async (): Promise<HealthReport["components"]["broker"]> => {
+    try {
+      await withTimeout(probeBroker(), PROBE_TIMEOUT_MS + 500, "broker");
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: fail(error) };
+    }
+  })();
+
+  const chainState = (async (): Promise<HealthReport["components"]["chain"]> => {
+    try {
+      const [chainId, head] = await withTimeout(
+        Promise.all([chain.getChainId(), chain.getBlockNumber()]),
+        PROBE_TIMEOUT_MS,
+        "chain",
+      );
+      if (chainId !== expectedChainId) {
+        return {
+          ok: false,
+          chainId,
+          head: Number(head),
+          error: `chain id ${chainId}, expected ${expectedChainId}`,
+        };
+      }
+      return { ok: true, chainId, head: Number(head) };
+    } catch (error) {
+      return { ok: false, chainId: null, head: null, error: fail(error) };
+    }
+  })();
+
+  const [db_, brokerResult, chainResult] = await Promise.all([database, broker, chainState]);
+  const { row, ...databaseResult } = db_;
+
+  let indexer: HealthReport["components"]["indexer"];
+  let ingest: HealthReport["components"]["ingest"];
+  if (!databaseResult.ok || !row) {
+    const error = "database unavailable";
+    indexer = { ok: false, indexedBlock: null, head: null, lag: null, lastSeenAt: null, error };
+    ingest = { ok: false, lastSeenAt: null, lastMessageAt: null, error };
+  } else {
+    const indexedBlock = row.indexed_block === null ? null : Number(row.indexed_block);
+    const head = chainResult.head ?? (row.checkpoint_head === null ? null : Number(row.checkpoint_head));
+    const lag = indexedBlock === null || head === null ? null : Math.max(0, head - indexedBlock);
+    const indexerFresh = row.indexer_age !== null && Number(row.indexer_age) < HEARTBEAT_MAX_AGE_SECONDS;
+    const indexerOk = indexerFresh && lag !== null && lag <= INDEXER_MAX_LAG_BLOCKS;
+    indexer = {
+      ok: indexerOk,
+      indexedBlock,
+      head,
+      lag,
+      lastSeenAt: row.indexer_seen?.toISOString() ?? null,
+      ...(indexerOk
+        ? {}
+        : {
+            error:
+              row.indexer_age === null
+                ? "no heartbeat"
+                : !indexerFresh
+                  ? `heartbeat older than ${HEARTBEAT_MAX_AGE_SECONDS} s`
+                  : lag === null
+                    ? "no checkpoint"
+                    : `lag ${lag} blocks`,
+          }),
+    };
+    const ingestOk = row.ingest_age !== null && Number(row.ingest_age) < HEARTBEAT_MAX_AGE_SECONDS;
+    ingest = {
+      ok: ingestOk,
+      lastSeenAt: row.ingest_seen?.toISOString() ?? null,
+      lastMessageAt: row.ingest_message?.toISOString() ?? null,
+      ...(ingestOk
+        ? {}
+        : {
+            error:
+              row.ingest_age === null
+                ? "no heartbeat"
+                : `heartbeat older than ${HEARTBEAT_MAX_AGE_SECONDS} s`,
+          }),
+    };
+  }
+
+  const components = { database: databaseResult, broker: brokerResult, chain: chainResult, indexer, ingest };
+  const allOk = Object.values(components).every((c) => c.ok);
+  return { status: allOk ? "ok" : "degraded", components };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseServerConfig } from "../src/env.ts";
+
+const valid = {
+  DATABASE_URL: "postgresql://c4e:s3cret@127.0.0.1:5432/c4e",
+  RPC_URL: "http://127.0.0.1:8545",
+  CHAIN_ID: "31337",
+  TOKEN_ADDRESS: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  REWARD_MINTER_ADDRESS: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+  MQTT_URL: "mqtt://127.0.0.1:1883",
+  WEB_ORIGIN: "http://localhost:3000/",
+};
+
+describe("web config", () => {
+  it("parses a valid environment", () => {
+    expect(parseServerConfig(valid)).toEqual({
+      databaseUrl: valid.DATABASE_URL,
+      rpcUrl: valid.RPC_URL,
+      chainId: 31337,
+      tokenAddress: valid.TOKEN_ADDRESS,
+      rewardMinterAddress: valid.REWARD_MINTER_ADDRESS,
+      mqttUrl: valid.MQTT_URL,
+      webOrigin: "http://localhost:3000",
+      devWallet: false,
+      sessionTtlHours: 12,
+    });
+  });
+
+  it("honours DEV_WALLET only on the local chain 31337", () => {
+    expect(parseServerConfig({ ...valid, DEV_WALLET: "1" }).devWallet).toBe(true);
+    expect(parseServerConfig({ ...valid, DEV_WALLET: "1", CHAIN_ID: "8453" }).devWallet).toBe(false);
+    expect(parseServerConfig({ ...valid, DEV_WALLET: "0" }).devWallet).toBe(false);
+  });
+
+  it.each([
+    ["CHAIN_ID", "abc"],
+    ["CHAIN_ID", "-1"],
+    ["TOKEN_ADDRESS", "0x1234"],
+    ["REWARD_MINTER_ADDRESS", undefined],
+    ["DATABASE_URL", "mysql://x"],
+    ["RPC_URL", "ws://127.0.0.1:8545"],
+    ["MQTT_URL", "http://broker"],
+    ["WEB_ORIGIN", "http://localhost:3000/app"],
+    ["DEV_WALLET", "yes"],
+    ["SESSION_TTL_HOURS", "0"],
+  ])("names %s when its value (%s) is bad, without echoing values", (name, value) => {
+    const env = { ...valid, [name]: value };
+    expect(() => parseServerConfig(env)).toThrow(ConfigError);
+    try {
+      parseServerConfig(env);
+    } catch (e) {
+      expect((e as Error).message).toContain(`${name}:`);
+      expect((e as Error).message).not.toContain("s3cret");
+    }
+  });
+});

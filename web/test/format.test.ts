@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { formatKwh, formatTokenAmount, shortHex } from "../src/lib/format.ts";
+import { t } from "../src/messages/en.ts";
+
+describe("formatting", () => {
+  it.each([
+    ["0", "0"],
+    ["1", "0.000000000000000001"],
+    ["1650000000000000001", "1.650000000000000001"],
+    ["1234567000000000000000000", "1,234,567"],
+    ["123456789123456789123456789", "123,456,789.123456789123456789"],
+    ["-1500000000000000000", "-1.5"],
+  ])("formats %s base units exactly as %s C4E", (raw, shown) => {
+    expect(formatTokenAmount(raw)).toBe(shown);
+    expect(formatTokenAmount(BigInt(raw))).toBe(shown);
+  });
+
+  it("shows Wh as kWh with at most two decimals", () => {
+    expect(formatKwh(0)).toBe("0");
+    expect(formatKwh(12345)).toBe("12.35");
+    expect(formatKwh(1_234_000)).toBe("1,234");
+  });
+
+  it("fills message placeholders", () => {
+    expect(t("today.kwh", { value: "1.5" })).toBe("1.5 kWh");
+    expect(t("header.signedInAs", { address: shortHex("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC") })).toBe(
+      "Signed in as 0x3C44…93BC",
+    );
+  });
+});
+
+describe("balance display", () => {
+  it("splits the exact amount into whole and fraction without losing digits", async () => {
+    const { splitTokenAmount } = await import("../src/lib/format.ts");
+    expect(splitTokenAmount("1234920000000000000001")).toEqual({
+      whole: "1,234",
+      fraction: ".920000000000000001",
+    });
+    expect(splitTokenAmount("5000000000000000000")).toEqual({ whole: "5", fraction: "" });
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { DEV_PROSUMER_ACCOUNTS } from "../src/lib/dev-accounts.ts";
+import { proxyRpc, refusalOf } from "../src/server/rpc-proxy.ts";
+import { account } from "./fixtures.ts";
+
+const dev = { rpcUrl: "http://127.0.0.1:1", devSigners: DEV_PROSUMER_ACCOUNTS.map((a) => a.address) };
+const prod = { rpcUrl: "http://127.0.0.1:1", devSigners: [] };
+const req = (method: string, params: unknown[] = []) => ({ jsonrpc: "2.0" as const, id: 1, method, params });
+
+describe("RPC proxy policy", () => {
+  it("lists the addresses of mnemonic accounts 2, 3 and 4 as the dev prosumers", () => {
+    expect(DEV_PROSUMER_ACCOUNTS.map((a) => a.address)).toEqual([2, 3, 4].map((i) => account(i).address));
+  });
+
+  it("lets read methods through", () => {
+    expect(refusalOf(req("eth_chainId"), prod)).toBeNull();
+    expect(refusalOf(req("eth_call", [{}, "latest"]), prod)).toBeNull();
+  });
+
+  it("refuses state-changing and node-control methods", () => {
+    for (const m of [
+      "eth_sendTransaction",
+      "eth_sendRawTransaction",
+      "hardhat_setBalance",
+      "evm_mine",
+      "eth_accounts",
+    ]) {
+      expect(refusalOf(req(m), dev)).not.toBeNull();
+    }
+  });
+
+  it("allows signing only with the dev wallet and only for its accounts", () => {
+    const devAddress = DEV_PROSUMER_ACCOUNTS[0]?.address ?? "";
+    expect(refusalOf(req("eth_sign", [devAddress, "0x00"]), dev)).toBeNull();
+    expect(refusalOf(req("personal_sign", ["0x00", devAddress.toLowerCase()]), dev)).toBeNull();
+    expect(refusalOf(req("eth_sign", [devAddress, "0x00"]), prod)).not.toBeNull();
+    // account 0 is the deployer/admin, account 1 the minter: never signable through the proxy
+    expect(refusalOf(req("eth_sign", [account(0).address, "0x00"]), dev)).not.toBeNull();
+    expect(refusalOf(req("eth_sign", [account(1).address, "0x00"]), dev)).not.toBeNull();
+  });
+
+  it("answers refused requests and batches with JSON-RPC errors, and hides the upstream URL", async () => {
+    expect(await proxyRpc(req("eth_sendTransaction"), prod)).toMatchObject({
+      id: 1,
+      error: { code: -32601 },
+    });
+    expect(await proxyRpc([], prod)).toMatchObject({ error: { code: -32600 } });
+    expect(await proxyRpc({ nope: true }, prod)).toMatchObject({ error: { code: -32600 } });
+    const down = await proxyRpc([req("eth_chainId"), req("evm_mine")], prod);
+    expect(down).toMatchObject([
+      { id: 1, error: { code: -32603, message: "chain RPC unavailable" } },
+      { id: 1, error: { code: -32601 } },
+    ]);
+    expect(JSON.stringify(down)).not.toContain("127.0.0.1");
+  });
+});

@@ -68,7 +68,12 @@ export function createIndexer(config: IndexerConfig): Indexer {
   if (!Number.isInteger(reorgWindow) || reorgWindow < 1) {
     throw new RangeError(`reorgWindow must be a positive integer, got ${reorgWindow}`);
   }
-  const pool = createPool({ url: config.databaseUrl, max: 3, applicationName: "c4e-indexer" });
+  const pool = createPool({
+    url: config.databaseUrl,
+    max: 3,
+    applicationName: "c4e-indexer",
+    onIdleError: (err) => config.log("indexer: idle database connection failed", { error: err.message }),
+  });
   const store = createMirrorStore({ pool, chainId });
   const reader = createChainReader({
     rpcUrl: config.rpcUrl,

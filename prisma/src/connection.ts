@@ -15,15 +15,27 @@ export function poolConfigFromUrl(url: string): pg.PoolConfig {
   };
 }
 
-export type CreatePoolParams = { url: string; max?: number; applicationName?: string };
+export type CreatePoolParams = {
+  url: string;
+  max?: number;
+  applicationName?: string;
+  /** an idle client lost its connection (server restart or shutdown); the pool has already discarded it */
+  onIdleError?: (err: Error) => void;
+};
 
-/** A pg pool for the bulk paths and raw SQL. */
-export function createPool({ url, max = 10, applicationName = "c4e" }: CreatePoolParams): pg.Pool {
-  return new pg.Pool({
+/**
+ * A pg pool for the bulk paths and raw SQL. An idle client's connection error never crashes the
+ * process (pg emits it on the pool; unhandled, Node would throw): the pool drops that client and the
+ * next query reports any lasting problem.
+ */
+export function createPool({ url, max = 10, applicationName = "c4e", onIdleError }: CreatePoolParams): pg.Pool {
+  const pool = new pg.Pool({
     ...poolConfigFromUrl(url),
     max,
     application_name: applicationName,
     allowExitOnIdle: true,
     Client: CatalogSafeClient,
   });
+  pool.on("error", (err) => onIdleError?.(err));
+  return pool;
 }

@@ -21,25 +21,43 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
-/** Resolves on the first Ctrl-C / SIGTERM; a second one exits at once. */
+/**
+ * Resolves on the first Ctrl-C / SIGTERM. A second one, later than a second after the first, exits at
+ * once (in a terminal the same Ctrl-C also arrives relayed through npm and tsx: that one is ignored).
+ */
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
+    let first = 0;
     const handler = (signal: string) => {
-      process.once("SIGINT", () => process.exit(130));
-      resolve(signal);
+      if (first === 0) {
+        first = Date.now();
+        resolve(signal);
+      } else if (Date.now() - first > 1000) {
+        process.exit(130);
+      }
     };
-    process.once("SIGINT", handler);
-    process.once("SIGTERM", handler);
+    process.on("SIGINT", handler);
+    process.on("SIGTERM", handler);
   });
 }
 
 async function start(config: Config): Promise<void> {
   const t0 = Date.now();
-  const platform = await startPlatform(config);
+  const stopping = new AbortController();
+  const signalled = untilSignal();
+  void signalled.then(() => stopping.abort());
+  let platform: Awaited<ReturnType<typeof startPlatform>>;
+  try {
+    platform = await startPlatform(config, { signal: stopping.signal });
+  } catch (err) {
+    if (!stopping.signal.aborted) throw err;
+    log("stopped during start");
+    process.exit(0);
+  }
   log(`C4E is running (started in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   for (const line of platform.summary) log(`  ${line}`);
   log("Ctrl-C stops everything.");
-  const signal = await untilSignal();
+  const signal = await signalled;
   log(`${signal}: stopping…`);
   await platform.stop();
   log("stopped");

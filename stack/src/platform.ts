@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { createIndexer } from "@c4e/indexer";
 import { createIngest } from "@c4e/ingest";
 import { createPool } from "@c4e/prisma";
@@ -34,7 +34,22 @@ export type Platform = {
   stop: () => Promise<void>;
 };
 
-export type StartOptions = { web?: boolean };
+/** Postgres logs every checkpoint; show only what needs attention. */
+function quietPostgresLog(log: (line: string) => void): (line: string) => void {
+  return (line) => {
+    if (
+      /\b(WARNING|ERROR|FATAL|PANIC):/.test(line) &&
+      !/terminating connection due to administrator/.test(line)
+    )
+      log(line);
+  };
+}
+
+export type StartOptions = {
+  web?: boolean;
+  /** aborts a start in progress (Ctrl-C during start): what has started is stopped again */
+  signal?: AbortSignal;
+};
 
 /** Every embedded service's port, checked before anything starts, so a clash stops the start at once. */
 async function checkPortsFirst(config: Config, options: StartOptions): Promise<void> {
@@ -66,8 +81,11 @@ export async function startPlatform(
   const summary: string[] = [];
   try {
     mkdirSync(config.dataDir, { recursive: true });
+    // the embedded Postgres runs as the OS user postgres when we are root: it must reach its folder
+    if (process.getuid?.() === 0) chmodSync(config.dataDir, 0o755);
+    const step = () => options.signal?.throwIfAborted();
     await checkPortsFirst(config, options);
-    const webBuild = options.web !== false ? buildWeb(createLog("web")) : Promise.resolve();
+    const webBuild = options.web !== false ? buildWeb(createLog("web"), options.signal) : Promise.resolve();
     webBuild.catch(() => {}); // awaited below; avoids an unhandled rejection while other steps run
 
     // Postgres
@@ -81,15 +99,17 @@ export async function startPlatform(
         dataDir: config.database.embedded.dir,
         port: config.database.embedded.port,
         database: "c4e",
-        log: createLog("postgres"),
+        log: quietPostgresLog(createLog("postgres")),
       });
       stops.push({ name: "postgres", stop: pg.stop });
+      step();
       databaseUrl = pg.url;
       summary.push(
         `postgres   ${redactUrl(databaseUrl)}  (embedded, data in ${config.database.embedded.dir})`,
       );
     }
     await migrateDatabase(databaseUrl, createLog("postgres"));
+    step();
     const pool = createPool({ url: databaseUrl, max: 10, applicationName: "c4e-stack" });
     stops.push({ name: "database pool", stop: () => pool.end() });
 
@@ -102,6 +122,7 @@ export async function startPlatform(
     } else {
       const broker = await startEmbeddedBroker({ port: config.mqtt.embedded.port });
       stops.push({ name: "broker", stop: broker.stop });
+      step();
       mqttUrl = broker.url;
       summary.push(`mqtt       ${mqttUrl}  (embedded aedes)`);
     }
@@ -119,6 +140,7 @@ export async function startPlatform(
     } else {
       const chain = await startLocalChain({ port: config.chain.embedded.port });
       stops.push({ name: "chain", stop: chain.stop });
+      step();
       rpcUrl = chain.url;
       const minter = devAccount(DEV_ACCOUNT_INDEX.minter).getHdKey().privateKey;
       if (!minter) throw new Error("dev minter key unavailable");
@@ -126,6 +148,7 @@ export async function startPlatform(
       deployer = devAccount(DEV_ACCOUNT_INDEX.deployer);
     }
     const chainId = await checkChain(rpcUrl);
+    step();
     summary.push(
       `chain      ${redactUrl(rpcUrl)}  (chain id ${chainId}${"embedded" in config.chain ? ", local hardhat node" : ""})`,
     );
@@ -143,6 +166,7 @@ export async function startPlatform(
     // Demo data
     const fleet = demoFleet({ gateways: config.simulator.gateways, meters: config.simulator.meters });
     if (config.seedDemo) await seedFleet(pool, fleet);
+    step();
 
     // Indexer
     const indexer = createIndexer({
@@ -155,6 +179,7 @@ export async function startPlatform(
       log: createLog("indexer"),
     });
     await indexer.start();
+    step();
     stops.push({ name: "indexer", stop: () => indexer.stop() });
 
     // Ingest
@@ -173,6 +198,7 @@ export async function startPlatform(
     };
     let ingest = createIngest(ingestConfig);
     await ingest.start();
+    step();
     const ingestStop = { name: "ingest", stop: () => ingest.stop() };
     stops.push(ingestStop);
 
@@ -180,6 +206,7 @@ export async function startPlatform(
     let webUrl: string | null = null;
     if (options.web !== false) {
       await webBuild;
+      step();
       const web = await startWeb({
         port: config.web.port,
         log: createLog("web"),

@@ -26,10 +26,11 @@ export function webBuildIsStale(): boolean {
   return newestMtime(WEB_DIR) > built || newestMtime(join(REPO_ROOT, "domain", "src")) > built;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, log: Log): ChildProcess {
+function run(args: string[], env: NodeJS.ProcessEnv, log: Log, signal?: AbortSignal): ChildProcess {
   const child = spawn(NEXT_BIN, args, {
     cwd: WEB_DIR,
     env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" },
+    signal,
   });
   const forward = (c: Buffer) => {
     for (const line of c.toString().split("\n")) if (line.trim()) log(line.trimEnd());
@@ -40,11 +41,12 @@ function run(args: string[], env: NodeJS.ProcessEnv, log: Log): ChildProcess {
 }
 
 /** `next build` when the build is missing or stale. */
-export async function buildWeb(log: Log): Promise<void> {
+export async function buildWeb(log: Log, signal?: AbortSignal): Promise<void> {
   if (!webBuildIsStale()) return;
   log("building the web app (first start or changed sources)…");
   await new Promise<void>((resolve, reject) => {
-    const child = run(["build"], {}, () => {});
+    const child = run(["build"], {}, () => {}, signal);
+    child.once("error", reject); // aborted
     let output = "";
     child.stdout?.on("data", (c: Buffer) => {
       output += c.toString();

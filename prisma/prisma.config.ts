@@ -35,7 +35,7 @@ class MigrationAdapter extends PrismaPg {
 }
 
 export default defineConfig({
-  schema: "schema.prisma",
+  schema: "schema",
   migrations: { path: "migrations" },
   engine: "js",
   experimental: { adapter: true },

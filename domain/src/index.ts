@@ -3,3 +3,4 @@ export * from "./iso-instant.ts";
 export * from "./load-model.ts";
 export * from "./plausibility.ts";
 export * from "./reward-policy.ts";
+export * from "./billing/index.ts";

@@ -22,23 +22,28 @@ function fail(err: unknown): never {
 }
 
 /**
- * Resolves on the first Ctrl-C / SIGTERM. A second one, later than a second after the first, exits at
- * once (in a terminal the same Ctrl-C also arrives relayed through npm and tsx: that one is ignored).
+ * Resolves on the first Ctrl-C / SIGTERM. Later ones are ignored: in a terminal the same Ctrl-C also
+ * arrives relayed through npm and tsx, and the shutdown has its own time limit instead.
  */
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
-    let first = 0;
-    const handler = (signal: string) => {
-      if (first === 0) {
-        first = Date.now();
-        resolve(signal);
-      } else if (Date.now() - first > 1000) {
-        process.exit(130);
-      }
-    };
-    process.on("SIGINT", handler);
-    process.on("SIGTERM", handler);
+    process.on("SIGINT", () => resolve("SIGINT"));
+    process.on("SIGTERM", () => resolve("SIGTERM"));
   });
+}
+
+const SHUTDOWN_LIMIT_MS = 30_000;
+
+/** Stops everything; exits non-zero when something does not stop in time. */
+async function shutDown(stop: () => Promise<void>): Promise<never> {
+  const limit = setTimeout(() => {
+    console.error(`C4E did not stop within ${SHUTDOWN_LIMIT_MS / 1000} s: exiting`);
+    process.exit(1);
+  }, SHUTDOWN_LIMIT_MS);
+  limit.unref();
+  await stop();
+  log("stopped");
+  process.exit(0);
 }
 
 async function start(config: Config): Promise<void> {
@@ -59,9 +64,7 @@ async function start(config: Config): Promise<void> {
   log("Ctrl-C stops everything.");
   const signal = await signalled;
   log(`${signal}: stopping…`);
-  await platform.stop();
-  log("stopped");
-  process.exit(0);
+  await shutDown(platform.stop);
 }
 
 /** `npm run simulate -- --gateways N --meters M --speed X [--backfill-hours H]` against a running platform. */

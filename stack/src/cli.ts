@@ -1,5 +1,6 @@
 // The `c4e` command line: `start` runs the whole platform, `simulate` runs only the meter simulator.
 import { parseArgs } from "node:util";
+import { BILLING_COMMANDS, runBillingCommand } from "@c4e/billing/commands";
 import { createPool } from "@c4e/prisma";
 import { demoFleet, seedFleet } from "./demo/fleet.ts";
 import { PortInUseError } from "./embedded/ports.ts";
@@ -118,6 +119,9 @@ async function simulate(config: Config, args: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const [command = "start", ...rest] = process.argv.slice(2);
+  if ((BILLING_COMMANDS as readonly string[]).includes(command)) {
+    process.exit(await runBillingCommand(process.argv.slice(2)));
+  }
   const config = loadConfig();
   if (command === "start") await start(config);
   else if (command === "simulate") await simulate(config, rest);

@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync } from "node:fs";
+import { seedBillingDemo } from "@c4e/billing/seed-demo";
 import { createIndexer } from "@c4e/indexer";
 import { createIngest } from "@c4e/ingest";
 import { createPool } from "@c4e/prisma";
@@ -165,7 +166,10 @@ export async function startPlatform(
 
     // Demo data
     const fleet = demoFleet({ gateways: config.simulator.gateways, meters: config.simulator.meters });
-    if (config.seedDemo) await seedFleet(pool, fleet);
+    if (config.seedDemo) {
+      await seedFleet(pool, fleet);
+      await seedBillingDemo(pool);
+    }
     step();
 
     // Indexer

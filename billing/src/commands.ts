@@ -1,0 +1,233 @@
+// The billing commands of `c4e` (thin over the modules): bill-case, bill-run, invoice-issue,
+// invoice-pdf, bill-run-xlsx, pod-import, billing-seed. See docs/billing-runs.md. The entry is cli.ts;
+// stack's `c4e` can dispatch these commands to `runBillingCommand`.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createPool } from "@c4e/prisma";
+import type pg from "pg";
+import { runBillCase } from "./bill-case.ts";
+import { BillRunError, billRunIdOf, issueBillRun, runBill } from "./bill-run.ts";
+import { exportBillRunXlsx } from "./bill-run-xlsx.ts";
+import { loadBillingConfig } from "./env.ts";
+import { loadSeller, renderInvoicePdf } from "./invoice-pdf.ts";
+import { issueInvoices, loadInvoice, loadInvoices } from "./invoice-store.ts";
+import { importPods } from "./pod-import.ts";
+import { seedBillingDemo } from "./seed-demo.ts";
+
+const USAGE = `usage:
+  c4e bill-case <case.json>                          bill one self-contained case, print the invoice JSON
+  c4e bill-run --period YYYY-MM [--issue] [--issue-date YYYY-MM-DD] [--batch N] [--xlsx file]
+                                                     bill every POD supplied in the month (resumable)
+  c4e invoice-issue (--run <id> | --period YYYY-MM | --invoice <id>) [--issue-date YYYY-MM-DD]
+  c4e invoice-pdf (--invoice <id|number> [--out file.pdf] | --run <id> --dir folder)
+  c4e bill-run-xlsx (--run <id> | --period YYYY-MM) --out file.xlsx
+  c4e pod-import <file.csv> [--dry-run]              create/update PODs; nothing is applied if a row is rejected
+  c4e billing-seed                                   billing master data of the demo (after npm start seeded the fleet)
+environment: DATABASE_URL (default: the embedded Postgres of npm start on PG_PORT 15432)`;
+
+const json = (value: unknown) =>
+  JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
+
+async function withPool<T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = createPool({ url: loadBillingConfig().databaseUrl, max: 4, applicationName: "c4e-billing" });
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function resolveRun(pool: pg.Pool, values: { run?: string; period?: string }): Promise<string> {
+  if (values.run) return values.run;
+  if (values.period) {
+    const id = await billRunIdOf(pool, values.period);
+    if (!id) throw new BillRunError(`no bill run for ${values.period}`);
+    return id;
+  }
+  throw new BillRunError("give --run <id> or --period YYYY-MM");
+}
+
+async function resolveInvoiceId(pool: pg.Pool, idOrNumber: string): Promise<string> {
+  const r = await pool.query<{ id: string }>(`SELECT id FROM invoice WHERE id::text = $1 OR number = $1`, [
+    idOrNumber,
+  ]);
+  const id = r.rows[0]?.id;
+  if (!id) throw new BillRunError(`no invoice ${idOrNumber}`);
+  return id;
+}
+
+export const BILLING_COMMANDS = [
+  "bill-case",
+  "bill-run",
+  "invoice-issue",
+  "invoice-pdf",
+  "bill-run-xlsx",
+  "pod-import",
+  "billing-seed",
+];
+
+/** Runs one billing command; resolves to the process exit code. */
+export async function runBillingCommand(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "bill-case": {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
+      if (positionals.length !== 1) throw new BillRunError("bill-case needs one case.json");
+      console.log(json(await runBillCase(positionals[0] as string)));
+      return 0;
+    }
+    case "bill-run": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          period: { type: "string" },
+          issue: { type: "boolean", default: false },
+          "issue-date": { type: "string" },
+          batch: { type: "string" },
+          xlsx: { type: "string" },
+        },
+      });
+      if (!values.period) throw new BillRunError("bill-run needs --period YYYY-MM");
+      const period = values.period;
+      return withPool(async (pool) => {
+        const stop = new AbortController();
+        const onSignal = () => {
+          if (stop.signal.aborted) process.exit(130);
+          console.error(
+            "\nstopping after the current batch (Ctrl-C again to quit at once; run again to resume)",
+          );
+          stop.abort();
+        };
+        process.on("SIGINT", onSignal);
+        process.on("SIGTERM", onSignal);
+        const tty = process.stderr.isTTY;
+        const summary = await runBill(pool, {
+          period,
+          batchSize: values.batch ? Number(values.batch) : undefined,
+          signal: stop.signal,
+          onProgress: (p) => {
+            const pct = p.total === 0 ? 100 : Math.floor(((p.done + p.failed) * 100) / p.total);
+            const line = `bill run ${period}: ${p.done + p.failed}/${p.total} PODs (${pct} %), ${p.drafted} drafted, ${p.failed} failed`;
+            if (tty) process.stderr.write(`\r${line}`);
+            else console.error(line);
+          },
+        });
+        if (tty) process.stderr.write("\n");
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        let issued: Awaited<ReturnType<typeof issueBillRun>> | undefined;
+        if (values.issue && summary.status === "completed") {
+          issued = await issueBillRun(pool, summary.billRunId, { issueDate: values["issue-date"] });
+        }
+        if (values.xlsx) writeFileSync(values.xlsx, await exportBillRunXlsx(pool, summary.billRunId));
+        const failed = await pool.query<{ pod_id: string; error: string }>(
+          `SELECT pod_id, error FROM bill_run_item WHERE bill_run_id = $1 AND status = 'failed' ORDER BY pod_id LIMIT 20`,
+          [summary.billRunId],
+        );
+        console.log(json({ ...summary, issued, failedPods: failed.rows }));
+        return summary.status === "completed" ? 0 : 3;
+      });
+    }
+    case "invoice-issue": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          run: { type: "string" },
+          period: { type: "string" },
+          invoice: { type: "string" },
+          "issue-date": { type: "string" },
+        },
+      });
+      return withPool(async (pool) => {
+        if (values.invoice) {
+          const id = await resolveInvoiceId(pool, values.invoice);
+          console.log(
+            json(await issueInvoices(pool, { invoiceIds: [id] }, { issueDate: values["issue-date"] })),
+          );
+          return 0;
+        }
+        const runId = await resolveRun(pool, values);
+        console.log(json(await issueBillRun(pool, runId, { issueDate: values["issue-date"] })));
+        return 0;
+      });
+    }
+    case "invoice-pdf": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          invoice: { type: "string" },
+          out: { type: "string" },
+          run: { type: "string" },
+          period: { type: "string" },
+          dir: { type: "string" },
+        },
+      });
+      return withPool(async (pool) => {
+        if (values.invoice) {
+          const stored = await loadInvoice(pool, await resolveInvoiceId(pool, values.invoice));
+          if (!stored) throw new BillRunError(`no invoice ${values.invoice}`);
+          const out = values.out ?? `${stored.number ?? stored.id}.pdf`;
+          writeFileSync(out, await renderInvoicePdf(stored, await loadSeller(pool, stored.contractId)));
+          console.log(out);
+          return 0;
+        }
+        const runId = await resolveRun(pool, values);
+        const dir = values.dir ?? `invoices-${runId}`;
+        mkdirSync(dir, { recursive: true });
+        const ids = await pool.query<{ id: string }>(
+          `SELECT id FROM invoice WHERE bill_run_id = $1 ORDER BY number`,
+          [runId],
+        );
+        let n = 0;
+        for (let i = 0; i < ids.rows.length; i += 200) {
+          for (const stored of await loadInvoices(
+            pool,
+            ids.rows.slice(i, i + 200).map((r) => r.id),
+          )) {
+            const file = join(dir, `${stored.number ?? stored.id}.pdf`);
+            writeFileSync(file, await renderInvoicePdf(stored, await loadSeller(pool, stored.contractId)));
+            n++;
+          }
+        }
+        console.log(json({ dir, pdfs: n }));
+        return 0;
+      });
+    }
+    case "bill-run-xlsx": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { run: { type: "string" }, period: { type: "string" }, out: { type: "string" } },
+      });
+      return withPool(async (pool) => {
+        const runId = await resolveRun(pool, values);
+        const out = values.out ?? `bill-run-${runId}.xlsx`;
+        writeFileSync(out, await exportBillRunXlsx(pool, runId));
+        console.log(out);
+        return 0;
+      });
+    }
+    case "pod-import": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { "dry-run": { type: "boolean", default: false } },
+      });
+      if (positionals.length !== 1) throw new BillRunError("pod-import needs one CSV file");
+      const csv = readFileSync(positionals[0] as string, "utf8");
+      return withPool(async (pool) => {
+        const report = await importPods(pool, csv, { dryRun: values["dry-run"] });
+        console.log(json(report));
+        return report.rejected.length > 0 ? 1 : 0;
+      });
+    }
+    case "billing-seed":
+      return withPool(async (pool) => {
+        console.log(json(await seedBillingDemo(pool)));
+        return 0;
+      });
+    default:
+      console.error(USAGE);
+      return command === undefined || command === "help" || command === "--help" ? 0 : 2;
+  }
+}

@@ -2,7 +2,7 @@
 // invoice-pdf, bill-run-xlsx, pod-import, billing-seed. See docs/billing-runs.md. The entry is cli.ts;
 // stack's `c4e` can dispatch these commands to `runBillingCommand`.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createPool } from "@c4e/prisma";
 import type pg from "pg";
@@ -25,6 +25,9 @@ const USAGE = `usage:
   c4e pod-import <file.csv> [--dry-run]              create/update PODs; nothing is applied if a row is rejected
   c4e billing-seed                                   billing master data of the demo (after npm start seeded the fleet)
 environment: DATABASE_URL (default: the embedded Postgres of npm start on PG_PORT 15432)`;
+
+/** A path as the user typed it: npm runs workspace scripts in the workspace folder, INIT_CWD is where npm was started. */
+const userPath = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
 
 const json = (value: unknown) =>
   JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
@@ -74,7 +77,7 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
     case "bill-case": {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true });
       if (positionals.length !== 1) throw new BillRunError("bill-case needs one case.json");
-      console.log(json(await runBillCase(positionals[0] as string)));
+      console.log(json(await runBillCase(userPath(positionals[0] as string))));
       return 0;
     }
     case "bill-run": {
@@ -120,7 +123,8 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
         if (values.issue && summary.status === "completed") {
           issued = await issueBillRun(pool, summary.billRunId, { issueDate: values["issue-date"] });
         }
-        if (values.xlsx) writeFileSync(values.xlsx, await exportBillRunXlsx(pool, summary.billRunId));
+        if (values.xlsx)
+          writeFileSync(userPath(values.xlsx), await exportBillRunXlsx(pool, summary.billRunId));
         const failed = await pool.query<{ pod_id: string; error: string }>(
           `SELECT pod_id, error FROM bill_run_item WHERE bill_run_id = $1 AND status = 'failed' ORDER BY pod_id LIMIT 20`,
           [summary.billRunId],
@@ -167,13 +171,13 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
         if (values.invoice) {
           const stored = await loadInvoice(pool, await resolveInvoiceId(pool, values.invoice));
           if (!stored) throw new BillRunError(`no invoice ${values.invoice}`);
-          const out = values.out ?? `${stored.number ?? stored.id}.pdf`;
+          const out = userPath(values.out ?? `${stored.number ?? stored.id}.pdf`);
           writeFileSync(out, await renderInvoicePdf(stored, await loadSeller(pool, stored.contractId)));
           console.log(out);
           return 0;
         }
         const runId = await resolveRun(pool, values);
-        const dir = values.dir ?? `invoices-${runId}`;
+        const dir = userPath(values.dir ?? `invoices-${runId}`);
         mkdirSync(dir, { recursive: true });
         const ids = await pool.query<{ id: string }>(
           `SELECT id FROM invoice WHERE bill_run_id = $1 ORDER BY number`,
@@ -201,7 +205,7 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
       });
       return withPool(async (pool) => {
         const runId = await resolveRun(pool, values);
-        const out = values.out ?? `bill-run-${runId}.xlsx`;
+        const out = userPath(values.out ?? `bill-run-${runId}.xlsx`);
         writeFileSync(out, await exportBillRunXlsx(pool, runId));
         console.log(out);
         return 0;
@@ -214,7 +218,7 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
         options: { "dry-run": { type: "boolean", default: false } },
       });
       if (positionals.length !== 1) throw new BillRunError("pod-import needs one CSV file");
-      const csv = readFileSync(positionals[0] as string, "utf8");
+      const csv = readFileSync(userPath(positionals[0] as string), "utf8");
       return withPool(async (pool) => {
         const report = await importPods(pool, csv, { dryRun: values["dry-run"] });
         console.log(json(report));

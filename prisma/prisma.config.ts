@@ -10,8 +10,33 @@ import { CatalogSafeClient } from "./src/pg-client.ts";
 process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:15432/c4e";
 const url = process.env.DATABASE_URL;
 
-/** Closes the shadow database's pool before dropping it (the stock adapter drops first). */
+type ScriptAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+/**
+ * adapter-pg runs a migration script by splitting it on every `;`, which breaks `;` inside comments,
+ * strings and `$$` function bodies (triggers). Postgres runs a multi-statement script itself, in one
+ * implicit transaction, so hand it the whole script.
+ */
+function runScriptsWhole<T extends ScriptAdapter>(adapter: T): T {
+  adapter.executeScript = async (script: string) => {
+    try {
+      await adapter.underlyingDriver().query(script);
+    } catch (error) {
+      (adapter as unknown as { onError(e: unknown): never }).onError(error);
+    }
+  };
+  return adapter;
+}
+
+/**
+ * The adapter of the migration engine: whole scripts (above), and the shadow database's pool closed
+ * before the database is dropped (the stock adapter drops first).
+ */
 class MigrationAdapter extends PrismaPg {
+  override async connect() {
+    return runScriptsWhole(await super.connect());
+  }
+
   override async connectToShadowDb() {
     const base = poolConfigFromUrl(url);
     const admin = new pg.Client(base);
@@ -20,7 +45,7 @@ class MigrationAdapter extends PrismaPg {
     await admin.query(`CREATE DATABASE "${database}"`);
     await admin.end();
     const pool = new pg.Pool({ ...base, database, allowExitOnIdle: true, Client: CatalogSafeClient });
-    const adapter = await new PrismaPg(pool).connect();
+    const adapter = runScriptsWhole(await new PrismaPg(pool).connect());
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();

@@ -14,33 +14,52 @@ import {
   type TransactionReceipt,
   type WalletClient,
 } from "viem";
-import { c4eTokenAbi, c4eTokenBytecode, rewardMinterAbi, rewardMinterBytecode } from "./contracts.ts";
+import {
+  c4ePerksAbi,
+  c4ePerksBytecode,
+  c4eTokenAbi,
+  c4eTokenBytecode,
+  greenCertificatesAbi,
+  greenCertificatesBytecode,
+  rewardMinterAbi,
+  rewardMinterBytecode,
+} from "./contracts.ts";
 
 export * from "./contracts.ts";
 
-/** Addresses (checksummed) and metadata of a C4E deployment (token + reward minter). */
+/** Addresses (checksummed) and metadata of a C4E deployment. */
 export type Deployment = {
   chainId: number;
   token: Address;
   rewardMinter: Address;
+  /** GreenCertificates (ERC-1155, one id per reward batch, one unit per verified Wh). */
+  greenCertificates: Address;
+  /** C4EPerks (perks and their ERC-1155 energy coupons). */
+  perks: Address;
   /** Block of the token deployment, the first contract deployed: indexers start here. */
   blockNumber: bigint;
   blockHash: Hex;
+  /** Deployer: admin of every contract, the token's pauser, the perks' retailer (and a partner). */
   admin: Address;
   minter: Address;
 };
 
 export type DeployC4EParameters = {
   publicClient: PublicClient;
-  /** Its account deploys both contracts and becomes their admin (and the token's pauser). */
+  /** Its account deploys the contracts and becomes their admin (and the token's pauser, the retailer). */
   walletClient: WalletClient;
-  /** Oracle account allowed to call `RewardMinter.mintBatch`. */
+  /** Oracle account allowed to call `RewardMinter.mintBatch*` and to sign attested batches. */
   minter: Address;
+  /** ERC-1155 metadata URI template of the certificates (default `c4e://certificates/{id}`). */
+  certificatesUri?: string;
+  /** ERC-1155 metadata URI template of the coupons (default `c4e://coupons/{id}`). */
+  couponsUri?: string;
 };
 
 /**
- * Deploys C4EToken(admin = deployer) and RewardMinter(token, admin, minter), then grants the
- * RewardMinter MINTER_ROLE on the token. Waits for every receipt; throws if one reverted.
+ * Deploys C4EToken(admin = deployer), GreenCertificates(admin), RewardMinter(token, certificates, admin,
+ * minter) and C4EPerks(token, admin), then grants the RewardMinter MINTER_ROLE on the token and
+ * ISSUER_ROLE on the certificates. Waits for every receipt; throws if one reverted.
  */
 export async function deployC4E(params: DeployC4EParameters): Promise<Deployment> {
   const { publicClient, walletClient, minter } = params;
@@ -61,17 +80,47 @@ export async function deployC4E(params: DeployC4EParameters): Promise<Deployment
   );
   const token = deployedAddress(tokenReceipt, "C4EToken");
 
-  const minterReceipt = await confirm(
-    publicClient,
-    await walletClient.deployContract({
-      abi: rewardMinterAbi,
-      bytecode: rewardMinterBytecode,
-      args: [token, admin, minter],
-      account,
-      chain,
-    }),
+  const greenCertificates = deployedAddress(
+    await confirm(
+      publicClient,
+      await walletClient.deployContract({
+        abi: greenCertificatesAbi,
+        bytecode: greenCertificatesBytecode,
+        args: [admin, params.certificatesUri ?? "c4e://certificates/{id}"],
+        account,
+        chain,
+      }),
+    ),
+    "GreenCertificates",
   );
-  const rewardMinter = deployedAddress(minterReceipt, "RewardMinter");
+
+  const rewardMinter = deployedAddress(
+    await confirm(
+      publicClient,
+      await walletClient.deployContract({
+        abi: rewardMinterAbi,
+        bytecode: rewardMinterBytecode,
+        args: [token, greenCertificates, admin, minter],
+        account,
+        chain,
+      }),
+    ),
+    "RewardMinter",
+  );
+
+  const perks = deployedAddress(
+    await confirm(
+      publicClient,
+      await walletClient.deployContract({
+        abi: c4ePerksAbi,
+        bytecode: c4ePerksBytecode,
+        args: [token, admin, params.couponsUri ?? "c4e://coupons/{id}"],
+        account,
+        chain,
+      }),
+    ),
+    "C4EPerks",
+  );
 
   const minterRole = await publicClient.readContract({
     address: token,
@@ -89,11 +138,29 @@ export async function deployC4E(params: DeployC4EParameters): Promise<Deployment
       chain,
     }),
   );
+  const issuerRole = await publicClient.readContract({
+    address: greenCertificates,
+    abi: greenCertificatesAbi,
+    functionName: "ISSUER_ROLE",
+  });
+  await confirm(
+    publicClient,
+    await walletClient.writeContract({
+      address: greenCertificates,
+      abi: greenCertificatesAbi,
+      functionName: "grantRole",
+      args: [issuerRole, rewardMinter],
+      account,
+      chain,
+    }),
+  );
 
   return {
     chainId: await publicClient.getChainId(),
     token,
     rewardMinter,
+    greenCertificates,
+    perks,
     blockNumber: tokenReceipt.blockNumber,
     blockHash: tokenReceipt.blockHash,
     admin,
@@ -182,4 +249,99 @@ export function batchIdFor(periodStartIso: string, policyVersion: string): Hex {
   }
   if (policyVersion === "") throw new RangeError("batchIdFor: empty policyVersion");
   return keccak256(stringToHex(`c4e-reward:${policyVersion}:${periodStartIso}`));
+}
+
+/** The green-certificate id of a reward batch: `uint256(batchId)` (`GreenCertificates.certificateId`). */
+export function certificateIdFor(batchId: Hex): bigint {
+  return BigInt(batchId);
+}
+
+/** A batch the oracle signs so that any relayer can submit it (`RewardMinter.mintAttestedBatch`). */
+export type RewardBatchAttestation = {
+  batchId: Hex;
+  readingsRoot: Hex;
+  recipients: readonly Address[];
+  /** Reward amounts in base units. */
+  amounts: readonly bigint[];
+  /** Verified Wh per recipient (certificate units). */
+  energyWh: readonly bigint[];
+};
+
+/**
+ * EIP-712 typed data of an attested batch, for viem's `signTypedData`: domain ("C4E RewardMinter", "1",
+ * chainId, rewardMinter), primary type `RewardBatch`.
+ * @example const signature = await oracle.signTypedData(rewardBatchTypedData({ chainId, rewardMinter, batch }));
+ */
+export function rewardBatchTypedData(params: {
+  chainId: number;
+  rewardMinter: Address;
+  batch: RewardBatchAttestation;
+}) {
+  const { batch } = params;
+  return {
+    domain: {
+      name: "C4E RewardMinter",
+      version: "1",
+      chainId: params.chainId,
+      verifyingContract: params.rewardMinter,
+    },
+    types: {
+      RewardBatch: [
+        { name: "batchId", type: "bytes32" },
+        { name: "readingsRoot", type: "bytes32" },
+        { name: "recipients", type: "address[]" },
+        { name: "amounts", type: "uint256[]" },
+        { name: "energyWh", type: "uint256[]" },
+      ],
+    },
+    primaryType: "RewardBatch",
+    message: {
+      batchId: batch.batchId,
+      readingsRoot: batch.readingsRoot,
+      recipients: [...batch.recipients],
+      amounts: [...batch.amounts],
+      energyWh: [...batch.energyWh],
+    },
+  } as const;
+}
+
+/**
+ * EIP-2612 typed data of a C4E permit (domain "C4E Reward Token", "1"), e.g. for
+ * `C4EPerks.redeemWithPermit`: sign it with the owner's wallet, split the signature with viem's
+ * `parseSignature`.
+ */
+export function permitTypedData(params: {
+  chainId: number;
+  token: Address;
+  owner: Address;
+  spender: Address;
+  value: bigint;
+  nonce: bigint;
+  deadline: bigint;
+}) {
+  return {
+    domain: {
+      name: "C4E Reward Token",
+      version: "1",
+      chainId: params.chainId,
+      verifyingContract: params.token,
+    },
+    types: {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    primaryType: "Permit",
+    message: {
+      owner: params.owner,
+      spender: params.spender,
+      value: params.value,
+      nonce: params.nonce,
+      deadline: params.deadline,
+    },
+  } as const;
 }

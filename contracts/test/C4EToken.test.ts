@@ -2,10 +2,17 @@ import "@nomicfoundation/hardhat-chai-matchers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { deployC4EFixture } from "./helpers/fixtures";
+import { type ERC20Like, shouldBehaveLikeERC20 } from "./helpers/erc20.behavior";
+import { deployC4EFixture, ONE } from "./helpers/fixtures";
 import { shouldBeRestrictedToRole } from "./helpers/role-gated.behavior";
 
-const ONE = 10n ** 18n;
+/** The token with 100 C4E minted to alice, and the admin as a minter (for direct mint tests). */
+async function suppliedTokenFixture() {
+  const ctx = await deployC4EFixture();
+  await ctx.token.grantRole(await ctx.token.MINTER_ROLE(), ctx.admin.address);
+  await ctx.token.mint(ctx.alice.address, 100n * ONE);
+  return ctx;
+}
 
 describe("C4EToken", () => {
   describe("deployment", () => {
@@ -64,6 +71,172 @@ describe("C4EToken", () => {
         outsider,
         call: (as) => token.connect(as).mint(alice.address, 1n),
       };
+    });
+  });
+
+  describe("ERC-20 behaviour (shared with a plain OpenZeppelin ERC20)", () => {
+    shouldBehaveLikeERC20(async () => {
+      const { token, alice, bob, carol } = await loadFixture(suppliedTokenFixture);
+      return {
+        token: token as unknown as ERC20Like,
+        initialHolder: alice,
+        recipient: bob,
+        anotherAccount: carol,
+        initialSupply: 100n * ONE,
+      };
+    });
+  });
+
+  describe("mintBatch", () => {
+    it("mints every amount, one Transfer from zero each, and adds the total to the supply once", async () => {
+      const { token, admin, alice, bob, carol } = await loadFixture(suppliedTokenFixture);
+      const tx = token.mintBatch([bob.address, carol.address, alice.address], [2n, 3n, 5n]);
+      await expect(tx).to.changeTokenBalances(token, [alice, bob, carol], [5n, 2n, 3n]);
+      for (const [to, value] of [
+        [bob.address, 2n],
+        [carol.address, 3n],
+        [alice.address, 5n],
+      ] as const) {
+        await expect(tx).to.emit(token, "Transfer").withArgs(ethers.ZeroAddress, to, value);
+      }
+      // 100 C4E + 2 + 3 + 5 base units
+      expect(await token.totalSupply()).to.equal(100n * ONE + 10n);
+      expect(await token.mintBatch.staticCall([admin.address], [7n])).to.equal(7n);
+    });
+
+    it("credits a recipient listed twice with both amounts", async () => {
+      const { token, bob } = await loadFixture(suppliedTokenFixture);
+      await expect(token.mintBatch([bob.address, bob.address], [1n, 2n])).to.changeTokenBalance(
+        token,
+        bob,
+        3n,
+      );
+    });
+
+    it("leaves the same state as one mint per recipient (balances, supply, events)", async () => {
+      const { token, alice, bob, carol } = await loadFixture(suppliedTokenFixture);
+      const recipients = [alice.address, bob.address, carol.address, bob.address];
+      const amounts = [11n, 22n, 33n, 44n];
+      const snapshot = await ethers.provider.send("evm_snapshot", []);
+      const viaMint: bigint[] = [];
+      for (const [i, to] of recipients.entries()) await token.mint(to, amounts[i] as bigint);
+      for (const a of [alice, bob, carol]) viaMint.push(await token.balanceOf(a.address));
+      const supplyViaMint = await token.totalSupply();
+      await ethers.provider.send("evm_revert", [snapshot]);
+
+      await token.mintBatch(recipients, amounts);
+      for (const [i, a] of [alice, bob, carol].entries())
+        expect(await token.balanceOf(a.address)).to.equal(viaMint[i]);
+      expect(await token.totalSupply()).to.equal(supplyViaMint);
+    });
+
+    it("writes OpenZeppelin ERC20's storage: balances at mapping slot 0, the total supply at slot 2", async () => {
+      const { token, bob } = await loadFixture(suppliedTokenFixture);
+      await token.mintBatch([bob.address], [123n]);
+      const address = await token.getAddress();
+      const balanceSlot = ethers.keccak256(
+        ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [bob.address, 0n]),
+      );
+      expect(BigInt(await ethers.provider.getStorage(address, balanceSlot))).to.equal(123n);
+      expect(BigInt(await ethers.provider.getStorage(address, 2n))).to.equal(await token.totalSupply());
+    });
+
+    it("refuses arrays of different lengths with LengthMismatch(recipients, values)", async () => {
+      const { token, alice } = await loadFixture(suppliedTokenFixture);
+      await expect(token.mintBatch([alice.address], [1n, 2n]))
+        .to.be.revertedWithCustomError(token, "LengthMismatch")
+        .withArgs(1n, 2n);
+    });
+
+    it("refuses an empty batch with EmptyBatch", async () => {
+      const { token } = await loadFixture(suppliedTokenFixture);
+      await expect(token.mintBatch([], [])).to.be.revertedWithCustomError(token, "EmptyBatch");
+    });
+
+    it("refuses the zero address with ZeroRecipient(index) and a zero amount with ZeroAmount(index)", async () => {
+      const { token, alice, bob } = await loadFixture(suppliedTokenFixture);
+      await expect(token.mintBatch([alice.address, bob.address, ethers.ZeroAddress], [1n, 1n, 1n]))
+        .to.be.revertedWithCustomError(token, "ZeroRecipient")
+        .withArgs(2n);
+      await expect(token.mintBatch([alice.address, bob.address], [1n, 0n]))
+        .to.be.revertedWithCustomError(token, "ZeroAmount")
+        .withArgs(1n);
+    });
+
+    it("refuses an address with dirty upper bits, as the ABI decoder does", async () => {
+      const { token, admin, alice } = await loadFixture(suppliedTokenFixture);
+      const data = token.interface.encodeFunctionData("mintBatch", [[alice.address], [1n]]);
+      // the recipient word starts after selector (4) + two offsets + the length: set its top byte
+      const at = 2 + 2 * (4 + 32 * 3);
+      const dirty = `${data.slice(0, at)}ff${data.slice(at + 2)}`;
+      await expect(admin.sendTransaction({ to: await token.getAddress(), data: dirty })).to.be.reverted;
+      expect(await token.balanceOf(alice.address)).to.equal(100n * ONE);
+    });
+
+    it("panics on an overflowing total (a huge amount) and on an overflowing supply", async () => {
+      const { token, alice, bob } = await loadFixture(suppliedTokenFixture);
+      await expect(
+        token.mintBatch([alice.address, bob.address], [ethers.MaxUint256, 1n]),
+      ).to.be.revertedWithPanic(0x11);
+      await expect(token.mintBatch([bob.address], [ethers.MaxUint256 - 10n])).to.be.revertedWithPanic(0x11);
+      expect(await token.totalSupply()).to.equal(100n * ONE);
+    });
+
+    it("reverts with EnforcedPause while paused", async () => {
+      const { token, alice } = await loadFixture(suppliedTokenFixture);
+      await token.pause();
+      await expect(token.mintBatch([alice.address], [1n])).to.be.revertedWithCustomError(
+        token,
+        "EnforcedPause",
+      );
+    });
+
+    shouldBeRestrictedToRole("MINTER_ROLE (mintBatch)", async () => {
+      const { token, alice, outsider } = await loadFixture(deployC4EFixture);
+      return {
+        contract: token,
+        role: await token.MINTER_ROLE(),
+        outsider,
+        call: (as) => token.connect(as).mintBatch([alice.address], [1n]),
+      };
+    });
+  });
+
+  describe("burn / burnFrom", () => {
+    it("burn destroys the caller's tokens: Transfer to zero, lower supply", async () => {
+      const { token, alice } = await loadFixture(suppliedTokenFixture);
+      const tx = token.connect(alice).burn(ONE);
+      await expect(tx).to.emit(token, "Transfer").withArgs(alice.address, ethers.ZeroAddress, ONE);
+      await expect(tx).to.changeTokenBalance(token, alice, -ONE);
+      expect(await token.totalSupply()).to.equal(99n * ONE);
+    });
+
+    it("burn above the balance reverts with ERC20InsufficientBalance(account, balance, needed)", async () => {
+      const { token, bob } = await loadFixture(suppliedTokenFixture);
+      await expect(token.connect(bob).burn(1n))
+        .to.be.revertedWithCustomError(token, "ERC20InsufficientBalance")
+        .withArgs(bob.address, 0n, 1n);
+    });
+
+    it("burnFrom spends the allowance", async () => {
+      const { token, alice, bob } = await loadFixture(suppliedTokenFixture);
+      await token.connect(alice).approve(bob.address, 3n * ONE);
+      await expect(token.connect(bob).burnFrom(alice.address, ONE)).to.changeTokenBalance(token, alice, -ONE);
+      expect(await token.allowance(alice.address, bob.address)).to.equal(2n * ONE);
+      expect(await token.totalSupply()).to.equal(99n * ONE);
+    });
+
+    it("burnFrom without allowance reverts with ERC20InsufficientAllowance(spender, allowance, needed)", async () => {
+      const { token, alice, bob } = await loadFixture(suppliedTokenFixture);
+      await expect(token.connect(bob).burnFrom(alice.address, 1n))
+        .to.be.revertedWithCustomError(token, "ERC20InsufficientAllowance")
+        .withArgs(bob.address, 0n, 1n);
+    });
+
+    it("burn reverts with EnforcedPause while paused", async () => {
+      const { token, alice } = await loadFixture(suppliedTokenFixture);
+      await token.pause();
+      await expect(token.connect(alice).burn(1n)).to.be.revertedWithCustomError(token, "EnforcedPause");
     });
   });
 

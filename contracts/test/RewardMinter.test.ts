@@ -5,10 +5,8 @@ import { ethers } from "hardhat";
 import type { Address } from "viem";
 import type { RewardLeaf } from "../generated/index.ts";
 import { loadC4E } from "./helpers/c4e";
-import { deployC4EFixture } from "./helpers/fixtures";
+import { deployC4EFixture, ONE } from "./helpers/fixtures";
 import { shouldBeRestrictedToRole } from "./helpers/role-gated.behavior";
-
-const ONE = 10n ** 18n;
 const BATCH = ethers.id("batch-1");
 const ROOT = ethers.id("readings-root-1");
 
@@ -24,9 +22,10 @@ async function mintedBatchFixture() {
 
 describe("RewardMinter", () => {
   describe("deployment", () => {
-    it("points at the token and grants admin and minter roles", async () => {
-      const { token, minter, admin, oracle } = await loadFixture(deployC4EFixture);
+    it("points at the token and the certificates and grants admin and minter roles", async () => {
+      const { token, certificates, minter, admin, oracle } = await loadFixture(deployC4EFixture);
       expect(await minter.token()).to.equal(await token.getAddress());
+      expect(await minter.certificates()).to.equal(await certificates.getAddress());
       expect(await minter.MINTER_ROLE()).to.equal(ethers.id("MINTER_ROLE"));
       expect(await minter.hasRole(await minter.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(true);
       expect(await minter.hasRole(await minter.MINTER_ROLE(), oracle.address)).to.equal(true);
@@ -264,6 +263,266 @@ describe("RewardMinter", () => {
       expect(tree.proof(0)).to.deep.equal([]);
       await minter.connect(oracle).mintBatch(BATCH, tree.root, [alice.address], [1n]);
       expect(await verify(minter, BATCH, leaf, [])).to.equal(true);
+    });
+  });
+
+  describe("mintBatchWithCertificates", () => {
+    async function certifiedFixture() {
+      const ctx = await deployC4EFixture();
+      const { minter, oracle, alice, bob } = ctx;
+      // policy v1: 1 C4E per kWh; 1500 Wh -> 1.5 C4E, 250 Wh -> 0.25 C4E
+      const tx = await minter
+        .connect(oracle)
+        .mintBatchWithCertificates(
+          BATCH,
+          ROOT,
+          [alice.address, bob.address],
+          [1_500n * 10n ** 15n, 250n * 10n ** 15n],
+          [1_500n, 250n],
+        );
+      return { ...ctx, tx };
+    }
+
+    it("mints the rewards and issues one certificate unit per Wh under id uint256(batchId)", async () => {
+      const { token, certificates, minter, alice, bob, tx } = await loadFixture(certifiedFixture);
+      const id = BigInt(BATCH);
+      expect(await token.balanceOf(alice.address)).to.equal(1_500n * 10n ** 15n);
+      expect(await certificates.balanceOf(alice.address, id)).to.equal(1_500n);
+      expect(await certificates.balanceOf(bob.address, id)).to.equal(250n);
+      expect(await certificates.issuedEnergyWh(id)).to.equal(1_750n);
+      await expect(tx)
+        .to.emit(minter, "RewardBatchMinted")
+        .withArgs(BATCH, ROOT, 2n, 1_750n * 10n ** 15n);
+      await expect(tx).to.emit(certificates, "CertificatesIssued").withArgs(id, 2n, 1_750n);
+      await expect(tx)
+        .to.emit(certificates, "TransferSingle")
+        .withArgs(await minter.getAddress(), ethers.ZeroAddress, alice.address, id, 1_500n);
+    });
+
+    it("refuses energy of another length with LengthMismatch, and reverts the reward too", async () => {
+      const { token, minter, oracle, alice } = await loadFixture(deployC4EFixture);
+      await expect(
+        minter.connect(oracle).mintBatchWithCertificates(BATCH, ROOT, [alice.address], [1n], [1n, 2n]),
+      )
+        .to.be.revertedWithCustomError(minter, "LengthMismatch")
+        .withArgs(1n, 2n);
+      expect(await token.totalSupply()).to.equal(0n);
+      expect(await minter.isBatchMinted(BATCH)).to.equal(false);
+    });
+
+    it("refuses zero energy with ZeroAmount(index)", async () => {
+      const { minter, oracle, alice, bob } = await loadFixture(deployC4EFixture);
+      await expect(
+        minter
+          .connect(oracle)
+          .mintBatchWithCertificates(BATCH, ROOT, [alice.address, bob.address], [1n, 1n], [5n, 0n]),
+      )
+        .to.be.revertedWithCustomError(minter, "ZeroAmount")
+        .withArgs(1n);
+    });
+
+    it("refuses a used batch id with BatchAlreadyMinted", async () => {
+      const { minter, oracle, alice } = await loadFixture(certifiedFixture);
+      await expect(minter.connect(oracle).mintBatchWithCertificates(BATCH, ROOT, [alice.address], [1n], [1n]))
+        .to.be.revertedWithCustomError(minter, "BatchAlreadyMinted")
+        .withArgs(BATCH);
+    });
+
+    it("reverts with the certificates' AccessControlUnauthorizedAccount if the minter lost ISSUER_ROLE", async () => {
+      const { certificates, minter, oracle, alice } = await loadFixture(deployC4EFixture);
+      const role = await certificates.ISSUER_ROLE();
+      await certificates.revokeRole(role, await minter.getAddress());
+      await expect(minter.connect(oracle).mintBatchWithCertificates(BATCH, ROOT, [alice.address], [1n], [1n]))
+        .to.be.revertedWithCustomError(certificates, "AccessControlUnauthorizedAccount")
+        .withArgs(await minter.getAddress(), role);
+    });
+
+    shouldBeRestrictedToRole("MINTER_ROLE (mintBatchWithCertificates)", async () => {
+      const { minter, outsider, alice } = await loadFixture(deployC4EFixture);
+      return {
+        contract: minter,
+        role: await minter.MINTER_ROLE(),
+        outsider,
+        call: (as) => minter.connect(as).mintBatchWithCertificates(BATCH, ROOT, [alice.address], [1n], [1n]),
+      };
+    });
+  });
+
+  describe("mintAttestedBatch (EIP-712, submitted by a relayer)", () => {
+    type Batch = {
+      batchId: string;
+      root: string;
+      recipients: string[];
+      amounts: bigint[];
+      energyWh: bigint[];
+    };
+
+    async function sign(
+      signer: Awaited<ReturnType<typeof deployC4EFixture>>["oracle"],
+      verifyingContract: string,
+      batch: Batch,
+      chainId?: bigint,
+    ): Promise<string> {
+      return await signer.signTypedData(
+        {
+          name: "C4E RewardMinter",
+          version: "1",
+          chainId: chainId ?? (await ethers.provider.getNetwork()).chainId,
+          verifyingContract,
+        },
+        {
+          RewardBatch: [
+            { name: "batchId", type: "bytes32" },
+            { name: "readingsRoot", type: "bytes32" },
+            { name: "recipients", type: "address[]" },
+            { name: "amounts", type: "uint256[]" },
+            { name: "energyWh", type: "uint256[]" },
+          ],
+        },
+        { ...batch, readingsRoot: batch.root },
+      );
+    }
+
+    async function attestedFixture() {
+      const ctx = await deployC4EFixture();
+      const batch: Batch = {
+        batchId: BATCH,
+        root: ROOT,
+        recipients: [ctx.alice.address, ctx.bob.address],
+        amounts: [2n * ONE, 3n * ONE],
+        energyWh: [2_000n, 3_000n],
+      };
+      const signature = await sign(ctx.oracle, await ctx.minter.getAddress(), batch);
+      const submit = (b: Batch, sig: string, as = ctx.relayer) =>
+        ctx.minter.connect(as).mintAttestedBatch(b.batchId, b.root, b.recipients, b.amounts, b.energyWh, sig);
+      return { ...ctx, batch, signature, submit };
+    }
+
+    it("mints and issues for a batch the oracle signed, sent by a relayer without any role", async () => {
+      const { token, certificates, minter, oracle, relayer, alice, bob, batch, signature, submit } =
+        await loadFixture(attestedFixture);
+      const tx = submit(batch, signature);
+      await expect(tx)
+        .to.emit(minter, "RewardBatchAttested")
+        .withArgs(BATCH, oracle.address, relayer.address);
+      await expect(tx)
+        .to.emit(minter, "RewardBatchMinted")
+        .withArgs(BATCH, ROOT, 2n, 5n * ONE);
+      expect(await token.balanceOf(alice.address)).to.equal(2n * ONE);
+      expect(await certificates.balanceOf(bob.address, BigInt(BATCH))).to.equal(3_000n);
+      expect(await minter.isBatchMinted(BATCH)).to.equal(true);
+    });
+
+    it("hashRewardBatch is the EIP-712 digest (ethers TypedDataEncoder)", async () => {
+      const { minter, batch } = await loadFixture(attestedFixture);
+      const digest = ethers.TypedDataEncoder.hash(
+        {
+          name: "C4E RewardMinter",
+          version: "1",
+          chainId: (await ethers.provider.getNetwork()).chainId,
+          verifyingContract: await minter.getAddress(),
+        },
+        {
+          RewardBatch: [
+            { name: "batchId", type: "bytes32" },
+            { name: "readingsRoot", type: "bytes32" },
+            { name: "recipients", type: "address[]" },
+            { name: "amounts", type: "uint256[]" },
+            { name: "energyWh", type: "uint256[]" },
+          ],
+        },
+        { ...batch, readingsRoot: batch.root },
+      );
+      expect(
+        await minter.hashRewardBatch(
+          batch.batchId,
+          batch.root,
+          batch.recipients,
+          batch.amounts,
+          batch.energyWh,
+        ),
+      ).to.equal(digest);
+    });
+
+    it("refuses a replay with BatchAlreadyMinted", async () => {
+      const { minter, batch, signature, submit } = await loadFixture(attestedFixture);
+      await submit(batch, signature);
+      await expect(submit(batch, signature))
+        .to.be.revertedWithCustomError(minter, "BatchAlreadyMinted")
+        .withArgs(BATCH);
+    });
+
+    it("refuses a signature for another chain with InvalidAttestationSigner(recovered)", async () => {
+      const { minter, oracle, batch, submit } = await loadFixture(attestedFixture);
+      const foreign = await sign(oracle, await minter.getAddress(), batch, 1n);
+      await expect(submit(batch, foreign))
+        .to.be.revertedWithCustomError(minter, "InvalidAttestationSigner")
+        .withArgs((signer: string) => signer !== oracle.address);
+    });
+
+    it("refuses a signature for another RewardMinter (verifying contract)", async () => {
+      const { minter, oracle, batch, submit, token } = await loadFixture(attestedFixture);
+      const other = await sign(oracle, await token.getAddress(), batch);
+      await expect(submit(batch, other)).to.be.revertedWithCustomError(minter, "InvalidAttestationSigner");
+    });
+
+    it("refuses tampered contents (amount, recipient, energy, root)", async () => {
+      const { minter, carol, batch, signature, submit } = await loadFixture(attestedFixture);
+      const tampered: Batch[] = [
+        { ...batch, amounts: [2n * ONE, 4n * ONE] },
+        { ...batch, recipients: [batch.recipients[0] as string, carol.address] },
+        { ...batch, energyWh: [2_000n, 3_001n] },
+        { ...batch, root: ethers.id("other root") },
+      ];
+      for (const t of tampered) {
+        await expect(submit(t, signature)).to.be.revertedWithCustomError(minter, "InvalidAttestationSigner");
+      }
+    });
+
+    it("refuses a signature of an account without MINTER_ROLE with InvalidAttestationSigner(signer)", async () => {
+      const { minter, outsider, batch, submit } = await loadFixture(attestedFixture);
+      const forged = await sign(outsider, await minter.getAddress(), batch);
+      await expect(submit(batch, forged))
+        .to.be.revertedWithCustomError(minter, "InvalidAttestationSigner")
+        .withArgs(outsider.address);
+    });
+
+    it("refuses a malformed signature with ECDSAInvalidSignatureLength(length)", async () => {
+      const { minter, batch, submit } = await loadFixture(attestedFixture);
+      await expect(submit(batch, "0x1234"))
+        .to.be.revertedWithCustomError(minter, "ECDSAInvalidSignatureLength")
+        .withArgs(2n);
+    });
+
+    it("stops accepting the oracle's signatures once its role is revoked", async () => {
+      const { minter, oracle, batch, signature, submit } = await loadFixture(attestedFixture);
+      await minter.revokeRole(await minter.MINTER_ROLE(), oracle.address);
+      await expect(submit(batch, signature))
+        .to.be.revertedWithCustomError(minter, "InvalidAttestationSigner")
+        .withArgs(oracle.address);
+    });
+
+    it("viem's rewardBatchTypedData produces a signature the contract accepts", async () => {
+      const { minter, batch, submit } = await loadFixture(attestedFixture);
+      const { rewardBatchTypedData } = loadC4E();
+      const { privateKeyToAccount } = await import("viem/accounts");
+      // hardhat's default account #1 (the oracle of the fixture)
+      const oracleKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+      const account = privateKeyToAccount(oracleKey);
+      const signature = await account.signTypedData(
+        rewardBatchTypedData({
+          chainId: Number((await ethers.provider.getNetwork()).chainId),
+          rewardMinter: (await minter.getAddress()) as Address,
+          batch: {
+            batchId: batch.batchId as `0x${string}`,
+            readingsRoot: batch.root as `0x${string}`,
+            recipients: batch.recipients as Address[],
+            amounts: batch.amounts,
+            energyWh: batch.energyWh,
+          },
+        }),
+      );
+      await expect(submit(batch, signature)).to.emit(minter, "RewardBatchAttested");
     });
   });
 });

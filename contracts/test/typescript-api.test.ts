@@ -15,6 +15,8 @@ describe("TypeScript API (@c4e/contracts)", () => {
     for (const [name, prefix] of [
       ["C4EToken", "c4eToken"],
       ["RewardMinter", "rewardMinter"],
+      ["GreenCertificates", "greenCertificates"],
+      ["C4EPerks", "c4ePerks"],
     ] as const) {
       it(`has the current ABI and bytecode of ${name}`, async () => {
         const generated = loadC4E() as unknown as Record<string, unknown>;
@@ -66,9 +68,18 @@ describe("TypeScript API (@c4e/contracts)", () => {
       expect(before).to.equal(undefined);
     });
 
-    it("wires the contracts: the minter mints a batch through the deployed pair", async () => {
-      const { deployment, publicClient, walletClient, oracle, alice } = await loadFixture(viemDeployFixture);
-      const { c4eTokenAbi, rewardMinterAbi, batchIdFor, buildRewardTree } = loadC4E();
+    it("wires the contracts: the minter mints a batch with certificates; the perks use the token", async () => {
+      const { deployment, publicClient, walletClient, oracle, alice, deployer } =
+        await loadFixture(viemDeployFixture);
+      const {
+        c4eTokenAbi,
+        rewardMinterAbi,
+        greenCertificatesAbi,
+        c4ePerksAbi,
+        batchIdFor,
+        buildRewardTree,
+        certificateIdFor,
+      } = loadC4E();
       const token = { address: deployment.token, abi: c4eTokenAbi } as const;
       const minter = { address: deployment.rewardMinter, abi: rewardMinterAbi } as const;
 
@@ -91,8 +102,8 @@ describe("TypeScript API (@c4e/contracts)", () => {
       const batchId = batchIdFor("2026-11-01T00:00:00.000Z", "v1");
       const hash = await walletClient(oracle.address).writeContract({
         ...minter,
-        functionName: "mintBatch",
-        args: [batchId, tree.root, [recipient], [500n]],
+        functionName: "mintBatchWithCertificates",
+        args: [batchId, tree.root, [recipient], [500n], [7n]],
       });
       expect((await publicClient.waitForTransactionReceipt({ hash })).status).to.equal("success");
       expect(
@@ -101,6 +112,27 @@ describe("TypeScript API (@c4e/contracts)", () => {
       expect(
         await publicClient.readContract({ ...minter, functionName: "batchRoot", args: [batchId] }),
       ).to.equal(tree.root);
+      expect(await publicClient.readContract({ ...minter, functionName: "certificates" })).to.equal(
+        deployment.greenCertificates,
+      );
+      expect(
+        await publicClient.readContract({
+          address: deployment.greenCertificates,
+          abi: greenCertificatesAbi,
+          functionName: "balanceOf",
+          args: [recipient, certificateIdFor(batchId)],
+        }),
+      ).to.equal(7n);
+      const perks = { address: deployment.perks, abi: c4ePerksAbi } as const;
+      expect(await publicClient.readContract({ ...perks, functionName: "token" })).to.equal(deployment.token);
+      const retailer = await publicClient.readContract({ ...perks, functionName: "RETAILER_ROLE" });
+      expect(
+        await publicClient.readContract({
+          ...perks,
+          functionName: "hasRole",
+          args: [retailer, deployer.address as Address],
+        }),
+      ).to.equal(true);
     });
 
     it("deploys with a local (private-key) account, as the services do", async () => {

@@ -1,5 +1,10 @@
 import { createPool } from "@c4e/prisma";
-import { type BlockHeader, createChainReader, type MirroredLog } from "./chain-reader.ts";
+import {
+  type BlockHeader,
+  createChainReader,
+  type MirroredLog,
+  type PerkOrCertificateLog,
+} from "./chain-reader.ts";
 import { InconsistentChainReadError } from "./errors.ts";
 import { findCommonAncestor, type StoredBlock } from "./find-common-ancestor.ts";
 import { createMirrorStore } from "./mirror-store.ts";
@@ -12,7 +17,17 @@ export type IndexerConfig = {
   databaseUrl: string;
   rpcUrl: string;
   chainId: number;
-  deployment: { token: `0x${string}`; rewardMinter: `0x${string}`; blockNumber: bigint };
+  /**
+   * The contracts to mirror (from deployC4E / chain_deployment). `perks` and `greenCertificates` are
+   * optional: without them their events are not mirrored.
+   */
+  deployment: {
+    token: `0x${string}`;
+    rewardMinter: `0x${string}`;
+    perks?: `0x${string}` | null;
+    greenCertificates?: `0x${string}` | null;
+    blockNumber: bigint;
+  };
   pollIntervalMs: number;
   /** Most blocks per range (one eth_getLogs call and one transaction), e.g. 2000. */
   maxBlockRange: number;
@@ -51,7 +66,8 @@ type StepResult =
   | { kind: "idle"; indexed: bigint; head: bigint };
 
 /**
- * The chain → Postgres mirror of the C4E token (Transfer) and reward minter (RewardBatchMinted).
+ * The chain → Postgres mirror of the C4E token (Transfer), reward minter (RewardBatchMinted), perks
+ * (perks, redemptions, coupons) and green certificates (issues, claims, transfers).
  * Each range is stored with its block hashes and the checkpoint in one transaction; a range that does
  * not continue the stored chain first rolls the mirror back to the common ancestor (docs/indexer.md).
  * @example const indexer = createIndexer(config); await indexer.start(); … await indexer.stop();
@@ -79,6 +95,8 @@ export function createIndexer(config: IndexerConfig): Indexer {
     rpcUrl: config.rpcUrl,
     token: deployment.token,
     rewardMinter: deployment.rewardMinter,
+    perks: deployment.perks ?? undefined,
+    greenCertificates: deployment.greenCertificates ?? undefined,
   });
   const beforeDeployment = deployment.blockNumber - 1n;
   const maxRange = BigInt(config.maxBlockRange);
@@ -182,6 +200,9 @@ export function createIndexer(config: IndexerConfig): Indexer {
       blockTimes: new Map(headers.map((h) => [h.number, h.timestamp])),
       transfers: logs.filter((l) => l.kind === "transfer"),
       batches: logs.filter((l) => l.kind === "rewardBatchMinted"),
+      perkLogs: logs.filter(
+        (l): l is PerkOrCertificateLog => l.kind !== "transfer" && l.kind !== "rewardBatchMinted",
+      ),
       checkpoint: { number: last.number, hash: last.hash },
       head,
       pruneBelow,
@@ -289,8 +310,16 @@ function describeError(err: unknown): string {
   return `${err.name}: ${shortMessage}${typeof details === "string" && details !== "" ? ` (${details})` : ""}`;
 }
 
-function countByKind(logs: readonly MirroredLog[]): { transfers: number; rewardBatches: number } {
+function countByKind(logs: readonly MirroredLog[]): {
+  transfers: number;
+  rewardBatches: number;
+  perkAndCertificateEvents: number;
+} {
   let transfers = 0;
-  for (const l of logs) if (l.kind === "transfer") transfers++;
-  return { transfers, rewardBatches: logs.length - transfers };
+  let rewardBatches = 0;
+  for (const l of logs) {
+    if (l.kind === "transfer") transfers++;
+    else if (l.kind === "rewardBatchMinted") rewardBatches++;
+  }
+  return { transfers, rewardBatches, perkAndCertificateEvents: logs.length - transfers - rewardBatches };
 }

@@ -1,11 +1,27 @@
 export { balanceOf, balances, type Queryable } from "./balances.ts";
 export type {
   BlockHeader,
+  CertificatesClaimedLog,
+  CertificatesIssuedLog,
   ChainReader,
+  CouponConsumedLog,
+  Erc1155TransferLog,
   MirroredLog,
+  PerkCreatedLog,
+  PerkEndedLog,
+  PerkOrCertificateLog,
+  PerkRedeemedLog,
   RewardBatchMintedLog,
   TransferLog,
 } from "./chain-reader.ts";
+export {
+  certificatesOf,
+  couponsOf,
+  type MirroredCertificate,
+  type MirroredCoupon,
+  type MirroredPerk,
+  perksOf,
+} from "./coupons.ts";
 export {
   createIndexer,
   DEFAULT_REORG_WINDOW,

@@ -1,8 +1,9 @@
 import type pg from "pg";
 import type { Hex } from "viem";
-import type { BlockHeader, RewardBatchMintedLog, TransferLog } from "./chain-reader.ts";
+import type { BlockHeader, PerkOrCertificateLog, RewardBatchMintedLog, TransferLog } from "./chain-reader.ts";
 import { CheckpointMovedError } from "./errors.ts";
 import type { StoredBlock } from "./find-common-ancestor.ts";
+import { insertPerkLogs, PERK_TABLE_NAMES } from "./perk-tables.ts";
 
 /** Name of the indexer's row in service_heartbeat. */
 export const INDEXER_HEARTBEAT_SERVICE = "indexer";
@@ -22,6 +23,8 @@ export type CommitRangeParams = {
   blockTimes: ReadonlyMap<bigint, bigint>;
   transfers: readonly TransferLog[];
   batches: readonly RewardBatchMintedLog[];
+  /** Perk, coupon and certificate events (empty when the deployment has no such contracts). */
+  perkLogs?: readonly PerkOrCertificateLog[];
   /** The range's last block: the new checkpoint. */
   checkpoint: StoredBlock;
   head: bigint;
@@ -122,6 +125,9 @@ export function createMirrorStore({ pool, chainId }: { pool: pg.Pool; chainId: n
             ],
           );
         }
+        if (p.perkLogs !== undefined && p.perkLogs.length > 0) {
+          await insertPerkLogs(client, chainId, p.perkLogs, (n) => blockTime(p.blockTimes, n));
+        }
         await client.query(
           `INSERT INTO "chain_checkpoint" ("chain_id", "block_number", "block_hash", "head_number", "updated_at")
            VALUES ($1, $2, $3, $4, now())
@@ -152,6 +158,12 @@ export function createMirrorStore({ pool, chainId }: { pool: pg.Pool; chainId: n
           `DELETE FROM "reward_batch_minted" WHERE "chain_id" = $1 AND "block_number" > $2`,
           [chainId, above],
         );
+        for (const table of PERK_TABLE_NAMES) {
+          await client.query(`DELETE FROM "${table}" WHERE "chain_id" = $1 AND "block_number" > $2`, [
+            chainId,
+            above,
+          ]);
+        }
         await client.query(`DELETE FROM "chain_block" WHERE "chain_id" = $1 AND "number" > $2`, [
           chainId,
           above,
@@ -200,7 +212,13 @@ export async function withChainLock<T>(
 
 /** Deletes every mirrored row and the checkpoint of one chain (inside a transaction). */
 export async function deleteChainRows(client: pg.PoolClient, chainId: number): Promise<void> {
-  for (const table of ["token_transfer", "reward_batch_minted", "chain_block", "chain_checkpoint"]) {
+  for (const table of [
+    "token_transfer",
+    "reward_batch_minted",
+    ...PERK_TABLE_NAMES,
+    "chain_block",
+    "chain_checkpoint",
+  ]) {
     await client.query(`DELETE FROM "${table}" WHERE "chain_id" = $1`, [chainId]);
   }
 }

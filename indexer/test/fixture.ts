@@ -48,6 +48,8 @@ export async function setupFixture(label: string) {
       deployment: {
         token: deployment.token,
         rewardMinter: deployment.rewardMinter,
+        perks: deployment.perks,
+        greenCertificates: deployment.greenCertificates,
         blockNumber: deployment.blockNumber,
       },
       pollIntervalMs: 50,
@@ -248,6 +250,7 @@ export async function setupFixture(label: string) {
     pool,
     publicClient,
     testClient,
+    wallet,
     deployment,
     logs,
     config,

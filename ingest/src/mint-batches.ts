@@ -83,7 +83,8 @@ type BatchRow = {
 };
 
 /**
- * Mints every `pending` or `submitted` reward batch, in period order, exactly once:
+ * Mints every `pending` or `submitted` reward batch with its green certificates
+ * (`mintBatchWithCertificates`: the allocations' amounts and verified Wh), in period order, exactly once:
  * the chain is asked first (`isBatchMinted`), so a restart between a mined transaction and the database
  * update only marks the batch minted; a `BatchAlreadyMinted` revert does the same. Chain errors are
  * logged and reported as `failed`; the batch stays for the next tick.
@@ -175,15 +176,21 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
     }
   }
 
-  const { rows: allocations } = await pool.query<{ wallet: `0x${string}`; amount: string }>(
-    "SELECT wallet, amount::text FROM reward_allocation WHERE batch_id = $1 ORDER BY wallet",
+  const { rows: allocations } = await pool.query<{
+    wallet: `0x${string}`;
+    amount: string;
+    export_wh: string;
+  }>(
+    "SELECT wallet, amount::text, export_wh::text FROM reward_allocation WHERE batch_id = $1 ORDER BY wallet",
     [batch.id],
   );
+  // Reward and green certificates (one unit per verified Wh) in one transaction.
   const args = [
     batch.id,
     batch.readings_root,
     allocations.map((a) => a.wallet),
     allocations.map((a) => BigInt(a.amount)),
+    allocations.map((a) => BigInt(a.export_wh)),
   ] as const;
 
   let hash: Hex;
@@ -192,7 +199,7 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
       account: walletClient.account,
       address: rewardMinter,
       abi: rewardMinterAbi,
-      functionName: "mintBatch",
+      functionName: "mintBatchWithCertificates",
       args,
     });
     hash = await walletClient.writeContract(request);

@@ -3,8 +3,10 @@ import {
   batchIdFor,
   buildRewardTree,
   c4eTokenAbi,
+  certificateIdFor,
   type Deployment,
   deployC4E,
+  greenCertificatesAbi,
   rewardMinterAbi,
 } from "@c4e/contracts";
 import mqtt, { type MqttClient } from "mqtt";
@@ -248,6 +250,24 @@ describe("ingest: settlement and minting", () => {
         ],
       }),
     ).toBe(true);
+    // The same transaction issued the green certificates: one unit per verified Wh, id = the batch id.
+    const certificateBalance = (holder: `0x${string}`) =>
+      publicClient.readContract({
+        address: deployment.greenCertificates,
+        abi: greenCertificatesAbi,
+        functionName: "balanceOf",
+        args: [holder, certificateIdFor(batch1.id)],
+      });
+    expect(await certificateBalance(alice)).toBe(1500n);
+    expect(await certificateBalance(bob)).toBe(250n);
+    expect(
+      await publicClient.readContract({
+        address: deployment.greenCertificates,
+        abi: greenCertificatesAbi,
+        functionName: "issuedEnergyWh",
+        args: [certificateIdFor(batch1.id)],
+      }),
+    ).toBe(1750n);
 
     // Alice reports 10:15; Bob is still at 10:00, so (10:00, 11:00] stays open.
     await report([{ meterId: "m-alice", at: "2026-11-01T10:15:00Z", importWh: 200, exportWh: 2800 }]);

@@ -13,7 +13,22 @@ import {
 import { ConfigError } from "./env.ts";
 import type { Log } from "./log.ts";
 
-type DeploymentRow = { token: string; reward_minter: string; block_number: string; block_hash: string };
+type DeploymentRow = {
+  token: string;
+  reward_minter: string;
+  green_certificates: string | null;
+  perks: string | null;
+  block_number: string;
+  block_hash: string;
+};
+
+/** The C4E contracts of a chain, as the services need them. */
+export type StackDeployment = Pick<
+  Deployment,
+  "token" | "rewardMinter" | "greenCertificates" | "perks" | "blockNumber" | "blockHash"
+>;
+
+const hasCode = (code: string | undefined) => code !== undefined && code !== "0x";
 
 export function chainFor(chainId: number, rpcUrl: string) {
   return defineChain({
@@ -28,7 +43,9 @@ export function chainFor(chainId: number, rpcUrl: string) {
  * The C4E contracts on this chain: the recorded deployment when its code is still there, otherwise a
  * new deployment. A recorded deployment without code means the local dev chain started empty: then
  * the chain's mirror is reset and every reward batch is set back to pending, so ingest re-mints the
- * same batches (same ids, same amounts) and balances come back.
+ * same batches (same ids, same amounts) and balances come back. A recorded deployment from before the
+ * perks and certificates (no addresses for them) is replaced the same way: its RewardMinter cannot
+ * issue certificates.
  */
 export async function ensureDeployment(params: {
   pool: pg.Pool;
@@ -37,24 +54,28 @@ export async function ensureDeployment(params: {
   deployer?: Account;
   minter: Address;
   log: Log;
-}): Promise<Pick<Deployment, "token" | "rewardMinter" | "blockNumber" | "blockHash">> {
+}): Promise<StackDeployment> {
   const { pool, rpcUrl, chainId, deployer, minter, log } = params;
   const chain = chainFor(chainId, rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
   const { rows } = await pool.query<DeploymentRow>(
-    "SELECT token, reward_minter, block_number, block_hash FROM chain_deployment WHERE chain_id = $1",
+    `SELECT token, reward_minter, green_certificates, perks, block_number, block_hash
+       FROM chain_deployment WHERE chain_id = $1`,
     [chainId],
   );
   const recorded = rows[0];
-  if (recorded) {
-    const [tokenCode, minterCode] = await Promise.all([
-      publicClient.getCode({ address: getAddress(recorded.token) }),
-      publicClient.getCode({ address: getAddress(recorded.reward_minter) }),
-    ]);
-    if (tokenCode && tokenCode !== "0x" && minterCode && minterCode !== "0x") {
+  if (recorded?.green_certificates && recorded.perks) {
+    const codes = await Promise.all(
+      [recorded.token, recorded.reward_minter, recorded.green_certificates, recorded.perks].map((a) =>
+        publicClient.getCode({ address: getAddress(a) }),
+      ),
+    );
+    if (codes.every(hasCode)) {
       return {
         token: getAddress(recorded.token),
         rewardMinter: getAddress(recorded.reward_minter),
+        greenCertificates: getAddress(recorded.green_certificates),
+        perks: getAddress(recorded.perks),
         blockNumber: BigInt(recorded.block_number),
         blockHash: recorded.block_hash as `0x${string}`,
       };
@@ -70,7 +91,9 @@ export async function ensureDeployment(params: {
   }
   if (recorded) {
     log(
-      `chain ${chainId} has no code at the recorded contracts (a new local chain): redeploying and re-minting rewards`,
+      recorded.perks === null
+        ? `chain ${chainId}: the recorded contracts predate perks and certificates: redeploying and re-minting rewards`
+        : `chain ${chainId} has no code at the recorded contracts (a new local chain): redeploying and re-minting rewards`,
     );
     await resetChainMirror(pool, chainId);
     await pool.query(
@@ -81,12 +104,28 @@ export async function ensureDeployment(params: {
   const walletClient = createWalletClient({ account: deployer, chain, transport: http(rpcUrl) });
   const d = await deployC4E({ publicClient, walletClient, minter });
   await pool.query(
-    `INSERT INTO chain_deployment (chain_id, token, reward_minter, block_number, block_hash)
-     VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO chain_deployment (chain_id, token, reward_minter, green_certificates, perks, block_number, block_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (chain_id) DO UPDATE SET token = EXCLUDED.token, reward_minter = EXCLUDED.reward_minter,
+       green_certificates = EXCLUDED.green_certificates, perks = EXCLUDED.perks,
        block_number = EXCLUDED.block_number, block_hash = EXCLUDED.block_hash, deployed_at = now()`,
-    [chainId, d.token.toLowerCase(), d.rewardMinter.toLowerCase(), d.blockNumber.toString(), d.blockHash],
+    [
+      chainId,
+      d.token.toLowerCase(),
+      d.rewardMinter.toLowerCase(),
+      d.greenCertificates.toLowerCase(),
+      d.perks.toLowerCase(),
+      d.blockNumber.toString(),
+      d.blockHash,
+    ],
   );
-  log("contracts deployed", { token: d.token, rewardMinter: d.rewardMinter, block: d.blockNumber });
-  return d;
+  log("contracts deployed", {
+    token: d.token,
+    rewardMinter: d.rewardMinter,
+    greenCertificates: d.greenCertificates,
+    perks: d.perks,
+    block: d.blockNumber,
+  });
+  const { token, rewardMinter, greenCertificates, perks, blockNumber, blockHash } = d;
+  return { token, rewardMinter, greenCertificates, perks, blockNumber, blockHash };
 }

@@ -6,7 +6,8 @@ import { createPool } from "@c4e/prisma";
 import type pg from "pg";
 import { privateKeyToAccount } from "viem/accounts";
 import { demoFleet, seedFleet } from "./demo/fleet.ts";
-import { ensureDeployment } from "./deployment.ts";
+import { seedDemoPerks } from "./demo/perks.ts";
+import { ensureDeployment, type StackDeployment } from "./deployment.ts";
 import { DEV_ACCOUNT_INDEX, devAccount } from "./dev-accounts.ts";
 import { startEmbeddedBroker } from "./embedded/broker.ts";
 import { startLocalChain } from "./embedded/chain.ts";
@@ -24,7 +25,7 @@ export type Platform = {
   rpcUrl: string;
   chainId: number;
   webUrl: string | null;
-  deployment: { token: `0x${string}`; rewardMinter: `0x${string}`; blockNumber: bigint };
+  deployment: StackDeployment;
   pool: pg.Pool;
   ingest: ReturnType<typeof createIngest>;
   indexer: ReturnType<typeof createIndexer>;
@@ -162,13 +163,24 @@ export async function startPlatform(
       minter: minterAddress,
       log: createLog("chain"),
     });
-    summary.push(`contracts  C4EToken ${deployment.token}  RewardMinter ${deployment.rewardMinter}`);
+    summary.push(
+      `contracts  C4EToken ${deployment.token}  RewardMinter ${deployment.rewardMinter}  GreenCertificates ${deployment.greenCertificates}  C4EPerks ${deployment.perks}`,
+    );
 
     // Demo data
     const fleet = demoFleet({ gateways: config.simulator.gateways, meters: config.simulator.meters });
     if (config.seedDemo) {
       await seedFleet(pool, fleet);
       await seedBillingDemo(pool);
+      if (chainId === 31337) {
+        await seedDemoPerks({
+          rpcUrl,
+          chainId,
+          perks: deployment.perks,
+          retailer: devAccount(DEV_ACCOUNT_INDEX.deployer),
+          log: createLog("chain"),
+        });
+      }
     }
     step();
 

@@ -6,7 +6,7 @@ const config: NextConfig = {
   // Workspace packages export TypeScript sources.
   transpilePackages: ["@c4e/contracts", "@c4e/domain", "@c4e/prisma"],
   // Native/Node-only drivers stay outside the server bundle.
-  serverExternalPackages: ["pg", "@prisma/client", "@prisma/adapter-pg", "mqtt"],
+  serverExternalPackages: ["pg", "@prisma/client", "@prisma/adapter-pg", "mqtt", "exceljs"],
   async headers() {
     return [
       {

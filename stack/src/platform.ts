@@ -7,6 +7,7 @@ import type pg from "pg";
 import { privateKeyToAccount } from "viem/accounts";
 import { demoFleet, seedFleet } from "./demo/fleet.ts";
 import { seedDemoPerks } from "./demo/perks.ts";
+import { seedDemoStaff } from "./demo/staff.ts";
 import { ensureDeployment, type StackDeployment } from "./deployment.ts";
 import { DEV_ACCOUNT_INDEX, devAccount } from "./dev-accounts.ts";
 import { startEmbeddedBroker } from "./embedded/broker.ts";
@@ -171,6 +172,7 @@ export async function startPlatform(
     const fleet = demoFleet({ gateways: config.simulator.gateways, meters: config.simulator.meters });
     if (config.seedDemo) {
       await seedFleet(pool, fleet);
+      await seedDemoStaff(pool, fleet.retailer.id);
       await seedBillingDemo(pool);
       if (chainId === 31337) {
         await seedDemoPerks({

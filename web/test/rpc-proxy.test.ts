@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEV_PROSUMER_ACCOUNTS } from "../src/lib/dev-accounts.ts";
+import { DEV_ACCOUNTS, DEV_PROSUMER_ACCOUNTS } from "../src/lib/dev-accounts.ts";
 import { proxyRpc, refusalOf } from "../src/server/rpc-proxy.ts";
 import { account } from "./fixtures.ts";
 
@@ -34,9 +34,23 @@ describe("RPC proxy policy", () => {
     expect(refusalOf(req("eth_sign", [devAddress, "0x00"]), dev)).toBeNull();
     expect(refusalOf(req("personal_sign", ["0x00", devAddress.toLowerCase()]), dev)).toBeNull();
     expect(refusalOf(req("eth_sign", [devAddress, "0x00"]), prod)).not.toBeNull();
-    // account 0 is the deployer/admin, account 1 the minter: never signable through the proxy
-    expect(refusalOf(req("eth_sign", [account(0).address, "0x00"]), dev)).not.toBeNull();
+    // account 1 is the minter: never signable through the proxy
     expect(refusalOf(req("eth_sign", [account(1).address, "0x00"]), dev)).not.toBeNull();
+  });
+
+  it("lets demo staff sign sign-in messages but never typed data; never the minter", () => {
+    const all = {
+      ...dev,
+      devSigners: DEV_ACCOUNTS.map((a) => a.address),
+      devTypedDataSigners: DEV_PROSUMER_ACCOUNTS.map((a) => a.address),
+    };
+    expect(DEV_ACCOUNTS.map((a) => a.index).sort()).toEqual([0, 2, 3, 4, 5, 6, 7]);
+    for (const a of DEV_ACCOUNTS) expect(a.address).toBe(account(a.index).address);
+    const admin = account(0).address; // retailer admin in the demo, also the deployer
+    expect(refusalOf(req("personal_sign", ["0x00", admin]), all)).toBeNull();
+    expect(refusalOf(req("eth_signTypedData_v4", [admin, "{}"]), all)).not.toBeNull();
+    expect(refusalOf(req("eth_signTypedData_v4", [account(2).address, "{}"]), all)).toBeNull();
+    expect(refusalOf(req("personal_sign", ["0x00", account(1).address]), all)).not.toBeNull();
   });
 
   it("answers refused requests and batches with JSON-RPC errors, and hides the upstream URL", async () => {

@@ -4,13 +4,17 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import { useConfig } from "wagmi";
 import { disconnect } from "wagmi/actions";
-import type { ProsumerSummary, RewardEntry, SessionView } from "../lib/api-types.ts";
+import type { ProsumerSummary, RewardEntry, SessionView, TransferEntry } from "../lib/api-types.ts";
 import { formatTime, shortHex, splitTokenAmount } from "../lib/format.ts";
 import { t } from "../messages/en.ts";
 import { ApiError, apiFetch } from "./api.ts";
+import { EnergyCard } from "./energy-card.tsx";
+import { ExportCard } from "./export-card.tsx";
 import { RewardHistory } from "./reward-history.tsx";
 import { SignInCard } from "./sign-in-card.tsx";
-import { SiteTodayChart } from "./today-chart.tsx";
+import { Transfers } from "./transfers.tsx";
+
+const STAFF_ROLES: readonly SessionView["role"][] = ["retailer_admin", "retailer_agent"];
 
 /** The prosumer page refreshes its data this often. */
 const REFRESH_MS = 10_000;
@@ -79,8 +83,13 @@ function Dashboard({ onUnauthenticated }: { onUnauthenticated: () => void }) {
     queryFn: () => apiFetch<{ rewards: RewardEntry[] }>("/api/prosumer/rewards"),
     refetchInterval: REFRESH_MS,
   });
+  const transfers = useQuery({
+    queryKey: ["prosumer", "transfers"],
+    queryFn: () => apiFetch<{ transfers: TransferEntry[] }>("/api/prosumer/transfers"),
+    refetchInterval: REFRESH_MS,
+  });
 
-  const unauthenticated = [summary.error, rewards.error].some(
+  const unauthenticated = [summary.error, rewards.error, transfers.error].some(
     (e) => e instanceof ApiError && e.status === 401,
   );
   useEffect(() => {
@@ -106,23 +115,32 @@ function Dashboard({ onUnauthenticated }: { onUnauthenticated: () => void }) {
       )}
       <div className="grid">
         <BalanceCard summary={data} loading={summary.isPending} />
-        <section
-          className="card today-card"
-          aria-labelledby="today-title"
-          data-testid="today-chart"
-          aria-busy={summary.isPending}
-        >
-          <h2 id="today-title">{t("today.title")}</h2>
-          {!data ? (
-            <p className="muted">{summary.isPending ? t("app.loading") : t("dashboard.error")}</p>
-          ) : data.sites.length === 0 ? (
-            <p className="empty">{t("today.noSites")}</p>
-          ) : (
-            data.sites.map((site) => <SiteTodayChart key={site.id} site={site} />)
-          )}
-        </section>
+        <EnergyCard />
         <RewardHistory rewards={rewards.data?.rewards} loading={rewards.isPending} timeZone={timeZone} />
+        <Transfers transfers={transfers.data?.transfers} loading={transfers.isPending} timeZone={timeZone} />
+        <ExportCard />
       </div>
+    </main>
+  );
+}
+
+/** Staff, partners and property managers signed in on the prosumer page: where their work is. */
+function RoleNotice({ session }: { session: SessionView }) {
+  const staff = STAFF_ROLES.includes(session.role);
+  return (
+    <main id="main" className="dashboard">
+      <section className="card guest" aria-labelledby="role-title" data-testid="role-notice">
+        <h1 id="role-title">{t("role.notice.title", { role: t(`header.role.${session.role}`) })}</h1>
+        {staff ? (
+          <p>
+            {t("role.notice.staff")} <a href="/admin">{t("header.toAdmin")}</a>
+          </p>
+        ) : session.role === "partner" ? (
+          <p>{t("role.notice.partner")}</p>
+        ) : (
+          <p>{t("role.notice.property_manager")}</p>
+        )}
+      </section>
     </main>
   );
 }
@@ -186,6 +204,7 @@ export function ProsumerApp({
             onSignedIn={(s) => {
               queryClient.removeQueries({ queryKey: ["prosumer"] });
               setNotice(undefined);
+              if (STAFF_ROLES.includes(s.role)) window.location.assign("/admin");
               setSession(s);
             }}
           />
@@ -199,8 +218,10 @@ export function ProsumerApp({
       <Header session={session} onSignOut={() => void signOut()} signingOut={signingOut} />
       {session.role === "prosumer" ? (
         <Dashboard onUnauthenticated={onUnauthenticated} />
-      ) : (
+      ) : session.role === "guest" ? (
         <GuestNotice session={session} />
+      ) : (
+        <RoleNotice session={session} />
       )}
     </>
   );

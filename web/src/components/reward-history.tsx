@@ -1,8 +1,63 @@
 "use client";
 
-import type { RewardEntry } from "../lib/api-types.ts";
+import { useState } from "react";
+import type { RewardEntry, RewardProof } from "../lib/api-types.ts";
 import { formatInteger, formatKwh, formatPeriod, formatTokenAmount, shortHex } from "../lib/format.ts";
 import { t } from "../messages/en.ts";
+import { apiFetch } from "./api.ts";
+
+type Check = "idle" | "checking" | "verified" | "not_verified" | "unavailable" | "error";
+
+/** Links to the proof of a reward's readings (JSON) and checks it with `verifyReading` on chain. */
+function ProofCell({ reward }: { reward: RewardEntry }) {
+  const [state, setState] = useState<Check>("idle");
+  const href = `/api/prosumer/rewards/${reward.batchId}/proof`;
+  async function check() {
+    setState("checking");
+    try {
+      const proof = await apiFetch<RewardProof>(href);
+      const verdicts = proof.leaves.map((l) => l.verifiedOnChain);
+      if (!proof.rootMatches) setState("not_verified");
+      else if (verdicts.length > 0 && verdicts.every((v) => v === true)) setState("verified");
+      else if (verdicts.some((v) => v === false)) setState("not_verified");
+      else setState("unavailable");
+    } catch {
+      setState("error");
+    }
+  }
+  return (
+    <div className="proof-cell">
+      <a
+        href={href}
+        target="_blank"
+        rel="noreferrer"
+        title={t("rewards.root", { root: reward.readingsRoot })}
+      >
+        {t("rewards.proofJson")}
+      </a>
+      {state === "idle" || state === "error" ? (
+        <button type="button" className="small" onClick={() => void check()} data-testid="verify-reward">
+          {t("rewards.verify")}
+        </button>
+      ) : (
+        <span role="status" className={`verdict verdict-${state}`} data-testid="reward-verdict">
+          {state === "checking"
+            ? t("rewards.verifying")
+            : state === "verified"
+              ? `✓ ${t("rewards.verified")}`
+              : state === "not_verified"
+                ? t("rewards.notVerified")
+                : t("rewards.chainUnavailable")}
+        </span>
+      )}
+      {state === "error" && (
+        <span role="alert" className="error-inline">
+          {t("dashboard.error")}
+        </span>
+      )}
+    </div>
+  );
+}
 
 /** Minted reward batches of the customer, newest first (from the chain mirror). */
 export function RewardHistory({
@@ -45,6 +100,7 @@ export function RewardHistory({
                 <th scope="col" className="num">
                   {t("rewards.block")}
                 </th>
+                <th scope="col">{t("rewards.proof")}</th>
               </tr>
             </thead>
             <tbody>
@@ -64,6 +120,9 @@ export function RewardHistory({
                   </td>
                   <td className="num" data-label={t("rewards.block")}>
                     {formatInteger(r.blockNumber)}
+                  </td>
+                  <td data-label={t("rewards.proof")}>
+                    <ProofCell reward={r} />
                   </td>
                 </tr>
               ))}

@@ -41,11 +41,19 @@ export function SignInCard({
   onSignedIn,
   notice,
   canonicalOrigin,
+  title,
+  staffOpen = false,
+  returnPath = "/prosumer",
 }: {
   onSignedIn: (s: SessionView) => void;
   notice?: string | undefined;
   /** Set when the page was opened on another host than WEB_ORIGIN. */
   canonicalOrigin?: string | null;
+  title?: string;
+  /** Show the demo staff accounts unfolded (the admin sign-in). */
+  staffOpen?: boolean;
+  /** Path of this page on the canonical origin (for the wrong-origin link). */
+  returnPath?: string;
 }) {
   const wagmiConfig = useConfig();
   const chain = useChainConfig();
@@ -135,7 +143,7 @@ export function SignInCard({
 
   return (
     <section className="card sign-in" aria-labelledby="sign-in-title">
-      <h1 id="sign-in-title">{t("signIn.title")}</h1>
+      <h1 id="sign-in-title">{title ?? t("signIn.title")}</h1>
       <p>{t("signIn.intro")}</p>
       {notice && (
         <p className="notice" role="status">
@@ -145,7 +153,7 @@ export function SignInCard({
 
       {canonicalOrigin && (
         <p className="notice" role="alert" data-testid="wrong-origin">
-          {t("signIn.wrongOrigin")} <a href={`${canonicalOrigin}/prosumer`}>{canonicalOrigin}</a>
+          {t("signIn.wrongOrigin")} <a href={`${canonicalOrigin}${returnPath}`}>{canonicalOrigin}</a>
         </p>
       )}
 
@@ -154,15 +162,36 @@ export function SignInCard({
           <legend>{t("signIn.devWallet.legend")}</legend>
           <p className="hint">{t("signIn.devWallet.hint")}</p>
           <div className="wallet-options">
-            {chain.devAccounts.map((a) =>
-              option(
-                `dev-${a.index}`,
-                t("signIn.devWallet.account", { index: a.index }),
-                a.address,
-                `dev-account-${a.index}`,
-              ),
-            )}
+            {chain.devAccounts
+              .filter((a) => a.kind === "prosumer")
+              .map((a) =>
+                option(
+                  `dev-${a.index}`,
+                  t("signIn.devWallet.account", { index: a.index }),
+                  a.address,
+                  `dev-account-${a.index}`,
+                ),
+              )}
           </div>
+          {chain.devAccounts.some((a) => a.kind !== "prosumer") && (
+            <details className="staff-accounts" open={staffOpen}>
+              <summary>{t("signIn.devWallet.staffLegend")}</summary>
+              <div className="wallet-options">
+                {chain.devAccounts
+                  .filter((a) => a.kind !== "prosumer")
+                  .map((a) =>
+                    option(
+                      `dev-${a.index}`,
+                      t(`signIn.devWallet.staff.${a.kind as Exclude<typeof a.kind, "prosumer">}`, {
+                        index: a.index,
+                      }),
+                      a.address,
+                      `dev-account-${a.index}`,
+                    ),
+                  )}
+              </div>
+            </details>
+          )}
         </fieldset>
       )}
 

@@ -1,6 +1,19 @@
+import type { DevAccountKind } from "./dev-accounts.ts";
+import type { Role } from "../server/session.ts";
 // Shapes of the JSON the API routes return, shared by the route handlers and the client components
 // (type-only: nothing server-side reaches the browser bundle).
+export type { AdminRewardBatch, AdminRewards } from "../server/admin-rewards.ts";
+export type {
+  PeriodBucket,
+  PeriodEnergy,
+  PeriodSeries,
+  PeriodTotals,
+  SitePeriod,
+} from "../server/energy-period.ts";
 export type { EnergyBucket, ProsumerSummary, RewardEntry, SiteToday } from "../server/prosumer.ts";
+export type { ProvenLeaf, RewardProof } from "../server/reward-proof.ts";
+export type { Role } from "../server/session.ts";
+export type { TransferEntry } from "../server/transfers.ts";
 
 /** What the browser knows about the deployment (no secrets: the RPC is reached via /api/rpc). */
 export type PublicChainConfig = {
@@ -9,13 +22,13 @@ export type PublicChainConfig = {
   rpcPath: string;
   tokenAddress: `0x${string}`;
   devWallet: boolean;
-  devAccounts: { index: number; address: `0x${string}` }[];
+  devAccounts: { index: number; address: `0x${string}`; kind: DevAccountKind }[];
 };
 
 /** The signed-in session as the browser sees it (GET /api/auth/session, POST /api/auth/verify). */
 export type SessionView = {
   address: `0x${string}`;
   chainId: number;
-  role: "prosumer" | "guest";
+  role: Role;
   expiresAt: string;
 };

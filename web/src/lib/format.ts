@@ -84,3 +84,44 @@ export function splitTokenAmount(
 export function shortHex(value: string, head = 6, tail = 4): string {
   return value.length <= head + tail + 1 ? value : `${value.slice(0, head)}…${value.slice(-tail)}`;
 }
+
+/** Label of a chart bucket: hour ("14:00"), day ("Mon 3"), month ("Nov"), in the site's time zone. */
+export function formatBucket(iso: string, bucket: "hour" | "day" | "month", timeZone: string): string {
+  if (bucket === "hour") return formatHour(iso, timeZone);
+  const options: Intl.DateTimeFormatOptions =
+    bucket === "day" ? { weekday: "short", day: "numeric", timeZone } : { month: "short", timeZone };
+  return new Intl.DateTimeFormat(LOCALE, options).format(new Date(iso));
+}
+
+/** A period [start, end) as dates in a time zone: "Nov 22, 2026" or "Nov 16 – 22, 2026". */
+export function formatDateRange(startIso: string, endIso: string, timeZone: string): string {
+  const lastDay = new Date(new Date(endIso).getTime() - 1);
+  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone }).formatRange(
+    new Date(startIso),
+    lastDay,
+  );
+}
+
+const percent = new Intl.NumberFormat(LOCALE, {
+  style: "percent",
+  maximumFractionDigits: 0,
+  signDisplay: "exceptZero",
+});
+
+/** Relative change as a signed percentage ("+12%", "−5%"); null when there is nothing to compare with. */
+export function formatChange(current: number, previous: number): string | null {
+  if (previous === 0) return null;
+  return percent.format((current - previous) / previous);
+}
+
+/** An instant for staff pages, in UTC with the zone named ("Nov 22, 2026, 08:13 UTC"). */
+export function formatInstant(iso: string): string {
+  return new Intl.DateTimeFormat(LOCALE, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    hourCycle: "h23",
+    timeZone: "UTC",
+  })
+    .format(new Date(iso))
+    .concat(" UTC");
+}

@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { PublicClient } from "viem";
 import { getServerConfig, type ServerConfig } from "../env.ts";
 import type { PublicChainConfig } from "../lib/api-types.ts";
-import { DEV_PROSUMER_ACCOUNTS } from "../lib/dev-accounts.ts";
+import { DEV_ACCOUNTS } from "../lib/dev-accounts.ts";
 import { createChainClient } from "./chain.ts";
 import { getPool } from "./db.ts";
 
@@ -28,6 +28,6 @@ export function publicChainConfig(config: ServerConfig): PublicChainConfig {
     rpcPath: "/api/rpc",
     tokenAddress: config.tokenAddress,
     devWallet: config.devWallet,
-    devAccounts: config.devWallet ? DEV_PROSUMER_ACCOUNTS.map((a) => ({ ...a })) : [],
+    devAccounts: config.devWallet ? DEV_ACCOUNTS.map((a) => ({ ...a })) : [],
   };
 }

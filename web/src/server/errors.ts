@@ -4,11 +4,17 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
   payload_too_large: 413,
   unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** HTTP status of an error code (the one table above). */
+export function statusOf(code: ErrorCode): number {
+  return ERROR_STATUS[code];
+}
 
 /** An expected failure of a request, carrying its code (the HTTP status follows from it). */
 export class AppError extends Error {

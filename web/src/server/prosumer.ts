@@ -1,20 +1,17 @@
 import { type Address, getAddress } from "viem";
+import { authorizeCustomer, type CustomerScope as FullCustomerScope } from "./authz.ts";
 import { AppError } from "./errors.ts";
 import type { Queryable, Session } from "./session.ts";
 
 /** What a prosumer read may see: exactly one customer, taken from the session, never from the request. */
-export type CustomerScope = { customerId: string };
+export type CustomerScope = Pick<FullCustomerScope, "customerId">;
 
 /**
- * The customer scope of a session. Throws `unauthenticated` without a session and `forbidden` for a
- * guest (an address that is not a customer wallet).
+ * The customer scope of a session for reading (`authz.ts`, action `prosumer.read`). Throws
+ * `unauthenticated` without a session and `forbidden` for any other role.
  */
-export function requireCustomer(session: Session | null): CustomerScope {
-  if (!session) throw new AppError("unauthenticated", "sign in first");
-  if (session.role !== "prosumer" || session.customerId === null) {
-    throw new AppError("forbidden", "this wallet has no C4E account");
-  }
-  return { customerId: session.customerId };
+export function requireCustomer(session: Session | null): FullCustomerScope {
+  return authorizeCustomer(session, "prosumer.read");
 }
 
 /** Energy of one bucket (Wh, integers). Energy is attributed to the bucket in which its reading interval ends. */
@@ -202,6 +199,9 @@ export type RewardEntry = {
   batchId: string;
   periodStart: string;
   periodEnd: string;
+  policyVersion: string;
+  /** Merkle root of the batch's rewarded readings (as minted). */
+  readingsRoot: string;
   /** Exported energy of the customer's wallets rewarded in this batch (Wh). */
   exportWh: number;
   /** Tokens minted to the customer's wallets in this batch (base units, string). */
@@ -215,6 +215,8 @@ type RewardRow = {
   batch_id: string;
   period_start: Date;
   period_end: Date;
+  policy_version: string;
+  readings_root: string;
   export_wh: string;
   amount: string;
   tx_hash: string;
@@ -233,14 +235,14 @@ export async function getRewardHistory(
   limit = 50,
 ): Promise<RewardEntry[]> {
   const { rows } = await db.query<RewardRow>(
-    `SELECT b.id AS batch_id, b.period_start, b.period_end,
+    `SELECT b.id AS batch_id, b.period_start, b.period_end, b.policy_version, m.readings_root,
             sum(a.export_wh)::text AS export_wh, sum(a.amount)::numeric(78, 0)::text AS amount,
             m.tx_hash, m.block_number::text AS block_number, m.block_time
      FROM reward_allocation a
      JOIN reward_batch b ON b.id = a.batch_id
      JOIN reward_batch_minted m ON m.chain_id = $2 AND lower(m.batch_id) = lower(b.id)
      WHERE lower(a.wallet) IN (SELECT lower(w.address) FROM wallet w WHERE w.customer_id = $1)
-     GROUP BY b.id, b.period_start, b.period_end, m.tx_hash, m.log_index, m.block_number, m.block_time
+     GROUP BY b.id, b.period_start, b.period_end, b.policy_version, m.readings_root, m.tx_hash, m.log_index, m.block_number, m.block_time
      ORDER BY b.period_start DESC, m.block_number DESC
      LIMIT $3`,
     [scope.customerId, chain.chainId, limit],
@@ -249,6 +251,8 @@ export async function getRewardHistory(
     batchId: r.batch_id,
     periodStart: r.period_start.toISOString(),
     periodEnd: r.period_end.toISOString(),
+    policyVersion: r.policy_version,
+    readingsRoot: r.readings_root,
     exportWh: Number(r.export_wh),
     amount: r.amount,
     txHash: r.tx_hash,

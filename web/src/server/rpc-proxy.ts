@@ -23,8 +23,9 @@ export const READ_METHODS: ReadonlySet<string> = new Set([
 
 /**
  * Signing methods, allowed only for the development wallet (DEV_WALLET=1 on chain 31337) and only for
- * the demo prosumer accounts: the Hardhat node signs for its unlocked accounts. The value is the
- * position of the signer's address in `params`.
+ * the demo accounts: the Hardhat node signs for its unlocked accounts. The value is the position of
+ * the signer's address in `params`. `eth_sign`/`personal_sign` carry the EIP-191 prefix (a signed
+ * message can never be a transaction); typed data (permits, attestations) only for `devTypedDataSigners`.
  */
 export const DEV_SIGN_METHODS: ReadonlyMap<string, number> = new Map([
   ["eth_sign", 0],
@@ -37,8 +38,10 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export type RpcProxyConfig = {
   rpcUrl: string;
-  /** Addresses the node may sign for; empty unless the development wallet is enabled. */
+  /** Addresses the node may sign messages for; empty unless the development wallet is enabled. */
   devSigners: readonly Address[];
+  /** Addresses the node may sign EIP-712 typed data for (default: `devSigners`). */
+  devTypedDataSigners?: readonly Address[];
   timeoutMs?: number;
 };
 
@@ -67,7 +70,11 @@ export function refusalOf(request: RpcRequest, config: RpcProxyConfig): string |
   if (config.devSigners.length === 0) return "signing is only available with the development wallet";
   const signer = Array.isArray(request.params) ? request.params[signerAt] : undefined;
   if (typeof signer !== "string" || !isAddress(signer, { strict: false })) return "missing signer address";
-  if (!config.devSigners.some((a) => isAddressEqual(a, signer))) return "not a development account";
+  const allowed =
+    request.method === "eth_signTypedData_v4"
+      ? (config.devTypedDataSigners ?? config.devSigners)
+      : config.devSigners;
+  if (!allowed.some((a) => isAddressEqual(a, signer))) return "not a development account";
   return null;
 }
 

@@ -1,4 +1,4 @@
-import { DEV_PROSUMER_ACCOUNTS } from "../../../lib/dev-accounts.ts";
+import { DEV_ACCOUNTS, DEV_PROSUMER_ACCOUNTS } from "../../../lib/dev-accounts.ts";
 import { getServerContext } from "../../../server/context.ts";
 import { MAX_BODY_BYTES, proxyRpc } from "../../../server/rpc-proxy.ts";
 
@@ -7,6 +7,7 @@ export const dynamic = "force-dynamic";
 /**
  * JSON-RPC proxy for the browser: read methods go to RPC_URL; signing methods only for the
  * development wallet's accounts (DEV_WALLET=1 on chain 31337), which the Hardhat node holds unlocked.
+ * Typed data only for the demo prosumers; the minter (account 1) is never offered.
  */
 export async function POST(request: Request): Promise<Response> {
   const { config } = getServerContext();
@@ -28,7 +29,8 @@ export async function POST(request: Request): Promise<Response> {
   }
   const response = await proxyRpc(body, {
     rpcUrl: config.rpcUrl,
-    devSigners: config.devWallet ? DEV_PROSUMER_ACCOUNTS.map((a) => a.address) : [],
+    devSigners: config.devWallet ? DEV_ACCOUNTS.map((a) => a.address) : [],
+    devTypedDataSigners: config.devWallet ? DEV_PROSUMER_ACCOUNTS.map((a) => a.address) : [],
   });
   return Response.json(response, { headers: { "cache-control": "no-store" } });
 }

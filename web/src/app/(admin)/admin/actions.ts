@@ -1,0 +1,68 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { type ActionResult, runAction } from "../../../server/action-result.ts";
+import { registerGateway } from "../../../server/admin-gateways.ts";
+import { getSession } from "../../../server/auth.ts";
+import { authorizeStaff } from "../../../server/authz.ts";
+import { getServerContext } from "../../../server/context.ts";
+import { addLeadNote, changeLeadStage, createLead } from "../../../server/crm.ts";
+
+// Server actions of the retailer admin. Each one: checks the session against the policy (authz.ts),
+// parses its input with zod (in the server function), writes and audits in one transaction, and
+// returns an ActionResult. Next checks the Origin of every server action request against the host.
+
+const fields = (form: FormData) =>
+  Object.fromEntries([...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string"));
+
+/** Registers a gateway and its Ed25519 public key (retailer admins). */
+export async function registerGatewayAction(
+  _previous: ActionResult<{ gatewayId: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ gatewayId: string }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "gateway.write");
+    const result = await registerGateway(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath("/admin/gateways");
+    return result;
+  });
+}
+
+/** Adds a lead to the CRM. */
+export async function createLeadAction(
+  _previous: ActionResult<{ leadId: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ leadId: string }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "crm.write");
+    const result = await createLead(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath("/admin/crm");
+    return result;
+  });
+}
+
+/** Moves a lead to another pipeline stage. */
+export async function changeLeadStageAction(
+  _previous: ActionResult<{ leadId: string; stage: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ leadId: string; stage: string }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "crm.write");
+    const result = await changeLeadStage(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath(`/admin/crm/${result.value.leadId}`);
+    return result;
+  });
+}
+
+/** Adds a note, call, e-mail or meeting to a lead. */
+export async function addLeadNoteAction(
+  _previous: ActionResult<{ leadId: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ leadId: string }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "crm.write");
+    const result = await addLeadNote(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath(`/admin/crm/${result.value.leadId}`);
+    return result;
+  });
+}

@@ -1,0 +1,108 @@
+import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
+import { CreateLeadForm } from "../../../../components/admin/crm-forms.tsx";
+import { formatInstant, formatInteger } from "../../../../lib/format.ts";
+import { t } from "../../../../messages/en.ts";
+import { adminPageAccess } from "../../../../server/admin-page.ts";
+import { getServerContext } from "../../../../server/context.ts";
+import { CRM_STAGES, leadFilter, listLeads, pipelineCounts } from "../../../../server/crm.ts";
+
+export const dynamic = "force-dynamic";
+
+/** CRM: pipeline counts, searchable list of leads and customers, new lead form. */
+export default async function CrmPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+  const raw = await searchParams;
+  const parsed = leadFilter.safeParse({ q: raw.q || undefined, stage: raw.stage || undefined });
+  const filter = parsed.success ? parsed.data : {};
+  const access = await adminPageAccess("crm.read");
+  return (
+    <AdminShell access={access} section="crm" path="/admin/crm">
+      {async ({ scope }) => {
+        const { db } = getServerContext();
+        const [leads, pipeline] = await Promise.all([
+          listLeads(db, scope, filter),
+          pipelineCounts(db, scope),
+        ]);
+        return (
+          <>
+            <div className="page-title">
+              <h1>{t("admin.crm.title")}</h1>
+            </div>
+            <section className="card" aria-labelledby="pipeline">
+              <h2 id="pipeline">{t("admin.crm.pipeline")}</h2>
+              <ol className="pipeline" data-testid="pipeline">
+                {CRM_STAGES.map((s) => (
+                  <li key={s}>
+                    <a href={`/admin/crm?stage=${s}`} aria-current={filter.stage === s ? "true" : undefined}>
+                      <span className="pipeline-count">{formatInteger(pipeline[s])}</span>
+                      <span>{t(`admin.crm.stage.${s}`)}</span>
+                    </a>
+                  </li>
+                ))}
+              </ol>
+            </section>
+            <div className="grid admin-grid">
+              <section className="card wide-2" aria-labelledby="leads">
+                <h2 id="leads">{t("admin.crm.caption")}</h2>
+                <form method="get" className="form-row" role="search">
+                  <label>
+                    {t("admin.crm.searchLabel")}
+                    <input type="search" name="q" defaultValue={filter.q ?? ""} maxLength={100} />
+                  </label>
+                  <label>
+                    {t("admin.crm.stageFilter")}
+                    <select name="stage" defaultValue={filter.stage ?? ""}>
+                      <option value="">{t("admin.crm.allStages")}</option>
+                      {CRM_STAGES.map((s) => (
+                        <option key={s} value={s}>
+                          {t(`admin.crm.stage.${s}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <button type="submit">{t("admin.crm.filter")}</button>
+                </form>
+                {leads.length === 0 ? (
+                  <p className="empty">{t("admin.crm.empty")}</p>
+                ) : (
+                  <div className="table-scroll">
+                    <table className="rewards" data-testid="lead-table">
+                      <caption className="visually-hidden">{t("admin.crm.caption")}</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t("admin.crm.name")}</th>
+                          <th scope="col">{t("admin.crm.kind")}</th>
+                          <th scope="col">{t("admin.crm.stage")}</th>
+                          <th scope="col">{t("admin.crm.email")}</th>
+                          <th scope="col">{t("admin.crm.updated")}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {leads.map((l) => (
+                          <tr key={l.id} data-testid="lead-row">
+                            <td data-label={t("admin.crm.name")}>
+                              <a href={`/admin/crm/${l.id}`}>{l.name}</a>
+                            </td>
+                            <td data-label={t("admin.crm.kind")}>{t(`admin.crm.kind.${l.kind}`)}</td>
+                            <td data-label={t("admin.crm.stage")}>
+                              <span className="badge">{t(`admin.crm.stage.${l.stage}`)}</span>
+                            </td>
+                            <td data-label={t("admin.crm.email")}>{l.email ?? "—"}</td>
+                            <td data-label={t("admin.crm.updated")}>{formatInstant(l.updatedAt)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </section>
+              <section className="card" aria-labelledby="new-lead">
+                <h2 id="new-lead">{t("admin.crm.create.title")}</h2>
+                <CreateLeadForm />
+              </section>
+            </div>
+          </>
+        );
+      }}
+    </AdminShell>
+  );
+}

@@ -1,0 +1,16 @@
+import { getSession } from "../../../../server/auth.ts";
+import { authorizeCustomer } from "../../../../server/authz.ts";
+import { getServerContext } from "../../../../server/context.ts";
+import { getPeriodEnergy, periodQuery } from "../../../../server/energy-period.ts";
+import { jsonRoute, parseQuery } from "../../../../server/route.ts";
+
+export const dynamic = "force-dynamic";
+
+/** `?period=day|week|month|year&date=YYYY-MM-DD`: the signed-in customer's energy, and a year earlier. */
+export async function GET(request: Request): Promise<Response> {
+  return jsonRoute(async () => {
+    const scope = authorizeCustomer(await getSession(), "prosumer.read");
+    const query = parseQuery(periodQuery, request);
+    return getPeriodEnergy(getServerContext().db, scope, query);
+  });
+}

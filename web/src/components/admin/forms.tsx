@@ -1,0 +1,80 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import type { MessageKey } from "../../messages/en.ts";
+import { t } from "../../messages/en.ts";
+import type { ActionResult } from "../../server/action-result.ts";
+
+type Action<T> = (previous: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
+
+/** The message of a failed action for the form as a whole (field errors are shown at their fields). */
+export function formError(result: ActionResult<unknown> | null): string | null {
+  if (!result || result.ok || result.fieldErrors) return null;
+  if (result.error === "forbidden") return t("form.error.forbidden");
+  if (result.error === "unauthenticated") return t("form.error.unauthenticated");
+  if (result.error === "not_found") return t("form.error.notFound");
+  return t("form.error.generic", { message: result.message });
+}
+
+export function fieldError(result: ActionResult<unknown> | null, field: string): MessageKey | undefined {
+  return result && !result.ok ? result.fieldErrors?.[field] : undefined;
+}
+
+/** A labelled input with its hint and its error right below it (aria-describedby links both). */
+export function Field({
+  name,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: MessageKey | undefined;
+  children: (props: {
+    id: string;
+    name: string;
+    "aria-invalid": boolean;
+    "aria-describedby": string | undefined;
+  }) => React.ReactNode;
+}) {
+  const id = `field-${name}`;
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children({ id, name, "aria-invalid": Boolean(error), "aria-describedby": describedBy || undefined })}
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="error field-error" id={`${id}-error`} role="alert" data-testid={`error-${name}`}>
+          {t(error)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Wraps useActionState for a server action returning an ActionResult. `values` are the texts of the
+ * last failed submission: React resets a form after its action, so inputs use them as defaultValue
+ * and keep what the user typed next to the error.
+ */
+export function useAction<T>(action: Action<T>) {
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [result, dispatch, pending] = useActionState<ActionResult<T> | null, FormData>(
+    async (previous, form) => {
+      const next = await action(previous, form);
+      const texts: Record<string, string> = {};
+      for (const [k, v] of form.entries()) if (typeof v === "string") texts[k] = v;
+      setValues(next.ok ? {} : texts);
+      return next;
+    },
+    null,
+  );
+  return [result, dispatch, pending, values] as const;
+}

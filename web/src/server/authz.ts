@@ -1,0 +1,106 @@
+import type pg from "pg";
+import { AppError } from "./errors.ts";
+import type { Queryable, Role, Session, StaffRole } from "./session.ts";
+
+/**
+ * Who may do what: one row per action, listing the roles allowed. Every API route, server action and
+ * page calls `authorizeCustomer` or `authorizeStaff` with one of these actions before it reads or
+ * writes anything; record-level scoping (this customer's meters, this retailer's gateways) follows from
+ * the scope they return. A record outside the scope is `not_found` (404), never a hint that it exists.
+ */
+export const POLICY = {
+  /** own dashboard, rewards, proofs, transfers */
+  "prosumer.read": ["prosumer"],
+  /** own readings as CSV / xlsx */
+  "prosumer.export": ["prosumer"],
+  /** admin overview pages: gateways, ingest health, rewards */
+  "admin.read": ["retailer_admin", "retailer_agent"],
+  /** register a gateway and its key */
+  "gateway.write": ["retailer_admin"],
+  "crm.read": ["retailer_admin", "retailer_agent"],
+  "crm.write": ["retailer_admin", "retailer_agent"],
+  "audit.read": ["retailer_admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof POLICY;
+type ActionFor<R extends Role> = {
+  [A in Action]: R extends (typeof POLICY)[A][number] ? A : never;
+}[Action];
+export type CustomerAction = ActionFor<"prosumer">;
+export type StaffAction = ActionFor<StaffRole>;
+
+/** What a prosumer read may see: exactly one customer (and its retailer), from the session only. */
+export type CustomerScope = { customerId: string; retailerId: string; address: string };
+
+/** What a staff action may touch: one retailer's records; `actor` and `role` go into the audit log. */
+export type StaffScope = { retailerId: string; actor: string; role: StaffRole };
+
+/** True when the role may perform the action (the policy table, nothing else). */
+export function isAllowed(role: Role, action: Action): boolean {
+  return (POLICY[action] as readonly Role[]).includes(role);
+}
+
+function check(session: Session | null, action: Action): Session {
+  if (!session) throw new AppError("unauthenticated", "sign in first");
+  if (!isAllowed(session.role, action)) throw new AppError("forbidden", `not allowed: ${action}`);
+  return session;
+}
+
+/**
+ * The customer scope of a session for a prosumer action. Throws `unauthenticated` without a session
+ * and `forbidden` for any other role (a guest, staff).
+ */
+export function authorizeCustomer(session: Session | null, action: CustomerAction): CustomerScope {
+  const s = check(session, action);
+  if (s.role !== "prosumer" || s.customerId === null || s.retailerId === null)
+    throw new AppError("forbidden", "this wallet has no C4E account");
+  return { customerId: s.customerId, retailerId: s.retailerId, address: s.address.toLowerCase() };
+}
+
+/** The retailer scope of a session for a staff action (`unauthenticated` / `forbidden` otherwise). */
+export function authorizeStaff(session: Session | null, action: StaffAction): StaffScope {
+  const s = check(session, action);
+  if (s.role === "prosumer" || s.role === "guest" || s.retailerId === null)
+    throw new AppError("forbidden", `not allowed: ${action}`);
+  return { retailerId: s.retailerId, actor: s.address.toLowerCase(), role: s.role };
+}
+
+export type AuditEntry = {
+  action: string;
+  targetType: string;
+  targetId: string;
+  detail?: Record<string, unknown>;
+};
+
+/** Records an admin action (who, what, target, when); call it in the transaction of the change. */
+export async function audit(db: Queryable, scope: StaffScope, entry: AuditEntry): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_log (actor, role, retailer_id, action, target_type, target_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      scope.actor,
+      scope.role,
+      scope.retailerId,
+      entry.action,
+      entry.targetType,
+      entry.targetId,
+      JSON.stringify(entry.detail ?? {}),
+    ],
+  );
+}
+
+/** Runs `fn` in one transaction on a client of the pool (commit, or rollback on any error). */
+export async function withTransaction<T>(pool: pg.Pool, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

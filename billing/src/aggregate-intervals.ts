@@ -139,3 +139,49 @@ export function toAggregatedConsumption(
     out.peakDemandKw = whToKwh((sums.peakBucketWh * 60n) / BigInt(demandMinutes));
   return out;
 }
+
+export type DynamicMeter = PodMeter & { zone: string };
+
+/** Per POD: Σ import Wh × market price (exact numeric, price per kWh, so the cost is this / 1000) and
+ * the import intervals without a price. */
+export type PodDynamicCost = { importWh: bigint; costWhTimesPrice: string; missing: number };
+
+/**
+ * The dynamic tariff's energy cost in SQL: each import interval joined to the price of its bucket
+ * (`date_bin(resolution, start_at, epoch) = market_price.start_at`) in the POD's zone and the
+ * tariff's currency; Σ energy_wh × price stays numeric (exact). Intervals without a price are counted.
+ */
+export async function aggregateDynamicCost(
+  db: Queryable,
+  params: { meters: DynamicMeter[]; start: Date; end: Date; resolutionMinutes: 15 | 60; currency: string },
+): Promise<Map<string, PodDynamicCost>> {
+  const { meters, start, end, resolutionMinutes, currency } = params;
+  const res = await db.query<{ pod_id: string; import_wh: string; cost: string; missing: number }>(
+    `SELECT p.pod_id, coalesce(sum(i.energy_wh), 0)::text AS import_wh,
+       coalesce(sum(i.energy_wh * mp.price), 0)::text AS cost,
+       count(*) FILTER (WHERE i.energy_wh IS NOT NULL AND mp.price IS NULL)::int AS missing
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS p(pod_id, meter_id, zone)
+     CROSS JOIN LATERAL (
+       SELECT r.start_at, r.energy_wh FROM reading_interval r
+       WHERE r.meter_id = p.meter_id AND r.register = 'import' AND r.start_at >= $4 AND r.start_at < $5
+     ) AS i
+     LEFT JOIN market_price mp ON mp.zone = p.zone AND mp.resolution_minutes = $6 AND mp.currency = $7
+       AND mp.start_at = date_bin(make_interval(mins => $6), i.start_at, 'epoch'::timestamptz)
+     GROUP BY p.pod_id`,
+    [
+      meters.map((m) => m.podId),
+      meters.map((m) => m.meterId),
+      meters.map((m) => m.zone),
+      start,
+      end,
+      resolutionMinutes,
+      currency,
+    ],
+  );
+  return new Map(
+    res.rows.map((r) => [
+      r.pod_id,
+      { importWh: BigInt(r.import_wh), costWhTimesPrice: r.cost, missing: r.missing },
+    ]),
+  );
+}

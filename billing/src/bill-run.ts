@@ -10,14 +10,18 @@ import {
   type NetworkCharge,
   type Tariff,
   type TouWindow,
+  BillingDecimal,
   computeInvoice,
+  formatDecimal,
   parseTariff,
   periodInstants,
   touWindows,
 } from "@c4e/domain";
 import type pg from "pg";
 import {
+  aggregateDynamicCost,
   aggregatePodIntervals,
+  type PodDynamicCost,
   type PodIntervalSums,
   toAggregatedConsumption,
 } from "./aggregate-intervals.ts";
@@ -96,14 +100,34 @@ export async function prepareBillRun(
   });
 }
 
-type PodContext = {
+/** POD, contract, customer, tariff and grid meter of a POD: `${POD_CONTEXT_SELECT} WHERE …`. */
+export const POD_CONTEXT_SELECT = `SELECT p.id AS pod_id, p.identifier, p.name AS pod_name, p.address AS pod_address, p.metering::text,
+         p.annual_reference_kwh::text, p.monthly_forecast_kwh::text[] AS monthly_forecast_kwh, p.time_zone,
+         p.market_zone, p.sign_in_date::text, p.sign_out_date::text,
+         p.network_charges_payer::text, nt.tariff AS network_tariff,
+         c.id AS contract_id, c.number AS contract_number, c.valid_from::text AS contract_from,
+         c.valid_to::text AS contract_to, c.payment_terms_days, c.advance_mode::text, c.advance_basis::text,
+         c.advance_percent::text, c.price_includes_levy, c.invoice_series,
+         CASE WHEN c.energy_tariff IS NOT NULL THEN 'contract:' || c.id ELSE 'product:' || c.product_id END AS tariff_key,
+         coalesce(c.energy_tariff, pr.tariff) AS tariff,
+         cu.id AS customer_id, cu.name AS customer_name,
+         (SELECT m.id FROM meter m WHERE m.site_id = p.site_id AND m.kind = 'grid' ORDER BY m.id LIMIT 1) AS meter_id
+       FROM pod p
+       JOIN contract c ON c.id = p.contract_id
+       JOIN customer cu ON cu.id = c.customer_id
+       LEFT JOIN product pr ON pr.id = c.product_id
+       LEFT JOIN network_tariff nt ON nt.id = p.network_tariff_id`;
+
+export type PodContext = {
   pod_id: string;
   identifier: string;
   pod_name: string;
   pod_address: string;
   metering: "slp" | "amr";
   annual_reference_kwh: string;
+  monthly_forecast_kwh: string[];
   time_zone: string;
+  market_zone: string;
   sign_in_date: string;
   sign_out_date: string | null;
   network_charges_payer: "customer" | "trader";
@@ -114,6 +138,7 @@ type PodContext = {
   contract_to: string | null;
   payment_terms_days: number;
   advance_mode: "none" | "percentage" | "fifteen_day";
+  advance_basis: "forecast" | "annual_reference";
   advance_percent: string | null;
   price_includes_levy: boolean;
   invoice_series: string;
@@ -159,22 +184,8 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
       if (params.signal?.aborted) break;
       let t = performance.now();
       const batch = await pool.query<PodContext>(
-        `SELECT p.id AS pod_id, p.identifier, p.name AS pod_name, p.address AS pod_address, p.metering::text,
-         p.annual_reference_kwh::text, p.time_zone, p.sign_in_date::text, p.sign_out_date::text,
-         p.network_charges_payer::text, nt.tariff AS network_tariff,
-         c.id AS contract_id, c.number AS contract_number, c.valid_from::text AS contract_from,
-         c.valid_to::text AS contract_to, c.payment_terms_days, c.advance_mode::text,
-         c.advance_percent::text, c.price_includes_levy, c.invoice_series,
-         CASE WHEN c.energy_tariff IS NOT NULL THEN 'contract:' || c.id ELSE 'product:' || c.product_id END AS tariff_key,
-         coalesce(c.energy_tariff, pr.tariff) AS tariff,
-         cu.id AS customer_id, cu.name AS customer_name,
-         (SELECT m.id FROM meter m WHERE m.site_id = p.site_id AND m.kind = 'grid' ORDER BY m.id LIMIT 1) AS meter_id
-       FROM bill_run_item it
-       JOIN pod p ON p.id = it.pod_id
-       JOIN contract c ON c.id = p.contract_id
-       JOIN customer cu ON cu.id = c.customer_id
-       LEFT JOIN product pr ON pr.id = c.product_id
-       LEFT JOIN network_tariff nt ON nt.id = p.network_tariff_id
+        `${POD_CONTEXT_SELECT}
+       JOIN bill_run_item it ON it.pod_id = p.id
        WHERE it.bill_run_id = $1 AND it.status IN ('pending', 'failed') AND it.pod_id > $2
        ORDER BY it.pod_id
        LIMIT $3`,
@@ -215,6 +226,7 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
       }
       timings.nodeMs += performance.now() - t;
       const sums = new Map<string, PodIntervalSums>();
+      const dynamicCosts = new Map<string, PodDynamicCost>();
       for (const [key, group] of groups) {
         const first = group[0] as Job;
         let windows = windowCache.get(key);
@@ -231,8 +243,22 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
           end: new Date(endMs),
           demandMinutes: first.tariff.demand?.resolutionMinutes,
         });
-        timings.sqlMs += performance.now() - t;
         for (const [podId, s] of result) sums.set(podId, s);
+        if (first.tariff.dynamic !== undefined) {
+          const costs = await aggregateDynamicCost(aggregation, {
+            meters: group.map((j) => ({
+              podId: j.ctx.pod_id,
+              meterId: j.ctx.meter_id as string,
+              zone: j.ctx.market_zone,
+            })),
+            start: new Date(startMs),
+            end: new Date(endMs),
+            resolutionMinutes: first.tariff.dynamic.resolutionMinutes,
+            currency: first.tariff.currency,
+          });
+          for (const [podId, c] of costs) dynamicCosts.set(podId, c);
+        }
+        timings.sqlMs += performance.now() - t;
       }
       t = performance.now();
       const advances = await advancesOf(
@@ -261,8 +287,6 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
               throw new BillRunError(`AMR POD without a grid meter (no linked site)`);
             if (s.offGrid > 0)
               throw new BillRunError(`${s.offGrid} intervals do not start on the quarter hour`);
-            if (tariff.dynamic !== undefined)
-              throw new BillRunError(`dynamic tariffs need a stored market price series`);
             const { startMs, endMs } = periodInstants(period, ctx.time_zone);
             expected = Math.round((endMs - startMs) / (15 * 60_000));
             intervals = s.intervals;
@@ -272,6 +296,17 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
               bands: tariff.tou ? tariff.tou.bands.map((b) => b.code) : ["all"],
               demandMinutes: tariff.demand?.resolutionMinutes,
             });
+            if (tariff.dynamic !== undefined) {
+              const d = dynamicCosts.get(ctx.pod_id);
+              if (d === undefined || d.missing > 0)
+                throw new BillRunError(
+                  `market_price_missing: ${d?.missing ?? s.intervals} intervals without a ${tariff.dynamic.resolutionMinutes}-minute ${tariff.currency} price in zone ${ctx.market_zone}`,
+                );
+              consumption.dynamicCost = {
+                energyKwh: consumption.importKwh,
+                cost: formatDecimal(new BillingDecimal(d.costWhTimesPrice).div(1000)),
+              };
+            }
           } else {
             consumption = { kind: "slp", annualKwh: ctx.annual_reference_kwh };
           }
@@ -305,6 +340,16 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
                 podAddress: ctx.pod_address,
               },
               paymentTermsDays: ctx.payment_terms_days,
+              // What a correction re-bills (consumption) and the terms billed; the tariff by reference
+              // (tariff_key): a copy per invoice adds ≈ 1 KB each, and a correction diffs against the
+              // issued lines anyway.
+              billingInput: {
+                tariffKey: ctx.tariff_key,
+                terms,
+                period,
+                timeZone: ctx.time_zone,
+                consumption,
+              },
             },
           });
           if (intervals !== null && expected !== null && intervals < expected) incomplete++;
@@ -409,17 +454,17 @@ export async function billRunIdOf(pool: pg.Pool, period: string): Promise<string
   return r.rows[0]?.id;
 }
 
-function maxDate(...dates: (string | null)[]): string {
+export function maxDate(...dates: (string | null)[]): string {
   return dates.filter((d): d is string => d !== null).reduce((a, b) => (b > a ? b : a));
 }
 
-function minDate(...dates: (string | null)[]): string {
+export function minDate(...dates: (string | null)[]): string {
   return dates.filter((d): d is string => d !== null).reduce((a, b) => (b < a ? b : a));
 }
 
-type MonthParameters = Map<string, string>;
+export type MonthParameters = Map<string, string>;
 
-async function monthParameters(pool: pg.Pool, monthStart: string): Promise<MonthParameters> {
+export async function monthParameters(pool: pg.Pool, monthStart: string): Promise<MonthParameters> {
   const r = await pool.query<{ code: string; value: string }>(
     `SELECT code, value::text FROM monthly_parameter WHERE month = $1`,
     [monthStart],
@@ -427,10 +472,10 @@ async function monthParameters(pool: pg.Pool, monthStart: string): Promise<Month
   return new Map(r.rows.map((x) => [x.code, x.value]));
 }
 
-type VatRates = { defaultRate: string; byGroup: Partial<Record<string, string>> };
+export type VatRates = { defaultRate: string; byGroup: Partial<Record<string, string>> };
 
 /** VAT per line group from the billing items (the energy item's rate is the default). */
-async function vatRates(pool: pg.Pool): Promise<VatRates> {
+export async function vatRates(pool: pg.Pool): Promise<VatRates> {
   const r = await pool.query<{ group: string; rates: string[] }>(
     `SELECT "group"::text, array_agg(DISTINCT trim_scale(vat_rate)::text) AS rates FROM billing_item GROUP BY "group"`,
   );
@@ -440,7 +485,7 @@ async function vatRates(pool: pg.Pool): Promise<VatRates> {
 }
 
 /** The domain's contract terms from the contract, the POD's network tariff and the month's parameters. */
-function contractTerms(ctx: PodContext, parameters: MonthParameters, vat: VatRates): ContractTerms {
+export function contractTerms(ctx: PodContext, parameters: MonthParameters, vat: VatRates): ContractTerms {
   const { energy: _energy, ...others } = vat.byGroup;
   const byGroup = Object.fromEntries(Object.entries(others).filter(([, rate]) => rate !== vat.defaultRate));
   const terms: ContractTerms = {
@@ -467,7 +512,7 @@ function contractTerms(ctx: PodContext, parameters: MonthParameters, vat: VatRat
 }
 
 /** Exact product of two non-negative decimal strings. */
-function multiplyDecimal(a: string, b: string): string {
+export function multiplyDecimal(a: string, b: string): string {
   const scale = (s: string) => (s.split(".")[1] ?? "").length;
   const digits = (s: string) => BigInt(s.replace(".", ""));
   const n = digits(a) * digits(b);

@@ -1,4 +1,5 @@
-// The billing commands of `c4e` (thin over the modules): bill-case, bill-run, invoice-issue,
+// The billing commands of `c4e` (thin over the modules): bill-case, bill-run, bill-advances,
+// settlement-reading, bill-settlement, bill-corrections, market-price-import, invoice-issue,
 // invoice-pdf, bill-run-xlsx, pod-import, billing-seed. See docs/billing-runs.md. The entry is cli.ts;
 // stack's `c4e` can dispatch these commands to `runBillingCommand`.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -6,19 +7,36 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createPool } from "@c4e/prisma";
 import type pg from "pg";
+import { billAdvances } from "./advance-run.ts";
 import { runBillCase } from "./bill-case.ts";
 import { BillRunError, billRunIdOf, issueBillRun, runBill } from "./bill-run.ts";
 import { exportBillRunXlsx } from "./bill-run-xlsx.ts";
+import { billCorrections } from "./corrections.ts";
 import { loadBillingConfig } from "./env.ts";
 import { loadSeller, renderInvoicePdf } from "./invoice-pdf.ts";
 import { issueInvoices, loadInvoice, loadInvoices } from "./invoice-store.ts";
+import { importMarketPrices } from "./market-prices.ts";
 import { importPods } from "./pod-import.ts";
+import { setTariffPrice } from "./product-price.ts";
 import { seedBillingDemo } from "./seed-demo.ts";
+import { billSettlements, parseSettlementCsv, recordSettlementReadings } from "./settlement.ts";
 
 const USAGE = `usage:
   c4e bill-case <case.json>                          bill one self-contained case, print the invoice JSON
   c4e bill-run --period YYYY-MM [--issue] [--issue-date YYYY-MM-DD] [--batch N] [--xlsx file]
                                                      bill every POD supplied in the month (resumable)
+  c4e bill-advances --period YYYY-MM [--issue] [--issue-date YYYY-MM-DD]
+                                                     advance invoices (series ADV), one per POD and month
+  c4e settlement-reading (--pod <id> --date YYYY-MM-DD --kwh N | --csv file)
+                                                     record distributor readings (CSV: pod_id,date,kwh)
+  c4e bill-settlement (--pod <id> | --all) --date YYYY-MM-DD [--issue] [--issue-date YYYY-MM-DD]
+                                                     SLP annual settlement up to the reading of that date
+  c4e bill-corrections --from YYYY-MM --to YYYY-MM [--issue] [--issue-date YYYY-MM-DD]
+                                                     difference invoices / credit notes after a price change
+  c4e product-price (--product <code> | --contract <number>) --price single|tou.<band>|fixed.<code>|… --from YYYY-MM-DD --value P
+                                                     a new price row valid from a (past) date
+  c4e market-price-import <file.csv> --zone Z --currency EUR --resolution 15|60
+                                                     market prices per kWh (CSV: start,price) for dynamic tariffs
   c4e invoice-issue (--run <id> | --period YYYY-MM | --invoice <id>) [--issue-date YYYY-MM-DD]
   c4e invoice-pdf (--invoice <id|number> [--out file.pdf] | --run <id> --dir folder)
   c4e bill-run-xlsx (--run <id> | --period YYYY-MM) --out file.xlsx
@@ -63,6 +81,12 @@ async function resolveInvoiceId(pool: pg.Pool, idOrNumber: string): Promise<stri
 export const BILLING_COMMANDS = [
   "bill-case",
   "bill-run",
+  "bill-advances",
+  "settlement-reading",
+  "bill-settlement",
+  "bill-corrections",
+  "market-price-import",
+  "product-price",
   "invoice-issue",
   "invoice-pdf",
   "bill-run-xlsx",
@@ -131,6 +155,136 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
         );
         console.log(json({ ...summary, issued, failedPods: failed.rows }));
         return summary.status === "completed" ? 0 : 3;
+      });
+    }
+    case "bill-advances": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          period: { type: "string" },
+          issue: { type: "boolean", default: false },
+          "issue-date": { type: "string" },
+        },
+      });
+      if (!values.period) throw new BillRunError("bill-advances needs --period YYYY-MM");
+      const period = values.period;
+      return withPool(async (pool) => {
+        const res = await billAdvances(pool, {
+          period,
+          issue: values.issue,
+          issueDate: values["issue-date"],
+        });
+        console.log(json(res));
+        return res.failed.length > 0 ? 1 : 0;
+      });
+    }
+    case "settlement-reading": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          pod: { type: "string" },
+          date: { type: "string" },
+          kwh: { type: "string" },
+          csv: { type: "string" },
+        },
+      });
+      const readings = values.csv
+        ? parseSettlementCsv(readFileSync(userPath(values.csv), "utf8"))
+        : [{ podId: values.pod ?? "", date: values.date ?? "", kwh: values.kwh ?? "" }];
+      return withPool(async (pool) => {
+        console.log(json(await recordSettlementReadings(pool, readings)));
+        return 0;
+      });
+    }
+    case "bill-settlement": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          pod: { type: "string", multiple: true },
+          all: { type: "boolean", default: false },
+          date: { type: "string" },
+          issue: { type: "boolean", default: false },
+          "issue-date": { type: "string" },
+        },
+      });
+      if (!values.date) throw new BillRunError("bill-settlement needs --date YYYY-MM-DD");
+      if (!values.all && !values.pod) throw new BillRunError("bill-settlement needs --pod <id> or --all");
+      const date = values.date;
+      return withPool(async (pool) => {
+        const res = await billSettlements(pool, {
+          podIds: values.all ? undefined : values.pod,
+          date,
+          issue: values.issue,
+          issueDate: values["issue-date"],
+        });
+        console.log(json(res));
+        return res.failed.length > 0 ? 1 : 0;
+      });
+    }
+    case "bill-corrections": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          from: { type: "string" },
+          to: { type: "string" },
+          issue: { type: "boolean", default: false },
+          "issue-date": { type: "string" },
+        },
+      });
+      if (!values.from || !values.to)
+        throw new BillRunError("bill-corrections needs --from and --to YYYY-MM");
+      const { from, to } = values;
+      return withPool(async (pool) => {
+        const res = await billCorrections(pool, {
+          from,
+          to,
+          issue: values.issue,
+          issueDate: values["issue-date"],
+        });
+        console.log(json(res));
+        return res.skipped.length > 0 ? 1 : 0;
+      });
+    }
+    case "product-price": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          product: { type: "string" },
+          contract: { type: "string" },
+          price: { type: "string" },
+          from: { type: "string" },
+          value: { type: "string" },
+        },
+      });
+      if (!values.price || !values.from || !values.value)
+        throw new BillRunError("product-price needs --price, --from YYYY-MM-DD and --value");
+      const target = values.product ? `product:${values.product}` : `contract:${values.contract ?? ""}`;
+      const { price, from, value } = values;
+      return withPool(async (pool) => {
+        console.log(json(await setTariffPrice(pool, { target, price, from, value })));
+        return 0;
+      });
+    }
+    case "market-price-import": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          zone: { type: "string" },
+          currency: { type: "string" },
+          resolution: { type: "string" },
+        },
+      });
+      if (positionals.length !== 1) throw new BillRunError("market-price-import needs one CSV file");
+      const csv = readFileSync(userPath(positionals[0] as string), "utf8");
+      return withPool(async (pool) => {
+        const res = await importMarketPrices(pool, csv, {
+          zone: values.zone ?? "",
+          currency: values.currency ?? "",
+          resolutionMinutes: Number(values.resolution) as 15 | 60,
+        });
+        console.log(json(res));
+        return 0;
       });
     }
     case "invoice-issue": {

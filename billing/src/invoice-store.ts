@@ -27,6 +27,10 @@ export type DraftInvoiceParams = {
   originalInvoiceId?: string | null;
   buyer: Buyer;
   paymentTermsDays: number;
+  /** natural key of a document made outside a bill run (unique): a second insert is skipped */
+  idempotencyKey?: string | null;
+  /** the domain inputs (terms, period, time zone, consumption …; no bigints): the basis of corrections */
+  billingInput?: unknown;
 };
 
 export type StoredInvoice = {
@@ -61,8 +65,8 @@ export class InvoiceStateError extends Error {
 
 /**
  * Inserts drafts in two multi-row statements (invoices, then lines). A draft that collides with an
- * existing invoice of the same bill run, POD and kind is skipped (unique index), so a retried batch
- * creates no duplicates. Returns the ids of the drafts inserted, in input order (null = skipped).
+ * existing invoice of the same bill run, POD and kind, or with the same idempotency key, is skipped
+ * (unique indexes), so a retried batch or command creates no duplicates. Returns the ids of the drafts inserted, in input order (null = skipped).
  */
 export async function insertDraftInvoices(
   db: Queryable,
@@ -74,18 +78,19 @@ export async function insertDraftInvoices(
   const inserted = await db.query<{ id: string }>(
     `INSERT INTO invoice (id, status, kind, series_id, contract_id, pod_id, bill_run_id, original_invoice_id,
        currency, minor_unit_digits, period_start, period_end, time_zone, net_minor, vat_minor, total_minor,
-       amount_due_minor, vat_summary, advances_deducted, buyer, payment_terms_days)
+       amount_due_minor, vat_summary, advances_deducted, buyer, payment_terms_days, idempotency_key, billing_input)
      SELECT u.id, 'draft', u.kind::"InvoiceKind", u.series_id, u.contract_id, u.pod_id, u.bill_run_id,
        u.original_invoice_id, u.currency, u.minor_unit_digits, u.period_start, u.period_end, u.time_zone,
        u.net_minor, u.vat_minor, u.total_minor, u.amount_due_minor, u.vat_summary, u.advances_deducted,
-       u.buyer, u.payment_terms_days
+       u.buyer, u.payment_terms_days, u.idempotency_key, u.billing_input
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[],
        $8::text[], $9::int[], $10::date[], $11::date[], $12::text[], $13::bigint[], $14::bigint[],
-       $15::bigint[], $16::bigint[], $17::jsonb[], $18::jsonb[], $19::jsonb[], $20::int[])
+       $15::bigint[], $16::bigint[], $17::jsonb[], $18::jsonb[], $19::jsonb[], $20::int[], $21::text[], $22::jsonb[])
        AS u(id, kind, series_id, contract_id, pod_id, bill_run_id, original_invoice_id, currency,
             minor_unit_digits, period_start, period_end, time_zone, net_minor, vat_minor, total_minor,
-            amount_due_minor, vat_summary, advances_deducted, buyer, payment_terms_days)
-     ON CONFLICT (bill_run_id, pod_id, kind) DO NOTHING
+            amount_due_minor, vat_summary, advances_deducted, buyer, payment_terms_days, idempotency_key,
+            billing_input)
+     ON CONFLICT DO NOTHING
      RETURNING id`,
     [
       ids,
@@ -123,6 +128,8 @@ export async function insertDraftInvoices(
       ),
       col((d) => JSON.stringify(d.buyer)),
       col((d) => d.paymentTermsDays),
+      col((d) => d.idempotencyKey ?? null),
+      col((d) => (d.billingInput === undefined ? null : JSON.stringify(d.billingInput))),
     ],
   );
   const insertedIds = new Set(inserted.rows.map((r) => r.id));
@@ -177,7 +184,7 @@ function bigintToString(_key: string, value: unknown): unknown {
 /** Inserts one draft; returns its id. */
 export async function createDraftInvoice(db: Queryable, params: DraftInvoiceParams): Promise<string> {
   const [id] = await insertDraftInvoices(db, [params]);
-  if (!id) throw new Error(`an invoice of this bill run, POD and kind already exists`);
+  if (!id) throw new Error(`an invoice of this bill run, POD and kind (or idempotency key) already exists`);
   return id;
 }
 

@@ -29,19 +29,23 @@ export type DemoPerk = {
   by: "partner" | "retailer";
 };
 
-/** The demo's perks: two partner perks and the retailer's own "credit on my energy invoice". */
+/**
+ * The demo's perks: two partner perks and the retailer's own "credit on my energy invoice". Priced so
+ * that a demo prosumer can afford one after the first simulated day even in winter (a November day
+ * earns about 1–2 C4E).
+ */
 export const DEMO_PERKS: readonly DemoPerk[] = [
-  { name: "PV panel cleaning −10 %", price: 5n * C4E, supply: 1_000n, burnTokens: false, by: "partner" },
+  { name: "PV panel cleaning −10 %", price: C4E / 2n, supply: 1_000n, burnTokens: false, by: "partner" },
   {
     name: "Heat-pump check-up voucher (25 €)",
-    price: 20n * C4E,
+    price: 3n * C4E,
     supply: 200n,
     burnTokens: false,
     by: "partner",
   },
   {
-    name: "Credit on my energy invoice (1 €)",
-    price: 4n * C4E,
+    name: "Credit on my energy invoice (0.10 €)",
+    price: C4E / 4n,
     supply: 1_000_000n,
     burnTokens: true,
     by: "retailer",

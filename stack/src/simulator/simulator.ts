@@ -7,7 +7,7 @@ import type pg from "pg";
 import type { Fleet } from "../demo/fleet.ts";
 import { demoGatewayKeyPair } from "../demo/keys.ts";
 import { encodeGatewayMessage, type SimulatedReading } from "./gateway-message.ts";
-import { householdInterval } from "./household.ts";
+import { householdInterval, noise } from "./household.ts";
 
 const INTERVAL_MS = 15 * 60_000;
 const PROFILE_CSV = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data", "bdew-h25.csv");
@@ -48,6 +48,16 @@ export function createSimulator(config: SimulatorConfig): Simulator {
   const profile = loadH25Profile();
   const keys = new Map(config.fleet.gateways.map((g) => [g.id, demoGatewayKeyPair(g.id).privateKey]));
   const registers = new Map<string, Registers>();
+  /** per household (keyed by its grid meter): the latest instant already stored, so nothing is sent twice */
+  const lastReported = new Map<string, number>();
+  const householdOf = new Map(
+    config.fleet.gateways.flatMap((g) =>
+      g.households.flatMap((h) => [
+        [h.gridMeterId, h.gridMeterId],
+        [h.pvMeterId, h.gridMeterId],
+      ]),
+    ),
+  );
   let client: mqtt.MqttClient | undefined;
   let timer: NodeJS.Timeout | undefined;
   let cursor = new Date(0);
@@ -75,15 +85,19 @@ export function createSimulator(config: SimulatorConfig): Simulator {
          FROM reading WHERE meter_id = ANY($1) ORDER BY meter_id, register, at DESC`,
       [meterIds],
     );
-    let latest = 0;
     for (const r of rows) {
       const regs = registers.get(r.meter_id) ?? { importWh: 0n, exportWh: 0n };
       if (r.register === "import") regs.importWh = BigInt(r.value_wh);
       else regs.exportWh = BigInt(r.value_wh);
       registers.set(r.meter_id, regs);
-      latest = Math.max(latest, r.at.getTime());
+      const household = householdOf.get(r.meter_id);
+      if (household) lastReported.set(household, Math.max(lastReported.get(household) ?? 0, r.at.getTime()));
     }
-    if (latest > cursor.getTime()) cursor = new Date(Math.floor(latest / INTERVAL_MS) * INTERVAL_MS);
+    // start where the least advanced household stopped (new ones start at the backfill start)
+    const starts = config.fleet.gateways.flatMap((g) =>
+      g.households.map((h) => Math.max(aligned, lastReported.get(h.gridMeterId) ?? 0)),
+    );
+    cursor = new Date(Math.floor(Math.min(...starts) / INTERVAL_MS) * INTERVAL_MS);
   }
 
   /** Simulated time: catches up with the present at `speed`, then follows the wall clock. */
@@ -95,7 +109,10 @@ export function createSimulator(config: SimulatorConfig): Simulator {
     const start = new Date(end.getTime() - INTERVAL_MS);
     for (const gateway of config.fleet.gateways) {
       const readings: SimulatedReading[] = [];
-      for (const h of gateway.households) {
+      const due = gateway.households.filter((h) => (lastReported.get(h.gridMeterId) ?? 0) < end.getTime());
+      if (due.length === 0) continue;
+      for (const h of due) {
+        lastReported.set(h.gridMeterId, end.getTime());
         const e = householdInterval({ household: h, profile, start });
         const grid = registers.get(h.gridMeterId) ?? { importWh: 0n, exportWh: 0n };
         const pv = registers.get(h.pvMeterId) ?? { importWh: 0n, exportWh: 0n };
@@ -123,7 +140,12 @@ export function createSimulator(config: SimulatorConfig): Simulator {
       if (!privateKey || !client) return;
       const payload = encodeGatewayMessage({
         gatewayId: gateway.id,
-        messageId: `${gateway.id}:${end.toISOString()}`,
+        // deterministic, so a resend after a restart is recognised as a duplicate; a gateway that only
+        // reports some of its households (others already stored) gets its own id for that subset
+        messageId:
+          due.length === gateway.households.length
+            ? `${gateway.id}:${end.toISOString()}`
+            : `${gateway.id}:${end.toISOString()}:${due.length}-${Math.floor(noise(due.map((h) => h.gridMeterId).join()) * 1e9)}`,
         sentAt: new Date(Math.max(end.getTime(), simulatedNow())),
         readings,
         privateKey,

@@ -234,6 +234,8 @@ export async function startPlatform(
           CHAIN_ID: String(chainId),
           TOKEN_ADDRESS: deployment.token,
           REWARD_MINTER_ADDRESS: deployment.rewardMinter,
+          PERKS_ADDRESS: deployment.perks,
+          GREEN_CERTIFICATES_ADDRESS: deployment.greenCertificates,
           MQTT_URL: mqttUrl,
           WEB_ORIGIN: config.web.origin,
           DEV_WALLET: chainId === 31337 ? "1" : "0",

@@ -12,6 +12,10 @@ export type ServerConfig = {
   chainId: number;
   tokenAddress: Address;
   rewardMinterAddress: Address;
+  /** C4EPerks (perks and energy coupons); null when not configured (the wallet hides perks). */
+  perksAddress: Address | null;
+  /** GreenCertificates; null when not configured (the wallet hides certificates). */
+  greenCertificatesAddress: Address | null;
   mqttUrl: string;
   /** Scheme + host + port the app is served from (SIWE domain and uri are checked against it). */
   webOrigin: string;
@@ -51,6 +55,8 @@ const schema = z.object({
     .positive("must be a positive integer"),
   TOKEN_ADDRESS: address,
   REWARD_MINTER_ADDRESS: address,
+  PERKS_ADDRESS: address.optional(),
+  GREEN_CERTIFICATES_ADDRESS: address.optional(),
   MQTT_URL: withScheme(["mqtt:", "mqtts:", "tcp:", "ssl:", "ws:", "wss:"], "MQTT"),
   WEB_ORIGIN: withScheme(["http:", "https:"], "http(s)")
     .refine((v) => {
@@ -88,6 +94,8 @@ export function parseServerConfig(source: Record<string, string | undefined>): S
     chainId: e.CHAIN_ID,
     tokenAddress: e.TOKEN_ADDRESS,
     rewardMinterAddress: e.REWARD_MINTER_ADDRESS,
+    perksAddress: e.PERKS_ADDRESS ?? null,
+    greenCertificatesAddress: e.GREEN_CERTIFICATES_ADDRESS ?? null,
     mqttUrl: e.MQTT_URL,
     webOrigin: e.WEB_ORIGIN,
     devWallet: e.DEV_WALLET === "1" && e.CHAIN_ID === LOCAL_CHAIN_ID,

@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildRewardTree } from "@c4e/contracts";
+import { createDraftInvoice, issueInvoices } from "@c4e/billing/invoice-store";
+import type { Invoice } from "@c4e/domain";
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { getAddress } from "viem";
@@ -55,7 +57,19 @@ const STAFF_READ: readonly Actor[] = ["adminR1", "agentR1", "adminR2"];
 const ADMINS: readonly Actor[] = ["adminR1", "adminR2"];
 
 /** Ids of the other parties' records (customer B's batch, retailer R2's gateway and lead). */
-const FOREIGN = { batchOfB: "", gatewayOfR2: "gw-r2", leadOfR2: "", leadOfR1: "" };
+const FOREIGN = {
+  batchOfB: "",
+  gatewayOfR2: "gw-r2",
+  leadOfR2: "",
+  leadOfR1: "",
+  invoiceOfA: "",
+  invoiceOfB: "",
+  draftOfA: "",
+  draftToIssue: "",
+  issuedToVoid: "",
+  issuedToCredit: "",
+  billRun: "",
+};
 
 /**
  * Strings that must never appear in a response to `actor` (other customers' and retailers' data).
@@ -97,6 +111,12 @@ function secretsFor(actor: Actor): string[] {
       return ofR2;
     case "adminR2":
       return ofR1;
+    case "partnerR1": {
+      // Wallets that redeemed the partner's perks or hold its coupons are public on chain and needed to
+      // consume a coupon; everything else of the customers, and other partners' perks, stays hidden.
+      const wallets = [A.wallet, getAddress(A.wallet), B.wallet, getAddress(B.wallet)];
+      return [...ofA, ...ofB, ...ofR1, ...ofR2, "Foreign Perk Zeta"].filter((x) => !wallets.includes(x));
+    }
     default:
       return [...ofA, ...ofB, ...ofR1, ...ofR2];
   }
@@ -115,6 +135,8 @@ type RouteCase = {
   foreign?: { url: string; params: Record<string, string> };
   /** Statuses an allowed actor may get (default 200). */
   okStatus?: readonly number[];
+  /** Per-actor statuses, e.g. R2's admin asking for an R1 record by id (404). */
+  okStatusFor?: Partial<Record<Actor, readonly number[]>>;
 };
 
 const ROUTES: RouteCase[] = [
@@ -149,6 +171,16 @@ const ROUTES: RouteCase[] = [
     method: "GET",
     allowed: PROSUMERS,
     url: () => "/api/prosumer/transfers",
+  },
+  { route: "api/prosumer/wallet", method: "GET", allowed: PROSUMERS, url: () => "/api/prosumer/wallet" },
+  { route: "api/prosumer/invoices", method: "GET", allowed: PROSUMERS, url: () => "/api/prosumer/invoices" },
+  {
+    route: "api/prosumer/invoices/[invoiceId]/pdf",
+    method: "GET",
+    allowed: PROSUMERS,
+    url: (a) => `/api/prosumer/invoices/${a === "prosumerB" ? FOREIGN.invoiceOfB : FOREIGN.invoiceOfA}/pdf`,
+    params: (a) => ({ invoiceId: a === "prosumerB" ? FOREIGN.invoiceOfB : FOREIGN.invoiceOfA }),
+    foreign: { url: "", params: {} }, // B's invoice, filled in beforeAll
   },
   {
     route: "api/prosumer/export",
@@ -185,11 +217,153 @@ const ROUTES: RouteCase[] = [
     foreign: { url: "", params: {} }, // R2's lead, filled in beforeAll
   },
   { route: "api/admin/audit", method: "GET", allowed: ADMINS, url: () => "/api/admin/audit" },
+  { route: "api/partner/perks", method: "GET", allowed: ["partnerR1"], url: () => "/api/partner/perks" },
+  { route: "api/admin/billing", method: "GET", allowed: STAFF_READ, url: () => "/api/admin/billing" },
+  {
+    route: "api/admin/billing/invoices/[invoiceId]/pdf",
+    method: "GET",
+    allowed: STAFF_READ,
+    // R1's invoice: R2's admin asks for it by id and gets 404
+    url: () => `/api/admin/billing/invoices/${FOREIGN.invoiceOfA}/pdf`,
+    params: () => ({ invoiceId: FOREIGN.invoiceOfA }),
+    okStatusFor: { adminR2: [404] },
+  },
+  {
+    route: "api/admin/billing/runs/[runId]/xlsx",
+    method: "GET",
+    allowed: STAFF_READ,
+    // a run that billed no POD: visible to every retailer, reveals nothing
+    url: () => `/api/admin/billing/runs/${FOREIGN.billRun}/xlsx`,
+    params: () => ({ runId: FOREIGN.billRun }),
+  },
   // POST /api/auth/logout last: it revokes the session it is called with (re-created afterwards).
   { route: "api/auth/logout", method: "POST", allowed: ALL, url: () => "/api/auth/logout" },
 ];
 
 let SHARED_BATCH = "";
+
+const PERKS = "0x00000000000000000000000000000000000000b1";
+const CERTIFICATES = "0x00000000000000000000000000000000000000c1";
+
+/** A monthly invoice of `amountMinor` (one line, no VAT). */
+function invoiceOf(amountMinor: bigint): Invoice {
+  return {
+    kind: "monthly",
+    currency: "EUR",
+    minorUnitDigits: 2,
+    period: { start: "2026-10-01", end: "2026-11-01", timeZone: "Europe/Berlin" },
+    lines: [
+      {
+        group: "energy",
+        code: "energy.single",
+        description: "Energy",
+        quantity: "1",
+        unit: "kWh",
+        unitPrice: (Number(amountMinor) / 100).toString(),
+        amountMinor,
+        preciseAmount: (Number(amountMinor) / 100).toString(),
+        vatRate: "0",
+        period: { start: "2026-09-30T22:00:00.000Z", end: "2026-10-31T23:00:00.000Z" },
+      },
+    ],
+    vatSummary: [{ vatRate: "0", netMinor: amountMinor, vatMinor: 0n }],
+    netMinor: amountMinor,
+    vatMinor: 0n,
+    totalMinor: amountMinor,
+    advancesDeducted: [],
+    amountDueMinor: amountMinor,
+  };
+}
+
+/** Contracts of A and B with an issued invoice each (B's amount 77.77 is a marker), and a draft of A. */
+async function seedInvoices(db: pg.Pool): Promise<void> {
+  await db.query(
+    `INSERT INTO trader (id, code, name, retailer_id) VALUES ('tr-1', '9900000000002', 'Green Retail', 'ret-1')`,
+  );
+  await db.query(
+    `INSERT INTO contract (id, number, customer_id, trader_id, valid_from, currency, energy_tariff) VALUES
+       ('ctr-a', 'C-ALICE', $1, 'tr-1', '2026-01-01', 'EUR', '{}'), ('ctr-b', 'C-BOBW', $2, 'tr-1', '2026-01-01', 'EUR', '{}')`,
+    [A.customer, B.customer],
+  );
+  const draft = (contractId: string, customerId: string, name: string, amount: bigint) =>
+    createDraftInvoice(db, {
+      invoice: invoiceOf(amount),
+      contractId,
+      seriesId: "INV",
+      buyer: { customerId, customerName: name, customerAddress: "Street", contractNumber: contractId },
+      paymentTermsDays: 14,
+    });
+  FOREIGN.invoiceOfA = await draft("ctr-a", A.customer, "Alice Sun", 4242n);
+  FOREIGN.invoiceOfB = await draft("ctr-b", B.customer, "Bob Wind", 7777n);
+  await issueInvoices(
+    db,
+    { invoiceIds: [FOREIGN.invoiceOfA, FOREIGN.invoiceOfB] },
+    { issueDate: "2026-11-02" },
+  );
+  FOREIGN.draftOfA = await draft("ctr-a", A.customer, "Alice Sun", 1234n);
+  FOREIGN.draftToIssue = await draft("ctr-b", B.customer, "Bob Wind", 1001n);
+  FOREIGN.issuedToVoid = await draft("ctr-b", B.customer, "Bob Wind", 1002n);
+  FOREIGN.issuedToCredit = await draft("ctr-b", B.customer, "Bob Wind", 1003n);
+  await issueInvoices(
+    db,
+    { invoiceIds: [FOREIGN.issuedToVoid, FOREIGN.issuedToCredit] },
+    { issueDate: "2026-11-03" },
+  );
+  const run = await db.query<{ id: string }>(
+    `INSERT INTO bill_run (id, period_start, period_end, status, finished_at) VALUES (gen_random_uuid(), '2026-09-01', '2026-10-01', 'completed', now()) RETURNING id::text`,
+  );
+  FOREIGN.billRun = run.rows[0]?.id ?? "";
+}
+
+/** Mirrored perk, coupons (A holds 1, B holds 3 and used one) and certificates (B only, claimed by B). */
+async function seedWallet(db: pg.Pool): Promise<void> {
+  const log = (n: number) => [CHAIN_ID, `0xwallet${n}`, n];
+  const cols = "chain_id, block_number, block_hash, tx_hash, log_index, block_time";
+  const partner = account(5).address.toLowerCase();
+  await db.query(
+    `INSERT INTO perk_created (${cols}, contract, perk_id, partner, price, supply, valid_from, valid_until, burn_tokens, name)
+     VALUES ($1, 5, '0xb', $2, $3, now(), $4, 1, $5, 5000000000000000000, 100, 0, 4102444800, false, 'Panel cleaning')`,
+    [...log(1), PERKS, partner],
+  );
+  await db.query(
+    `INSERT INTO perk_created (${cols}, contract, perk_id, partner, price, supply, valid_from, valid_until, burn_tokens, name)
+     VALUES ($1, 5, '0xb', $2, $3, now(), $4, 2, $5, 1, 100, 0, 4102444800, false, 'Foreign Perk Zeta')`,
+    [...log(10), PERKS, account(8).address.toLowerCase()],
+  );
+  for (const [n, who, perkId, perkPartner] of [
+    [11, A.wallet, 1, partner],
+    [12, B.wallet, 2, account(8).address.toLowerCase()],
+  ] as const)
+    await db.query(
+      `INSERT INTO perk_redeemed (${cols}, contract, perk_id, account, partner, price, burned)
+       VALUES ($1, 6, '0xb', $2, $3, now(), $4, $5, $6, $7, 5000000000000000000, false)`,
+      [...log(n), PERKS, perkId, who, perkPartner],
+    );
+  for (const [n, to, amount] of [
+    [2, A.wallet, 1],
+    [3, B.wallet, 3],
+  ] as const)
+    await db.query(
+      `INSERT INTO coupon_transfer (${cols}, contract, operator, from_address, to_address, ids, amounts)
+       VALUES ($1, 6, '0xb', $2, $3, now(), $4, $5, $6, $7, '{1}', $8)`,
+      [...log(n), PERKS, partner, ZERO, to, `{${amount}}`],
+    );
+  await db.query(
+    `INSERT INTO coupon_consumed (${cols}, contract, perk_id, holder, partner, ref)
+     VALUES ($1, 7, '0xb', $2, $3, now(), $4, 1, $5, $6, '0x${"bb".repeat(32)}')`,
+    [...log(4), PERKS, B.wallet, partner],
+  );
+  await db.query(
+    `INSERT INTO certificate_transfer (${cols}, contract, operator, from_address, to_address, ids, amounts)
+     VALUES ($1, 8, '0xb', $2, $3, now(), $4, $5, $5, $6, '{99}', '{7777}')`,
+    [...log(5), CERTIFICATES, ZERO, B.wallet],
+  );
+  await db.query(
+    `INSERT INTO certificates_claimed (${cols}, contract, holder, certificate_id, batch_id, energy_wh, beneficiary)
+     VALUES ($1, 9, '0xb', $2, $3, now(), $4, $5, 99, '0x63', 7777, 'Bob Wind')`,
+    [...log(6), CERTIFICATES, B.wallet],
+  );
+}
 
 type ActionCase = {
   /** "file#export", file relative to src/app. */
@@ -199,6 +373,8 @@ type ActionCase = {
   input: (actor: Actor) => Record<string, string>;
   /** Input aimed at another retailer's record: allowed actors get not_found. */
   foreign?: (actor: Actor) => Record<string, string>;
+  /** Allowed by the policy, but refused for this actor with this error (e.g. another retailer's record). */
+  errorFor?: Partial<Record<Actor, string>>;
 };
 
 const ED25519_KEYS = {
@@ -241,6 +417,34 @@ const ACTIONS: ActionCase[] = [
     }),
   },
 ];
+
+ACTIONS.push(
+  {
+    action: "(admin)/admin/actions.ts#startBillRunAction",
+    allowed: ADMINS,
+    input: () => ({ period: "2026-10" }),
+    // R1's contracts exist: a bill run (which bills every contract) is refused to R2's admin
+    errorFor: { adminR2: "conflict" },
+  },
+  {
+    action: "(admin)/admin/actions.ts#issueInvoicesAction",
+    allowed: ADMINS,
+    input: () => ({ invoiceIds: FOREIGN.draftToIssue }),
+    errorFor: { adminR2: "not_found" },
+  },
+  {
+    action: "(admin)/admin/actions.ts#voidInvoiceAction",
+    allowed: ADMINS,
+    input: () => ({ invoiceId: FOREIGN.issuedToVoid, reason: "wrong meter" }),
+    errorFor: { adminR2: "not_found" },
+  },
+  {
+    action: "(admin)/admin/actions.ts#createCreditNoteAction",
+    allowed: ADMINS,
+    input: () => ({ invoiceId: FOREIGN.issuedToCredit }),
+    errorFor: { adminR2: "not_found" },
+  },
+);
 
 let db: pg.Pool;
 let drop: () => Promise<void>;
@@ -336,6 +540,8 @@ beforeAll(async () => {
     MQTT_URL: "mqtt://127.0.0.1:9",
     WEB_ORIGIN: ORIGIN,
     DEV_WALLET: "1",
+    PERKS_ADDRESS: PERKS,
+    GREEN_CERTIFICATES_ADDRESS: CERTIFICATES,
   });
 
   await seedCustomers(db);
@@ -405,11 +611,18 @@ beforeAll(async () => {
   await batch(FOREIGN.batchOfB, "2026-11-22T10:00:00.000Z", [
     leaf("m-b-grid", B.wallet, 7777, "2026-11-22T10:00:00.000Z"),
   ]);
+  await seedWallet(db);
+  await seedInvoices(db);
   for (const r of ROUTES) {
     if (r.route === "api/prosumer/rewards/[batchId]/proof")
       r.foreign = {
         url: `/api/prosumer/rewards/${FOREIGN.batchOfB}/proof`,
         params: { batchId: FOREIGN.batchOfB },
+      };
+    if (r.route === "api/prosumer/invoices/[invoiceId]/pdf")
+      r.foreign = {
+        url: `/api/prosumer/invoices/${FOREIGN.invoiceOfB}/pdf`,
+        params: { invoiceId: FOREIGN.invoiceOfB },
       };
     if (r.route === "api/admin/leads/[leadId]")
       r.foreign = { url: `/api/admin/leads/${FOREIGN.leadOfR2}`, params: { leadId: FOREIGN.leadOfR2 } };
@@ -451,7 +664,10 @@ describe("access matrix", () => {
     it.each(ACTORS.map((a) => [a]))("as %s: allowed or refused, and nothing leaks", async (actor) => {
       const { status, body } = await call(c, actor);
       if (c.allowed.includes(actor)) {
-        expect(c.okStatus ?? [200], `${c.route} as ${actor}: ${body.slice(0, 200)}`).toContain(status);
+        expect(
+          c.okStatusFor?.[actor] ?? c.okStatus ?? [200],
+          `${c.route} as ${actor}: ${body.slice(0, 200)}`,
+        ).toContain(status);
       } else {
         expect(status, `${c.route} as ${actor} must be refused`).toBe(actor === "anonymous" ? 401 : 403);
       }
@@ -482,7 +698,10 @@ describe("access matrix", () => {
   describe.each(ACTIONS.map((a) => [a.action, a] as const))("action %s", (_name, a) => {
     it.each(ACTORS.map((x) => [x]))("as %s: allowed or refused", async (actor) => {
       const result = await runAction(a, actor, a.input(actor));
-      if (a.allowed.includes(actor)) {
+      const refusedWith = a.errorFor?.[actor];
+      if (refusedWith) {
+        expect(result, JSON.stringify(result)).toMatchObject({ ok: false, error: refusedWith });
+      } else if (a.allowed.includes(actor)) {
         expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
       } else {
         expect(result).toMatchObject({
@@ -531,7 +750,89 @@ describe("access matrix", () => {
       retailer_id: "ret-1",
     });
     expect(audit.rows.filter((r) => r.action === "crm.lead.create")).toHaveLength(3);
+    for (const action of [
+      "billing.run.start",
+      "billing.invoice.issue",
+      "billing.invoice.void",
+      "billing.credit_note.create",
+    ])
+      expect(
+        audit.rows.filter((r) => r.action === action),
+        action,
+      ).toEqual([{ actor: account(0).address.toLowerCase(), action, retailer_id: "ret-1" }]);
+    const billed = await db.query<{ id: string; status: string }>(
+      "SELECT id::text, status::text FROM invoice WHERE id = ANY($1::uuid[]) ORDER BY created_at",
+      [[FOREIGN.draftToIssue, FOREIGN.issuedToVoid]],
+    );
+    expect(billed.rows.map((r) => [r.id, r.status]).sort()).toEqual(
+      [
+        [FOREIGN.draftToIssue, "issued"],
+        [FOREIGN.issuedToVoid, "voided"],
+      ].sort(),
+    );
+    const credit = await db.query(
+      "SELECT 1 FROM invoice WHERE original_invoice_id = $1 AND kind = 'credit_note'",
+      [FOREIGN.issuedToCredit],
+    );
+    expect(credit.rowCount).toBe(1);
     expect(audit.rows.every((r) => r.retailer_id === "ret-1" || r.retailer_id === "ret-2")).toBe(true);
+  });
+
+  it("shows each prosumer only their own coupons and certificates", async () => {
+    const wallet = ROUTES.find((r) => r.route === "api/prosumer/wallet");
+    if (!wallet) throw new Error("no wallet route");
+    const a = JSON.parse((await call(wallet, "prosumerA")).body) as {
+      perks: unknown[];
+      coupons: { holder: string; balance: string }[];
+      usedCoupons: unknown[];
+      certificates: unknown[];
+      claims: unknown[];
+    };
+    expect(a.perks).toHaveLength(2); // the catalogue is public
+    expect(a.coupons).toEqual([expect.objectContaining({ holder: getAddress(A.wallet), balance: "1" })]);
+    expect([a.usedCoupons, a.certificates, a.claims]).toEqual([[], [], []]);
+    const b = JSON.parse((await call(wallet, "prosumerB")).body) as typeof a;
+    expect(b.coupons).toEqual([expect.objectContaining({ holder: getAddress(B.wallet), balance: "3" })]);
+    expect(b.usedCoupons).toHaveLength(1);
+    expect(b.certificates).toEqual([expect.objectContaining({ balanceWh: "7777", claimedWh: "7777" })]);
+    expect(b.claims).toEqual([expect.objectContaining({ beneficiary: "Bob Wind" })]);
+  });
+
+  it("shows a partner only its own perks, their redemptions and the coupons it consumed", async () => {
+    const route = ROUTES.find((r) => r.route === "api/partner/perks");
+    if (!route) throw new Error("no partner route");
+    const view = JSON.parse((await call(route, "partnerR1")).body) as {
+      perks: { name: string }[];
+      redemptions: { account: string }[];
+      consumptions: { holder: string }[];
+    };
+    expect(view.perks.map((p) => p.name)).toEqual(["Panel cleaning"]);
+    expect(view.redemptions).toEqual([expect.objectContaining({ account: getAddress(A.wallet) })]);
+    expect(view.consumptions).toEqual([expect.objectContaining({ holder: getAddress(B.wallet) })]);
+  });
+
+  it("shows a customer only their issued invoices and contracts; drafts and others' PDFs are 404", async () => {
+    const list = ROUTES.find((r) => r.route === "api/prosumer/invoices");
+    const pdf = ROUTES.find((r) => r.route === "api/prosumer/invoices/[invoiceId]/pdf");
+    if (!list || !pdf) throw new Error("no invoice routes");
+    const a = JSON.parse((await call(list, "prosumerA")).body) as {
+      invoices: { id: string; number: string; amountDueMinor: string }[];
+      contracts: { number: string }[];
+      amountDue: { currency: string; amountMinor: string }[];
+    };
+    expect(a.invoices).toEqual([
+      expect.objectContaining({ id: FOREIGN.invoiceOfA, number: "INV-000001", amountDueMinor: "4242" }),
+    ]);
+    expect(a.contracts.map((c) => c.number)).toEqual(["C-ALICE"]);
+    expect(a.amountDue).toEqual([{ currency: "EUR", minorUnitDigits: 2, amountMinor: "4242" }]);
+    const own = await call(pdf, "prosumerA");
+    expect(own.status).toBe(200);
+    expect(own.body.startsWith("%PDF")).toBe(true);
+    for (const id of [FOREIGN.draftOfA, "not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+      expect(
+        (await call(pdf, "prosumerA", { url: `/api/prosumer/invoices/${id}/pdf`, params: { invoiceId: id } }))
+          .status,
+      ).toBe(404);
   });
 
   it("ends staff sessions at once when the role is revoked or changed", async () => {

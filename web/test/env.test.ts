@@ -19,11 +19,24 @@ describe("web config", () => {
       chainId: 31337,
       tokenAddress: valid.TOKEN_ADDRESS,
       rewardMinterAddress: valid.REWARD_MINTER_ADDRESS,
+      perksAddress: null,
+      greenCertificatesAddress: null,
       mqttUrl: valid.MQTT_URL,
       webOrigin: "http://localhost:3000",
       devWallet: false,
       sessionTtlHours: 12,
     });
+  });
+
+  it("takes the optional perks and certificates addresses", () => {
+    const c = parseServerConfig({
+      ...valid,
+      PERKS_ADDRESS: "0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9",
+      GREEN_CERTIFICATES_ADDRESS: "",
+    });
+    expect(c.perksAddress).toBe("0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9");
+    expect(c.greenCertificatesAddress).toBeNull();
+    expect(() => parseServerConfig({ ...valid, PERKS_ADDRESS: "0x12" })).toThrow(/PERKS_ADDRESS/);
   });
 
   it("honours DEV_WALLET only on the local chain 31337", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatKwh, formatTokenAmount, shortHex } from "../src/lib/format.ts";
+import { formatKwh, formatMinorAmount, formatTokenAmount, lastDayOf, shortHex } from "../src/lib/format.ts";
 import { t } from "../src/messages/en.ts";
 
 describe("formatting", () => {
@@ -13,6 +13,21 @@ describe("formatting", () => {
   ])("formats %s base units exactly as %s C4E", (raw, shown) => {
     expect(formatTokenAmount(raw)).toBe(shown);
     expect(formatTokenAmount(BigInt(raw))).toBe(shown);
+  });
+
+  it.each([
+    ["123456", 2, "EUR", "€1,234.56"],
+    ["-5", 2, "EUR", "-€0.05"],
+    ["0", 2, "EUR", "€0.00"],
+    ["123456789012345678901", 2, "EUR", "€1,234,567,890,123,456,789.01"],
+    ["1500", 0, "JPY", "¥1,500"],
+  ] as const)("formats %s minor units (%i digits, %s) exactly as %s", (minor, digits, currency, shown) => {
+    expect(formatMinorAmount(minor, digits, currency)).toBe(shown);
+  });
+
+  it("gives the last day of an end-exclusive range", () => {
+    expect(lastDayOf("2026-11-01")).toBe("2026-10-31");
+    expect(lastDayOf("2024-03-01")).toBe("2024-02-29");
   });
 
   it("shows Wh as kWh with at most two decimals", () => {

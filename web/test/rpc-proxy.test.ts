@@ -53,6 +53,32 @@ describe("RPC proxy policy", () => {
     expect(refusalOf(req("personal_sign", ["0x00", account(1).address]), all)).not.toBeNull();
   });
 
+  it("sends transactions only from allowed dev accounts to allowed contracts, without ether", () => {
+    const perks = "0x00000000000000000000000000000000000000b1";
+    const token = "0x00000000000000000000000000000000000000a1";
+    const other = "0x00000000000000000000000000000000000000ff";
+    const cfg = {
+      ...dev,
+      devTransactions: [
+        { signers: DEV_PROSUMER_ACCOUNTS.map((a) => a.address), to: [perks, token] as `0x${string}`[] },
+        { signers: [account(5).address], to: [perks] as `0x${string}`[] },
+      ],
+    };
+    const tx = (from: string, to: string | undefined, value?: string) =>
+      req("eth_sendTransaction", [{ from, to, data: "0x1234", ...(value ? { value } : {}) }]);
+    expect(refusalOf(tx(account(2).address, perks), cfg)).toBeNull();
+    expect(refusalOf(tx(account(3).address.toLowerCase(), token, "0x0"), cfg)).toBeNull();
+    expect(refusalOf(tx(account(5).address, perks), cfg)).toBeNull();
+    expect(refusalOf(tx(account(5).address, token), cfg)).not.toBeNull(); // partner: perks only
+    expect(refusalOf(tx(account(2).address, other), cfg)).not.toBeNull(); // another contract
+    expect(refusalOf(tx(account(2).address, perks, "0x1"), cfg)).not.toBeNull(); // ether
+    expect(refusalOf(tx(account(2).address, undefined), cfg)).not.toBeNull(); // deployment
+    expect(refusalOf(tx(account(0).address, perks), cfg)).not.toBeNull(); // deployer / admin
+    expect(refusalOf(tx(account(1).address, token), cfg)).not.toBeNull(); // minter
+    expect(refusalOf(tx(account(2).address, perks), { ...cfg, devSigners: [] })).not.toBeNull(); // no dev wallet
+    expect(refusalOf(tx(account(2).address, perks), dev)).not.toBeNull(); // no rules
+  });
+
   it("answers refused requests and batches with JSON-RPC errors, and hides the upstream URL", async () => {
     expect(await proxyRpc(req("eth_sendTransaction"), prod)).toMatchObject({
       id: 1,

@@ -4,12 +4,23 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import { useConfig } from "wagmi";
 import { disconnect } from "wagmi/actions";
-import type { ProsumerSummary, RewardEntry, SessionView, TransferEntry } from "../lib/api-types.ts";
+import type {
+  CustomerBilling,
+  ProsumerSummary,
+  RewardEntry,
+  SessionView,
+  TransferEntry,
+  WalletView,
+} from "../lib/api-types.ts";
 import { formatTime, shortHex, splitTokenAmount } from "../lib/format.ts";
 import { t } from "../messages/en.ts";
 import { ApiError, apiFetch } from "./api.ts";
+import { CertificatesCard } from "./certificates-card.tsx";
+import { useChainConfig } from "./chain-config-context.ts";
 import { EnergyCard } from "./energy-card.tsx";
 import { ExportCard } from "./export-card.tsx";
+import { InvoicesCard } from "./invoices-card.tsx";
+import { CouponsCard, PerksCard } from "./perks-card.tsx";
 import { RewardHistory } from "./reward-history.tsx";
 import { SignInCard } from "./sign-in-card.tsx";
 import { Transfers } from "./transfers.tsx";
@@ -72,7 +83,9 @@ function BalanceCard({ summary, loading }: { summary: ProsumerSummary | undefine
   );
 }
 
-function Dashboard({ onUnauthenticated }: { onUnauthenticated: () => void }) {
+function Dashboard({ session, onUnauthenticated }: { session: SessionView; onUnauthenticated: () => void }) {
+  const chain = useChainConfig();
+  const queryClient = useQueryClient();
   const summary = useQuery({
     queryKey: ["prosumer", "summary"],
     queryFn: () => apiFetch<ProsumerSummary>("/api/prosumer/summary"),
@@ -89,7 +102,23 @@ function Dashboard({ onUnauthenticated }: { onUnauthenticated: () => void }) {
     refetchInterval: REFRESH_MS,
   });
 
-  const unauthenticated = [summary.error, rewards.error, transfers.error].some(
+  const wallet = useQuery({
+    queryKey: ["prosumer", "wallet"],
+    queryFn: () => apiFetch<WalletView>("/api/prosumer/wallet"),
+    refetchInterval: REFRESH_MS,
+  });
+  const billing = useQuery({
+    queryKey: ["prosumer", "invoices"],
+    queryFn: () => apiFetch<CustomerBilling>("/api/prosumer/invoices"),
+    refetchInterval: 60_000,
+  });
+  // After a redemption or a claim the mirror follows within a few seconds: refresh more often briefly.
+  const refreshSoon = useCallback(() => {
+    for (const delay of [1_000, 2_500, 5_000])
+      setTimeout(() => void queryClient.invalidateQueries({ queryKey: ["prosumer"] }), delay);
+  }, [queryClient]);
+
+  const unauthenticated = [summary.error, rewards.error, transfers.error, wallet.error].some(
     (e) => e instanceof ApiError && e.status === 401,
   );
   useEffect(() => {
@@ -118,6 +147,31 @@ function Dashboard({ onUnauthenticated }: { onUnauthenticated: () => void }) {
         <EnergyCard />
         <RewardHistory rewards={rewards.data?.rewards} loading={rewards.isPending} timeZone={timeZone} />
         <Transfers transfers={transfers.data?.transfers} loading={transfers.isPending} timeZone={timeZone} />
+        <PerksCard
+          perks={wallet.data?.perks}
+          enabled={chain.perksAddress !== null}
+          loading={wallet.isPending}
+          account={session.address}
+          timeZone={timeZone}
+          onRedeemed={refreshSoon}
+        />
+        <CouponsCard
+          coupons={wallet.data?.coupons}
+          used={wallet.data?.usedCoupons}
+          enabled={chain.perksAddress !== null}
+          loading={wallet.isPending}
+          timeZone={timeZone}
+        />
+        <CertificatesCard
+          certificates={wallet.data?.certificates}
+          claims={wallet.data?.claims}
+          enabled={chain.greenCertificatesAddress !== null}
+          loading={wallet.isPending}
+          account={session.address}
+          timeZone={timeZone}
+          onClaimed={refreshSoon}
+        />
+        <InvoicesCard billing={billing.data} loading={billing.isPending} />
         <ExportCard />
       </div>
     </main>
@@ -136,7 +190,12 @@ function RoleNotice({ session }: { session: SessionView }) {
             {t("role.notice.staff")} <a href="/admin">{t("header.toAdmin")}</a>
           </p>
         ) : session.role === "partner" ? (
-          <p>{t("role.notice.partner")}</p>
+          <p>
+            {t("role.notice.partner")}{" "}
+            <a href="/partner" data-testid="to-partner">
+              {t("role.notice.toPartner")}
+            </a>
+          </p>
         ) : (
           <p>{t("role.notice.property_manager")}</p>
         )}
@@ -205,6 +264,7 @@ export function ProsumerApp({
               queryClient.removeQueries({ queryKey: ["prosumer"] });
               setNotice(undefined);
               if (STAFF_ROLES.includes(s.role)) window.location.assign("/admin");
+              if (s.role === "partner") window.location.assign("/partner");
               setSession(s);
             }}
           />
@@ -217,7 +277,7 @@ export function ProsumerApp({
     <>
       <Header session={session} onSignOut={() => void signOut()} signingOut={signingOut} />
       {session.role === "prosumer" ? (
-        <Dashboard onUnauthenticated={onUnauthenticated} />
+        <Dashboard session={session} onUnauthenticated={onUnauthenticated} />
       ) : session.role === "guest" ? (
         <GuestNotice session={session} />
       ) : (

@@ -14,6 +14,20 @@ export type { EnergyBucket, ProsumerSummary, RewardEntry, SiteToday } from "../s
 export type { ProvenLeaf, RewardProof } from "../server/reward-proof.ts";
 export type { Role } from "../server/session.ts";
 export type { TransferEntry } from "../server/transfers.ts";
+export type {
+  CustomerBilling,
+  CustomerContractEntry,
+  CustomerInvoiceEntry,
+} from "../server/customer-invoices.ts";
+export type { ConsumptionEntry, PartnerView, RedemptionEntry } from "../server/partner.ts";
+export type {
+  CertificateClaimEntry,
+  CertificateEntry,
+  CouponEntry,
+  PerkEntry,
+  UsedCouponEntry,
+  WalletView,
+} from "../server/wallet.ts";
 
 /** What the browser knows about the deployment (no secrets: the RPC is reached via /api/rpc). */
 export type PublicChainConfig = {
@@ -21,6 +35,9 @@ export type PublicChainConfig = {
   /** Path of the JSON-RPC proxy, resolved against the page's origin in the browser. */
   rpcPath: string;
   tokenAddress: `0x${string}`;
+  /** C4EPerks and GreenCertificates; null when the platform does not configure them */
+  perksAddress: `0x${string}` | null;
+  greenCertificatesAddress: `0x${string}` | null;
   devWallet: boolean;
   devAccounts: { index: number; address: `0x${string}`; kind: DevAccountKind }[];
 };

@@ -125,3 +125,36 @@ export function formatInstant(iso: string): string {
     .format(new Date(iso))
     .concat(" UTC");
 }
+
+/**
+ * Integer minor units (bigint or decimal string) as a currency amount, exactly: the decimal string is
+ * built from the integer and handed to Intl as a string (no float).
+ * @example formatMinorAmount("-123456", 2, "EUR") // "-€1,234.56"
+ */
+export function formatMinorAmount(minor: bigint | string, digits: number, currency: string): string {
+  const value = typeof minor === "bigint" ? minor : BigInt(minor);
+  const negative = value < 0n;
+  const abs = (negative ? -value : value).toString().padStart(digits + 1, "0");
+  const text = digits > 0 ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs;
+  const format = new Intl.NumberFormat(LOCALE, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format as (value: string) => string;
+  return format(`${negative ? "-" : ""}${text}`);
+}
+
+/** A local calendar date (YYYY-MM-DD) as a date for display, e.g. "Nov 22, 2026". */
+export function formatLocalDate(date: string): string {
+  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone: "UTC" }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
+}
+
+/** The last day of an end-exclusive local date range (YYYY-MM-DD). */
+export function lastDayOf(endExclusive: string): string {
+  const d = new Date(`${endExclusive}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}

@@ -11,6 +11,10 @@ import type { Queryable, Role, Session, StaffRole } from "./session.ts";
 export const POLICY = {
   /** own dashboard, rewards, proofs, transfers */
   "prosumer.read": ["prosumer"],
+  /** perk catalogue, own energy coupons and green certificates (redeeming and claiming are wallet txs) */
+  "wallet.read": ["prosumer"],
+  /** own invoices (issued, voided), their PDFs, contracts and products */
+  "invoice.read": ["prosumer"],
   /** own readings as CSV / xlsx */
   "prosumer.export": ["prosumer"],
   /** admin overview pages: gateways, ingest health, rewards */
@@ -20,6 +24,12 @@ export const POLICY = {
   "crm.read": ["retailer_admin", "retailer_agent"],
   "crm.write": ["retailer_admin", "retailer_agent"],
   "audit.read": ["retailer_admin"],
+  /** bill runs, the retailer's invoices, their PDFs and the xlsx export */
+  "billing.read": ["retailer_admin", "retailer_agent"],
+  /** start a bill run, issue drafts, void, create credit notes (audited) */
+  "billing.write": ["retailer_admin"],
+  /** the partner's own perks, their redemptions and consumed coupons (writes are the partner's txs) */
+  "partner.read": ["partner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof POLICY;
@@ -28,6 +38,7 @@ type ActionFor<R extends Role> = {
 }[Action];
 export type CustomerAction = ActionFor<"prosumer">;
 export type StaffAction = ActionFor<StaffRole>;
+export type PartnerAction = ActionFor<"partner">;
 
 /** What a prosumer read may see: exactly one customer (and its retailer), from the session only. */
 export type CustomerScope = { customerId: string; retailerId: string; address: string };
@@ -63,6 +74,17 @@ export function authorizeStaff(session: Session | null, action: StaffAction): St
   if (s.role === "prosumer" || s.role === "guest" || s.retailerId === null)
     throw new AppError("forbidden", `not allowed: ${action}`);
   return { retailerId: s.retailerId, actor: s.address.toLowerCase(), role: s.role };
+}
+
+/** What a partner may see: the perks it listed (by its wallet address) and their redemptions. */
+export type PartnerScope = { partner: string; retailerId: string };
+
+/** The partner scope of a session (`unauthenticated` / `forbidden` for every other role). */
+export function authorizePartner(session: Session | null, action: PartnerAction): PartnerScope {
+  const s = check(session, action);
+  if (s.role !== "partner" || s.retailerId === null)
+    throw new AppError("forbidden", `not allowed: ${action}`);
+  return { partner: s.address.toLowerCase(), retailerId: s.retailerId };
 }
 
 export type AuditEntry = {

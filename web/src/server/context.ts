@@ -27,6 +27,8 @@ export function publicChainConfig(config: ServerConfig): PublicChainConfig {
     chainId: config.chainId,
     rpcPath: "/api/rpc",
     tokenAddress: config.tokenAddress,
+    perksAddress: config.perksAddress,
+    greenCertificatesAddress: config.greenCertificatesAddress,
     devWallet: config.devWallet,
     devAccounts: config.devWallet ? DEV_ACCOUNTS.map((a) => ({ ...a })) : [],
   };

@@ -33,6 +33,14 @@ export const DEV_SIGN_METHODS: ReadonlyMap<string, number> = new Map([
   ["eth_signTypedData_v4", 0],
 ]);
 
+/**
+ * Transactions the development wallet may send (`eth_sendTransaction`, signed by the Hardhat node):
+ * only from `signers` to one of `to` (contract calls, no ether, no deployment). The app allows the demo
+ * prosumers to call the token (approve), the perks (redeem) and the certificates (claim), and the demo
+ * partner the perks (create, end, consume a coupon).
+ */
+export type DevTransactionRule = { signers: readonly Address[]; to: readonly Address[] };
+
 export const MAX_BATCH = 20;
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -42,6 +50,8 @@ export type RpcProxyConfig = {
   devSigners: readonly Address[];
   /** Addresses the node may sign EIP-712 typed data for (default: `devSigners`). */
   devTypedDataSigners?: readonly Address[];
+  /** Who may send transactions to which contracts (empty: none). */
+  devTransactions?: readonly DevTransactionRule[];
   timeoutMs?: number;
 };
 
@@ -65,6 +75,7 @@ function isRequest(value: unknown): value is RpcRequest {
 /** Why a request may not pass, or null when it may. */
 export function refusalOf(request: RpcRequest, config: RpcProxyConfig): string | null {
   if (READ_METHODS.has(request.method)) return null;
+  if (request.method === "eth_sendTransaction") return transactionRefusal(request, config);
   const signerAt = DEV_SIGN_METHODS.get(request.method);
   if (signerAt === undefined) return `method ${request.method} is not available through this endpoint`;
   if (config.devSigners.length === 0) return "signing is only available with the development wallet";
@@ -76,6 +87,21 @@ export function refusalOf(request: RpcRequest, config: RpcProxyConfig): string |
       : config.devSigners;
   if (!allowed.some((a) => isAddressEqual(a, signer))) return "not a development account";
   return null;
+}
+
+function transactionRefusal(request: RpcRequest, config: RpcProxyConfig): string | null {
+  if (config.devSigners.length === 0) return "transactions are only available with the development wallet";
+  const tx: unknown = Array.isArray(request.params) ? request.params[0] : undefined;
+  if (typeof tx !== "object" || tx === null) return "missing transaction";
+  const { from, to, value } = tx as Record<string, unknown>;
+  if (typeof from !== "string" || !isAddress(from, { strict: false })) return "missing sender address";
+  if (typeof to !== "string" || !isAddress(to, { strict: false })) return "only contract calls are allowed";
+  if (value !== undefined && value !== null && !(typeof value === "string" && /^0x0*$/.test(value)))
+    return "transactions may not carry ether";
+  const allowed = (config.devTransactions ?? []).some(
+    (rule) => rule.signers.some((s) => isAddressEqual(s, from)) && rule.to.some((a) => isAddressEqual(a, to)),
+  );
+  return allowed ? null : "not a development account, or not an allowed contract";
 }
 
 async function forward(request: RpcRequest, config: RpcProxyConfig): Promise<RpcResponse> {

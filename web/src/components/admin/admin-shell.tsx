@@ -6,11 +6,12 @@ import { t } from "../../messages/en.ts";
 import type { AdminPageAccess } from "../../server/admin-page.ts";
 import { AdminSignIn, SignOutButton } from "./admin-client.tsx";
 
-type Section = "gateways" | "rewards" | "crm" | "audit";
+type Section = "gateways" | "rewards" | "crm" | "billing" | "audit";
 const SECTIONS: { key: Section; href: string; adminOnly?: boolean }[] = [
   { key: "gateways", href: "/admin/gateways" },
   { key: "rewards", href: "/admin/rewards" },
   { key: "crm", href: "/admin/crm" },
+  { key: "billing", href: "/admin/billing" },
   { key: "audit", href: "/admin/audit", adminOnly: true },
 ];
 

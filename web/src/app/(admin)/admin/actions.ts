@@ -2,6 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { type ActionResult, runAction } from "../../../server/action-result.ts";
+import {
+  creditOwnInvoice,
+  issueDrafts,
+  startBillRun,
+  voidOwnInvoice,
+} from "../../../server/admin-billing.ts";
 import { registerGateway } from "../../../server/admin-gateways.ts";
 import { getSession } from "../../../server/auth.ts";
 import { authorizeStaff } from "../../../server/authz.ts";
@@ -63,6 +69,58 @@ export async function addLeadNoteAction(
     const scope = authorizeStaff(await getSession(), "crm.write");
     const result = await addLeadNote(getServerContext().db, scope, fields(form));
     if (result.ok) revalidatePath(`/admin/crm/${result.value.leadId}`);
+    return result;
+  });
+}
+
+/** Starts (or resumes) the bill run of a month in the background (retailer admins; audited). */
+export async function startBillRunAction(
+  _previous: ActionResult<{ period: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ period: string }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "billing.write");
+    const result = await startBillRun(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath("/admin/billing");
+    return result;
+  });
+}
+
+/** Issues drafts of the retailer (gapless numbers; audited). */
+export async function issueInvoicesAction(
+  _previous: ActionResult<{ issued: { id: string; number: string }[] }> | null,
+  form: FormData,
+): Promise<ActionResult<{ issued: { id: string; number: string }[] }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "billing.write");
+    const result = await issueDrafts(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath("/admin/billing");
+    return result;
+  });
+}
+
+/** Voids an issued invoice of the retailer with a reason (audited). */
+export async function voidInvoiceAction(
+  _previous: ActionResult<{ invoiceId: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ invoiceId: string }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "billing.write");
+    const result = await voidOwnInvoice(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath("/admin/billing");
+    return result;
+  });
+}
+
+/** Drafts a credit note reversing an issued invoice of the retailer (audited). */
+export async function createCreditNoteAction(
+  _previous: ActionResult<{ creditNoteId: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ creditNoteId: string }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "billing.write");
+    const result = await creditOwnInvoice(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath("/admin/billing");
     return result;
   });
 }

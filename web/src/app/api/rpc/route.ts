@@ -1,4 +1,5 @@
-import { DEV_ACCOUNTS, DEV_PROSUMER_ACCOUNTS } from "../../../lib/dev-accounts.ts";
+import type { Address } from "viem";
+import { DEV_ACCOUNTS, DEV_PROSUMER_ACCOUNTS, DEV_STAFF_ACCOUNTS } from "../../../lib/dev-accounts.ts";
 import { getServerContext } from "../../../server/context.ts";
 import { MAX_BODY_BYTES, proxyRpc } from "../../../server/rpc-proxy.ts";
 
@@ -7,7 +8,8 @@ export const dynamic = "force-dynamic";
 /**
  * JSON-RPC proxy for the browser: read methods go to RPC_URL; signing methods only for the
  * development wallet's accounts (DEV_WALLET=1 on chain 31337), which the Hardhat node holds unlocked.
- * Typed data only for the demo prosumers; the minter (account 1) is never offered.
+ * Typed data only for the demo prosumers; the minter (account 1) is never offered. Transactions only
+ * from the demo prosumers to the token, perks and certificates, and from the demo partner to the perks.
  */
 export async function POST(request: Request): Promise<Response> {
   const { config } = getServerContext();
@@ -31,6 +33,25 @@ export async function POST(request: Request): Promise<Response> {
     rpcUrl: config.rpcUrl,
     devSigners: config.devWallet ? DEV_ACCOUNTS.map((a) => a.address) : [],
     devTypedDataSigners: config.devWallet ? DEV_PROSUMER_ACCOUNTS.map((a) => a.address) : [],
+    devTransactions: config.devWallet ? devTransactions(config) : [],
   });
   return Response.json(response, { headers: { "cache-control": "no-store" } });
+}
+
+function devTransactions(config: {
+  tokenAddress: Address;
+  perksAddress: Address | null;
+  greenCertificatesAddress: Address | null;
+}) {
+  const present = (list: (Address | null)[]) => list.filter((a): a is Address => a !== null);
+  return [
+    {
+      signers: DEV_PROSUMER_ACCOUNTS.map((a) => a.address),
+      to: present([config.tokenAddress, config.perksAddress, config.greenCertificatesAddress]),
+    },
+    {
+      signers: DEV_STAFF_ACCOUNTS.filter((a) => a.kind === "partner").map((a) => a.address),
+      to: present([config.perksAddress]),
+    },
+  ];
 }

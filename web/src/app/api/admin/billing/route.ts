@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { listBillRuns, listRetailerInvoices } from "../../../../server/admin-billing.ts";
+import { getSession } from "../../../../server/auth.ts";
+import { authorizeStaff } from "../../../../server/authz.ts";
+import { getServerContext } from "../../../../server/context.ts";
+import { jsonRoute, parseQuery } from "../../../../server/route.ts";
+
+export const dynamic = "force-dynamic";
+
+const query = z.object({ status: z.enum(["draft", "issued", "voided"]).optional() });
+
+/** The retailer's bill runs (with live progress) and invoices; `?status=` filters the invoices. */
+export async function GET(request: Request): Promise<Response> {
+  return jsonRoute(async () => {
+    const scope = authorizeStaff(await getSession(), "billing.read");
+    const { status } = parseQuery(query, request);
+    const { db } = getServerContext();
+    return {
+      runs: await listBillRuns(db, scope),
+      invoices: await listRetailerInvoices(db, scope, status ? { status } : {}),
+    };
+  });
+}

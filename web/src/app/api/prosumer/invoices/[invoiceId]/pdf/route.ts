@@ -1,0 +1,28 @@
+import { getSession } from "../../../../../../server/auth.ts";
+import { authorizeCustomer } from "../../../../../../server/authz.ts";
+import { getServerContext } from "../../../../../../server/context.ts";
+import { customerInvoicePdf } from "../../../../../../server/customer-invoices.ts";
+import { errorResponse } from "../../../../../../server/errors.ts";
+
+export const dynamic = "force-dynamic";
+
+/** The PDF of one of the customer's invoices; another customer's invoice or a draft is 404. */
+export async function GET(
+  _request: Request,
+  { params }: { params: Promise<{ invoiceId: string }> },
+): Promise<Response> {
+  try {
+    const scope = authorizeCustomer(await getSession(), "invoice.read");
+    const { invoiceId } = await params;
+    const { fileName, pdf } = await customerInvoicePdf(getServerContext().db, scope, invoiceId);
+    return new Response(new Uint8Array(pdf), {
+      headers: {
+        "content-type": "application/pdf",
+        "content-disposition": `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+        "cache-control": "no-store",
+      },
+    });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

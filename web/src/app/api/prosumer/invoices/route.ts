@@ -1,0 +1,15 @@
+import { getSession } from "../../../../server/auth.ts";
+import { authorizeCustomer } from "../../../../server/authz.ts";
+import { getServerContext } from "../../../../server/context.ts";
+import { getCustomerBilling } from "../../../../server/customer-invoices.ts";
+import { jsonRoute } from "../../../../server/route.ts";
+
+export const dynamic = "force-dynamic";
+
+/** The signed-in customer's invoices (issued, voided), contracts with product and PODs, amounts due. */
+export async function GET(): Promise<Response> {
+  return jsonRoute(async () => {
+    const scope = authorizeCustomer(await getSession(), "invoice.read");
+    return getCustomerBilling(getServerContext().db, scope);
+  });
+}

@@ -1,0 +1,300 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import {
+  createCreditNoteAction,
+  issueInvoicesAction,
+  startBillRunAction,
+  voidInvoiceAction,
+} from "../../app/(admin)/admin/actions.ts";
+import { formatLocalDate, formatMinorAmount, lastDayOf } from "../../lib/format.ts";
+import { type MessageKey, t } from "../../messages/en.ts";
+import type { AdminBillRun, AdminInvoice } from "../../server/admin-billing.ts";
+import { apiFetch } from "../api.ts";
+import { Field, fieldError, formError, useAction } from "./forms.tsx";
+
+type BillingData = { runs: AdminBillRun[]; invoices: AdminInvoice[] };
+
+const kindKey = (kind: string) => `invoices.kind.${kind}` as MessageKey;
+const statusKey = (status: string) =>
+  (status === "draft" ? "admin.billing.invoices.draft" : `invoices.status.${status}`) as MessageKey;
+
+function StatusLine({ text, error }: { text: string | null; error: string | null }) {
+  if (error)
+    return (
+      <p className="error" role="alert" data-testid="billing-error">
+        {error}
+      </p>
+    );
+  return text ? (
+    <p className="muted" role="status" data-testid="billing-status">
+      {text}
+    </p>
+  ) : null;
+}
+
+function StartRunForm({ canWrite }: { canWrite: boolean }) {
+  const [result, dispatch, pending, values] = useAction(startBillRunAction);
+  useRefreshOnSuccess(result);
+  const lastMonth = new Date(new Date().getFullYear(), new Date().getMonth() - 1, 15)
+    .toISOString()
+    .slice(0, 7);
+  if (!canWrite) return null;
+  return (
+    <form action={dispatch} className="form-row" data-testid="start-run-form" noValidate>
+      <Field name="period" label={t("admin.billing.run.period")} error={fieldError(result, "period")}>
+        {(p) => <input {...p} type="month" defaultValue={values.period ?? lastMonth} required />}
+      </Field>
+      <button type="submit" disabled={pending} data-testid="start-run-submit">
+        {t("admin.billing.run.start")}
+      </button>
+      <StatusLine
+        text={result?.ok ? t("admin.billing.run.started", { period: result.value.period }) : null}
+        error={formError(result)}
+      />
+    </form>
+  );
+}
+
+/** Fetches the billing data again after a successful action. */
+function useRefreshOnSuccess(result: { ok: boolean } | null) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (result?.ok) void queryClient.invalidateQueries({ queryKey: ["admin", "billing"] });
+  }, [result, queryClient]);
+}
+
+function IssueButton({ ids, label, testId }: { ids: string[]; label: string; testId: string }) {
+  const [result, dispatch, pending] = useAction(issueInvoicesAction);
+  useRefreshOnSuccess(result);
+  return (
+    <form action={dispatch} className="inline">
+      <input type="hidden" name="invoiceIds" value={ids.join(",")} />
+      <button type="submit" className="small" disabled={pending || ids.length === 0} data-testid={testId}>
+        {label}
+      </button>
+      <StatusLine
+        text={result?.ok ? t("admin.billing.done.issue", { count: result.value.issued.length }) : null}
+        error={formError(result)}
+      />
+    </form>
+  );
+}
+
+function VoidForm({ invoiceId }: { invoiceId: string }) {
+  const [open, setOpen] = useState(false);
+  const [result, dispatch, pending, values] = useAction(voidInvoiceAction);
+  useRefreshOnSuccess(result);
+  if (result?.ok) return <StatusLine text={t("admin.billing.done.void")} error={null} />;
+  if (!open)
+    return (
+      <button type="button" className="small" onClick={() => setOpen(true)} data-testid="void-open">
+        {t("admin.billing.invoices.void")}
+      </button>
+    );
+  return (
+    <form action={dispatch} className="stack-form" data-testid="void-form" noValidate>
+      <input type="hidden" name="invoiceId" value={invoiceId} />
+      <Field
+        name="reason"
+        label={t("admin.billing.invoices.voidReason")}
+        error={fieldError(result, "reason")}
+      >
+        {(p) => <input {...p} defaultValue={values.reason ?? ""} maxLength={500} />}
+      </Field>
+      <button type="submit" className="small" disabled={pending} data-testid="void-submit">
+        {t("admin.billing.invoices.void")}
+      </button>
+      <StatusLine text={null} error={formError(result)} />
+    </form>
+  );
+}
+
+function CreditNoteButton({ invoiceId }: { invoiceId: string }) {
+  const [result, dispatch, pending] = useAction(createCreditNoteAction);
+  useRefreshOnSuccess(result);
+  return (
+    <form action={dispatch} className="inline">
+      <input type="hidden" name="invoiceId" value={invoiceId} />
+      <button type="submit" className="small" disabled={pending || result?.ok} data-testid="credit-note">
+        {t("admin.billing.invoices.creditNote")}
+      </button>
+      <StatusLine text={result?.ok ? t("admin.billing.done.credit") : null} error={formError(result)} />
+    </form>
+  );
+}
+
+function Runs({ runs, canWrite }: { runs: AdminBillRun[]; canWrite: boolean }) {
+  if (runs.length === 0) return <p className="empty">{t("admin.billing.run.empty")}</p>;
+  return (
+    <div className="table-scroll">
+      <table className="rewards" data-testid="bill-runs">
+        <caption className="visually-hidden">{t("admin.billing.run.caption")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("admin.billing.run.period")}</th>
+            <th scope="col">{t("admin.billing.run.status")}</th>
+            <th scope="col">{t("admin.billing.run.progress")}</th>
+            <th scope="col">{t("admin.billing.invoices.actions")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.id} data-testid="bill-run-row" data-period={r.period}>
+              <td data-label={t("admin.billing.run.period")}>{r.period}</td>
+              <td data-label={t("admin.billing.run.status")} data-testid="bill-run-status">
+                {r.running
+                  ? t("admin.billing.run.live")
+                  : (t(`admin.billing.run.status.${r.status}` as MessageKey) ?? r.status)}
+              </td>
+              <td data-label={t("admin.billing.run.progress")} data-testid="bill-run-progress">
+                {t("admin.billing.run.progressValue", {
+                  done: r.drafted + r.failed,
+                  total: r.total,
+                  drafted: r.drafted,
+                  failed: r.failed,
+                })}
+                {r.failures.length > 0 && (
+                  <details>
+                    <summary>{t("admin.billing.run.failures")}</summary>
+                    <ul>
+                      {r.failures.map((f) => (
+                        <li key={f.podIdentifier} className="wrap">
+                          <span className="mono">{f.podIdentifier}</span>: {f.error}
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+              </td>
+              <td data-label={t("admin.billing.invoices.actions")}>
+                <span className="actions">
+                  <a href={`/api/admin/billing/runs/${r.id}/xlsx`} download data-testid="bill-run-xlsx">
+                    {t("admin.billing.run.xlsx")}
+                  </a>
+                  {canWrite && !r.running && r.drafted > 0 && <RunIssueButton runId={r.id} />}
+                </span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Issues the run's drafts that are listed (the retailer's own). */
+function RunIssueButton({ runId }: { runId: string }) {
+  const data = useBillingData();
+  const ids = (data.data?.invoices ?? [])
+    .filter((i) => i.billRunId === runId && i.status === "draft")
+    .map((i) => i.id);
+  if (ids.length === 0) return null;
+  return <IssueButton ids={ids} label={t("admin.billing.run.issueAll")} testId="issue-run" />;
+}
+
+function useBillingData(initial?: BillingData) {
+  return useQuery({
+    queryKey: ["admin", "billing"],
+    queryFn: () => apiFetch<BillingData>("/api/admin/billing"),
+    ...(initial ? { initialData: initial } : {}),
+    // live progress while a run is billing; otherwise a slow refresh
+    refetchInterval: (q) =>
+      (q.state.data as BillingData | undefined)?.runs.some((r) => r.running) ? 1_500 : 15_000,
+  });
+}
+
+/** The billing page: start a run (live progress), runs with xlsx export, invoices with their actions. */
+export function BillingClient({ initial, canWrite }: { initial: BillingData; canWrite: boolean }) {
+  const query = useBillingData(initial);
+  const data = query.data ?? initial;
+  return (
+    <>
+      <section className="card" aria-labelledby="runs-title">
+        <h2 id="runs-title">{t("admin.billing.run.title")}</h2>
+        <p className="hint">{t("admin.billing.run.hint")}</p>
+        <StartRunForm canWrite={canWrite} />
+        <Runs runs={data.runs} canWrite={canWrite} />
+      </section>
+      <section className="card" aria-labelledby="invoices-title">
+        <h2 id="invoices-title">{t("admin.billing.invoices.title")}</h2>
+        {data.invoices.length === 0 ? (
+          <p className="empty">{t("admin.billing.invoices.empty")}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="rewards" data-testid="admin-invoices">
+              <caption className="visually-hidden">{t("admin.billing.invoices.caption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("admin.billing.invoices.number")}</th>
+                  <th scope="col">{t("admin.billing.invoices.customer")}</th>
+                  <th scope="col">{t("admin.billing.invoices.kind")}</th>
+                  <th scope="col">{t("admin.billing.invoices.period")}</th>
+                  <th scope="col" className="num">
+                    {t("admin.billing.invoices.total")}
+                  </th>
+                  <th scope="col">{t("admin.billing.invoices.status")}</th>
+                  <th scope="col">{t("admin.billing.invoices.actions")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.invoices.map((i) => (
+                  <tr key={i.id} data-testid="admin-invoice-row" data-status={i.status}>
+                    <td className="mono" data-label={t("admin.billing.invoices.number")}>
+                      {i.number ?? "—"}
+                      {i.originalNumber && (
+                        <span className="hint">
+                          {" "}
+                          {t("admin.billing.invoices.corrects", { number: i.originalNumber })}
+                        </span>
+                      )}
+                    </td>
+                    <td data-label={t("admin.billing.invoices.customer")}>
+                      {i.customerName}
+                      {i.podIdentifier && <span className="mono hint"> {i.podIdentifier}</span>}
+                    </td>
+                    <td data-label={t("admin.billing.invoices.kind")}>{t(kindKey(i.kind))}</td>
+                    <td data-label={t("admin.billing.invoices.period")}>
+                      {formatLocalDate(i.periodStart)} – {formatLocalDate(lastDayOf(i.periodEnd))}
+                    </td>
+                    <td className="num" data-label={t("admin.billing.invoices.total")}>
+                      {formatMinorAmount(i.totalMinor, i.minorUnitDigits, i.currency)}
+                    </td>
+                    <td data-label={t("admin.billing.invoices.status")} data-testid="admin-invoice-status">
+                      {t(statusKey(i.status))}
+                    </td>
+                    <td data-label={t("admin.billing.invoices.actions")}>
+                      <span className="actions">
+                        <a
+                          href={`/api/admin/billing/invoices/${i.id}/pdf`}
+                          download
+                          data-testid="admin-invoice-pdf"
+                        >
+                          {t("admin.billing.invoices.pdf")}
+                        </a>
+                        {canWrite && i.status === "draft" && (
+                          <IssueButton
+                            ids={[i.id]}
+                            label={t("admin.billing.invoices.issue")}
+                            testId="issue-invoice"
+                          />
+                        )}
+                        {canWrite && i.status === "issued" && (
+                          <>
+                            <CreditNoteButton invoiceId={i.id} />
+                            <VoidForm invoiceId={i.id} />
+                          </>
+                        )}
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

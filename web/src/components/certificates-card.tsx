@@ -7,6 +7,7 @@ import type { CertificateClaimEntry, CertificateEntry } from "../lib/api-types.t
 import { formatDateTime, formatKwh, shortHex } from "../lib/format.ts";
 import { t } from "../messages/en.ts";
 import { useChainConfig } from "./chain-config-context.ts";
+import { DataCard } from "./data-card.tsx";
 import { claimCertificates, type RedeemStep, walletErrorMessage } from "./wallet-tx.ts";
 
 const kwhText = (wh: string) => `${formatKwh(Number(wh))} kWh`;
@@ -139,19 +140,16 @@ export function CertificatesCard({
   onClaimed: () => void;
 }) {
   return (
-    <section
-      className="card"
-      aria-labelledby="certificates-title"
-      data-testid="certificates"
-      aria-busy={loading}
+    <DataCard
+      titleId="certificates-title"
+      testId="certificates"
+      title={t("certificates.title")}
+      hint={t("certificates.hint")}
+      loading={loading}
+      data={certificates}
+      disabled={enabled ? undefined : t("certificates.disabled")}
     >
-      <h2 id="certificates-title">{t("certificates.title")}</h2>
-      <p className="hint">{t("certificates.hint")}</p>
-      {!enabled ? (
-        <p className="empty">{t("certificates.disabled")}</p>
-      ) : certificates === undefined ? (
-        <p className="muted">{loading ? t("app.loading") : t("dashboard.error")}</p>
-      ) : (
+      {(certificates) => (
         <>
           {certificates.length === 0 ? (
             <p className="empty" data-testid="certificates-empty">
@@ -209,6 +207,6 @@ export function CertificatesCard({
           )}
         </>
       )}
-    </section>
+    </DataCard>
   );
 }

@@ -3,6 +3,7 @@
 import type { CustomerBilling } from "../lib/api-types.ts";
 import { formatLocalDate, formatMinorAmount, lastDayOf } from "../lib/format.ts";
 import { type MessageKey, t } from "../messages/en.ts";
+import { DataCard } from "./data-card.tsx";
 
 const period = (start: string, endExclusive: string) =>
   `${formatLocalDate(start)} – ${formatLocalDate(lastDayOf(endExclusive))}`;
@@ -16,11 +17,14 @@ export function InvoicesCard({
   loading: boolean;
 }) {
   return (
-    <section className="card" aria-labelledby="invoices-title" data-testid="invoices" aria-busy={loading}>
-      <h2 id="invoices-title">{t("invoices.title")}</h2>
-      {billing === undefined ? (
-        <p className="muted">{loading ? t("app.loading") : t("dashboard.error")}</p>
-      ) : (
+    <DataCard
+      titleId="invoices-title"
+      testId="invoices"
+      title={t("invoices.title")}
+      loading={loading}
+      data={billing}
+    >
+      {(billing) => (
         <>
           {billing.amountDue.length > 0 && (
             <p data-testid="amount-due">
@@ -136,6 +140,6 @@ export function InvoicesCard({
           )}
         </>
       )}
-    </section>
+    </DataCard>
   );
 }

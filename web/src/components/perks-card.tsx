@@ -7,6 +7,7 @@ import type { CouponEntry, PerkEntry, UsedCouponEntry } from "../lib/api-types.t
 import { formatDate, formatDateTime, formatInteger, formatTokenAmount, shortHex } from "../lib/format.ts";
 import { t } from "../messages/en.ts";
 import { useChainConfig } from "./chain-config-context.ts";
+import { DataCard } from "./data-card.tsx";
 import { type RedeemStep, redeemPerk, walletErrorMessage } from "./wallet-tx.ts";
 
 /** The perk catalogue with a redeem button per open perk (permit + redeemWithPermit from the wallet). */
@@ -53,18 +54,27 @@ export function PerksCard({
   }
 
   return (
-    <section className="card" aria-labelledby="perks-title" data-testid="perks" aria-busy={loading}>
-      <h2 id="perks-title">{t("perks.title")}</h2>
-      <p className="hint">{t("perks.hint")}</p>
-      {!enabled ? (
-        <p className="empty">{t("perks.disabled")}</p>
-      ) : perks === undefined ? (
-        <p className="muted">{loading ? t("app.loading") : t("dashboard.error")}</p>
-      ) : perks.length === 0 ? (
-        <p className="empty" data-testid="perks-empty">
-          {t("perks.empty")}
+    <DataCard
+      titleId="perks-title"
+      testId="perks"
+      title={t("perks.title")}
+      hint={t("perks.hint")}
+      loading={loading}
+      data={perks}
+      disabled={enabled ? undefined : t("perks.disabled")}
+      empty={{ text: t("perks.empty"), testId: "perks-empty" }}
+      footer={
+        <p
+          className={status?.ok === false ? "error" : "muted"}
+          role={status?.ok === false ? "alert" : "status"}
+          aria-live="polite"
+          data-testid="redeem-status"
+        >
+          {status?.text ?? (busy ? t(`perks.step.${busy.step}`) : "")}
         </p>
-      ) : (
+      }
+    >
+      {(perks) => (
         <div className="table-scroll">
           <table className="rewards">
             <caption className="visually-hidden">{t("perks.caption")}</caption>
@@ -120,15 +130,7 @@ export function PerksCard({
           </table>
         </div>
       )}
-      <p
-        className={status?.ok === false ? "error" : "muted"}
-        role={status?.ok === false ? "alert" : "status"}
-        aria-live="polite"
-        data-testid="redeem-status"
-      >
-        {status?.text ?? (busy ? t(`perks.step.${busy.step}`) : "")}
-      </p>
-    </section>
+    </DataCard>
   );
 }
 
@@ -147,14 +149,16 @@ export function CouponsCard({
   timeZone: string;
 }) {
   return (
-    <section className="card" aria-labelledby="coupons-title" data-testid="coupons" aria-busy={loading}>
-      <h2 id="coupons-title">{t("coupons.title")}</h2>
-      <p className="hint">{t("coupons.hint")}</p>
-      {!enabled ? (
-        <p className="empty">{t("perks.disabled")}</p>
-      ) : coupons === undefined ? (
-        <p className="muted">{loading ? t("app.loading") : t("dashboard.error")}</p>
-      ) : (
+    <DataCard
+      titleId="coupons-title"
+      testId="coupons"
+      title={t("coupons.title")}
+      hint={t("coupons.hint")}
+      loading={loading}
+      data={coupons}
+      disabled={enabled ? undefined : t("perks.disabled")}
+    >
+      {(coupons) => (
         <>
           {coupons.length === 0 ? (
             <p className="empty" data-testid="coupons-empty">
@@ -229,6 +233,6 @@ export function CouponsCard({
           )}
         </>
       )}
-    </section>
+    </DataCard>
   );
 }

@@ -17,6 +17,7 @@ import { t } from "../messages/en.ts";
 import { ApiError, apiFetch } from "./api.ts";
 import { CertificatesCard } from "./certificates-card.tsx";
 import { useChainConfig } from "./chain-config-context.ts";
+import { DataCard } from "./data-card.tsx";
 import { EnergyCard } from "./energy-card.tsx";
 import { ExportCard } from "./export-card.tsx";
 import { InvoicesCard } from "./invoices-card.tsx";
@@ -68,18 +69,21 @@ function BalanceAmount({ amount }: { amount: string }) {
 
 function BalanceCard({ summary, loading }: { summary: ProsumerSummary | undefined; loading: boolean }) {
   return (
-    <section className="card balance-card" aria-labelledby="balance-title" aria-busy={loading}>
-      <h2 id="balance-title">{t("balance.title")}</h2>
-      {summary ? (
+    <DataCard
+      titleId="balance-title"
+      className="card balance-card"
+      title={t("balance.title")}
+      loading={loading}
+      data={summary}
+      footer={<p className="hint">{t("balance.hint")}</p>}
+    >
+      {(summary) => (
         <p className="balance">
           <BalanceAmount amount={summary.balance.amount} />{" "}
           <span className="balance-unit">{t("balance.unit")}</span>
         </p>
-      ) : (
-        <p className="muted">{loading ? t("app.loading") : t("dashboard.error")}</p>
       )}
-      <p className="hint">{t("balance.hint")}</p>
-    </section>
+    </DataCard>
   );
 }
 

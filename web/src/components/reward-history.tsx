@@ -5,6 +5,7 @@ import type { RewardEntry, RewardProof } from "../lib/api-types.ts";
 import { formatInteger, formatKwh, formatPeriod, formatTokenAmount, shortHex } from "../lib/format.ts";
 import { t } from "../messages/en.ts";
 import { apiFetch } from "./api.ts";
+import { DataCard } from "./data-card.tsx";
 
 type Check = "idle" | "checking" | "verified" | "not_verified" | "unavailable" | "error";
 
@@ -70,20 +71,15 @@ export function RewardHistory({
   timeZone: string;
 }) {
   return (
-    <section
-      className="card"
-      aria-labelledby="rewards-title"
-      data-testid="reward-history"
-      aria-busy={loading}
+    <DataCard
+      titleId="rewards-title"
+      testId="reward-history"
+      title={t("rewards.title")}
+      loading={loading}
+      data={rewards}
+      empty={{ text: t("rewards.empty"), testId: "reward-history-empty" }}
     >
-      <h2 id="rewards-title">{t("rewards.title")}</h2>
-      {rewards === undefined ? (
-        <p className="muted">{loading ? t("app.loading") : t("dashboard.error")}</p>
-      ) : rewards.length === 0 ? (
-        <p className="empty" data-testid="reward-history-empty">
-          {t("rewards.empty")}
-        </p>
-      ) : (
+      {(rewards) => (
         <div className="table-scroll">
           <table className="rewards">
             <caption className="visually-hidden">{t("rewards.caption")}</caption>
@@ -130,6 +126,6 @@ export function RewardHistory({
           </table>
         </div>
       )}
-    </section>
+    </DataCard>
   );
 }

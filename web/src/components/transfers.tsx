@@ -3,6 +3,7 @@
 import type { TransferEntry } from "../lib/api-types.ts";
 import { formatDateTime, formatTokenAmount, shortHex } from "../lib/format.ts";
 import { t } from "../messages/en.ts";
+import { DataCard } from "./data-card.tsx";
 
 /** C4E transfers of the customer's wallets (chain mirror), newest first. */
 export function Transfers({
@@ -15,13 +16,15 @@ export function Transfers({
   timeZone: string;
 }) {
   return (
-    <section className="card" aria-labelledby="transfers-title" data-testid="transfers" aria-busy={loading}>
-      <h2 id="transfers-title">{t("transfers.title")}</h2>
-      {transfers === undefined ? (
-        <p className="muted">{loading ? t("app.loading") : t("dashboard.error")}</p>
-      ) : transfers.length === 0 ? (
-        <p className="empty">{t("transfers.empty")}</p>
-      ) : (
+    <DataCard
+      titleId="transfers-title"
+      testId="transfers"
+      title={t("transfers.title")}
+      loading={loading}
+      data={transfers}
+      empty={{ text: t("transfers.empty") }}
+    >
+      {(transfers) => (
         <div className="table-scroll">
           <table className="rewards">
             <caption className="visually-hidden">{t("transfers.caption")}</caption>
@@ -63,6 +66,6 @@ export function Transfers({
           </table>
         </div>
       )}
-    </section>
+    </DataCard>
   );
 }

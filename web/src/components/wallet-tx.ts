@@ -72,6 +72,57 @@ export async function connectorFor(
 
 export type RedeemStep = "connecting" | "signing" | "sending" | "confirming";
 
+/** What every transaction from the signed-in wallet needs. */
+type TxParams = {
+  wagmiConfig: Config;
+  chain: PublicChainConfig;
+  account: Address;
+  onStep: (step: RedeemStep) => void;
+};
+
+/** Waits until a sent transaction is mined; a reverted one is an error. */
+async function mined(
+  wagmiConfig: Config,
+  chain: PublicChainConfig,
+  hash: `0x${string}`,
+  onStep: (step: RedeemStep) => void,
+): Promise<void> {
+  onStep("confirming");
+  const receipt = await waitForTransactionReceipt(wagmiConfig, { hash, chainId: chain.chainId });
+  if (receipt.status !== "success") throw new WalletError(t("wallet.error.failed", { reason: "reverted" }));
+}
+
+/** The contract calls sent with `sendTx`. */
+type ContractTx =
+  | {
+      abi: typeof c4ePerksAbi;
+      functionName: "createPerk";
+      args: readonly [string, bigint, bigint, bigint, bigint, boolean];
+    }
+  | { abi: typeof c4ePerksAbi; functionName: "endPerk"; args: readonly [bigint] }
+  | {
+      abi: typeof c4ePerksAbi;
+      functionName: "consumeCoupon";
+      args: readonly [Address, bigint, `0x${string}`];
+    }
+  | { abi: typeof greenCertificatesAbi; functionName: "claim"; args: readonly [bigint, bigint, string] };
+
+/** Sends one contract call from the signed-in wallet and waits until it is mined. */
+async function sendTx(params: TxParams, address: Address, tx: ContractTx): Promise<void> {
+  const { wagmiConfig, chain, account, onStep } = params;
+  onStep("connecting");
+  const connector = await connectorFor(wagmiConfig, chain, account);
+  onStep("sending");
+  const hash = await writeContract(wagmiConfig, {
+    address,
+    ...tx,
+    account,
+    connector,
+    chainId: chain.chainId,
+  } as Parameters<typeof writeContract>[1]);
+  await mined(wagmiConfig, chain, hash, onStep);
+}
+
 /**
  * Redeems one coupon of a perk in one transaction: an EIP-2612 permit of the price for the perks
  * contract (typed data signed by the wallet), then `C4EPerks.redeemWithPermit`. Resolves once mined.
@@ -121,71 +172,30 @@ export async function redeemPerk(params: {
     connector,
     chainId: chain.chainId,
   });
-  onStep("confirming");
-  const receipt = await waitForTransactionReceipt(wagmiConfig, { hash, chainId: chain.chainId });
-  if (receipt.status !== "success") throw new WalletError(t("wallet.error.failed", { reason: "reverted" }));
+  await mined(wagmiConfig, chain, hash, onStep);
 }
 
 /** Claims (retires) `energyWh` certificate units of `certificateId` for a beneficiary. Resolves once mined. */
-export async function claimCertificates(params: {
-  wagmiConfig: Config;
-  chain: PublicChainConfig;
-  account: Address;
-  certificateId: bigint;
-  energyWh: bigint;
-  beneficiary: string;
-  onStep: (step: RedeemStep) => void;
-}): Promise<void> {
-  const { wagmiConfig, chain, account, onStep } = params;
-  const certificates = chain.greenCertificatesAddress;
+export async function claimCertificates(
+  params: TxParams & { certificateId: bigint; energyWh: bigint; beneficiary: string },
+): Promise<void> {
+  const certificates = params.chain.greenCertificatesAddress;
   if (!certificates) throw new WalletError(t("certificates.disabled"));
-  onStep("connecting");
-  const connector = await connectorFor(wagmiConfig, chain, account);
-  onStep("sending");
-  const hash = await writeContract(wagmiConfig, {
-    address: certificates,
+  await sendTx(params, certificates, {
     abi: greenCertificatesAbi,
     functionName: "claim",
     args: [params.certificateId, params.energyWh, params.beneficiary],
-    account,
-    connector,
-    chainId: chain.chainId,
   });
-  onStep("confirming");
-  const receipt = await waitForTransactionReceipt(wagmiConfig, { hash, chainId: chain.chainId });
-  if (receipt.status !== "success") throw new WalletError(t("wallet.error.failed", { reason: "reverted" }));
 }
 
 /** Sends one C4EPerks call from the signed-in wallet and waits until it is mined. */
 async function perksCall(
-  params: {
-    wagmiConfig: Config;
-    chain: PublicChainConfig;
-    account: Address;
-    onStep: (step: RedeemStep) => void;
-  },
-  call:
-    | { functionName: "createPerk"; args: readonly [string, bigint, bigint, bigint, bigint, boolean] }
-    | { functionName: "endPerk"; args: readonly [bigint] }
-    | { functionName: "consumeCoupon"; args: readonly [Address, bigint, `0x${string}`] },
+  params: TxParams,
+  call: ContractTx extends infer C ? (C extends { abi: typeof c4ePerksAbi } ? Omit<C, "abi"> : never) : never,
 ): Promise<void> {
-  const { wagmiConfig, chain, account, onStep } = params;
-  const perks = chain.perksAddress;
+  const perks = params.chain.perksAddress;
   if (!perks) throw new WalletError(t("perks.disabled"));
-  onStep("connecting");
-  const connector = await connectorFor(wagmiConfig, chain, account);
-  onStep("sending");
-  const hash = await writeContract(wagmiConfig, {
-    address: perks,
-    abi: c4ePerksAbi,
-    ...call,
-    account,
-    connector,
-    chainId: chain.chainId,
-  } as Parameters<typeof writeContract>[1]);
-  onStep("confirming");
-  const receipt = await waitForTransactionReceipt(wagmiConfig, { hash, chainId: chain.chainId });
-  if (receipt.status !== "success") throw new WalletError(t("wallet.error.failed", { reason: "reverted" }));
+  await sendTx(params, perks, { abi: c4ePerksAbi, ...call } as ContractTx);
 }
 
 export type PerkTerms = {
@@ -198,20 +208,11 @@ export type PerkTerms = {
   validUntil: bigint;
 };
 
-type PartnerTxParams = {
-  wagmiConfig: Config;
-  chain: PublicChainConfig;
-  account: Address;
-  onStep: (step: RedeemStep) => void;
-};
-
 /**
  * Lists a perk from the partner's wallet (`C4EPerks.createPerk`; the price is paid to the partner).
  * With `replaces`, the old perk is ended afterwards: terms on chain cannot change, so an edit relists.
  */
-export async function listPerk(
-  params: PartnerTxParams & { terms: PerkTerms; replaces?: bigint },
-): Promise<void> {
+export async function listPerk(params: TxParams & { terms: PerkTerms; replaces?: bigint }): Promise<void> {
   const { terms } = params;
   await perksCall(params, {
     functionName: "createPerk",
@@ -221,7 +222,7 @@ export async function listPerk(
 }
 
 /** Ends a perk now (`C4EPerks.endPerk`); coupons already redeemed stay valid. */
-export async function endPerk(params: PartnerTxParams & { perkId: bigint }): Promise<void> {
+export async function endPerk(params: TxParams & { perkId: bigint }): Promise<void> {
   await perksCall(params, { functionName: "endPerk", args: [params.perkId] });
 }
 
@@ -230,7 +231,7 @@ export async function endPerk(params: PartnerTxParams & { perkId: bigint }): Pro
  * most 32 bytes of UTF-8). Refuses before sending when the holder has no coupon of the perk.
  */
 export async function consumeCoupon(
-  params: PartnerTxParams & { holder: Address; perkId: bigint; reference: string },
+  params: TxParams & { holder: Address; perkId: bigint; reference: string },
 ): Promise<void> {
   const perks = params.chain.perksAddress;
   if (!perks) throw new WalletError(t("perks.disabled"));

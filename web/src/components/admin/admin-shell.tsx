@@ -1,10 +1,9 @@
-import { headers } from "next/headers";
 import type { ReactNode } from "react";
-import { getServerConfig } from "../../env.ts";
-import { shortHex } from "../../lib/format.ts";
 import { t } from "../../messages/en.ts";
 import type { AdminPageAccess } from "../../server/admin-page.ts";
-import { AdminSignIn, SignOutButton } from "./admin-client.tsx";
+import { canonicalOrigin } from "../../server/canonical-origin.ts";
+import { AdminSignIn } from "./admin-client.tsx";
+import { StaffHeader } from "./staff-header.tsx";
 
 type Section = "gateways" | "rewards" | "crm" | "billing" | "audit";
 const SECTIONS: { key: Section; href: string; adminOnly?: boolean }[] = [
@@ -14,13 +13,6 @@ const SECTIONS: { key: Section; href: string; adminOnly?: boolean }[] = [
   { key: "billing", href: "/admin/billing" },
   { key: "audit", href: "/admin/audit", adminOnly: true },
 ];
-
-async function canonicalOrigin(): Promise<string | null> {
-  const { webOrigin } = getServerConfig();
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host");
-  return host && host !== new URL(webOrigin).host ? webOrigin : null;
-}
 
 /**
  * Frame of every admin page: the sign-in when there is no session, a refusal for a role the page's
@@ -40,10 +32,7 @@ export async function AdminShell({
   if (access.kind === "sign-in") {
     return (
       <>
-        <header className="app-header">
-          <div className="brand">{t("app.title")}</div>
-          <div className="tagline muted">{t("admin.title")}</div>
-        </header>
+        <StaffHeader area={t("admin.title")} />
         <AdminSignIn canonicalOrigin={await canonicalOrigin()} path={path} />
       </>
     );
@@ -51,18 +40,7 @@ export async function AdminShell({
   const { session } = access;
   return (
     <>
-      <header className="app-header">
-        <div className="brand">
-          {t("app.title")} <span className="brand-sub">{t("admin.title")}</span>
-        </div>
-        <div className="account">
-          <span className="address" title={session.address} data-testid="session-address">
-            {t("header.signedInAs", { address: shortHex(session.address) })}
-          </span>
-          <span className={`badge badge-${session.role}`}>{t(`header.role.${session.role}`)}</span>
-          <SignOutButton />
-        </div>
-      </header>
+      <StaffHeader area={t("admin.title")} session={session} />
       {access.kind === "forbidden" ? (
         <main id="main" className="dashboard">
           <section className="card guest" data-testid="admin-forbidden">

@@ -9,6 +9,7 @@ import { formatDate, formatDateTime, formatInteger, formatTokenAmount, shortHex 
 import { type MessageKey, t } from "../../messages/en.ts";
 import { apiFetch } from "../api.ts";
 import { useChainConfig } from "../chain-config-context.ts";
+import { DataCard } from "../data-card.tsx";
 import {
   consumeCoupon,
   endPerk,
@@ -373,18 +374,22 @@ export function PartnerPortal({ account, enabled }: { account: Address; enabled:
 
   return (
     <div className="grid">
-      <section
-        className="card"
-        aria-labelledby="my-perks"
-        data-testid="partner-perks"
-        aria-busy={view.isPending}
+      <DataCard
+        titleId="my-perks"
+        testId="partner-perks"
+        title={t("partner.perks.title")}
+        loading={view.isPending}
+        data={data?.perks}
+        empty={{ text: t("partner.perks.empty") }}
+        footer={
+          endStatus && (
+            <p className="error" role="alert">
+              {endStatus}
+            </p>
+          )
+        }
       >
-        <h2 id="my-perks">{t("partner.perks.title")}</h2>
-        {!data ? (
-          <p className="muted">{view.isPending ? t("app.loading") : t("dashboard.error")}</p>
-        ) : data.perks.length === 0 ? (
-          <p className="empty">{t("partner.perks.empty")}</p>
-        ) : (
+        {(perks) => (
           <div className="table-scroll">
             <table className="rewards">
               <caption className="visually-hidden">{t("partner.perks.caption")}</caption>
@@ -406,7 +411,7 @@ export function PartnerPortal({ account, enabled }: { account: Address; enabled:
                 </tr>
               </thead>
               <tbody>
-                {data.perks.map((p) => (
+                {perks.map((p) => (
                   <tr key={p.perkId} data-testid="partner-perk-row" data-perk-id={p.perkId}>
                     <td className="mono" data-label={t("coupons.id")}>
                       {p.perkId}
@@ -449,12 +454,7 @@ export function PartnerPortal({ account, enabled }: { account: Address; enabled:
             </table>
           </div>
         )}
-        {endStatus && (
-          <p className="error" role="alert">
-            {endStatus}
-          </p>
-        )}
-      </section>
+      </DataCard>
       <PerkForm
         key={editing?.perkId ?? "new"}
         account={account}

@@ -2,7 +2,7 @@ import { getSession } from "../../../../../../server/auth.ts";
 import { authorizeCustomer } from "../../../../../../server/authz.ts";
 import { getServerContext } from "../../../../../../server/context.ts";
 import { customerInvoicePdf } from "../../../../../../server/customer-invoices.ts";
-import { errorResponse } from "../../../../../../server/errors.ts";
+import { fileRoute } from "../../../../../../server/route.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -11,18 +11,10 @@ export async function GET(
   _request: Request,
   { params }: { params: Promise<{ invoiceId: string }> },
 ): Promise<Response> {
-  try {
+  return fileRoute("application/pdf", async () => {
     const scope = authorizeCustomer(await getSession(), "invoice.read");
     const { invoiceId } = await params;
     const { fileName, pdf } = await customerInvoicePdf(getServerContext().db, scope, invoiceId);
-    return new Response(new Uint8Array(pdf), {
-      headers: {
-        "content-type": "application/pdf",
-        "content-disposition": `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
-        "cache-control": "no-store",
-      },
-    });
-  } catch (error) {
-    return errorResponse(error);
-  }
+    return { fileName, body: pdf };
+  });
 }

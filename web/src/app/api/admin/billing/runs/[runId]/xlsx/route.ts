@@ -2,7 +2,7 @@ import { adminBillRunXlsx } from "../../../../../../../server/admin-billing.ts";
 import { getSession } from "../../../../../../../server/auth.ts";
 import { authorizeStaff } from "../../../../../../../server/authz.ts";
 import { getServerContext } from "../../../../../../../server/context.ts";
-import { errorResponse } from "../../../../../../../server/errors.ts";
+import { fileRoute } from "../../../../../../../server/route.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -11,18 +11,10 @@ export async function GET(
   _request: Request,
   { params }: { params: Promise<{ runId: string }> },
 ): Promise<Response> {
-  try {
+  return fileRoute("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", async () => {
     const scope = authorizeStaff(await getSession(), "billing.read");
     const { runId } = await params;
     const { fileName, xlsx } = await adminBillRunXlsx(getServerContext().db, scope, runId);
-    return new Response(new Uint8Array(xlsx), {
-      headers: {
-        "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "content-disposition": `attachment; filename="${fileName}"`,
-        "cache-control": "no-store",
-      },
-    });
-  } catch (error) {
-    return errorResponse(error);
-  }
+    return { fileName, body: xlsx };
+  });
 }

@@ -127,9 +127,11 @@ export function createIngest(config: IngestConfig): Ingest {
 
   const getPool = (): pg.Pool => {
     if (pool === null) {
-      pool = createPool({ url: config.databaseUrl, applicationName: "c4e-ingest" });
-      // An idle connection that dies (database restart) must not crash the service; the pool reconnects.
-      pool.on("error", (error) => log("ingest: idle database connection failed", { error: error.message }));
+      pool = createPool({
+        url: config.databaseUrl,
+        applicationName: "c4e-ingest",
+        onIdleError: (error) => log("ingest: idle database connection failed", { error: error.message }),
+      });
     }
     return pool;
   };

@@ -1,5 +1,7 @@
-import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import pg from "pg";
+import { rawPublicKeyBase64 } from "../../stack/src/demo/keys.ts";
+import { signEnvelope } from "../../stack/src/simulator/gateway-message.ts";
 import type { IngestConfig } from "../src/index.ts";
 
 /** A gateway's Ed25519 key pair; `publicKeyBase64` is the raw 32-byte key as the gateway table stores it. */
@@ -7,9 +9,7 @@ export type GatewayKeys = { privateKey: KeyObject; publicKeyBase64: string };
 
 export function gatewayKeys(): GatewayKeys {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  const jwk = publicKey.export({ format: "jwk" });
-  if (typeof jwk.x !== "string") throw new Error("no Ed25519 public key");
-  return { privateKey, publicKeyBase64: Buffer.from(jwk.x, "base64url").toString("base64") };
+  return { privateKey, publicKeyBase64: rawPublicKeyBase64(publicKey) };
 }
 
 export type ReadingInput = {
@@ -34,10 +34,7 @@ export function body(input: BodyInput): string {
 }
 
 /** A signed envelope: `{"v":1,"alg":"ed25519","body":"…","sig":"<base64 Ed25519 over the body's UTF-8>"}`. */
-export function envelope(bodyJson: string, privateKey: KeyObject): string {
-  const sig = sign(null, Buffer.from(bodyJson, "utf8"), privateKey).toString("base64");
-  return JSON.stringify({ v: 1, alg: "ed25519", body: bodyJson, sig });
-}
+export const envelope = signEnvelope;
 
 export function signedMessage(input: BodyInput, privateKey: KeyObject): string {
   return envelope(body(input), privateKey);

@@ -1,5 +1,5 @@
-import { createPublicKey, verify } from "node:crypto";
 import { parseEnvelope } from "@c4e/domain";
+import { ed25519PublicKey, verifySignature } from "@c4e/ingest";
 import { describe, expect, it } from "vitest";
 import { demoFleet } from "../src/demo/fleet.ts";
 import { demoGatewayKeyPair } from "../src/demo/keys.ts";
@@ -52,17 +52,12 @@ describe("simulated households", () => {
     });
     const parsed = parseEnvelope(payload);
     if (!parsed.ok) throw new Error(parsed.detail);
-    const publicKey = createPublicKey({
-      key: {
-        kty: "OKP",
-        crv: "Ed25519",
-        x: Buffer.from(keys.publicKeyBase64, "base64").toString("base64url"),
-      },
-      format: "jwk",
-    });
-    const sig = Buffer.from(parsed.envelope.sig, "base64");
-    expect(verify(null, Buffer.from(parsed.envelope.body), publicKey, sig)).toBe(true);
-    expect(verify(null, Buffer.from(parsed.envelope.body.replace('"5"', '"6"')), publicKey, sig)).toBe(false);
+    // verified exactly the way ingest verifies a gateway's message
+    const { key: publicKey } = ed25519PublicKey(keys.publicKeyBase64);
+    if (!publicKey) throw new Error("demo public key not accepted by ingest");
+    const { body, sigBytes: signature } = parsed.envelope;
+    expect(verifySignature({ publicKey, body, signature })).toBe(true);
+    expect(verifySignature({ publicKey, body: body.replace('"5"', '"6"'), signature })).toBe(false);
     expect(demoGatewayKeyPair("gw-0001").publicKeyBase64).toBe(keys.publicKeyBase64);
     expect(demoGatewayKeyPair("gw-0002").publicKeyBase64).not.toBe(keys.publicKeyBase64);
   });

@@ -16,7 +16,12 @@ export function demoGatewayKeyPair(gatewayId: string): GatewayKeyPair {
     format: "der",
     type: "pkcs8",
   });
-  const jwk = createPublicKey(privateKey).export({ format: "jwk" });
-  if (!jwk.x) throw new Error("Ed25519 public key export failed");
-  return { privateKey, publicKeyBase64: Buffer.from(jwk.x, "base64url").toString("base64") };
+  return { privateKey, publicKeyBase64: rawPublicKeyBase64(privateKey) };
+}
+
+/** The raw 32-byte Ed25519 public key of a key (pair), base64: the form the gateway table stores. */
+export function rawPublicKeyBase64(key: KeyObject): string {
+  const jwk = (key.type === "private" ? createPublicKey(key) : key).export({ format: "jwk" });
+  if (typeof jwk.x !== "string") throw new Error("Ed25519 public key export failed");
+  return Buffer.from(jwk.x, "base64url").toString("base64");
 }

@@ -38,6 +38,11 @@ export function encodeGatewayMessage(params: {
         : {}),
     })),
   });
-  const sig = sign(null, Buffer.from(body, "utf8"), params.privateKey).toString("base64");
+  return signEnvelope(body, params.privateKey);
+}
+
+/** The envelope of a body string: `{"v":1,"alg":"ed25519","body":"…","sig":"<Ed25519 over the body's UTF-8>"}`. */
+export function signEnvelope(body: string, privateKey: KeyObject): string {
+  const sig = sign(null, Buffer.from(body, "utf8"), privateKey).toString("base64");
   return JSON.stringify({ v: 1, alg: "ed25519", body, sig });
 }

@@ -10,9 +10,12 @@ const holder = globalThis as typeof globalThis & { __c4eWebPool?: pg.Pool };
  */
 export function getPool(): pg.Pool {
   if (!holder.__c4eWebPool) {
-    const pool = createPool({ url: getServerConfig().databaseUrl, max: 10, applicationName: "c4e-web" });
-    // An idle client losing its connection must not crash the server; the next query reconnects.
-    pool.on("error", (err) => console.error("[web] idle database client error:", err.message));
+    const pool = createPool({
+      url: getServerConfig().databaseUrl,
+      max: 10,
+      applicationName: "c4e-web",
+      onIdleError: (err) => console.error("[web] idle database client error:", err.message),
+    });
     holder.__c4eWebPool = pool;
   }
   return holder.__c4eWebPool;

@@ -108,14 +108,17 @@ export const POD_CONTEXT_SELECT = `SELECT p.id AS pod_id, p.identifier, p.name A
          c.id AS contract_id, c.number AS contract_number, c.valid_from::text AS contract_from,
          c.valid_to::text AS contract_to, c.payment_terms_days, c.advance_mode::text, c.advance_basis::text,
          c.advance_percent::text, c.price_includes_levy, c.invoice_series,
-         CASE WHEN c.energy_tariff IS NOT NULL THEN 'contract:' || c.id ELSE 'product:' || c.product_id END AS tariff_key,
-         coalesce(c.energy_tariff, pr.tariff) AS tariff,
+         CASE WHEN c.energy_tariff IS NOT NULL THEN 'contract:' || c.id
+              WHEN c.product_version IS NOT NULL THEN 'product:' || c.product_id || '@' || c.product_version
+              ELSE 'product:' || c.product_id END AS tariff_key,
+         coalesce(c.energy_tariff, pv.tariff, pr.tariff) AS tariff,
          cu.id AS customer_id, cu.name AS customer_name,
          (SELECT m.id FROM meter m WHERE m.site_id = p.site_id AND m.kind = 'grid' ORDER BY m.id LIMIT 1) AS meter_id
        FROM pod p
        JOIN contract c ON c.id = p.contract_id
        JOIN customer cu ON cu.id = c.customer_id
        LEFT JOIN product pr ON pr.id = c.product_id
+       LEFT JOIN product_version pv ON pv.product_id = c.product_id AND pv.version = c.product_version
        LEFT JOIN network_tariff nt ON nt.id = p.network_tariff_id`;
 
 export type PodContext = {

@@ -178,9 +178,25 @@ export async function seedBillingDemo(pool: pg.Pool): Promise<{ pods: number }> 
        ON CONFLICT (id) DO UPDATE SET tariff = EXCLUDED.tariff`,
       [DEMO_NETWORK_TARIFF_ID, DEMO_DISTRIBUTOR.id, JSON.stringify(DEMO_NETWORK_CHARGES)],
     );
+    // Products belong to a retailer: without the demo retailer (billing tests seed no fleet) it is made.
     await c.query(
-      `INSERT INTO product (id, code, name, currency, tariff) VALUES ($1, 'DEMO-TOU', $2, 'EUR', $3)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, tariff = EXCLUDED.tariff`,
+      `INSERT INTO retailer (id, name) VALUES ($1, 'C4E Demo Energy') ON CONFLICT (id) DO NOTHING`,
+      [DEMO_RETAILER_ID],
+    );
+    await c.query(
+      `INSERT INTO product (id, code, retailer_id, name, currency, tariff) VALUES ($1, 'DEMO-TOU', $2, $3, 'EUR', $4)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        DEMO_PRODUCT_ID,
+        DEMO_RETAILER_ID,
+        DEMO_TOU_DEMAND_TARIFF.name,
+        JSON.stringify(DEMO_TOU_DEMAND_TARIFF),
+      ],
+    );
+    // Version 1, published: the terms the demo contracts were signed on (a published version never changes).
+    await c.query(
+      `INSERT INTO product_version (product_id, version, name, tariff, status, published_at)
+       VALUES ($1, 1, $2, $3, 'published', now()) ON CONFLICT DO NOTHING`,
       [DEMO_PRODUCT_ID, DEMO_TOU_DEMAND_TARIFF.name, JSON.stringify(DEMO_TOU_DEMAND_TARIFF)],
     );
     for (const item of DEMO_BILLING_ITEMS) {
@@ -240,8 +256,8 @@ export async function seedBillingDemo(pool: pg.Pool): Promise<{ pods: number }> 
         seenCustomers.add(site.customer_id);
         await c.query(
           `INSERT INTO contract (id, number, customer_id, trader_id, valid_from, currency, payment_terms_days,
-             advance_mode, product_id, price_includes_levy, contracted_capacity_kw)
-           VALUES ($1, $2, $3, $4, '2025-01-01', 'EUR', 14, 'none', $5, false, 15)
+             advance_mode, product_id, product_version, price_includes_levy, contracted_capacity_kw)
+           VALUES ($1, $2, $3, $4, '2025-01-01', 'EUR', 14, 'none', $5, 1, false, 15)
            ON CONFLICT (id) DO NOTHING`,
           [contractId, `C-${contractId.toUpperCase()}`, site.customer_id, DEMO_TRADER.id, DEMO_PRODUCT_ID],
         );

@@ -22,6 +22,11 @@ export type ServerConfig = {
   /** The built-in development wallet: DEV_WALLET=1 and only on the local chain 31337. */
   devWallet: boolean;
   sessionTtlHours: number;
+  /**
+   * The retailer whose catalogue the public pages (products, supplier switch) show; null: the only
+   * retailer in the database (see server/catalogue-public.ts).
+   */
+  publicRetailerId: string | null;
 };
 
 export const LOCAL_CHAIN_ID = 31337;
@@ -70,6 +75,7 @@ const schema = z.object({
     .positive("must be a positive number of hours")
     .max(24 * 30, "must be at most 720 hours")
     .default(12),
+  PUBLIC_RETAILER_ID: z.string().min(1).max(100).optional(),
 });
 
 /** A configuration error; its message names every offending variable, never its value. */
@@ -100,6 +106,7 @@ export function parseServerConfig(source: Record<string, string | undefined>): S
     webOrigin: e.WEB_ORIGIN,
     devWallet: e.DEV_WALLET === "1" && e.CHAIN_ID === LOCAL_CHAIN_ID,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    publicRetailerId: e.PUBLIC_RETAILER_ID ?? null,
   };
 }
 

@@ -25,6 +25,7 @@ describe("web config", () => {
       webOrigin: "http://localhost:3000",
       devWallet: false,
       sessionTtlHours: 12,
+      publicRetailerId: null,
     });
   });
 

@@ -69,6 +69,7 @@ export function tariffSummary(tariff: Tariff): string[] {
       }),
     );
   if (tariff.export?.kind === "net_metering") lines.push(t("summary.export.net_metering"));
-  if (tariff.export?.kind === "feed_in") lines.push(t("summary.export.feed_in", { price: p(tariff.export.price) }));
+  if (tariff.export?.kind === "feed_in")
+    lines.push(t("summary.export.feed_in", { price: p(tariff.export.price) }));
   return lines;
 }

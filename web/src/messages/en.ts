@@ -533,14 +533,17 @@ export const messages = {
   "admin.products.active": "Active",
   "admin.products.hasDraft": "Draft v{version}",
   "admin.products.create.title": "New product",
-  "admin.products.create.hint": "Starts with a draft version 1 at a single price of zero; set its terms, then publish it.",
-  "admin.products.create.codeHint": "Capital letters, digits, - and _ (shown in links, e.g. /products/GREEN-FIX).",
+  "admin.products.create.hint":
+    "Starts with a draft version 1 at a single price of zero; set its terms, then publish it.",
+  "admin.products.create.codeHint":
+    "Capital letters, digits, - and _ (shown in links, e.g. /products/GREEN-FIX).",
   "admin.products.create.submit": "Create product",
   "admin.products.create.done": "Product created.",
   "admin.products.open": "Open {code}",
   "admin.products.product.title": "Product {code}",
   "admin.products.versions.title": "Versions",
-  "admin.products.versions.caption": "Every version with its terms; contracts keep the version they were signed on",
+  "admin.products.versions.caption":
+    "Every version with its terms; contracts keep the version they were signed on",
   "admin.products.version": "Version",
   "admin.products.version.label": "v{version}",
   "admin.products.published": "Published",
@@ -554,13 +557,15 @@ export const messages = {
   "admin.products.draft.save": "Save draft",
   "admin.products.draft.saved": "Draft saved.",
   "admin.products.draft.publish": "Publish v{version}",
-  "admin.products.draft.publishHint": "Publishing makes this version the one new contracts get. Existing contracts keep their version. A published version cannot be changed.",
+  "admin.products.draft.publishHint":
+    "Publishing makes this version the one new contracts get. Existing contracts keep their version. A published version cannot be changed.",
   "admin.products.draft.published": "Published.",
   "admin.products.draft.discard": "Discard draft",
   "admin.products.draft.discarded": "Draft discarded.",
   "admin.products.archive": "Archive",
   "admin.products.unarchive": "Bring back",
-  "admin.products.archiveHint": "An archived product leaves the public catalogue; contracts on it keep running.",
+  "admin.products.archiveHint":
+    "An archived product leaves the public catalogue; contracts on it keep running.",
   "admin.products.readOnly": "Your role can view the catalogue but not change it.",
   "admin.products.error.code": "Use 2 to 40 capital letters, digits, - or _.",
   "admin.products.error.codeTaken": "This code is already used by a product.",
@@ -572,7 +577,8 @@ export const messages = {
   "admin.products.error.tariff": "The tariff has errors; see the fields marked below.",
   "admin.products.error.noDraft": "This product has no draft (it may just have been published).",
   "admin.products.error.hasDraft": "This product already has a draft; edit or discard it.",
-  "admin.products.error.onlyDraft": "The first version of a product cannot be discarded before it is published.",
+  "admin.products.error.onlyDraft":
+    "The first version of a product cannot be discarded before it is published.",
   "admin.products.tariff.errorAt": "{path}: {message}",
   "admin.products.tariff.root": "tariff",
   "admin.products.tariff.energy": "Energy price",
@@ -626,7 +632,8 @@ export const messages = {
   "admin.products.tariff.enable": "Include",
   "admin.products.tariff.remove": "Remove",
   "admin.products.tariff.advanced": "Advanced: tariff JSON",
-  "admin.products.tariff.advancedHint": "The full tariff model (price schedules, holidays, …). Apply it to update the form; saving validates it.",
+  "admin.products.tariff.advancedHint":
+    "The full tariff model (price schedules, holidays, …). Apply it to update the form; saving validates it.",
   "admin.products.tariff.apply": "Apply JSON",
   "admin.products.tariff.jsonError": "Not valid JSON: {message}",
 
@@ -646,7 +653,8 @@ export const messages = {
   "catalogue.pageTitle": "C4E · Products",
   "catalogue.link": "Products",
   "catalogue.title": "Our products",
-  "catalogue.intro": "Green electricity tariffs. Prices include no network charges, levies or VAT unless stated.",
+  "catalogue.intro":
+    "Green electricity tariffs. Prices include no network charges, levies or VAT unless stated.",
   "catalogue.empty": "No products are offered at the moment.",
   "catalogue.details": "Details of {name}",
   "catalogue.switch": "Switch to this product",

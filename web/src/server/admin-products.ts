@@ -145,11 +145,7 @@ async function draftOf(db: Queryable, productId: string) {
 }
 
 /** A field error on the form (its message a catalogue key) with the given code. */
-function refused<T>(
-  error: "bad_request" | "conflict",
-  field: string,
-  key: MessageKey,
-): ActionResult<T> {
+function refused<T>(error: "bad_request" | "conflict", field: string, key: MessageKey): ActionResult<T> {
   return { ok: false, error, status: statusOf(error), message: key, fieldErrors: { [field]: key } };
 }
 
@@ -221,7 +217,10 @@ const draftSchema = z.object({
   productId: z.string().min(1, "admin.products.error.product"),
   name: text(120, "admin.products.error.name").pipe(z.string().min(2, "admin.products.error.name")),
   description: text(2000, "admin.products.error.description").optional().default(""),
-  tariff: z.string().min(2, "admin.products.error.tariffJson").max(200_000, "admin.products.error.tariffJson"),
+  tariff: z
+    .string()
+    .min(2, "admin.products.error.tariffJson")
+    .max(200_000, "admin.products.error.tariffJson"),
 });
 
 /**
@@ -341,8 +340,7 @@ export async function startDraft(
   const { productId } = parsed.data;
   return withTransaction(pool, async (db) => {
     await lockProduct(db, scope, productId);
-    if (await draftOf(db, productId))
-      return refused("conflict", "form", "admin.products.error.hasDraft");
+    if (await draftOf(db, productId)) return refused("conflict", "form", "admin.products.error.hasDraft");
     const { rows } = await db.query<{ version: number }>(
       `INSERT INTO product_version (product_id, version, name, description, tariff, status, created_by)
        SELECT product_id, (SELECT max(version) + 1 FROM product_version WHERE product_id = $1), name, description,
@@ -384,12 +382,11 @@ export async function discardDraft(
       `SELECT 1 FROM product_version WHERE product_id = $1 AND status = 'published' LIMIT 1`,
       [productId],
     );
-    if (!published.rowCount)
-      return refused("conflict", "form", "admin.products.error.onlyDraft");
-    await db.query(`DELETE FROM product_version WHERE product_id = $1 AND version = $2 AND status = 'draft'`, [
-      productId,
-      draft.version,
-    ]);
+    if (!published.rowCount) return refused("conflict", "form", "admin.products.error.onlyDraft");
+    await db.query(
+      `DELETE FROM product_version WHERE product_id = $1 AND version = $2 AND status = 'draft'`,
+      [productId, draft.version],
+    );
     await audit(db, scope, {
       action: "product.draft.discard",
       targetType: "product",

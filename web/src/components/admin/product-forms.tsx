@@ -37,12 +37,34 @@ export function CreateProductForm() {
         hint={t("admin.products.create.codeHint")}
         error={fieldError(result, "code")}
       >
-        {(p) => <input {...p} type="text" maxLength={40} required autoComplete="off" defaultValue={values.code ?? ""} />}
+        {(p) => (
+          <input
+            {...p}
+            type="text"
+            maxLength={40}
+            required
+            autoComplete="off"
+            defaultValue={values.code ?? ""}
+          />
+        )}
       </Field>
       <Field name="name" label={t("admin.products.name")} error={fieldError(result, "name")}>
-        {(p) => <input {...p} type="text" maxLength={120} required autoComplete="off" defaultValue={values.name ?? ""} />}
+        {(p) => (
+          <input
+            {...p}
+            type="text"
+            maxLength={120}
+            required
+            autoComplete="off"
+            defaultValue={values.name ?? ""}
+          />
+        )}
       </Field>
-      <Field name="description" label={t("admin.products.description")} error={fieldError(result, "description")}>
+      <Field
+        name="description"
+        label={t("admin.products.description")}
+        error={fieldError(result, "description")}
+      >
         {(p) => <textarea {...p} rows={2} maxLength={2000} defaultValue={values.description ?? ""} />}
       </Field>
       <Field name="currency" label={t("admin.products.currency")} error={fieldError(result, "currency")}>
@@ -103,7 +125,12 @@ function ProductButton({
       {Object.entries(extra ?? {}).map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={v} />
       ))}
-      <button type="submit" className={primary ? "primary" : undefined} disabled={pending} data-testid={testId}>
+      <button
+        type="submit"
+        className={primary ? "primary" : undefined}
+        disabled={pending}
+        data-testid={testId}
+      >
         {label}
       </button>
       <span className="status" role="status" aria-live="polite">
@@ -113,7 +140,12 @@ function ProductButton({
       {result && !result.ok && result.pathErrors && (
         <ul className="error" role="alert">
           {result.pathErrors.map((e, i) => (
-            <li key={i}>{t("admin.products.tariff.errorAt", { path: e.path || t("admin.products.tariff.root"), message: e.message })}</li>
+            <li key={i}>
+              {t("admin.products.tariff.errorAt", {
+                path: e.path || t("admin.products.tariff.root"),
+                message: e.message,
+              })}
+            </li>
           ))}
         </ul>
       )}

@@ -74,7 +74,12 @@ function PathErrors({ errors, path }: { errors: PathError[]; path: string }) {
   const own = errors.filter((e) => e.path === path || e.path.startsWith(`${path}.`));
   if (own.length === 0) return null;
   return (
-    <p className="error field-error" id={`${fieldId(path)}-error`} role="alert" data-testid={`tariff-error-${path}`}>
+    <p
+      className="error field-error"
+      id={`${fieldId(path)}-error`}
+      role="alert"
+      data-testid={`tariff-error-${path}`}
+    >
       {own.map((e) => e.message).join("; ")}
     </p>
   );
@@ -242,7 +247,9 @@ function SlotList({
       ))}
       <button
         type="button"
-        onClick={() => onChange([...slots, { from: slots.at(-1)?.to ?? "00:00", to: "24:00", band: bands[0] ?? "" }])}
+        onClick={() =>
+          onChange([...slots, { from: slots.at(-1)?.to ?? "00:00", to: "24:00", band: bands[0] ?? "" }])
+        }
       >
         {t("admin.products.tariff.slot.add")}
       </button>
@@ -326,7 +333,9 @@ function EnergyFields({
                 <button
                   type="button"
                   onClick={() =>
-                    setTou({ bands: [...tou.bands, { code: `band${tou.bands.length + 1}`, name: "", price: "0.00" }] })
+                    setTou({
+                      bands: [...tou.bands, { code: `band${tou.bands.length + 1}`, name: "", price: "0.00" }],
+                    })
                   }
                 >
                   {t("admin.products.tariff.band.add")}
@@ -382,7 +391,10 @@ function EnergyFields({
                   type="button"
                   onClick={() => {
                     const first = withKind(tariff, "tou").tou?.seasons[0];
-                    if (first) setTou({ seasons: [...tou.seasons, { ...first, name: `season ${tou.seasons.length + 1}` }] });
+                    if (first)
+                      setTou({
+                        seasons: [...tou.seasons, { ...first, name: `season ${tou.seasons.length + 1}` }],
+                      });
                   }}
                 >
                   {t("admin.products.tariff.season.add")}
@@ -404,7 +416,9 @@ function EnergyFields({
                     path={`tiered.tiers.${i}.upToKwh`}
                     label={t("admin.products.tariff.tier.upTo")}
                     value={x.upToKwh ?? ""}
-                    onChange={(v) => setTiers(replaceAt(tiers, i, { ...x, upToKwh: v.trim() === "" ? null : v }))}
+                    onChange={(v) =>
+                      setTiers(replaceAt(tiers, i, { ...x, upToKwh: v.trim() === "" ? null : v }))
+                    }
                     errors={errors}
                     inputMode="decimal"
                     width="short"
@@ -439,7 +453,8 @@ function EnergyFields({
               { value: "60", label: t("admin.products.tariff.resolution.60") },
             ]}
             onChange={(v) =>
-              tariff.dynamic && set({ ...tariff, dynamic: { ...tariff.dynamic, resolutionMinutes: v === "15" ? 15 : 60 } })
+              tariff.dynamic &&
+              set({ ...tariff, dynamic: { ...tariff.dynamic, resolutionMinutes: v === "15" ? 15 : 60 } })
             }
             errors={errors}
           />
@@ -457,7 +472,15 @@ function EnergyFields({
 }
 
 /** Fixed charges, capacity, demand and export compensation. */
-function ChargeFields({ tariff, set, errors }: { tariff: Tariff; set: (x: Tariff) => void; errors: PathError[] }) {
+function ChargeFields({
+  tariff,
+  set,
+  errors,
+}: {
+  tariff: Tariff;
+  set: (x: Tariff) => void;
+  errors: PathError[];
+}) {
   const c = tariff.currency;
   const fixed = tariff.fixedCharges ?? [];
   const setFixed = (next: FixedCharge[]) => set({ ...tariff, fixedCharges: next.length ? next : undefined });
@@ -509,7 +532,10 @@ function ChargeFields({ tariff, set, errors }: { tariff: Tariff; set: (x: Tariff
         <button
           type="button"
           onClick={() =>
-            setFixed([...fixed, { code: `fee${fixed.length + 1}`, description: "Base charge", per: "month", price: "0.00" }])
+            setFixed([
+              ...fixed,
+              { code: `fee${fixed.length + 1}`, description: "Base charge", per: "month", price: "0.00" },
+            ])
           }
         >
           {t("admin.products.tariff.fixed.add")}
@@ -521,7 +547,10 @@ function ChargeFields({ tariff, set, errors }: { tariff: Tariff; set: (x: Tariff
             type="checkbox"
             checked={tariff.capacity !== undefined}
             onChange={(e) =>
-              set({ ...tariff, capacity: e.target.checked ? { contractedKw: "10", price: "0.00" } : undefined })
+              set({
+                ...tariff,
+                capacity: e.target.checked ? { contractedKw: "10", price: "0.00" } : undefined,
+              })
             }
             data-testid="tariff-capacity-enable"
           />{" "}
@@ -533,7 +562,9 @@ function ChargeFields({ tariff, set, errors }: { tariff: Tariff; set: (x: Tariff
               path="capacity.contractedKw"
               label={t("admin.products.tariff.capacity.kw")}
               value={tariff.capacity.contractedKw}
-              onChange={(v) => tariff.capacity && set({ ...tariff, capacity: { ...tariff.capacity, contractedKw: v } })}
+              onChange={(v) =>
+                tariff.capacity && set({ ...tariff, capacity: { ...tariff.capacity, contractedKw: v } })
+              }
               errors={errors}
               inputMode="decimal"
               width="short"
@@ -542,7 +573,9 @@ function ChargeFields({ tariff, set, errors }: { tariff: Tariff; set: (x: Tariff
               path="capacity.price"
               label={t("admin.products.tariff.capacity.price", { currency: c })}
               value={tariff.capacity.price}
-              onChange={(v) => tariff.capacity && set({ ...tariff, capacity: { ...tariff.capacity, price: v } })}
+              onChange={(v) =>
+                tariff.capacity && set({ ...tariff, capacity: { ...tariff.capacity, price: v } })
+              }
               errors={errors}
             />
           </div>
@@ -554,7 +587,10 @@ function ChargeFields({ tariff, set, errors }: { tariff: Tariff; set: (x: Tariff
             type="checkbox"
             checked={tariff.demand !== undefined}
             onChange={(e) =>
-              set({ ...tariff, demand: e.target.checked ? { resolutionMinutes: 15, price: "0.00" } : undefined })
+              set({
+                ...tariff,
+                demand: e.target.checked ? { resolutionMinutes: 15, price: "0.00" } : undefined,
+              })
             }
             data-testid="tariff-demand-enable"
           />{" "}
@@ -571,7 +607,8 @@ function ChargeFields({ tariff, set, errors }: { tariff: Tariff; set: (x: Tariff
                 { value: "60", label: t("admin.products.tariff.resolution.60") },
               ]}
               onChange={(v) =>
-                tariff.demand && set({ ...tariff, demand: { ...tariff.demand, resolutionMinutes: v === "15" ? 15 : 60 } })
+                tariff.demand &&
+                set({ ...tariff, demand: { ...tariff.demand, resolutionMinutes: v === "15" ? 15 : 60 } })
               }
               errors={errors}
             />
@@ -597,7 +634,8 @@ function ChargeFields({ tariff, set, errors }: { tariff: Tariff; set: (x: Tariff
           onChange={(k) =>
             set({
               ...tariff,
-              export: k === "none" ? undefined : k === "net_metering" ? { kind: k } : { kind: k, price: "0.08" },
+              export:
+                k === "none" ? undefined : k === "net_metering" ? { kind: k } : { kind: k, price: "0.08" },
             })
           }
           errors={errors}
@@ -652,8 +690,14 @@ export function DraftEditor({
       <Field name="name" label={t("admin.products.name")} error={fieldError(result, "name")}>
         {(p) => <input {...p} type="text" maxLength={120} required defaultValue={values.name ?? name} />}
       </Field>
-      <Field name="description" label={t("admin.products.description")} error={fieldError(result, "description")}>
-        {(p) => <textarea {...p} rows={3} maxLength={2000} defaultValue={values.description ?? description} />}
+      <Field
+        name="description"
+        label={t("admin.products.description")}
+        error={fieldError(result, "description")}
+      >
+        {(p) => (
+          <textarea {...p} rows={3} maxLength={2000} defaultValue={values.description ?? description} />
+        )}
       </Field>
       <EnergyFields tariff={tariff} set={set} errors={errors} />
       <ChargeFields tariff={tariff} set={set} errors={errors} />

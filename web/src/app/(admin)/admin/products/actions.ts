@@ -42,7 +42,10 @@ export async function createProductAction(
 }
 
 /** Saves the draft's name, description and tariff. */
-export async function saveDraftAction(_previous: VersionResult | null, form: FormData): Promise<VersionResult> {
+export async function saveDraftAction(
+  _previous: VersionResult | null,
+  form: FormData,
+): Promise<VersionResult> {
   return runAction(async () => {
     const scope = authorizeStaff(await getSession(), "product.write");
     const result = await saveDraft(getServerContext().db, scope, fields(form));
@@ -52,7 +55,10 @@ export async function saveDraftAction(_previous: VersionResult | null, form: For
 }
 
 /** Publishes the draft as the latest version. */
-export async function publishDraftAction(_previous: VersionResult | null, form: FormData): Promise<VersionResult> {
+export async function publishDraftAction(
+  _previous: VersionResult | null,
+  form: FormData,
+): Promise<VersionResult> {
   return runAction(async () => {
     const scope = authorizeStaff(await getSession(), "product.write");
     const result = await publishDraft(getServerContext().db, scope, fields(form));
@@ -62,7 +68,10 @@ export async function publishDraftAction(_previous: VersionResult | null, form: 
 }
 
 /** Starts a draft from the latest published version. */
-export async function startDraftAction(_previous: VersionResult | null, form: FormData): Promise<VersionResult> {
+export async function startDraftAction(
+  _previous: VersionResult | null,
+  form: FormData,
+): Promise<VersionResult> {
   return runAction(async () => {
     const scope = authorizeStaff(await getSession(), "product.write");
     const result = await startDraft(getServerContext().db, scope, fields(form));
@@ -72,7 +81,10 @@ export async function startDraftAction(_previous: VersionResult | null, form: Fo
 }
 
 /** Discards the draft (when a published version exists). */
-export async function discardDraftAction(_previous: VersionResult | null, form: FormData): Promise<VersionResult> {
+export async function discardDraftAction(
+  _previous: VersionResult | null,
+  form: FormData,
+): Promise<VersionResult> {
   return runAction(async () => {
     const scope = authorizeStaff(await getSession(), "product.write");
     const result = await discardDraft(getServerContext().db, scope, fields(form));

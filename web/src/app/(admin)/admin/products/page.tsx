@@ -55,7 +55,9 @@ export default async function ProductsPage() {
                               {p.draft !== null && (
                                 <>
                                   {" · "}
-                                  <span className="badge">{t("admin.products.hasDraft", { version: p.draft })}</span>
+                                  <span className="badge">
+                                    {t("admin.products.hasDraft", { version: p.draft })}
+                                  </span>
                                 </>
                               )}
                             </td>

@@ -117,7 +117,12 @@ export default async function ProductPage({ params }: { params: Promise<{ produc
                   </thead>
                   <tbody>
                     {product.versions.map((v) => (
-                      <tr key={v.version} data-testid="version-row" data-version={v.version} data-status={v.status}>
+                      <tr
+                        key={v.version}
+                        data-testid="version-row"
+                        data-version={v.version}
+                        data-status={v.status}
+                      >
                         <td>
                           {t("admin.products.version.label", { version: v.version })}
                           <br />

@@ -67,11 +67,15 @@ function withKind(x: Tariff, kind: Kind): Tariff {
 /** Drops undefined members so the JSON holds only what the tariff has. */
 const clean = (x: Tariff): Tariff => JSON.parse(JSON.stringify(x)) as Tariff;
 
+/** An error at this path or inside it (`single.price[1].from` is inside `single.price`). */
+const isAt = (error: PathError, path: string) =>
+  error.path === path || error.path.startsWith(`${path}.`) || error.path.startsWith(`${path}[`);
+
 const fieldId = (path: string) => `tariff-${path.replace(/[^a-zA-Z0-9]+/g, "-")}`;
 
 /** The validator's errors at exactly this path, below its input. */
 function PathErrors({ errors, path }: { errors: PathError[]; path: string }) {
-  const own = errors.filter((e) => e.path === path || e.path.startsWith(`${path}.`));
+  const own = errors.filter((e) => isAt(e, path));
   if (own.length === 0) return null;
   return (
     <p
@@ -103,7 +107,7 @@ function TextInput({
   width?: "short";
 }) {
   const id = fieldId(path);
-  const invalid = errors.some((e) => e.path === path || e.path.startsWith(`${path}.`));
+  const invalid = errors.some((e) => isAt(e, path));
   return (
     <div className={`field${width === "short" ? " field-short" : ""}`}>
       <label htmlFor={id}>{label}</label>
@@ -216,7 +220,7 @@ function SlotList({
       {slots.map((s, i) => (
         <div className="form-row" key={i}>
           <TextInput
-            path={`${path}.${i}.from`}
+            path={`${path}[${i}].from`}
             label={t("admin.products.tariff.slot.from")}
             value={s.from}
             onChange={(v) => onChange(replaceAt(slots, i, { ...s, from: v }))}
@@ -224,7 +228,7 @@ function SlotList({
             width="short"
           />
           <TextInput
-            path={`${path}.${i}.to`}
+            path={`${path}[${i}].to`}
             label={t("admin.products.tariff.slot.to")}
             value={s.to}
             onChange={(v) => onChange(replaceAt(slots, i, { ...s, to: v }))}
@@ -232,7 +236,7 @@ function SlotList({
             width="short"
           />
           <Select
-            path={`${path}.${i}.band`}
+            path={`${path}[${i}].band`}
             label={t("admin.products.tariff.slot.band")}
             value={s.band}
             options={[...new Set([...bands, s.band])].map((b) => ({ value: b, label: b }))}
@@ -303,7 +307,7 @@ function EnergyFields({
                 {tou.bands.map((b, i) => (
                   <div className="form-row" key={i}>
                     <TextInput
-                      path={`tou.bands.${i}.code`}
+                      path={`tou.bands[${i}].code`}
                       label={t("admin.products.tariff.band.code")}
                       value={b.code}
                       onChange={(v) => setTou({ bands: replaceAt(tou.bands, i, { ...b, code: v }) })}
@@ -311,14 +315,14 @@ function EnergyFields({
                       width="short"
                     />
                     <TextInput
-                      path={`tou.bands.${i}.name`}
+                      path={`tou.bands[${i}].name`}
                       label={t("admin.products.tariff.band.name")}
                       value={b.name}
                       onChange={(v) => setTou({ bands: replaceAt(tou.bands, i, { ...b, name: v }) })}
                       errors={errors}
                     />
                     <PriceInput
-                      path={`tou.bands.${i}.price`}
+                      path={`tou.bands[${i}].price`}
                       label={t("admin.products.tariff.pricePerKwh", { currency: c })}
                       value={b.price}
                       onChange={(v) => setTou({ bands: replaceAt(tou.bands, i, { ...b, price: v }) })}
@@ -347,14 +351,14 @@ function EnergyFields({
                   <div className="tariff-season" key={i}>
                     <div className="form-row">
                       <TextInput
-                        path={`tou.seasons.${i}.name`}
+                        path={`tou.seasons[${i}].name`}
                         label={t("admin.products.tariff.season.name")}
                         value={s.name}
                         onChange={(v) => setSeason(i, { ...s, name: v })}
                         errors={errors}
                       />
                       <TextInput
-                        path={`tou.seasons.${i}.from`}
+                        path={`tou.seasons[${i}].from`}
                         label={t("admin.products.tariff.season.from")}
                         value={s.from}
                         onChange={(v) => setSeason(i, { ...s, from: v })}
@@ -362,7 +366,7 @@ function EnergyFields({
                         width="short"
                       />
                       <TextInput
-                        path={`tou.seasons.${i}.to`}
+                        path={`tou.seasons[${i}].to`}
                         label={t("admin.products.tariff.season.to")}
                         value={s.to}
                         onChange={(v) => setSeason(i, { ...s, to: v })}
@@ -377,7 +381,7 @@ function EnergyFields({
                     {(["weekday", "weekend"] as const).map((d) => (
                       <SlotList
                         key={d}
-                        path={`tou.seasons.${i}.dayTypes.${d}`}
+                        path={`tou.seasons[${i}].dayTypes.${d}`}
                         legend={t(`admin.products.tariff.dayType.${d}`)}
                         slots={s.dayTypes[d]}
                         bands={tou.bands.map((b) => b.code)}
@@ -413,7 +417,7 @@ function EnergyFields({
               {tiers.map((x, i) => (
                 <div className="form-row" key={i}>
                   <TextInput
-                    path={`tiered.tiers.${i}.upToKwh`}
+                    path={`tiered.tiers[${i}].upToKwh`}
                     label={t("admin.products.tariff.tier.upTo")}
                     value={x.upToKwh ?? ""}
                     onChange={(v) =>
@@ -424,7 +428,7 @@ function EnergyFields({
                     width="short"
                   />
                   <PriceInput
-                    path={`tiered.tiers.${i}.price`}
+                    path={`tiered.tiers[${i}].price`}
                     label={t("admin.products.tariff.pricePerKwh", { currency: c })}
                     value={x.price}
                     onChange={(v) => setTiers(replaceAt(tiers, i, { ...x, price: v }))}
@@ -491,7 +495,7 @@ function ChargeFields({
         {fixed.map((f, i) => (
           <div className="form-row" key={i}>
             <TextInput
-              path={`fixedCharges.${i}.code`}
+              path={`fixedCharges[${i}].code`}
               label={t("admin.products.tariff.fixed.code")}
               value={f.code}
               onChange={(v) => setFixed(replaceAt(fixed, i, { ...f, code: v }))}
@@ -499,14 +503,14 @@ function ChargeFields({
               width="short"
             />
             <TextInput
-              path={`fixedCharges.${i}.description`}
+              path={`fixedCharges[${i}].description`}
               label={t("admin.products.tariff.fixed.description")}
               value={f.description}
               onChange={(v) => setFixed(replaceAt(fixed, i, { ...f, description: v }))}
               errors={errors}
             />
             <Select<"day" | "month">
-              path={`fixedCharges.${i}.per`}
+              path={`fixedCharges[${i}].per`}
               label={t("admin.products.tariff.fixed.per")}
               value={f.per}
               options={[
@@ -517,7 +521,7 @@ function ChargeFields({
               errors={errors}
             />
             <PriceInput
-              path={`fixedCharges.${i}.price`}
+              path={`fixedCharges[${i}].price`}
               label={t("admin.products.tariff.price", { currency: c })}
               value={f.price}
               onChange={(v) => setFixed(replaceAt(fixed, i, { ...f, price: v }))}

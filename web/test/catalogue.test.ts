@@ -159,6 +159,19 @@ describe("product catalogue", () => {
     expect(drafts.rows).toEqual([
       { version: 2, tariff: expect.objectContaining({ single: { price: "0.3100" } }) },
     ]);
+    // an editor opened on another draft version does not overwrite this one
+    expect(
+      await saveDraft(t.pool, ADMIN, {
+        productId,
+        version: "1",
+        name: "Stale tab",
+        tariff: JSON.stringify({ currency: "EUR", single: { price: "9" } }),
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: "conflict",
+      fieldErrors: { form: "admin.products.error.staleDraft" },
+    });
     expect(await discardDraft(t.pool, ADMIN, { productId })).toEqual({
       ok: true,
       value: { productId, version: 2 },

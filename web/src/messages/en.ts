@@ -576,6 +576,8 @@ export const messages = {
   "admin.products.error.tariffJson": "The tariff is missing.",
   "admin.products.error.tariff": "The tariff has errors; see the fields marked below.",
   "admin.products.error.noDraft": "This product has no draft (it may just have been published).",
+  "admin.products.error.staleDraft":
+    "This draft was published or replaced meanwhile. Reload the page; your changes were not saved.",
   "admin.products.error.hasDraft": "This product already has a draft; edit or discard it.",
   "admin.products.error.onlyDraft":
     "The first version of a product cannot be discarded before it is published.",

@@ -221,6 +221,8 @@ const draftSchema = z.object({
     .string()
     .min(2, "admin.products.error.tariffJson")
     .max(200_000, "admin.products.error.tariffJson"),
+  /** the draft version the editor was opened on: saving over a newer draft is refused */
+  version: z.coerce.number().int().positive().optional(),
 });
 
 /**
@@ -262,6 +264,8 @@ export async function saveDraft(
     const product = await lockProduct(db, scope, productId);
     const draft = await draftOf(db, productId);
     if (!draft) return refused("conflict", "form", "admin.products.error.noDraft");
+    if (parsed.data.version !== undefined && parsed.data.version !== draft.version)
+      return refused("conflict", "form", "admin.products.error.staleDraft");
     const checked = checkTariff(parsed.data.tariff, name, product.currency);
     if (!checked.ok) return tariffRefused(checked.errors);
     await db.query(

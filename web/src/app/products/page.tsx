@@ -4,6 +4,7 @@ import { tariffSummary } from "../../lib/tariff-summary.ts";
 import { t } from "../../messages/en.ts";
 import { publicRetailerId, publishedProducts } from "../../server/catalogue-public.ts";
 import { getServerContext } from "../../server/context.ts";
+import { AppError } from "../../server/errors.ts";
 import type { Tariff } from "@c4e/domain";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +13,14 @@ export const metadata: Metadata = { title: t("catalogue.pageTitle") };
 /** The public catalogue (no sign-in): the public retailer's published, non-archived products. */
 export default async function CataloguePage() {
   const { db, config } = getServerContext();
-  const products = await publishedProducts(db, await publicRetailerId(db, config));
+  const products = await publicRetailerId(db, config).then(
+    (retailerId) => publishedProducts(db, retailerId),
+    // no (single) public retailer configured: an empty catalogue, not an error page
+    (error: unknown) => {
+      if (error instanceof AppError && error.code === "not_found") return [];
+      throw error;
+    },
+  );
   return (
     <>
       <CatalogueHeader />

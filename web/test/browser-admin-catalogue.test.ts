@@ -216,6 +216,63 @@ describe("admin product catalogue and bill run", () => {
     await page.close();
   });
 
+  it("creates a product and builds time-of-use, then dynamic terms in the tariff builder", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, "/admin/products", 0);
+    await page.getByTestId("create-product-form").waitFor({ timeout: 30_000 });
+    await page.getByLabel("Code").fill("green-tou");
+    await page.getByLabel("Name").fill("Green Time");
+    await page.getByTestId("create-product-submit").click();
+    await page.getByTestId("created-product-link").click();
+    await page.getByTestId("draft-form").waitFor({ timeout: 15_000 });
+
+    // time of use: default bands and an all-year season; a gap in the weekday slots is refused
+    await page.getByLabel("How energy is priced").selectOption("tou");
+    await page.getByTestId("tariff-tou-bands-0-price").fill("0.36");
+    await page.getByTestId("tariff-tou-seasons-0-dayTypes-weekday-1-to").fill("19:00");
+    await page.getByTestId("draft-save").click();
+    await page.getByTestId("tariff-errors").waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId("tariff-errors").textContent()).toContain(
+      "tou.seasons[0].dayTypes.weekday",
+    );
+    await page.getByTestId("tariff-tou-seasons-0-dayTypes-weekday-1-to").fill("20:00");
+    await page.getByTestId("draft-save").click();
+    await expect
+      .poll(() => page.getByTestId("draft-status").textContent(), { timeout: 15_000 })
+      .toBe("Draft saved.");
+    const draft = async () =>
+      (
+        await db.query<{ tariff: Record<string, unknown> }>(
+          `SELECT v.tariff FROM product_version v JOIN product p ON p.id = v.product_id
+           WHERE p.code = 'GREEN-TOU' AND v.status = 'draft'`,
+        )
+      ).rows[0]?.tariff;
+    expect(await draft()).toMatchObject({
+      name: "Green Time",
+      currency: "EUR",
+      tou: { bands: [{ code: "peak", price: "0.36" }, { code: "offpeak" }] },
+    });
+
+    // dynamic: market price + margin, with a demand charge and a feed-in price
+    await page.getByLabel("How energy is priced").selectOption("dynamic");
+    await page.getByLabel("Margin per kWh (EUR)").fill("0.025");
+    await page.getByTestId("tariff-demand-enable").check();
+    await page.getByLabel("Price per kW of peak and month (EUR)").fill("3.10");
+    await page.getByTestId("tariff-export-kind").selectOption("feed_in");
+    await page.getByLabel("Feed-in price per kWh (EUR)").fill("0.07");
+    await page.getByTestId("draft-save").click();
+    await expect
+      .poll(async () => (await draft())?.dynamic, { timeout: 15_000 })
+      .toEqual({ resolutionMinutes: 60, margin: "0.025" });
+    const saved = await draft();
+    expect(saved).toMatchObject({
+      demand: { resolutionMinutes: 15, price: "3.10" },
+      export: { kind: "feed_in", price: "0.07" },
+    });
+    expect(saved?.tou).toBeUndefined();
+    await page.close();
+  });
+
   it("bills October from the readings (v1 and v2 prices) and issues the invoices", async () => {
     // B signs on the latest published version (what /switch does); A stays on version 1
     const latest = await db.query<{ version: number }>(

@@ -17,7 +17,7 @@ export default async function ProductDetailsPage({ params }: { params: Promise<{
   const { db, config } = getServerContext();
   let product;
   try {
-    product = await publishedProduct(db, await publicRetailerId(db, config), decodeURIComponent(code));
+    product = await publishedProduct(db, await publicRetailerId(db, config), code);
   } catch (error) {
     if (!(error instanceof AppError && error.code === "not_found")) throw error;
   }

@@ -33,8 +33,10 @@ const USAGE = `usage:
                                                      SLP annual settlement up to the reading of that date
   c4e bill-corrections --from YYYY-MM --to YYYY-MM [--issue] [--issue-date YYYY-MM-DD]
                                                      difference invoices / credit notes after a price change
-  c4e product-price (--product <code> | --contract <number>) --price single|tou.<band>|fixed.<code>|… --from YYYY-MM-DD --value P
-                                                     a new price row valid from a (past) date
+  c4e product-price (--product <code> [--move-contracts] | --contract <number>) --price single|tou.<band>|fixed.<code>|…
+      --from YYYY-MM-DD --value P                    a new price row valid from a (past) date; for a product a new
+                                                     published version (new contracts get it; --move-contracts
+                                                     moves the contracts on the previous latest version)
   c4e market-price-import <file.csv> --zone Z --currency EUR --resolution 15|60
                                                      market prices per kWh (CSV: start,price) for dynamic tariffs
   c4e invoice-issue (--run <id> | --period YYYY-MM | --invoice <id>) [--issue-date YYYY-MM-DD]
@@ -254,6 +256,7 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
           price: { type: "string" },
           from: { type: "string" },
           value: { type: "string" },
+          "move-contracts": { type: "boolean" },
         },
       });
       if (!values.price || !values.from || !values.value)
@@ -261,7 +264,10 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
       const target = values.product ? `product:${values.product}` : `contract:${values.contract ?? ""}`;
       const { price, from, value } = values;
       return withPool(async (pool) => {
-        console.log(json(await setTariffPrice(pool, { target, price, from, value })));
+        const moveContracts = values["move-contracts"] === true;
+        const res = await setTariffPrice(pool, { target, price, from, value, moveContracts });
+        console.error(res.summary);
+        console.log(json(res));
         return 0;
       });
     }

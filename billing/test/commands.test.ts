@@ -88,6 +88,12 @@ describe("billing commands", () => {
       { from: "1970-01-01", price: "9.90" },
       { from: "2026-07-01", price: "10.50" },
     ]);
+    // a new published version 2; the contracts keep version 1 (no --move-contracts)
+    const versions = await t.pool.query(
+      `SELECT (SELECT max(version) FROM product_version) AS latest,
+              array_agg(DISTINCT product_version) AS contracts FROM contract WHERE product_id IS NOT NULL`,
+    );
+    expect(versions.rows[0]).toEqual({ latest: 2, contracts: [1] });
     expect(await runBillingCommand(["bill-corrections", "--from", "2026-01", "--to", "2026-12"])).toBe(0);
     await expect(runBillingCommand(["bill-settlement", "--date", "2026-02-01"])).rejects.toThrow(
       /--pod <id> or --all/,

@@ -9,13 +9,17 @@ import { type BillingTestDb, createBillingTestDb, seedIntervals } from "./fixtur
 
 let t: BillingTestDb;
 
-/** A new peak price row of the demo product, valid from 16 October 2026 (`c4e product-price`). */
-async function correctPeakPrice(price: string): Promise<void> {
-  await setTariffPrice(t.pool, {
+/**
+ * A new peak price row of the demo product, valid from 16 October 2026, as a new published version
+ * with the contracts moved onto it (`c4e product-price --move-contracts`).
+ */
+async function correctPeakPrice(price: string) {
+  return setTariffPrice(t.pool, {
     target: "product:DEMO-TOU",
     price: "tou.peak",
     from: "2026-10-16",
     value: price,
+    moveContracts: true,
   });
 }
 
@@ -37,7 +41,9 @@ describe("retroactive price corrections", () => {
 
   it("a lower past price: one credit note per issued invoice, referencing it; originals untouched", async () => {
     const before = await t.pool.query(`SELECT id, total_minor, status FROM invoice ORDER BY id`);
-    await correctPeakPrice("0.3000");
+    const change = await correctPeakPrice("0.3000");
+    expect(change).toMatchObject({ version: 2, basedOn: 1, unchanged: [] });
+    expect("moved" in change && change.moved).toHaveLength(3);
     const res = await billCorrections(t.pool, {
       from: "2026-10",
       to: "2026-10",
@@ -86,7 +92,7 @@ describe("retroactive price corrections", () => {
   });
 
   it("a second change corrects from the last correction; original + corrections = a fresh bill (± 1 cent a line)", async () => {
-    await correctPeakPrice("0.3600");
+    expect(await correctPeakPrice("0.3600")).toMatchObject({ version: 3, basedOn: 2 });
     const res = await billCorrections(t.pool, { from: "2026-10", to: "2026-10", issue: true });
     expect(res.created.map((c) => c.kind)).toEqual(["difference", "difference", "difference"]);
     expect(res.issued.map((i) => i.number)).toEqual(["INV-000004", "INV-000005", "INV-000006"]);
@@ -113,5 +119,41 @@ describe("retroactive price corrections", () => {
       expect(diff.lte(lines)).toBe(true);
       expect(net).not.toBe(0n);
     }
+  });
+
+  it("without --move-contracts a price change is a new version for new contracts only", async () => {
+    const res = await setTariffPrice(t.pool, {
+      target: "product:DEMO-TOU",
+      price: "tou.peak",
+      from: "2026-10-16",
+      value: "0.2000",
+    });
+    expect(res).toMatchObject({ version: 4, basedOn: 3, moved: [] });
+    expect("unchanged" in res && res.unchanged.map((c) => c.version)).toEqual([3, 3, 3]);
+    expect(res.summary).toMatch(/new contracts get version 4; no existing contract changed/);
+    const versions = await t.pool.query(`SELECT version, status::text FROM product_version ORDER BY version`);
+    expect(versions.rows.map((r) => `${r.version}:${r.status}`)).toEqual([
+      "1:published",
+      "2:published",
+      "3:published",
+      "4:published",
+    ]);
+    // the product mirrors version 4, the contracts are still billed at version 3: nothing to correct
+    const mirror = await t.pool.query(
+      `SELECT tariff -> 'tou' -> 'bands' -> 0 -> 'price' -> 1 ->> 'price' AS p FROM product`,
+    );
+    expect(mirror.rows[0].p).toBe("0.2000");
+    expect((await billCorrections(t.pool, { from: "2026-10", to: "2026-10" })).created).toEqual([]);
+  });
+
+  it("refuses a price change while the product has a draft, and never edits a published version", async () => {
+    await t.pool.query(
+      `INSERT INTO product_version (product_id, version, name, tariff)
+       SELECT product_id, 5, name, tariff FROM product_version WHERE version = 4`,
+    );
+    await expect(correctPeakPrice("0.1")).rejects.toThrow(/has a draft \(version 5\)/);
+    await expect(t.pool.query(`UPDATE product_version SET tariff = '{}' WHERE version = 4`)).rejects.toThrow(
+      /is published and cannot be changed/,
+    );
   });
 });

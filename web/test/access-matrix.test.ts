@@ -446,6 +446,86 @@ ACTIONS.push(
   },
 );
 
+// Product catalogue (retailer admins): each admin works on its own retailer's products; the other
+// retailer's product is not found. prod-r* go through draft → save → publish → archive; prod-r*-d
+// has a draft to discard.
+const PRODUCT_OF: Partial<Record<Actor, string>> = { adminR2: "prod-r2" };
+const ownProduct = (a: Actor, suffix = "") => `${PRODUCT_OF[a] ?? "prod-r1"}${suffix}`;
+const otherProduct = (a: Actor, suffix = "") => `${a === "adminR2" ? "prod-r1" : "prod-r2"}${suffix}`;
+const PRODUCTS_FILE = "(admin)/admin/products/actions.ts";
+ACTIONS.push(
+  {
+    action: `${PRODUCTS_FILE}#createProductAction`,
+    allowed: ADMINS,
+    input: (a) => ({ code: `NEW-${a.toUpperCase()}`, name: `New by ${a}`, description: "", currency: "EUR" }),
+  },
+  {
+    action: `${PRODUCTS_FILE}#startDraftAction`,
+    allowed: ADMINS,
+    input: (a) => ({ productId: ownProduct(a) }),
+    foreign: (a) => ({ productId: otherProduct(a) }),
+  },
+  {
+    action: `${PRODUCTS_FILE}#saveDraftAction`,
+    allowed: ADMINS,
+    input: (a) => ({
+      productId: ownProduct(a),
+      name: "Fixed price v2",
+      description: "",
+      tariff: JSON.stringify({ currency: "EUR", single: { price: "0.33" } }),
+    }),
+    foreign: (a) => ({
+      productId: otherProduct(a),
+      name: "Taken over",
+      tariff: JSON.stringify({ currency: "EUR", single: { price: "0.01" } }),
+    }),
+  },
+  {
+    action: `${PRODUCTS_FILE}#publishDraftAction`,
+    allowed: ADMINS,
+    input: (a) => ({ productId: ownProduct(a) }),
+    foreign: (a) => ({ productId: otherProduct(a) }),
+  },
+  {
+    action: `${PRODUCTS_FILE}#discardDraftAction`,
+    allowed: ADMINS,
+    input: (a) => ({ productId: ownProduct(a, "-d") }),
+    foreign: (a) => ({ productId: otherProduct(a, "-d") }),
+  },
+  {
+    action: `${PRODUCTS_FILE}#setArchivedAction`,
+    allowed: ADMINS,
+    input: (a) => ({ productId: ownProduct(a), archived: "true" }),
+    foreign: (a) => ({ productId: otherProduct(a), archived: "true" }),
+  },
+);
+
+/** A product of each retailer with published version 1, and one with a draft version 2 as well. */
+async function seedProducts(db: pg.Pool): Promise<void> {
+  const tariff = JSON.stringify({ name: "Fixed price", currency: "EUR", single: { price: "0.30" } });
+  for (const [id, retailer] of [
+    ["prod-r1", "ret-1"],
+    ["prod-r1-d", "ret-1"],
+    ["prod-r2", "ret-2"],
+    ["prod-r2-d", "ret-2"],
+  ] as const) {
+    await db.query(
+      `INSERT INTO product (id, code, retailer_id, name, currency, tariff) VALUES ($1, upper($1), $2, 'Fixed price', 'EUR', $3)`,
+      [id, retailer, tariff],
+    );
+    await db.query(
+      `INSERT INTO product_version (product_id, version, name, tariff, status, published_at)
+       VALUES ($1, 1, 'Fixed price', $2, 'published', now())`,
+      [id, tariff],
+    );
+    if (id.endsWith("-d"))
+      await db.query(
+        `INSERT INTO product_version (product_id, version, name, tariff) VALUES ($1, 2, 'Fixed price', $2)`,
+        [id, tariff],
+      );
+  }
+}
+
 let db: pg.Pool;
 let drop: () => Promise<void>;
 const tokens = new Map<Actor, string | undefined>();
@@ -613,6 +693,7 @@ beforeAll(async () => {
   ]);
   await seedWallet(db);
   await seedInvoices(db);
+  await seedProducts(db);
   for (const r of ROUTES) {
     if (r.route === "api/prosumer/rewards/[batchId]/proof")
       r.foreign = {
@@ -776,6 +857,49 @@ describe("access matrix", () => {
     );
     expect(credit.rowCount).toBe(1);
     expect(audit.rows.every((r) => r.retailer_id === "ret-1" || r.retailer_id === "ret-2")).toBe(true);
+  });
+
+  it("changed each retailer's products only through its own admin, audited", async () => {
+    const versions = await db.query<{ product_id: string; version: number; status: string; price: unknown }>(
+      `SELECT product_id, version, status::text, tariff -> 'single' -> 'price' AS price FROM product_version
+       WHERE product_id LIKE 'prod-r%' ORDER BY product_id, version`,
+    );
+    // the foreign attempts (a price of 0.01, "Taken over") changed nothing
+    expect(versions.rows).toEqual([
+      { product_id: "prod-r1", version: 1, status: "published", price: "0.30" },
+      { product_id: "prod-r1", version: 2, status: "published", price: "0.33" },
+      { product_id: "prod-r1-d", version: 1, status: "published", price: "0.30" },
+      { product_id: "prod-r2", version: 1, status: "published", price: "0.30" },
+      { product_id: "prod-r2", version: 2, status: "published", price: "0.33" },
+      { product_id: "prod-r2-d", version: 1, status: "published", price: "0.30" },
+    ]);
+    const created = await db.query<{ code: string; retailer_id: string }>(
+      `SELECT code, retailer_id FROM product WHERE code LIKE 'NEW-%' ORDER BY code`,
+    );
+    expect(created.rows).toEqual([
+      { code: "NEW-ADMINR1", retailer_id: "ret-1" },
+      { code: "NEW-ADMINR2", retailer_id: "ret-2" },
+    ]);
+    const archived = await db.query(`SELECT id FROM product WHERE archived_at IS NOT NULL ORDER BY id`);
+    expect(archived.rows).toEqual([{ id: "prod-r1" }, { id: "prod-r2" }]);
+    const audit = await db.query<{ action: string; retailer_id: string; target_id: string }>(
+      `SELECT action, retailer_id, target_id FROM audit_log WHERE target_type = 'product' AND action <> 'product.create'
+       ORDER BY id`,
+    );
+    expect(audit.rows.map((r) => `${r.action} ${r.retailer_id} ${r.target_id}`).sort()).toEqual(
+      [
+        "product.draft.create ret-1 prod-r1",
+        "product.draft.create ret-2 prod-r2",
+        "product.draft.save ret-1 prod-r1",
+        "product.draft.save ret-2 prod-r2",
+        "product.publish ret-1 prod-r1",
+        "product.publish ret-2 prod-r2",
+        "product.draft.discard ret-1 prod-r1-d",
+        "product.draft.discard ret-2 prod-r2-d",
+        "product.archive ret-1 prod-r1",
+        "product.archive ret-2 prod-r2",
+      ].sort(),
+    );
   });
 
   it("shows each prosumer only their own coupons and certificates", async () => {

@@ -43,6 +43,11 @@ function Header({
   return (
     <header className="app-header">
       <div className="brand">{t("app.title")}</div>
+      <nav aria-label={t("catalogue.link")}>
+        <a href="/products" data-testid="nav-catalogue">
+          {t("catalogue.link")}
+        </a>
+      </nav>
       <div className="account">
         <span className="address" title={session.address} data-testid="session-address">
           {t("header.signedInAs", { address: shortHex(session.address) })}
@@ -259,6 +264,11 @@ export function ProsumerApp({
         <header className="app-header">
           <div className="brand">{t("app.title")}</div>
           <div className="tagline muted">{t("app.tagline")}</div>
+          <nav aria-label={t("catalogue.link")}>
+            <a href="/products" data-testid="nav-catalogue">
+              {t("catalogue.link")}
+            </a>
+          </nav>
         </header>
         <main id="main" className="sign-in-page">
           <SignInCard

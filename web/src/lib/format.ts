@@ -158,3 +158,17 @@ export function lastDayOf(endExclusive: string): string {
   d.setUTCDate(d.getUTCDate() - 1);
   return d.toISOString().slice(0, 10);
 }
+
+/**
+ * A decimal-string price as a currency amount, exactly (Intl formats the string, no float), with at
+ * least two and up to six fraction digits: "0.3400" EUR → "€0.34", "0.0825" → "€0.0825".
+ */
+export function formatPrice(price: string, currency: string): string {
+  const format = new Intl.NumberFormat(LOCALE, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 6,
+  }).format as (value: string) => string;
+  return format(price);
+}

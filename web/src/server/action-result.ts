@@ -14,6 +14,8 @@ export type ActionResult<T = null> =
       status: number;
       message: string;
       fieldErrors?: Partial<Record<string, MessageKey>>;
+      /** errors inside a structured field (a tariff): the path in its JSON and the validator's text */
+      pathErrors?: { path: string; message: string }[];
     };
 
 /** Invalid input: the first issue per field, its message being a catalogue key. */

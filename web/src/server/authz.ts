@@ -28,6 +28,10 @@ export const POLICY = {
   "billing.read": ["retailer_admin", "retailer_agent"],
   /** start a bill run, issue drafts, void, create credit notes (audited) */
   "billing.write": ["retailer_admin"],
+  /** the retailer's product catalogue with all versions and their contract counts */
+  "product.read": ["retailer_admin", "retailer_agent"],
+  /** create products, edit and publish drafts, archive (audited) */
+  "product.write": ["retailer_admin"],
   /** the partner's own perks, their redemptions and consumed coupons (writes are the partner's txs) */
   "partner.read": ["partner"],
 } as const satisfies Record<string, readonly Role[]>;

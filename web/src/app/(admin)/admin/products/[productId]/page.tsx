@@ -1,0 +1,154 @@
+import { AdminShell } from "../../../../../components/admin/admin-shell.tsx";
+import {
+  ArchiveButton,
+  DiscardDraftButton,
+  PublishButton,
+  StartDraftButton,
+} from "../../../../../components/admin/product-forms.tsx";
+import { DraftEditor } from "../../../../../components/admin/tariff-editor.tsx";
+import { formatInstant } from "../../../../../lib/format.ts";
+import { tariffSummary } from "../../../../../lib/tariff-summary.ts";
+import { t } from "../../../../../messages/en.ts";
+import { getProduct } from "../../../../../server/admin-products.ts";
+import { adminPageAccess } from "../../../../../server/admin-page.ts";
+import { isAllowed } from "../../../../../server/authz.ts";
+import { getServerContext } from "../../../../../server/context.ts";
+import { AppError } from "../../../../../server/errors.ts";
+
+export const dynamic = "force-dynamic";
+
+/** One product: its draft (edit, publish, discard) or a new draft, and every version with its terms. */
+export default async function ProductPage({ params }: { params: Promise<{ productId: string }> }) {
+  const { productId } = await params;
+  const access = await adminPageAccess("product.read");
+  return (
+    <AdminShell access={access} section="products" path={`/admin/products/${encodeURIComponent(productId)}`}>
+      {async ({ scope, session }) => {
+        let product;
+        try {
+          product = await getProduct(getServerContext().db, scope, productId);
+        } catch (error) {
+          if (error instanceof AppError && error.code === "not_found")
+            return (
+              <p className="empty" data-testid="not-found">
+                {t("admin.notFound")}
+              </p>
+            );
+          throw error;
+        }
+        const canWrite = isAllowed(session.role, "product.write");
+        const draft = product.versions.find((v) => v.status === "draft");
+        return (
+          <>
+            <p>
+              <a href="/admin/products">‹ {t("admin.back")}</a>
+            </p>
+            <div className="page-title">
+              <h1>{t("admin.products.product.title", { code: product.code })}</h1>
+              <span className="badge" data-testid="product-status">
+                {product.archivedAt ? t("admin.products.archived") : t("admin.products.active")}
+              </span>
+            </div>
+            <section className="card" aria-labelledby="product-details">
+              <h2 id="product-details">{product.name}</h2>
+              {product.description && <p className="wrap">{product.description}</p>}
+              <dl className="facts">
+                <dt>{t("admin.products.currency")}</dt>
+                <dd>{product.currency}</dd>
+                <dt>{t("admin.products.latest")}</dt>
+                <dd>
+                  {product.latestPublished === null
+                    ? t("admin.products.none")
+                    : t("admin.products.version.label", { version: product.latestPublished })}
+                </dd>
+                <dt>{t("admin.products.contracts")}</dt>
+                <dd>{product.contracts}</dd>
+              </dl>
+              {canWrite && (
+                <>
+                  <ArchiveButton productId={product.id} archived={product.archivedAt !== null} />
+                  <p className="hint">{t("admin.products.archiveHint")}</p>
+                </>
+              )}
+            </section>
+            {canWrite && (
+              <section className="card" aria-labelledby="draft-title" data-testid="draft-card">
+                {draft ? (
+                  <>
+                    <h2 id="draft-title">{t("admin.products.draft.title", { version: draft.version })}</h2>
+                    <DraftEditor
+                      key={draft.version}
+                      productId={product.id}
+                      version={draft.version}
+                      name={draft.name}
+                      description={draft.description}
+                      tariff={draft.tariff}
+                    />
+                    <p className="hint">{t("admin.products.draft.publishHint")}</p>
+                    <div className="actions">
+                      <PublishButton productId={product.id} version={draft.version} />
+                      {product.latestPublished !== null && <DiscardDraftButton productId={product.id} />}
+                    </div>
+                  </>
+                ) : (
+                  <>
+                    <h2 id="draft-title">{t("admin.products.draft.start")}</h2>
+                    <p className="hint">{t("admin.products.draft.none")}</p>
+                    <StartDraftButton productId={product.id} />
+                  </>
+                )}
+              </section>
+            )}
+            <section className="card" aria-labelledby="versions-title">
+              <h2 id="versions-title">{t("admin.products.versions.title")}</h2>
+              <p className="hint">{t("admin.products.versions.caption")}</p>
+              <div className="table-scroll">
+                <table data-testid="version-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("admin.products.version")}</th>
+                      <th scope="col">{t("admin.products.status")}</th>
+                      <th scope="col">{t("admin.products.published")}</th>
+                      <th scope="col" className="num">
+                        {t("admin.products.contracts")}
+                      </th>
+                      <th scope="col">{t("admin.products.terms")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {product.versions.map((v) => (
+                      <tr
+                        key={v.version}
+                        data-testid="version-row"
+                        data-version={v.version}
+                        data-status={v.status}
+                      >
+                        <td>
+                          {t("admin.products.version.label", { version: v.version })}
+                          <br />
+                          <span className="muted">{v.name}</span>
+                        </td>
+                        <td>{t(`admin.products.status.${v.status}`)}</td>
+                        <td>{v.publishedAt ? formatInstant(v.publishedAt) : "—"}</td>
+                        <td className="num" data-testid="version-contracts">
+                          {v.contracts}
+                        </td>
+                        <td>
+                          <ul className="terms" data-testid="version-terms">
+                            {tariffSummary(v.tariff).map((line, i) => (
+                              <li key={i}>{line}</li>
+                            ))}
+                          </ul>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          </>
+        );
+      }}
+    </AdminShell>
+  );
+}

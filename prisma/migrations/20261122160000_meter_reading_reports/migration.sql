@@ -27,6 +27,3 @@ ALTER TABLE "meter_reading_report" ADD CONSTRAINT "meter_reading_report_pod_id_f
 -- AddForeignKey
 ALTER TABLE "meter_reading_report" ADD CONSTRAINT "meter_reading_report_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customer"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
-
--- A reading is a cumulative register value: never negative.
-ALTER TABLE "meter_reading_report" ADD CONSTRAINT "meter_reading_report_kwh_check" CHECK ("kwh" >= 0);

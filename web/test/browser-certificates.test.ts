@@ -2,6 +2,7 @@
 // the C4E contracts deployed and the indexer mirroring them):
 // - green certificates issued to prosumer A on chain: A sees them held, claims part of them with the
 //   dev wallet, and the page shows the claim once mirrored;
+// - prosumer A sees the product version of the contract and reports meter readings (one refused);
 // - the retailer admin grants the partner role to a new wallet, then the partner role on the perks
 //   contract from the admin's own wallet, and the page shows it held on chain.
 import { c4ePerksAbi, type Deployment, deployC4E, greenCertificatesAbi } from "@c4e/contracts";
@@ -222,6 +223,67 @@ describe("browser: green certificates and partner roles", () => {
     const section = page.locator(`[data-testid="admin-partner"][data-address="${partner.toLowerCase()}"]`);
     await section.waitFor({ timeout: 15_000 });
     expect(await section.textContent()).toContain("No perk listed.");
+    await page.close();
+  });
+
+  it("a prosumer sees the product version and reports meter readings; a wrong one is refused at its field", async () => {
+    await db.query(
+      `INSERT INTO trader (id, code, name, retailer_id) VALUES ('tr-1', '9900000000002', 'Green Retail', 'ret-1')`,
+    );
+    await db.query(`INSERT INTO distributor (id, code, name) VALUES ('dso-1', '9900000000009', 'Grid Co')`);
+    await db.query(
+      `INSERT INTO product (id, code, retailer_id, name, currency, tariff) VALUES ('prod-1', 'GREEN', 'ret-1', 'Green Home', 'EUR', '{}')`,
+    );
+    await db.query(
+      `INSERT INTO product_version (product_id, version, name, tariff, status, published_at)
+       VALUES ('prod-1', 1, 'Green Home', '{}', 'published', now()), ('prod-1', 2, 'Green Home Plus', '{}', 'published', now())`,
+    );
+    await db.query(
+      `INSERT INTO contract (id, number, customer_id, trader_id, valid_from, currency, product_id, product_version)
+       VALUES ('ctr-a', 'C-ALICE', 'cust-a', 'tr-1', current_date - 60, 'EUR', 'prod-1', 2)`,
+    );
+    await db.query(
+      `INSERT INTO pod (id, identifier, name, address, contract_id, metering, annual_reference_kwh,
+         distributor_id, trader_id, sign_in_date)
+       VALUES ('pod-a', 'DE-POD-A', 'Home A', 'Street 1', 'ctr-a', 'slp', 3500, 'dso-1', 'tr-1', current_date - 60)`,
+    );
+    const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone
+    await signIn(page, "/prosumer", 2);
+    const product = page.getByTestId("contract-product");
+    await product.waitFor({ timeout: 30_000 });
+    expect(await product.textContent()).toBe("Green Home (GREEN), version 2: Green Home Plus");
+
+    const form = page.getByTestId("meter-reading-form");
+    await form.getByLabel("Date read").fill(day(1));
+    await form.getByLabel("Meter reading (kWh)").fill("12345,6");
+    await form.getByTestId("meter-reading-submit").click();
+    await expect
+      .poll(() => form.getByTestId("meter-reading-status").textContent(), { timeout: 15_000 })
+      .toContain("12345.6 kWh");
+    await page.getByTestId("meter-reading-row").first().waitFor({ timeout: 15_000 });
+
+    // an earlier date with a higher value: refused at the value, the date kept
+    await form.getByLabel("Date read").fill(day(2));
+    await form.getByLabel("Meter reading (kWh)").fill("12400");
+    await form.getByTestId("meter-reading-submit").click();
+    await form.getByTestId("error-kwh").waitFor({ timeout: 15_000 });
+    expect(await form.getByTestId("error-kwh").textContent()).toContain(
+      "Higher than a reading of a later date",
+    );
+    expect(await form.getByLabel("Date read").inputValue()).toBe(day(2));
+
+    await form.getByLabel("Meter reading (kWh)").fill("12340");
+    await form.getByTestId("meter-reading-submit").click();
+    await expect.poll(() => page.getByTestId("meter-reading-row").count(), { timeout: 15_000 }).toBe(2);
+    const stored = await db.query<{ read_on: string; kwh: string; source: string }>(
+      "SELECT read_on::text, kwh::text, source FROM meter_reading_report ORDER BY read_on",
+    );
+    expect(stored.rows).toEqual([
+      { read_on: day(2), kwh: "12340.000", source: "customer" },
+      { read_on: day(1), kwh: "12345.600", source: "customer" },
+    ]);
     await page.close();
   });
 });

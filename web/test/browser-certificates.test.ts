@@ -5,6 +5,7 @@
 // - prosumer A sees the product version of the contract and reports meter readings (one refused);
 // - the retailer admin grants the partner role to a new wallet, then the partner role on the perks
 //   contract from the admin's own wallet, and the page shows it held on chain.
+import { join } from "node:path";
 import { c4ePerksAbi, type Deployment, deployC4E, greenCertificatesAbi } from "@c4e/contracts";
 import { createIndexer } from "@c4e/indexer";
 import { createPool } from "@c4e/prisma/connection";
@@ -19,6 +20,9 @@ import { seedDemo } from "./demo-seed.ts";
 import { account, CHAIN_ID, TOKEN } from "./fixtures.ts";
 import { ensureBuilt, startNext } from "./next-server.ts";
 
+/** C4E_SCREENSHOTS=1 also writes docs/img/admin-users.png and docs/img/prosumer-meter-readings.png. */
+const SCREENSHOTS = process.env.C4E_SCREENSHOTS === "1";
+const IMG_DIR = join(import.meta.dirname, "..", "..", "docs", "img");
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -218,6 +222,7 @@ describe("browser: green certificates and partner roles", () => {
     );
     expect(audit.rows).toEqual([{ action: "web_user.grant", target_id: partner.toLowerCase() }]);
 
+    if (SCREENSHOTS) await page.screenshot({ path: join(IMG_DIR, "admin-users.png"), fullPage: true });
     // the partners overview lists the new partner (no perks yet)
     await page.getByTestId("nav-partners").click();
     const section = page.locator(`[data-testid="admin-partner"][data-address="${partner.toLowerCase()}"]`);
@@ -261,7 +266,7 @@ describe("browser: green certificates and partner roles", () => {
     await form.getByTestId("meter-reading-submit").click();
     await expect
       .poll(() => form.getByTestId("meter-reading-status").textContent(), { timeout: 15_000 })
-      .toContain("12345.6 kWh");
+      .toContain("12,345.6 kWh");
     await page.getByTestId("meter-reading-row").first().waitFor({ timeout: 15_000 });
 
     // an earlier date with a higher value: refused at the value, the date kept
@@ -277,6 +282,8 @@ describe("browser: green certificates and partner roles", () => {
     await form.getByLabel("Meter reading (kWh)").fill("12340");
     await form.getByTestId("meter-reading-submit").click();
     await expect.poll(() => page.getByTestId("meter-reading-row").count(), { timeout: 15_000 }).toBe(2);
+    if (SCREENSHOTS)
+      await page.getByTestId("invoices").screenshot({ path: join(IMG_DIR, "prosumer-meter-readings.png") });
     const stored = await db.query<{ read_on: string; kwh: string; source: string }>(
       "SELECT read_on::text, kwh::text, source FROM meter_reading_report ORDER BY read_on",
     );

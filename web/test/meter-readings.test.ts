@@ -5,6 +5,7 @@ import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../stack/src/testing/index.ts";
+import { formatDecimalText } from "../src/lib/format.ts";
 import { checkReading, kwhToWh, maxPlausibleWhPerDay, whToKwh } from "../src/lib/meter-reading-rules.ts";
 import { getCustomerBilling } from "../src/server/customer-invoices.ts";
 import { listMeterReadings, reportMeterReading } from "../src/server/meter-readings.ts";
@@ -68,6 +69,7 @@ describe("meter reading rules (pure)", () => {
     expect(kwhToWh("99999999999.999")).toBe(99_999_999_999_999n); // beyond float precision, exact
     expect(whToKwh(12_345_600n)).toBe("12345.6");
     expect(whToKwh(7_000n)).toBe("7");
+    expect(formatDecimalText("99999999999.999")).toBe("99,999,999,999.999"); // shown exactly, grouped
   });
 
   it("allows four times the annual pace per day, at least 40 kWh a day", () => {

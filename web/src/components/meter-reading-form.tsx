@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { reportMeterReadingAction } from "../app/(prosumer)/prosumer/actions.ts";
 import type { CustomerBilling } from "../lib/api-types.ts";
-import { formatDateTime, formatLocalDate } from "../lib/format.ts";
+import { formatDateTime, formatDecimalText, formatLocalDate } from "../lib/format.ts";
 import { t } from "../messages/en.ts";
 import { Field, fieldError, formError, useAction } from "./admin/forms.tsx";
 
@@ -75,7 +75,10 @@ export function MeterReadings({ billing, timeZone }: { billing: CustomerBilling;
             </button>
             <p className="status" role="status" aria-live="polite" data-testid="meter-reading-status">
               {result?.ok
-                ? t("meterReading.done", { kwh: result.value.kwh, date: formatLocalDate(result.value.date) })
+                ? t("meterReading.done", {
+                    kwh: formatDecimalText(result.value.kwh),
+                    date: formatLocalDate(result.value.date),
+                  })
                 : ""}
             </p>
           </div>
@@ -111,7 +114,7 @@ export function MeterReadings({ billing, timeZone }: { billing: CustomerBilling;
                   </td>
                   <td data-label={t("meterReading.date")}>{formatLocalDate(r.date)}</td>
                   <td className="num" data-label={t("meterReading.kwh")}>
-                    {r.kwh}
+                    {formatDecimalText(r.kwh)}
                   </td>
                   <td data-label={t("meterReading.reportedAt")}>{formatDateTime(r.reportedAt, timeZone)}</td>
                 </tr>

@@ -149,6 +149,19 @@ export function formatMinorAmount(minor: bigint | string, digits: number, curren
   return format(`${negative ? "-" : ""}${text}`);
 }
 
+const decimal3 = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 3 }).format as (
+  value: string,
+) => string;
+
+/**
+ * A decimal string (e.g. a meter reading in kWh, up to 3 decimals) grouped for display, exactly: the
+ * string goes to Intl as a string, never through a float.
+ * @example formatDecimalText("12345.6") // "12,345.6"
+ */
+export function formatDecimalText(value: string): string {
+  return decimal3(value);
+}
+
 /** A local calendar date (YYYY-MM-DD) as a date for display, e.g. "Nov 22, 2026". */
 export function formatLocalDate(date: string): string {
   return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone: "UTC" }).format(

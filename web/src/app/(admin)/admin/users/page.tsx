@@ -64,15 +64,16 @@ export default async function UsersPage() {
                             data-disabled={u.disabledAt ? "true" : "false"}
                           >
                             <td className="mono" data-label={t("admin.users.address")} title={u.address}>
-                              {u.address}
+                              {shortHex(u.address)}
                             </td>
                             <td data-label={t("admin.users.name")}>
                               {u.name} {self && t("admin.users.you")}
                             </td>
                             <td data-label={t("admin.users.role")}>{t(`header.role.${u.role}`)}</td>
                             <td data-label={t("admin.users.grantedBy")} title={u.grantedBy ?? undefined}>
-                              {u.grantedBy ? shortHex(u.grantedBy) : t("admin.users.seeded")} ·{" "}
-                              {formatInstant(u.createdAt, timeZone)}
+                              {u.grantedBy ? shortHex(u.grantedBy) : t("admin.users.seeded")}
+                              <br />
+                              <span className="hint">{formatInstant(u.createdAt, timeZone)}</span>
                             </td>
                             <td data-label={t("admin.users.status")}>
                               <span data-testid="user-status">
@@ -82,6 +83,7 @@ export default async function UsersPage() {
                                     })
                                   : t("admin.users.enabled")}
                               </span>
+                              <br />
                               {!self && (
                                 <UserStatusButton
                                   address={u.address}
@@ -101,7 +103,8 @@ export default async function UsersPage() {
                                 <>
                                   <span data-testid="partner-role-missing">
                                     {t("admin.users.onChain.missing")}
-                                  </span>{" "}
+                                  </span>
+                                  <br />
                                   <GrantOnChainButton
                                     account={session.address}
                                     partner={u.address}

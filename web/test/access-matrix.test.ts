@@ -526,6 +526,62 @@ async function seedProducts(db: pg.Pool): Promise<void> {
   }
 }
 
+/** Users to disable (one per retailer) and fresh addresses to grant a role to. */
+const DISABLE_TARGET = {
+  r1: "0x00000000000000000000000000000000000d15a1",
+  r2: "0x00000000000000000000000000000000000d15a2",
+};
+const GRANT_TARGET: Partial<Record<Actor, string>> = {
+  adminR1: "0x00000000000000000000000000000000000a11a1",
+  adminR2: "0x00000000000000000000000000000000000a11a2",
+};
+
+ACTIONS.push(
+  {
+    action: "(admin)/admin/actions.ts#grantRoleAction",
+    allowed: ADMINS,
+    input: (a) => ({
+      address: GRANT_TARGET[a] ?? GRANT_TARGET.adminR1!,
+      name: `Agent of ${a}`,
+      role: "retailer_agent",
+    }),
+  },
+  {
+    action: "(admin)/admin/actions.ts#setUserDisabledAction",
+    allowed: ADMINS,
+    input: (a) => ({ address: a === "adminR2" ? DISABLE_TARGET.r2 : DISABLE_TARGET.r1, disabled: "true" }),
+    foreign: (a) => ({ address: a === "adminR2" ? DISABLE_TARGET.r1 : DISABLE_TARGET.r2, disabled: "true" }),
+  },
+  {
+    action: "(admin)/admin/actions.ts#updateTimeZoneAction",
+    allowed: ADMINS,
+    input: (a) => ({ timeZone: a === "adminR2" ? "America/New_York" : "Europe/Vienna" }),
+  },
+  {
+    action: "(prosumer)/prosumer/actions.ts#reportMeterReadingAction",
+    allowed: PROSUMERS,
+    input: (a) => ({ podId: a === "prosumerB" ? "pod-b" : "pod-a", date: "2026-11-01", kwh: "1234.5" }),
+    // the other customer's POD
+    foreign: (a) => ({ podId: a === "prosumerB" ? "pod-a" : "pod-b", date: "2026-11-02", kwh: "1300" }),
+  },
+);
+
+/** A POD on each of A's and B's contracts; a user to disable at each retailer. */
+async function seedPodsAndUsers(db: pg.Pool): Promise<void> {
+  await db.query(`INSERT INTO distributor (id, code, name) VALUES ('dso-1', '9900000000009', 'Grid Co')`);
+  await db.query(
+    `INSERT INTO pod (id, identifier, name, address, contract_id, metering, annual_reference_kwh,
+       distributor_id, trader_id, sign_in_date)
+     VALUES ('pod-a', 'POD-A-001', 'Home A', 'Street 1', 'ctr-a', 'slp', 3500, 'dso-1', 'tr-1', '2026-01-01'),
+            ('pod-b', 'POD-B-001', 'Home B', 'Street 2', 'ctr-b', 'slp', 3500, 'dso-1', 'tr-1', '2026-01-01')`,
+  );
+  await db.query(
+    `INSERT INTO web_user (address, retailer_id, role, name) VALUES
+       ($1, 'ret-1', 'retailer_agent', 'Dee Disable'), ($2, 'ret-2', 'retailer_agent', 'Dan Disable')`,
+    [DISABLE_TARGET.r1, DISABLE_TARGET.r2],
+  );
+}
+
 let db: pg.Pool;
 let drop: () => Promise<void>;
 const tokens = new Map<Actor, string | undefined>();
@@ -694,6 +750,7 @@ beforeAll(async () => {
   await seedWallet(db);
   await seedInvoices(db);
   await seedProducts(db);
+  await seedPodsAndUsers(db);
   for (const r of ROUTES) {
     if (r.route === "api/prosumer/rewards/[batchId]/proof")
       r.foreign = {
@@ -975,5 +1032,47 @@ describe("access matrix", () => {
       account(6).address.toLowerCase(),
     ]);
     expect(await readSession(db, token)).toBeNull();
+  });
+
+  it("granted, disabled, changed the time zone and recorded readings only in the caller's scope", async () => {
+    const users = await db.query<{ address: string; retailer_id: string; created_by: string | null }>(
+      "SELECT address, retailer_id, created_by FROM web_user WHERE address = ANY($1) ORDER BY address",
+      [Object.values(GRANT_TARGET)],
+    );
+    expect(users.rows).toEqual([
+      { address: GRANT_TARGET.adminR1, retailer_id: "ret-1", created_by: account(0).address.toLowerCase() },
+      { address: GRANT_TARGET.adminR2, retailer_id: "ret-2", created_by: account(9).address.toLowerCase() },
+    ]);
+    const disabled = await db.query<{ address: string }>(
+      "SELECT address FROM web_user WHERE disabled_at IS NOT NULL AND address = ANY($1) ORDER BY address",
+      [Object.values(DISABLE_TARGET)],
+    );
+    expect(disabled.rows.map((r) => r.address)).toEqual([DISABLE_TARGET.r1, DISABLE_TARGET.r2]);
+    const zones = await db.query<{ id: string; time_zone: string }>(
+      "SELECT id, time_zone FROM retailer ORDER BY id",
+    );
+    expect(zones.rows).toEqual([
+      { id: "ret-1", time_zone: "Europe/Vienna" },
+      { id: "ret-2", time_zone: "America/New_York" },
+    ]);
+    const readings = await db.query<{ pod_id: string; customer_id: string; read_on: string }>(
+      "SELECT pod_id, customer_id, read_on::text FROM meter_reading_report ORDER BY pod_id",
+    );
+    expect(readings.rows).toEqual([
+      { pod_id: "pod-a", customer_id: A.customer, read_on: "2026-11-01" },
+      { pod_id: "pod-b", customer_id: B.customer, read_on: "2026-11-01" },
+    ]);
+    const audit = await db.query<{ action: string; retailer_id: string }>(
+      `SELECT action, retailer_id FROM audit_log
+       WHERE action IN ('web_user.grant', 'web_user.disable', 'retailer.time_zone') ORDER BY action, retailer_id`,
+    );
+    expect(audit.rows).toEqual([
+      { action: "retailer.time_zone", retailer_id: "ret-1" },
+      { action: "retailer.time_zone", retailer_id: "ret-2" },
+      { action: "web_user.disable", retailer_id: "ret-1" },
+      { action: "web_user.disable", retailer_id: "ret-2" },
+      { action: "web_user.grant", retailer_id: "ret-1" },
+      { action: "web_user.grant", retailer_id: "ret-2" },
+    ]);
   });
 });

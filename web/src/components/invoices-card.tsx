@@ -4,17 +4,38 @@ import type { CustomerBilling } from "../lib/api-types.ts";
 import { formatLocalDate, formatMinorAmount, lastDayOf } from "../lib/format.ts";
 import { type MessageKey, t } from "../messages/en.ts";
 import { DataCard } from "./data-card.tsx";
+import { MeterReadings } from "./meter-reading-form.tsx";
 
 const period = (start: string, endExclusive: string) =>
   `${formatLocalDate(start)} – ${formatLocalDate(lastDayOf(endExclusive))}`;
 
-/** The customer's invoices with PDF downloads and the amounts due; contracts with product and PODs. */
+type Product = NonNullable<CustomerBilling["contracts"][number]["product"]>;
+
+/** "Green Home (GH-1), version 2: Autumn prices" — the product and the version of its terms. */
+function productText(p: Product): string {
+  if (p.version === null) return `${p.name} (${p.code})`;
+  return p.versionName && p.versionName !== p.name
+    ? t("contracts.productVersionNamed", {
+        name: p.name,
+        code: p.code,
+        version: p.version,
+        versionName: p.versionName,
+      })
+    : t("contracts.productVersion", { name: p.name, code: p.code, version: p.version });
+}
+
+/**
+ * The customer's invoices with PDF downloads and the amounts due; contracts with product (and the
+ * version of its terms) and PODs; the form to report a meter reading and the readings reported.
+ */
 export function InvoicesCard({
   billing,
   loading,
+  timeZone,
 }: {
   billing: CustomerBilling | undefined;
   loading: boolean;
+  timeZone: string;
 }) {
   return (
     <DataCard
@@ -110,8 +131,8 @@ export function InvoicesCard({
                   </p>
                   <dl className="details">
                     <dt>{t("contracts.product")}</dt>
-                    <dd>
-                      {c.product ? `${c.product.name} (${c.product.code})` : t("contracts.individualTariff")}
+                    <dd data-testid="contract-product">
+                      {c.product ? productText(c.product) : t("contracts.individualTariff")}
                     </dd>
                     <dt>{t("contracts.validity")}</dt>
                     <dd>
@@ -138,6 +159,7 @@ export function InvoicesCard({
               ))}
             </ul>
           )}
+          <MeterReadings billing={billing} timeZone={timeZone} />
         </>
       )}
     </DataCard>

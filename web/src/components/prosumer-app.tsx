@@ -180,7 +180,7 @@ function Dashboard({ session, onUnauthenticated }: { session: SessionView; onUna
           timeZone={timeZone}
           onClaimed={refreshSoon}
         />
-        <InvoicesCard billing={billing.data} loading={billing.isPending} />
+        <InvoicesCard billing={billing.data} loading={billing.isPending} timeZone={timeZone} />
         <ExportCard />
       </div>
     </main>

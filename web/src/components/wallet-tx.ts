@@ -100,6 +100,7 @@ type ContractTx =
       args: readonly [string, bigint, bigint, bigint, bigint, boolean];
     }
   | { abi: typeof c4ePerksAbi; functionName: "endPerk"; args: readonly [bigint] }
+  | { abi: typeof c4ePerksAbi; functionName: "grantRole"; args: readonly [`0x${string}`, Address] }
   | {
       abi: typeof c4ePerksAbi;
       functionName: "consumeCoupon";
@@ -247,4 +248,30 @@ export async function consumeCoupon(
     functionName: "consumeCoupon",
     args: [params.holder, params.perkId, stringToHex(params.reference, { size: 32 })],
   });
+}
+
+/**
+ * Grants `C4EPerks.PARTNER_ROLE` to a partner's address from the signed-in admin's wallet. Refuses
+ * before sending when the wallet does not hold the role's admin role (the transaction would revert).
+ * Resolves once mined.
+ */
+export async function grantPartnerRole(
+  params: TxParams & { partner: Address; role: `0x${string}`; onChecking?: () => void },
+): Promise<void> {
+  const perks = params.chain.perksAddress;
+  if (!perks) throw new WalletError(t("perks.disabled"));
+  params.onChecking?.();
+  const contract = { address: perks, abi: c4ePerksAbi, chainId: params.chain.chainId } as const;
+  const adminRole = await readContract(params.wagmiConfig, {
+    ...contract,
+    functionName: "getRoleAdmin",
+    args: [params.role],
+  });
+  const isAdmin = await readContract(params.wagmiConfig, {
+    ...contract,
+    functionName: "hasRole",
+    args: [adminRole, params.account],
+  });
+  if (!isAdmin) throw new WalletError(t("admin.users.onChain.notAdmin"));
+  await perksCall(params, { functionName: "grantRole", args: [params.role, params.partner] });
 }

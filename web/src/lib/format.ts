@@ -114,16 +114,20 @@ export function formatChange(current: number, previous: number): string | null {
   return percent.format((current - previous) / previous);
 }
 
-/** An instant for staff pages, in UTC with the zone named ("Nov 22, 2026, 08:13 UTC"). */
-export function formatInstant(iso: string): string {
-  return new Intl.DateTimeFormat(LOCALE, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    hourCycle: "h23",
-    timeZone: "UTC",
-  })
-    .format(new Date(iso))
-    .concat(" UTC");
+/**
+ * An instant for staff pages in the retailer's time zone ("Nov 22, 2026, 09:13"); the page names the
+ * zone once (admin shell) instead of repeating it in every cell.
+ */
+export function formatInstant(iso: string, timeZone: string): string {
+  return formatDateTime(iso, timeZone);
+}
+
+/** The name of a time zone with its current offset, e.g. "Europe/Berlin (GMT+1)". */
+export function formatTimeZoneName(timeZone: string, at: Date = new Date()): string {
+  const offset = new Intl.DateTimeFormat(LOCALE, { timeZone, timeZoneName: "shortOffset" })
+    .formatToParts(at)
+    .find((p) => p.type === "timeZoneName")?.value;
+  return offset ? `${timeZone} (${offset})` : timeZone;
 }
 
 /**
@@ -143,6 +147,19 @@ export function formatMinorAmount(minor: bigint | string, digits: number, curren
     maximumFractionDigits: digits,
   }).format as (value: string) => string;
   return format(`${negative ? "-" : ""}${text}`);
+}
+
+const decimal3 = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 3 }).format as (
+  value: string,
+) => string;
+
+/**
+ * A decimal string (e.g. a meter reading in kWh, up to 3 decimals) grouped for display, exactly: the
+ * string goes to Intl as a string, never through a float.
+ * @example formatDecimalText("12345.6") // "12,345.6"
+ */
+export function formatDecimalText(value: string): string {
+  return decimal3(value);
 }
 
 /** A local calendar date (YYYY-MM-DD) as a date for display, e.g. "Nov 22, 2026". */

@@ -15,6 +15,8 @@ export const POLICY = {
   "wallet.read": ["prosumer"],
   /** own invoices (issued, voided), their PDFs, contracts and products */
   "invoice.read": ["prosumer"],
+  /** report a meter reading for one of the customer's own PODs */
+  "meter_reading.write": ["prosumer"],
   /** own readings as CSV / xlsx */
   "prosumer.export": ["prosumer"],
   /** admin overview pages: gateways, ingest health, rewards */
@@ -32,6 +34,13 @@ export const POLICY = {
   "product.read": ["retailer_admin", "retailer_agent"],
   /** create products, edit and publish drafts, archive (audited) */
   "product.write": ["retailer_admin"],
+  /** staff and partner roles of the retailer (list; grant, disable and re-enable are audited) */
+  "users.read": ["retailer_admin"],
+  "users.write": ["retailer_admin"],
+  /** every partner's perks, their redemptions and consumed coupons (chain mirror) */
+  "partners.read": ["retailer_admin", "retailer_agent"],
+  /** retailer settings (time zone of the admin pages; audited) */
+  "settings.write": ["retailer_admin"],
   /** the partner's own perks, their redemptions and consumed coupons (writes are the partner's txs) */
   "partner.read": ["partner"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -2,6 +2,7 @@ import { renderInvoicePdf, loadSeller } from "@c4e/billing/invoice-pdf";
 import { loadInvoice } from "@c4e/billing/invoice-store";
 import type { CustomerScope } from "./authz.ts";
 import { AppError } from "./errors.ts";
+import { listMeterReadings, type MeterReadingEntry } from "./meter-readings.ts";
 import type { Queryable } from "./session.ts";
 
 export type CustomerInvoiceEntry = {
@@ -30,10 +31,19 @@ export type CustomerContractEntry = {
   currency: string;
   paymentTermsDays: number;
   advanceMode: string;
-  product: { code: string; name: string } | null;
+  /** the catalogue product and the version of its terms the contract was signed on */
+  product: { code: string; name: string; version: number | null; versionName: string | null } | null;
   /** true when the contract has its own energy tariff instead of a catalogue product */
   individualTariff: boolean;
-  pods: { identifier: string; name: string; address: string; metering: string }[];
+  pods: {
+    id: string;
+    identifier: string;
+    name: string;
+    address: string;
+    metering: string;
+    /** local date, inclusive: the first day a reading may be reported for */
+    supplyStart: string;
+  }[];
 };
 
 export type CustomerBilling = {
@@ -41,6 +51,8 @@ export type CustomerBilling = {
   contracts: CustomerContractEntry[];
   /** per currency: the sum of the amounts due of issued (not voided) invoices, minor units */
   amountDue: { currency: string; minorUnitDigits: number; amountMinor: string }[];
+  /** meter readings the customer reported, newest first */
+  meterReadings: MeterReadingEntry[];
 };
 
 /**
@@ -87,24 +99,29 @@ export async function getCustomerBilling(db: Queryable, scope: Pick<CustomerScop
     advance_mode: string;
     product_code: string | null;
     product_name: string | null;
+    product_version: number | null;
+    version_name: string | null;
     individual: boolean;
   }>(
     `SELECT c.id, c.number, c.valid_from::text, c.valid_to::text, c.currency, c.payment_terms_days,
             c.advance_mode::text, pr.code AS product_code, pr.name AS product_name,
-            c.energy_tariff IS NOT NULL AS individual
+            c.product_version, pv.name AS version_name, c.energy_tariff IS NOT NULL AS individual
      FROM contract c LEFT JOIN product pr ON pr.id = c.product_id
+     LEFT JOIN product_version pv ON pv.product_id = c.product_id AND pv.version = c.product_version
      WHERE c.customer_id = $1
      ORDER BY c.valid_from DESC, c.number`,
     [scope.customerId],
   );
   const pods = await db.query<{
     contract_id: string;
+    id: string;
     identifier: string;
     name: string;
     address: string;
     metering: string;
+    sign_in_date: string;
   }>(
-    `SELECT p.contract_id, p.identifier, p.name, p.address, p.metering::text
+    `SELECT p.contract_id, p.id, p.identifier, p.name, p.address, p.metering::text, p.sign_in_date::text
      FROM pod p JOIN contract c ON c.id = p.contract_id
      WHERE c.customer_id = $1 ORDER BY p.identifier`,
     [scope.customerId],
@@ -141,17 +158,33 @@ export async function getCustomerBilling(db: Queryable, scope: Pick<CustomerScop
       currency: c.currency,
       paymentTermsDays: c.payment_terms_days,
       advanceMode: c.advance_mode,
-      product: c.product_code && c.product_name ? { code: c.product_code, name: c.product_name } : null,
+      product:
+        c.product_code && c.product_name
+          ? {
+              code: c.product_code,
+              name: c.product_name,
+              version: c.product_version,
+              versionName: c.version_name,
+            }
+          : null,
       individualTariff: c.individual,
       pods: pods.rows
         .filter((p) => p.contract_id === c.id)
-        .map(({ identifier, name, address, metering }) => ({ identifier, name, address, metering })),
+        .map((p) => ({
+          id: p.id,
+          identifier: p.identifier,
+          name: p.name,
+          address: p.address,
+          metering: p.metering,
+          supplyStart: p.sign_in_date,
+        })),
     })),
     amountDue: [...due].map(([currency, d]) => ({
       currency,
       minorUnitDigits: d.minorUnitDigits,
       amountMinor: d.amount.toString(),
     })),
+    meterReadings: await listMeterReadings(db, scope),
   } satisfies CustomerBilling;
 }
 

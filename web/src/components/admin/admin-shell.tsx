@@ -1,17 +1,22 @@
 import type { ReactNode } from "react";
+import { formatTimeZoneName } from "../../lib/format.ts";
 import { t } from "../../messages/en.ts";
 import type { AdminPageAccess } from "../../server/admin-page.ts";
 import { canonicalOrigin } from "../../server/canonical-origin.ts";
 import { AdminSignIn } from "./admin-client.tsx";
 import { StaffHeader } from "./staff-header.tsx";
 
-type Section = "gateways" | "rewards" | "crm" | "products" | "billing" | "audit";
+type Section =
+  "gateways" | "rewards" | "crm" | "products" | "billing" | "partners" | "users" | "settings" | "audit";
 const SECTIONS: { key: Section; href: string; adminOnly?: boolean }[] = [
   { key: "gateways", href: "/admin/gateways" },
   { key: "rewards", href: "/admin/rewards" },
   { key: "crm", href: "/admin/crm" },
   { key: "products", href: "/admin/products" },
   { key: "billing", href: "/admin/billing" },
+  { key: "partners", href: "/admin/partners" },
+  { key: "users", href: "/admin/users", adminOnly: true },
+  { key: "settings", href: "/admin/settings", adminOnly: true },
   { key: "audit", href: "/admin/audit", adminOnly: true },
 ];
 
@@ -66,6 +71,9 @@ export async function AdminShell({
               ))}
             </ul>
             <p className="hint">{t("admin.nav.later")}</p>
+            <p className="hint" data-testid="admin-time-zone">
+              {t("admin.timeZone", { zone: formatTimeZoneName(access.timeZone) })}
+            </p>
           </nav>
           <main id="main" className="admin-main">
             {await children(access)}

@@ -9,10 +9,13 @@ import {
   voidOwnInvoice,
 } from "../../../server/admin-billing.ts";
 import { registerGateway } from "../../../server/admin-gateways.ts";
+import { grantRole, setUserDisabled } from "../../../server/admin-users.ts";
 import { getSession } from "../../../server/auth.ts";
 import { authorizeStaff } from "../../../server/authz.ts";
 import { getServerContext } from "../../../server/context.ts";
 import { addLeadNote, changeLeadStage, createLead } from "../../../server/crm.ts";
+import { updateRetailerTimeZone } from "../../../server/retailer-settings.ts";
+import type { StaffRole } from "../../../server/session.ts";
 
 // Server actions of the retailer admin. Each one: checks the session against the policy (authz.ts),
 // parses its input with zod (in the server function), writes and audits in one transaction, and
@@ -121,6 +124,45 @@ export async function createCreditNoteAction(
     const scope = authorizeStaff(await getSession(), "billing.write");
     const result = await creditOwnInvoice(getServerContext().db, scope, fields(form));
     if (result.ok) revalidatePath("/admin/billing");
+    return result;
+  });
+}
+
+/** Grants a staff or partner role of the retailer to a wallet address (retailer admins; audited). */
+export async function grantRoleAction(
+  _previous: ActionResult<{ address: string; role: StaffRole; changed: boolean }> | null,
+  form: FormData,
+): Promise<ActionResult<{ address: string; role: StaffRole; changed: boolean }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "users.write");
+    const result = await grantRole(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath("/admin/users");
+    return result;
+  });
+}
+
+/** Disables (ending their sessions) or re-enables a user of the retailer (retailer admins; audited). */
+export async function setUserDisabledAction(
+  _previous: ActionResult<{ address: string; disabled: boolean }> | null,
+  form: FormData,
+): Promise<ActionResult<{ address: string; disabled: boolean }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "users.write");
+    const result = await setUserDisabled(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath("/admin/users");
+    return result;
+  });
+}
+
+/** Changes the retailer's time zone for the admin pages (retailer admins; audited). */
+export async function updateTimeZoneAction(
+  _previous: ActionResult<{ timeZone: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ timeZone: string }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "settings.write");
+    const result = await updateRetailerTimeZone(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath("/admin", "layout");
     return result;
   });
 }

@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
  * JSON-RPC proxy for the browser: read methods go to RPC_URL; signing methods only for the
  * development wallet's accounts (DEV_WALLET=1 on chain 31337), which the Hardhat node holds unlocked.
  * Typed data only for the demo prosumers; the minter (account 1) is never offered. Transactions only
- * from the demo prosumers to the token, perks and certificates, and from the demo partner to the perks.
+ * from the demo prosumers to the token, perks and certificates, from the demo partner to the perks, and
+ * from the demo retailer admin to the perks (granting PARTNER_ROLE from the roles page).
  */
 export async function POST(request: Request): Promise<Response> {
   const { config } = getServerContext();
@@ -50,7 +51,9 @@ function devTransactions(config: {
       to: present([config.tokenAddress, config.perksAddress, config.greenCertificatesAddress]),
     },
     {
-      signers: DEV_STAFF_ACCOUNTS.filter((a) => a.kind === "partner").map((a) => a.address),
+      signers: DEV_STAFF_ACCOUNTS.filter((a) => a.kind === "partner" || a.kind === "retailer_admin").map(
+        (a) => a.address,
+      ),
       to: present([config.perksAddress]),
     },
   ];

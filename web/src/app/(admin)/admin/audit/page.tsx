@@ -12,7 +12,7 @@ export default async function AuditPage() {
   const access = await adminPageAccess("audit.read");
   return (
     <AdminShell access={access} section="audit" path="/admin/audit">
-      {async ({ scope }) => {
+      {async ({ scope, timeZone }) => {
         const entries = await listAudit(getServerContext().db, scope);
         return (
           <>
@@ -41,7 +41,7 @@ export default async function AuditPage() {
                     <tbody>
                       {entries.map((e) => (
                         <tr key={e.id} data-testid="audit-row">
-                          <td data-label={t("admin.audit.at")}>{formatInstant(e.at)}</td>
+                          <td data-label={t("admin.audit.at")}>{formatInstant(e.at, timeZone)}</td>
                           <td data-label={t("admin.audit.actor")} title={e.actor}>
                             {shortHex(e.actor)} ({t(`header.role.${e.role as "retailer_admin"}`)})
                           </td>

@@ -16,7 +16,7 @@ export default async function CrmPage({ searchParams }: { searchParams: Promise<
   const access = await adminPageAccess("crm.read");
   return (
     <AdminShell access={access} section="crm" path="/admin/crm">
-      {async ({ scope }) => {
+      {async ({ scope, timeZone }) => {
         const { db } = getServerContext();
         const [leads, pipeline] = await Promise.all([
           listLeads(db, scope, filter),
@@ -87,7 +87,9 @@ export default async function CrmPage({ searchParams }: { searchParams: Promise<
                               <span className="badge">{t(`admin.crm.stage.${l.stage}`)}</span>
                             </td>
                             <td data-label={t("admin.crm.email")}>{l.email ?? "—"}</td>
-                            <td data-label={t("admin.crm.updated")}>{formatInstant(l.updatedAt)}</td>
+                            <td data-label={t("admin.crm.updated")}>
+                              {formatInstant(l.updatedAt, timeZone)}
+                            </td>
                           </tr>
                         ))}
                       </tbody>

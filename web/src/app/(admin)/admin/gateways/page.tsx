@@ -14,7 +14,7 @@ export default async function GatewaysPage() {
   const access = await adminPageAccess("admin.read");
   return (
     <AdminShell access={access} section="gateways" path="/admin/gateways">
-      {async ({ scope, session }) => {
+      {async ({ scope, session, timeZone }) => {
         const { db } = getServerContext();
         const [gateways, ingest] = await Promise.all([listGateways(db, scope), getIngestHealth(db)]);
         return (
@@ -25,7 +25,7 @@ export default async function GatewaysPage() {
                 {ingest.lastSeenAt === null
                   ? t("admin.gateways.ingest.unknown")
                   : t(ingest.ok ? "admin.gateways.ingest.ok" : "admin.gateways.ingest.down", {
-                      time: formatInstant(ingest.lastSeenAt),
+                      time: formatInstant(ingest.lastSeenAt, timeZone),
                     })}
               </p>
             </div>
@@ -80,7 +80,9 @@ export default async function GatewaysPage() {
                             {formatInteger(g.meters)}
                           </td>
                           <td data-label={t("admin.gateways.lastMessage")}>
-                            {g.lastMessageAt ? formatInstant(g.lastMessageAt) : t("admin.gateways.never")}
+                            {g.lastMessageAt
+                              ? formatInstant(g.lastMessageAt, timeZone)
+                              : t("admin.gateways.never")}
                           </td>
                           <td className="num" data-label={t("admin.gateways.messages24h")}>
                             {formatInteger(g.messages24h)}

@@ -24,7 +24,7 @@ export default async function RewardsPage() {
   const access = await adminPageAccess("admin.read");
   return (
     <AdminShell access={access} section="rewards" path="/admin/rewards">
-      {async ({ scope }) => {
+      {async ({ scope, timeZone }) => {
         const { config, db } = getServerContext();
         const data = await getAdminRewards(db, scope, { chainId: config.chainId });
         const tiles = [
@@ -95,7 +95,7 @@ export default async function RewardsPage() {
                         {data.batches.map((b) => (
                           <tr key={b.batchId} data-testid="admin-batch-row">
                             <td className="period-cell" data-label={t("admin.rewards.period")}>
-                              {formatPeriod(b.periodStart, b.periodEnd, "UTC")} UTC
+                              {formatPeriod(b.periodStart, b.periodEnd, timeZone)}
                             </td>
                             <td data-label={t("admin.rewards.status")}>
                               <span className={`badge ${b.mintedOnChain ? "" : "badge-guest"}`}>

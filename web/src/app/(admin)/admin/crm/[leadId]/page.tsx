@@ -23,7 +23,7 @@ export default async function LeadPage({ params }: { params: Promise<{ leadId: s
   const access = await adminPageAccess("crm.read");
   return (
     <AdminShell access={access} section="crm" path={`/admin/crm/${encodeURIComponent(leadId)}`}>
-      {async ({ scope }) => {
+      {async ({ scope, timeZone }) => {
         let data;
         try {
           data = await getLead(getServerContext().db, scope, leadId);
@@ -59,7 +59,7 @@ export default async function LeadPage({ params }: { params: Promise<{ leadId: s
                   <dt>{t("admin.crm.phone")}</dt>
                   <dd>{lead.phone ?? "—"}</dd>
                   <dt>{t("admin.crm.updated")}</dt>
-                  <dd>{formatInstant(lead.updatedAt)}</dd>
+                  <dd>{formatInstant(lead.updatedAt, timeZone)}</dd>
                 </dl>
                 <StageForm leadId={lead.id} stage={lead.stage} />
               </section>
@@ -76,7 +76,8 @@ export default async function LeadPage({ params }: { params: Promise<{ leadId: s
                           {t(
                             ACTIVITY_KEYS[a.kind as keyof typeof ACTIVITY_KEYS] ?? "admin.crm.activity.note",
                           )}{" "}
-                          · {formatInstant(a.createdAt)} · <span title={a.author}>{shortHex(a.author)}</span>
+                          · {formatInstant(a.createdAt, timeZone)} ·{" "}
+                          <span title={a.author}>{shortHex(a.author)}</span>
                         </p>
                         <p className="wrap">{a.body}</p>
                       </li>

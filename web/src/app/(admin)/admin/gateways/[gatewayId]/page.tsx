@@ -14,7 +14,7 @@ export default async function GatewayPage({ params }: { params: Promise<{ gatewa
   const access = await adminPageAccess("admin.read");
   return (
     <AdminShell access={access} section="gateways" path={`/admin/gateways/${encodeURIComponent(gatewayId)}`}>
-      {async ({ scope }) => {
+      {async ({ scope, timeZone }) => {
         let detail;
         try {
           detail = await getGatewayDetail(getServerContext().db, scope, gatewayId);
@@ -37,7 +37,7 @@ export default async function GatewayPage({ params }: { params: Promise<{ gatewa
               <h1>{t("admin.gateway.title", { id: g.id })}</h1>
               <p className="muted">
                 {t("admin.gateways.lastMessage")}:{" "}
-                {g.lastMessageAt ? formatInstant(g.lastMessageAt) : t("admin.gateways.never")} ·{" "}
+                {g.lastMessageAt ? formatInstant(g.lastMessageAt, timeZone) : t("admin.gateways.never")} ·{" "}
                 {t("admin.gateways.messages24h")}: {formatInteger(g.messages24h)} ·{" "}
                 {t("admin.gateways.rejected24h")}: {formatInteger(g.rejected24h)}
               </p>
@@ -87,7 +87,9 @@ export default async function GatewayPage({ params }: { params: Promise<{ gatewa
                       <tbody>
                         {detail.rejected.map((r) => (
                           <tr key={r.id} data-testid="rejected-row">
-                            <td data-label={t("admin.gateway.receivedAt")}>{formatInstant(r.receivedAt)}</td>
+                            <td data-label={t("admin.gateway.receivedAt")}>
+                              {formatInstant(r.receivedAt, timeZone)}
+                            </td>
                             <td className="mono" data-label={t("admin.gateway.reason")}>
                               {r.reason}
                             </td>

@@ -14,6 +14,8 @@ export type PublishedProduct = {
   /** domain tariff JSON of the version (validated when the version was saved) */
   tariff: unknown;
   publishedAt: string;
+  /** the retailer's time zone (dates on the public pages are shown in it) */
+  timeZone: string;
 };
 
 /**
@@ -33,8 +35,10 @@ export async function publicRetailerId(db: Queryable, config: Pick<ServerConfig,
 }
 
 const PUBLISHED_SELECT = `SELECT p.id AS "productId", p.code, p.retailer_id AS "retailerId", p.currency,
-         v.version, v.name, v.description, v.tariff, v.published_at AS "publishedAt"
+         v.version, v.name, v.description, v.tariff, v.published_at AS "publishedAt",
+         r.time_zone AS "timeZone"
     FROM product p
+    JOIN retailer r ON r.id = p.retailer_id
     JOIN LATERAL (SELECT * FROM product_version pv
                    WHERE pv.product_id = p.id AND pv.status = 'published'
                    ORDER BY pv.version DESC LIMIT 1) v ON true

@@ -1,7 +1,7 @@
 import type { Tariff } from "@c4e/domain";
 import type { Metadata } from "next";
 import { CatalogueHeader } from "../../../components/catalogue/catalogue-header.tsx";
-import { formatInstant } from "../../../lib/format.ts";
+import { formatDate } from "../../../lib/format.ts";
 import { tariffSummary } from "../../../lib/tariff-summary.ts";
 import { t } from "../../../messages/en.ts";
 import { publicRetailerId, publishedProduct } from "../../../server/catalogue-public.ts";
@@ -43,7 +43,10 @@ export default async function ProductDetailsPage({ params }: { params: Promise<{
               ))}
             </ul>
             <p className="hint" data-testid="product-version">
-              {t("catalogue.version", { version: product.version, date: formatInstant(product.publishedAt) })}
+              {t("catalogue.version", {
+                version: product.version,
+                date: formatDate(product.publishedAt, product.timeZone),
+              })}
             </p>
             <div className="actions">
               <a

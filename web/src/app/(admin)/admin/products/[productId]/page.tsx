@@ -23,7 +23,7 @@ export default async function ProductPage({ params }: { params: Promise<{ produc
   const access = await adminPageAccess("product.read");
   return (
     <AdminShell access={access} section="products" path={`/admin/products/${encodeURIComponent(productId)}`}>
-      {async ({ scope, session }) => {
+      {async ({ scope, session, timeZone }) => {
         let product;
         try {
           product = await getProduct(getServerContext().db, scope, productId);
@@ -129,7 +129,7 @@ export default async function ProductPage({ params }: { params: Promise<{ produc
                           <span className="muted">{v.name}</span>
                         </td>
                         <td>{t(`admin.products.status.${v.status}`)}</td>
-                        <td>{v.publishedAt ? formatInstant(v.publishedAt) : "—"}</td>
+                        <td>{v.publishedAt ? formatInstant(v.publishedAt, timeZone) : "—"}</td>
                         <td className="num" data-testid="version-contracts">
                           {v.contracts}
                         </td>

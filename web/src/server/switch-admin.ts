@@ -141,7 +141,9 @@ export async function validateSwitchRequest(
   scope: StaffScope,
   input: unknown,
 ): Promise<ActionResult<{ requestId: string; problems: string[] }>> {
-  const { requestId } = requestIdInput.parse(input);
+  const parsed = requestIdInput.safeParse(input);
+  if (!parsed.success) throw new AppError("not_found", "no such switch request");
+  const { requestId } = parsed.data;
   return withTransaction(pool, async (db) => {
     const request = await loadOwn(db, scope, requestId, true);
     mustTransition(request, "validated");

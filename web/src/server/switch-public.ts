@@ -12,6 +12,7 @@ import {
   WITHDRAWAL_DAYS,
   withdrawalDeadlineMs,
 } from "@c4e/domain";
+import { renderContractPdf } from "@c4e/billing/contract-pdf";
 import type pg from "pg";
 import { type Address, getAddress, isAddress, isHex, verifyTypedData } from "viem";
 import { z } from "zod";
@@ -470,4 +471,27 @@ export async function withdrawOwnSwitchRequest(
     await moveSwitchLead(db, request, "lost", scope.address);
     return { ok: true as const, value: { requestId } };
   });
+}
+
+/** The preview PDF of a draft (anyone holding the draft's unguessable id, until it is signed or expires). */
+export async function draftPdf(db: Queryable, draftId: string): Promise<{ fileName: string; body: Buffer }> {
+  const draft = await getSwitchDraft(db, draftId);
+  const body = await renderContractPdf(draft.document, draft.contractHash);
+  return { fileName: `contract-${draft.reference}-preview.pdf`, body };
+}
+
+/** The signed contract PDF of one of the signer's requests. */
+export async function ownRequestPdf(
+  db: Queryable,
+  scope: SignerScope,
+  requestId: string,
+): Promise<{ fileName: string; body: Buffer }> {
+  const request = await ownSwitchRequest(db, scope, requestId);
+  const body = await renderContractPdf(request.document, request.contractHash, {
+    signer: request.signerAddress ?? "",
+    signedAt: request.signedAt ?? "",
+    signature: request.signature ?? "",
+    status: request.status,
+  });
+  return { fileName: `contract-${request.reference}.pdf`, body };
 }

@@ -548,16 +548,19 @@ export const messages = {
   "switch.form.error.email": "Enter a valid e-mail address.",
   "switch.form.pod.unknownFormat":
     "Unknown format: enter an 11-digit MaLo-ID or a 33-character Zählpunktbezeichnung starting with DE.",
-  "switch.form.pod.zaehlpunktFormat": "A Zählpunktbezeichnung is DE followed by 31 letters or digits (33 in all).",
+  "switch.form.pod.zaehlpunktFormat":
+    "A Zählpunktbezeichnung is DE followed by 31 letters or digits (33 in all).",
   "switch.form.pod.maloCheckDigit": "This MaLo-ID's check digit does not match: please check for a typo.",
   "switch.form.pod.underContract": "This point of delivery is already supplied under one of our contracts.",
   "switch.form.pod.openRequest": "A switch request for this point of delivery is already in progress.",
   "switch.review.title": "Your contract",
-  "switch.review.intro": "Check the contract. Signing it concludes the contract; you may withdraw within {days} days.",
+  "switch.review.intro":
+    "Check the contract. Signing it concludes the contract; you may withdraw within {days} days.",
   "switch.review.pdf": "Download the contract (PDF)",
   "switch.review.hash": "Contract hash (what you sign)",
   "switch.review.reference": "Reference",
-  "switch.review.expired": "This draft is unknown, already signed or expired. Please start again from the product.",
+  "switch.review.expired":
+    "This draft is unknown, already signed or expired. Please start again from the product.",
   "switch.sign.title": "Sign the contract",
   "switch.sign.intro":
     "Choose your wallet, type your full name and sign. Your wallet signs the contract's hash (EIP-712); it costs nothing and sends no transaction.",

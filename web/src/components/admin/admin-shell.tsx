@@ -5,12 +5,13 @@ import { canonicalOrigin } from "../../server/canonical-origin.ts";
 import { AdminSignIn } from "./admin-client.tsx";
 import { StaffHeader } from "./staff-header.tsx";
 
-type Section = "gateways" | "rewards" | "crm" | "billing" | "audit";
+type Section = "gateways" | "rewards" | "crm" | "billing" | "switching" | "audit";
 const SECTIONS: { key: Section; href: string; adminOnly?: boolean }[] = [
   { key: "gateways", href: "/admin/gateways" },
   { key: "rewards", href: "/admin/rewards" },
   { key: "crm", href: "/admin/crm" },
   { key: "billing", href: "/admin/billing" },
+  { key: "switching", href: "/admin/switching" },
   { key: "audit", href: "/admin/audit", adminOnly: true },
 ];
 

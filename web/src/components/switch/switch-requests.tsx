@@ -23,11 +23,13 @@ export function SwitchSignIn({ canonicalOrigin }: { canonicalOrigin: string | nu
 /** Withdraw button of one request (the server refuses after the 14-day period). */
 export function WithdrawButton({ requestId }: { requestId: string }) {
   const router = useRouter();
-  const [result, action, pending] = useAction(async (previous: ActionResult<{ requestId: string }> | null, form: FormData) => {
-    const outcome = await withdrawSwitchRequestAction(previous, form);
-    if (outcome.ok) router.refresh();
-    return outcome;
-  });
+  const [result, action, pending] = useAction(
+    async (previous: ActionResult<{ requestId: string }> | null, form: FormData) => {
+      const outcome = await withdrawSwitchRequestAction(previous, form);
+      if (outcome.ok) router.refresh();
+      return outcome;
+    },
+  );
   const error = formError(result);
   return (
     <form action={action} className="form-row" data-testid="withdraw-form">

@@ -1,5 +1,12 @@
+import { maloCheckDigit } from "@c4e/domain";
 import type pg from "pg";
-import { account } from "./fixtures.ts";
+import {
+  createSwitchDraft,
+  draftTypedData,
+  getSwitchDraft,
+  signSwitchDraft,
+} from "../src/server/switch-public.ts";
+import { account, CHAIN_ID } from "./fixtures.ts";
 
 /** A published product of retailer `ret-1` (version 1 published, version 2 a draft) and a distributor. */
 export const SWITCH_PRODUCT = { id: "prod-green", code: "GREEN-FIX", name: "Green Fix 12" };
@@ -58,3 +65,50 @@ export function draftForm(overrides: Record<string, string> = {}): Record<string
 }
 
 export const PROSPECT = account(4);
+
+/** A valid MaLo-ID from a 10-digit prefix (first digit 1–9). */
+export function malo(prefix: string): string {
+  return `${prefix}${maloCheckDigit(prefix)}`;
+}
+
+type Signer = ReturnType<typeof account>;
+
+/** Drafts a request for `pod` (public form, retailer ret-1) and, with a signer, signs it (EIP-712). */
+export async function seedSwitchRequest(
+  db: pg.Pool,
+  pod: string,
+  signer: Signer | null,
+  name = "Sam Switcher",
+): Promise<string> {
+  const config = { publicRetailerId: "ret-1", chainId: CHAIN_ID };
+  const meta = { ip: "198.51.100.1", userAgent: "fixture", now: new Date() };
+  const drafted = await createSwitchDraft(
+    db,
+    config,
+    SWITCH_PRODUCT.code,
+    draftForm({
+      podIdentifier: pod,
+      fullName: name,
+      meterReadingDate: "2026-01-01",
+      desiredStart: "2099-01-01",
+    }),
+    meta,
+  );
+  if (!drafted.ok) throw new Error(`seedSwitchRequest: ${JSON.stringify(drafted)}`);
+  if (!signer) return drafted.value.draftId;
+  const signature = await signDraftAs(db, drafted.value.draftId, signer);
+  const signed = await signSwitchDraft(
+    db,
+    config,
+    { draftId: drafted.value.draftId, fullName: name, signer: signer.address, signature },
+    meta,
+  );
+  if (!signed.ok) throw new Error(`seedSwitchRequest: ${JSON.stringify(signed)}`);
+  return drafted.value.draftId;
+}
+
+/** The EIP-712 signature of a draft by `signer` (the draft's own name, the local chain). */
+export async function signDraftAs(db: pg.Pool, draftId: string, signer: Signer): Promise<`0x${string}`> {
+  const draft = await getSwitchDraft(db, draftId);
+  return signer.signTypedData(draftTypedData(draft, CHAIN_ID, draft.fullName));
+}

@@ -9,6 +9,7 @@ import { createTestDatabase } from "../../stack/src/testing/index.ts";
 import type { StaffScope } from "../src/server/authz.ts";
 import { AppError } from "../src/server/errors.ts";
 import {
+  activateDueForAllRetailers,
   activateDueForStaff,
   activateDueSwitches,
   confirmSwitchRequest,
@@ -29,6 +30,7 @@ import {
 import { account, CHAIN_ID, seedCustomers } from "./fixtures.ts";
 import {
   draftForm,
+  malo,
   PODS,
   PROSPECT,
   SWITCH_DISTRIBUTOR,
@@ -418,8 +420,37 @@ describe("withdrawal", () => {
     });
   });
 
-  it("activate-due as an admin action audits each activation", async () => {
-    const result = await activateDueForStaff(db, admin, new Date("2027-02-01T12:00:00Z"));
-    expect(result).toEqual({ ok: true, value: { activated: [], failed: [] } });
+  it("activate-due as an admin action audits each activation; the job covers every retailer", async () => {
+    async function confirmed(pod: string, effectiveDate: string): Promise<string> {
+      const id = await draft({ podIdentifier: pod });
+      expect(await sign(id)).toMatchObject({ ok: true });
+      await validateSwitchRequest(db, admin, { requestId: id });
+      await sendSwitchMessage(db, admin, { requestId: id, distributorId: SWITCH_DISTRIBUTOR.id });
+      expect(await confirmSwitchRequest(db, admin, { requestId: id, effectiveDate })).toMatchObject({
+        ok: true,
+      });
+      return id;
+    }
+    const x = await confirmed(malo("4000000001"), "2027-03-01");
+    const y = await confirmed(malo("4000000002"), "2027-04-01");
+    const staff = await activateDueForStaff(db, admin, new Date("2027-03-02T12:00:00Z"));
+    const refX = (await getSwitchRequest(db, admin, x)).request.reference;
+    expect(staff).toEqual({ ok: true, value: { activated: [refX], failed: [] } });
+    const audited = await db.query(
+      `SELECT actor FROM audit_log WHERE action = 'switch.activate' AND target_id = $1`,
+      [x],
+    );
+    expect(audited.rows).toEqual([{ actor: admin.actor }]);
+    // the prospect's wallet is already a customer now: the second contract goes to the same customer
+    const job = await activateDueForAllRetailers(db, new Date("2027-04-01T12:00:00Z"));
+    const refY = (await getSwitchRequest(db, admin, y)).request.reference;
+    expect(job["ret-1"]?.activated.map((a) => a.reference)).toEqual([refY]);
+    const owners = await db.query(
+      `SELECT DISTINCT customer_id FROM switch_request WHERE id = ANY($1::uuid[])`,
+      [[x, y]],
+    );
+    expect(owners.rowCount).toBe(1);
+    const events = (await getSwitchRequest(db, admin, y)).events;
+    expect(events.at(-1)).toMatchObject({ kind: "activated", actor: "system" });
   });
 });

@@ -532,3 +532,20 @@ export async function activateDueForStaff(
     });
   return { ok: true, value: { activated: result.activated.map((a) => a.reference), failed: result.failed } };
 }
+
+/**
+ * The periodic job: `activateDueSwitches` for every retailer with confirmed requests, as actor
+ * 'system' (run it daily after local midnight, e.g. `npm run switch:activate-due -w web` from cron).
+ */
+export async function activateDueForAllRetailers(
+  pool: pg.Pool,
+  now: Date,
+): Promise<Record<string, Awaited<ReturnType<typeof activateDueSwitches>>>> {
+  const { rows } = await pool.query<{ retailer_id: string }>(
+    `SELECT DISTINCT retailer_id FROM switch_request WHERE status = 'confirmed' ORDER BY retailer_id`,
+  );
+  const results: Record<string, Awaited<ReturnType<typeof activateDueSwitches>>> = {};
+  for (const { retailer_id: retailerId } of rows)
+    results[retailerId] = await activateDueSwitches(pool, { retailerId, actor: "system", now });
+  return results;
+}

@@ -2,7 +2,8 @@
 // local Hardhat chain whose node signs for the development wallet): a prospect opens /switch/<code>,
 // gets a field error for a bad POD, corrects it, previews the contract (PDF), signs it with the dev
 // wallet (EIP-712) and, signed in with the same wallet, sees the request "signed"; the retailer admin
-// finds it in the switch queue.
+// finds it in the switch queue. C4E_SCREENSHOTS=1 also writes docs/img/switch-*.png.
+import { join } from "node:path";
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { type Browser, chromium } from "playwright-core";
@@ -14,6 +15,8 @@ import { account, CHAIN_ID, seedCustomers, TOKEN } from "./fixtures.ts";
 import { ensureBuilt, startNext } from "./next-server.ts";
 import { PODS, SWITCH_PRODUCT, seedSwitchCatalogue } from "./switch-fixtures.ts";
 
+const SCREENSHOTS = process.env.C4E_SCREENSHOTS === "1";
+const IMG_DIR = join(import.meta.dirname, "..", "..", "docs", "img");
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -82,6 +85,7 @@ describe("supplier switch in the browser", () => {
     const podError = page.getByTestId("error-podIdentifier");
     await podError.waitFor({ timeout: 30_000 });
     expect(await podError.textContent()).toContain("Unknown format");
+    if (SCREENSHOTS) await page.screenshot({ path: join(IMG_DIR, "switch-form.png"), fullPage: true });
     // nothing else was lost
     expect(await page.getByLabel("Full name").inputValue()).toBe("Erika Mustermann");
     expect(await page.getByLabel("Supply address").inputValue()).toBe("Hauptstraße 1, 10115 Berlin");
@@ -97,6 +101,7 @@ describe("supplier switch in the browser", () => {
     expect(pdf.headers()["content-type"]).toBe("application/pdf");
     expect((await pdf.body()).subarray(0, 4).toString()).toBe("%PDF");
 
+    if (SCREENSHOTS) await page.screenshot({ path: join(IMG_DIR, "switch-review.png"), fullPage: true });
     // a wrong name is refused at its field; the right one signs
     await page.getByTestId("dev-account-4").click();
     await page.getByLabel("Type your full name to sign").fill("Max Mustermann");
@@ -115,6 +120,9 @@ describe("supplier switch in the browser", () => {
     expect(await request.getByTestId("switch-status").textContent()).toBe("signed");
     expect(await request.getByTestId("switch-timeline").textContent()).toContain("Contract signed");
     await page.getByTestId("withdraw").waitFor();
+    // the last minute of the 14th day after signing, in the retailer's time zone
+    expect(await request.getByTestId("withdraw-until").textContent()).toMatch(/, 23:59 \(Europe\/Berlin\)$/);
+    if (SCREENSHOTS) await page.screenshot({ path: join(IMG_DIR, "switch-status.png"), fullPage: true });
 
     const stored = await db.query<{
       status: string;
@@ -150,6 +158,7 @@ describe("supplier switch in the browser", () => {
     await expect
       .poll(() => admin.getByTestId("switch-status").textContent(), { timeout: 30_000 })
       .toBe("validated");
+    if (SCREENSHOTS) await admin.screenshot({ path: join(IMG_DIR, "admin-switching.png"), fullPage: true });
     await admin.close();
   });
 });

@@ -10,6 +10,8 @@ export type SwitchRequestView = {
   id: string;
   reference: string;
   retailerId: string;
+  /** the retailer's IANA time zone (dates and the withdrawal deadline are local to it) */
+  timeZone: string;
   status: SwitchStatus;
   productId: string;
   productCode: string;
@@ -66,7 +68,7 @@ export type DistributorMessageView = {
 };
 
 export const SWITCH_SELECT = `
-  SELECT r.id::text, r.reference, r.retailer_id AS "retailerId", r.status::text AS status,
+  SELECT r.id::text, r.reference, r.retailer_id AS "retailerId", t.time_zone AS "timeZone", r.status::text AS status,
          r.product_id AS "productId", p.code AS "productCode", r.product_version AS "productVersion",
          v.name AS "productName", p.currency,
          r.pod_identifier AS "podIdentifier", r.pod_kind AS "podKind", r.supply_address AS "supplyAddress",
@@ -81,6 +83,7 @@ export const SWITCH_SELECT = `
          r.lead_id::text AS "leadId", r.customer_id AS "customerId", r.contract_id AS "contractId",
          r.created_at AS "createdAt", r.updated_at AS "updatedAt"
     FROM switch_request r
+    JOIN retailer t ON t.id = r.retailer_id
     JOIN product p ON p.id = r.product_id
     JOIN product_version v ON v.product_id = r.product_id AND v.version = r.product_version
     LEFT JOIN distributor d ON d.id = r.distributor_id`;

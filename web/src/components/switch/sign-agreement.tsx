@@ -106,7 +106,7 @@ export function SignAgreement({ draftId, typedData }: { draftId: string; typedDa
       detail: a.address as string | null,
       testId: `dev-account-${a.index}`,
     })),
-    { id: "injected", label: t("signIn.injected.button"), detail: null, testId: "wallet-injected" },
+    { id: "injected", label: t("switch.sign.injected"), detail: null, testId: "wallet-injected" },
   ];
   const error = formError(result);
   const signatureError = fieldError(result, "signature");

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { StaffHeader } from "../../../../components/admin/staff-header.tsx";
 import { SwitchSignIn, WithdrawButton } from "../../../../components/switch/switch-requests.tsx";
-import { formatInstant, formatLocalDate } from "../../../../lib/format.ts";
+import { formatDateTime, formatLocalDate } from "../../../../lib/format.ts";
 import { type MessageKey, t } from "../../../../messages/en.ts";
 import { getSession } from "../../../../server/auth.ts";
 import { authorizeSigner, isAllowed } from "../../../../server/authz.ts";
@@ -59,6 +59,8 @@ export default async function SwitchRequestsPage({
     );
   const requests = await ownSwitchRequests(getServerContext().db, authorizeSigner(session, "switch.own"));
   const now = Date.now();
+  const local = (iso: string, zone: string) =>
+    t("switch.requests.inZone", { time: formatDateTime(iso, zone), zone });
   return (
     <>
       <StaffHeader area={t("admin.nav.switching")} session={session} />
@@ -93,13 +95,15 @@ export default async function SwitchRequestsPage({
                 {r.signedAt && (
                   <>
                     <dt>{t("switch.requests.signedAt")}</dt>
-                    <dd>{formatInstant(r.signedAt)}</dd>
+                    <dd>{local(r.signedAt, r.timeZone)}</dd>
                   </>
                 )}
                 {r.withdrawalDeadline && (
                   <>
                     <dt>{t("switch.requests.withdrawUntil")}</dt>
-                    <dd>{formatInstant(new Date(Date.parse(r.withdrawalDeadline) - 1).toISOString())}</dd>
+                    <dd data-testid="withdraw-until">
+                      {local(new Date(Date.parse(r.withdrawalDeadline) - 60_000).toISOString(), r.timeZone)}
+                    </dd>
                   </>
                 )}
                 {r.effectiveDate && (
@@ -126,7 +130,7 @@ export default async function SwitchRequestsPage({
                   <li key={e.id}>
                     <p>
                       {EVENT_KEYS[e.kind] ? t(EVENT_KEYS[e.kind] as MessageKey) : e.kind}{" "}
-                      <span className="muted">· {formatInstant(e.at)}</span>
+                      <span className="muted">· {local(e.at, r.timeZone)}</span>
                     </p>
                   </li>
                 ))}

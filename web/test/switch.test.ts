@@ -82,13 +82,13 @@ async function sign(
 ) {
   const d = await getSwitchDraft(db, draftId);
   const signer = opts.signer ?? PROSPECT;
-  const signature = await signer.signTypedData(
-    draftTypedData(d, opts.chainId ?? CHAIN_ID, opts.name ?? d.fullName),
-  );
+  // typed in lower case with extra spaces: still the contract's name, signed as typed
+  const typedName = opts.name ?? " erika   mustermann ";
+  const signature = await signer.signTypedData(draftTypedData(d, opts.chainId ?? CHAIN_ID, typedName));
   return signSwitchDraft(
     db,
     config,
-    { draftId, fullName: opts.name ?? "erika mustermann", signer: signer.address, signature },
+    { draftId, fullName: typedName, signer: signer.address, signature },
     meta(),
   );
 }

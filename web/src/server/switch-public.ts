@@ -327,7 +327,8 @@ export async function signSwitchDraft(
   const recomputed = hashContractDocument(draft.document);
   if (recomputed.hash !== draft.contractHash)
     throw new Error(`switch draft ${draftId}: stored hash does not match its document`);
-  const typed = draftTypedData(draft, config.chainId, draft.fullName);
+  // the message carries the name as the customer typed it (same name, maybe other case or spacing)
+  const typed = draftTypedData(draft, config.chainId, fullName);
   const valid = await verifyTypedData({
     address: signer as Address,
     signature: signature as `0x${string}`,

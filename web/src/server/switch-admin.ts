@@ -20,13 +20,14 @@ import {
   addSwitchEvent,
   type DistributorMessageView,
   distributorMessages,
+  localDate,
   moveSwitchLead,
+  podConflict,
   selectSwitchRequests,
   type SwitchEventView,
   type SwitchRequestView,
   switchEvents,
 } from "./switch-store.ts";
-import { localDate, podConflict } from "./switch-public.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,4 +1,5 @@
-import type { SwitchStatus } from "@c4e/domain";
+import { OPEN_SWITCH_STATUSES, type SwitchStatus } from "@c4e/domain";
+import type { MessageKey } from "../messages/en.ts";
 import type { Queryable } from "./session.ts";
 
 // Rows of the supplier switch (switch_request, switch_event, distributor_message) as the pages and
@@ -194,4 +195,41 @@ export function clientIp(headers: Headers): string | null {
   const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   const ip = forwarded || headers.get("x-real-ip")?.trim();
   return ip ? ip.slice(0, 64) : null;
+}
+
+/**
+ * Why a POD cannot be switched, or null: it is supplied under an active contract of this platform
+ * (a `pod` row with a contract, not signed out by `today`, or a customer's site), or another signed
+ * request for it is still open. `exceptRequest` leaves one request out (re-validation of itself).
+ */
+export async function podConflict(
+  db: Queryable,
+  identifier: string,
+  today: string,
+  exceptRequest: string | null = null,
+): Promise<MessageKey | null> {
+  const contract = await db.query(
+    `SELECT 1 FROM pod WHERE upper(identifier) = $1 AND contract_id IS NOT NULL
+        AND (sign_out_date IS NULL OR sign_out_date > $2::date)
+     UNION ALL SELECT 1 FROM site WHERE upper(pod_id) = $1 LIMIT 1`,
+    [identifier, today],
+  );
+  if ((contract.rowCount ?? 0) > 0) return "switch.form.pod.underContract";
+  const open = await db.query(
+    `SELECT 1 FROM switch_request WHERE pod_identifier = $1 AND status::text = ANY($2::text[])
+        AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
+    [identifier, OPEN_SWITCH_STATUSES, exceptRequest],
+  );
+  if ((open.rowCount ?? 0) > 0) return "switch.form.pod.openRequest";
+  return null;
+}
+
+/** The local date of an instant in a time zone. */
+export function localDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(at);
 }

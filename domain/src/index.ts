@@ -4,3 +4,4 @@ export * from "./load-model.ts";
 export * from "./plausibility.ts";
 export * from "./reward-policy.ts";
 export * from "./billing/index.ts";
+export * from "./switch/index.ts";

@@ -25,6 +25,14 @@ import {
   transfer,
   ZERO,
 } from "./fixtures.ts";
+import {
+  malo,
+  seedSwitchCatalogue,
+  seedSwitchRequest,
+  signDraftAs,
+  SWITCH_DISTRIBUTOR,
+  SWITCH_PRODUCT,
+} from "./switch-fixtures.ts";
 
 const jar = vi.hoisted(() => ({ token: undefined as string | undefined }));
 vi.mock("next/headers", () => ({
@@ -581,6 +589,136 @@ async function seedPodsAndUsers(db: pg.Pool): Promise<void> {
     [DISABLE_TARGET.r1, DISABLE_TARGET.r2],
   );
 }
+// Supplier switch: a draft (public preview), requests signed by the guest (dev account 4), prosumers A
+// and B and a wallet without a session (account 8, the foreign record), and one request per admin
+// action in the status that action needs (all of retailer R1: R2's admin gets not_found).
+const SWITCH = {
+  draft: "",
+  ofGuest: "",
+  ofA: "",
+  ofB: "",
+  foreign: "",
+  toValidate: "",
+  toReject: "",
+  toSend: "",
+  toConfirm: "",
+  signDrafts: {} as Partial<Record<Actor, { draftId: string; signature: string }>>,
+};
+const SIGNERS: readonly Actor[] = ["guest", "prosumerA", "prosumerB"];
+const ownSwitchRequest = (a: Actor) =>
+  a === "prosumerA" ? SWITCH.ofA : a === "prosumerB" ? SWITCH.ofB : SWITCH.ofGuest;
+
+async function seedSwitch(db: pg.Pool): Promise<void> {
+  await seedSwitchCatalogue(db);
+  const admin = {
+    retailerId: "ret-1",
+    actor: account(0).address.toLowerCase(),
+    role: "retailer_admin" as const,
+  };
+  const { validateSwitchRequest, sendSwitchMessage } = await import("../src/server/switch-admin.ts");
+  SWITCH.draft = await seedSwitchRequest(db, malo("6000000001"), null);
+  SWITCH.ofGuest = await seedSwitchRequest(db, malo("6000000002"), account(4));
+  SWITCH.ofA = await seedSwitchRequest(db, malo("6000000003"), account(2));
+  SWITCH.ofB = await seedSwitchRequest(db, malo("6000000004"), account(3));
+  SWITCH.foreign = await seedSwitchRequest(db, malo("6000000005"), account(8));
+  SWITCH.toValidate = await seedSwitchRequest(db, malo("6000000006"), account(4));
+  SWITCH.toReject = await seedSwitchRequest(db, malo("6000000007"), account(4));
+  SWITCH.toSend = await seedSwitchRequest(db, malo("6000000008"), account(4));
+  SWITCH.toConfirm = await seedSwitchRequest(db, malo("6000000009"), account(4));
+  for (const id of [SWITCH.toSend, SWITCH.toConfirm])
+    expect(await validateSwitchRequest(db, admin, { requestId: id })).toMatchObject({ ok: true });
+  expect(
+    await sendSwitchMessage(db, admin, { requestId: SWITCH.toConfirm, distributorId: SWITCH_DISTRIBUTOR.id }),
+  ).toMatchObject({ ok: true });
+  // one unsigned draft per actor for the public sign action, signed by the guest's wallet
+  for (const [i, actor] of ACTORS.entries()) {
+    const draftId = await seedSwitchRequest(db, malo(`70000000${10 + i}`), null);
+    SWITCH.signDrafts[actor] = { draftId, signature: await signDraftAs(db, draftId, account(4)) };
+  }
+}
+
+ROUTES.push(
+  {
+    route: "api/switch/drafts/[draftId]/pdf",
+    method: "GET",
+    allowed: ALL, // public: the prospect has no account; the draft id is a random UUID
+    url: () => `/api/switch/drafts/${SWITCH.draft}/pdf`,
+    params: () => ({ draftId: SWITCH.draft }),
+  },
+  {
+    route: "api/switch/requests/[requestId]/pdf",
+    method: "GET",
+    allowed: SIGNERS,
+    url: (a) => `/api/switch/requests/${ownSwitchRequest(a)}/pdf`,
+    params: (a) => ({ requestId: ownSwitchRequest(a) }),
+    foreign: { url: "", params: {} }, // account 8's request, filled in beforeAll
+  },
+);
+
+ACTIONS.push(
+  {
+    action: "(switch)/switch/actions.ts#createSwitchDraftAction",
+    allowed: ALL,
+    input: () => ({
+      code: SWITCH_PRODUCT.code,
+      podIdentifier: malo("6100000000"),
+      supplyAddress: "Hauptstraße 1, 10115 Berlin",
+      currentSupplier: "Stadtwerke",
+      meterNumber: "1ESY1",
+      meterReadingKwh: "100",
+      meterReadingDate: "2026-01-01",
+      annualConsumptionKwh: "2000",
+      desiredStart: "2099-01-01",
+      fullName: "Pat Public",
+      email: "pat@example.org",
+    }),
+  },
+  {
+    action: "(switch)/switch/actions.ts#signSwitchDraftAction",
+    allowed: ALL, // the EIP-712 signature proves the wallet; no session needed
+    input: (a) => ({
+      draftId: SWITCH.signDrafts[a]?.draftId ?? "",
+      fullName: "Sam Switcher",
+      signer: account(4).address,
+      signature: SWITCH.signDrafts[a]?.signature ?? "",
+    }),
+  },
+  {
+    action: "(switch)/switch/actions.ts#withdrawSwitchRequestAction",
+    allowed: SIGNERS,
+    input: (a) => ({ requestId: ownSwitchRequest(a) }),
+    foreign: () => ({ requestId: SWITCH.foreign }),
+  },
+  {
+    action: "(admin)/admin/switching/actions.ts#validateSwitchAction",
+    allowed: ADMINS,
+    input: () => ({ requestId: SWITCH.toValidate }),
+    errorFor: { adminR2: "not_found" },
+  },
+  {
+    action: "(admin)/admin/switching/actions.ts#rejectSwitchAction",
+    allowed: ADMINS,
+    input: () => ({ requestId: SWITCH.toReject, reason: "not our grid area" }),
+    errorFor: { adminR2: "not_found" },
+  },
+  {
+    action: "(admin)/admin/switching/actions.ts#sendSwitchMessageAction",
+    allowed: ADMINS,
+    input: () => ({ requestId: SWITCH.toSend, distributorId: SWITCH_DISTRIBUTOR.id }),
+    errorFor: { adminR2: "not_found" },
+  },
+  {
+    action: "(admin)/admin/switching/actions.ts#confirmSwitchAction",
+    allowed: ADMINS,
+    input: () => ({ requestId: SWITCH.toConfirm, effectiveDate: "2099-01-01" }),
+    errorFor: { adminR2: "not_found" },
+  },
+  {
+    action: "(admin)/admin/switching/actions.ts#activateDueSwitchesAction",
+    allowed: ADMINS,
+    input: () => ({}),
+  },
+);
 
 let db: pg.Pool;
 let drop: () => Promise<void>;
@@ -678,6 +816,7 @@ beforeAll(async () => {
     DEV_WALLET: "1",
     PERKS_ADDRESS: PERKS,
     GREEN_CERTIFICATES_ADDRESS: CERTIFICATES,
+    PUBLIC_RETAILER_ID: "ret-1",
   });
 
   await seedCustomers(db);
@@ -751,6 +890,7 @@ beforeAll(async () => {
   await seedInvoices(db);
   await seedProducts(db);
   await seedPodsAndUsers(db);
+  await seedSwitch(db);
   for (const r of ROUTES) {
     if (r.route === "api/prosumer/rewards/[batchId]/proof")
       r.foreign = {
@@ -761,6 +901,11 @@ beforeAll(async () => {
       r.foreign = {
         url: `/api/prosumer/invoices/${FOREIGN.invoiceOfB}/pdf`,
         params: { invoiceId: FOREIGN.invoiceOfB },
+      };
+    if (r.route === "api/switch/requests/[requestId]/pdf")
+      r.foreign = {
+        url: `/api/switch/requests/${SWITCH.foreign}/pdf`,
+        params: { requestId: SWITCH.foreign },
       };
     if (r.route === "api/admin/leads/[leadId]")
       r.foreign = { url: `/api/admin/leads/${FOREIGN.leadOfR2}`, params: { leadId: FOREIGN.leadOfR2 } };

@@ -43,6 +43,12 @@ export const POLICY = {
   "settings.write": ["retailer_admin"],
   /** the partner's own perks, their redemptions and consumed coupons (writes are the partner's txs) */
   "partner.read": ["partner"],
+  /** the supplier-switch requests the session's wallet signed (a prospect is a guest until activation) */
+  "switch.own": ["guest", "prosumer"],
+  /** the retailer's supplier-switch queue, a request's audit trail and distributor messages */
+  "switch.read": ["retailer_admin", "retailer_agent"],
+  /** validate, reject, send the distributor message, record the confirmation, activate (audited) */
+  "switch.write": ["retailer_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof POLICY;
@@ -52,6 +58,7 @@ type ActionFor<R extends Role> = {
 export type CustomerAction = ActionFor<"prosumer">;
 export type StaffAction = ActionFor<StaffRole>;
 export type PartnerAction = ActionFor<"partner">;
+export type SignerAction = ActionFor<"guest">;
 
 /** What a prosumer read may see: exactly one customer (and its retailer), from the session only. */
 export type CustomerScope = { customerId: string; retailerId: string; address: string };
@@ -138,4 +145,16 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (db: pg.PoolClient) 
   } finally {
     client.release();
   }
+}
+
+/** What a switch signer may see: the requests signed by the session's wallet, nothing else. */
+export type SignerScope = { address: string };
+
+/**
+ * The signer scope of a session (a guest wallet or a prosumer): `unauthenticated` without a session,
+ * `forbidden` for staff and partners.
+ */
+export function authorizeSigner(session: Session | null, action: SignerAction): SignerScope {
+  const s = check(session, action);
+  return { address: s.address.toLowerCase() };
 }

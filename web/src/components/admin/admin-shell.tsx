@@ -7,13 +7,23 @@ import { AdminSignIn } from "./admin-client.tsx";
 import { StaffHeader } from "./staff-header.tsx";
 
 type Section =
-  "gateways" | "rewards" | "crm" | "products" | "billing" | "partners" | "users" | "settings" | "audit";
+  | "gateways"
+  | "rewards"
+  | "crm"
+  | "products"
+  | "billing"
+  | "switching"
+  | "partners"
+  | "users"
+  | "settings"
+  | "audit";
 const SECTIONS: { key: Section; href: string; adminOnly?: boolean }[] = [
   { key: "gateways", href: "/admin/gateways" },
   { key: "rewards", href: "/admin/rewards" },
   { key: "crm", href: "/admin/crm" },
   { key: "products", href: "/admin/products" },
   { key: "billing", href: "/admin/billing" },
+  { key: "switching", href: "/admin/switching" },
   { key: "partners", href: "/admin/partners" },
   { key: "users", href: "/admin/users", adminOnly: true },
   { key: "settings", href: "/admin/settings", adminOnly: true },
@@ -70,7 +80,6 @@ export async function AdminShell({
                 </li>
               ))}
             </ul>
-            <p className="hint">{t("admin.nav.later")}</p>
             <p className="hint" data-testid="admin-time-zone">
               {t("admin.timeZone", { zone: formatTimeZoneName(access.timeZone) })}
             </p>

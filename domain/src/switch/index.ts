@@ -1,0 +1,5 @@
+export * from "./contract-document.ts";
+export * from "./pod-identifier.ts";
+export * from "./switch-status.ts";
+export * from "./switch-typed-data.ts";
+export * from "./withdrawal-deadline.ts";

@@ -24,7 +24,7 @@ export default async function SwitchingPage({
   const access = await adminPageAccess("switch.read");
   return (
     <AdminShell access={access} section="switching" path="/admin/switching">
-      {async ({ scope, session }) => {
+      {async ({ scope, session, timeZone }) => {
         const { db } = getServerContext();
         const [requests, counts] = await Promise.all([
           listSwitchRequests(db, scope, filter),
@@ -113,7 +113,7 @@ export default async function SwitchingPage({
                             <span className="badge">{t(`switch.status.${r.status}`)}</span>
                           </td>
                           <td data-label={t("admin.switching.signedAt")}>
-                            {r.signedAt ? formatInstant(r.signedAt) : "—"}
+                            {r.signedAt ? formatInstant(r.signedAt, timeZone) : "—"}
                           </td>
                           <td data-label={t("admin.switching.desiredStart")}>
                             {formatLocalDate(r.desiredStart)}

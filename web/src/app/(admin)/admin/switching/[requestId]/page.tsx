@@ -26,7 +26,7 @@ export default async function SwitchRequestPage({ params }: { params: Promise<{ 
       section="switching"
       path={`/admin/switching/${encodeURIComponent(requestId)}`}
     >
-      {async ({ scope, session }) => {
+      {async ({ scope, session, timeZone }) => {
         const { db } = getServerContext();
         let data;
         try {
@@ -92,12 +92,15 @@ export default async function SwitchRequestPage({ params }: { params: Promise<{ 
                 <dl className="facts">
                   {fact("admin.switching.field.hash", r.contractHash, true)}
                   {fact("admin.switching.field.signer", r.signerAddress ?? "—", true)}
-                  {fact("admin.switching.field.signedAt", r.signedAt ? formatInstant(r.signedAt) : "—")}
+                  {fact(
+                    "admin.switching.field.signedAt",
+                    r.signedAt ? formatInstant(r.signedAt, timeZone) : "—",
+                  )}
                   {fact("admin.switching.field.ip", r.signerIp ?? "—")}
                   {fact("admin.switching.field.userAgent", r.userAgent ?? "—")}
                   {fact(
                     "admin.switching.field.withdrawal",
-                    r.withdrawalDeadline ? formatInstant(r.withdrawalDeadline) : "—",
+                    r.withdrawalDeadline ? formatInstant(r.withdrawalDeadline, timeZone) : "—",
                   )}
                   {fact("admin.switching.detail.signature", r.signature ?? "—", true)}
                 </dl>
@@ -130,7 +133,7 @@ export default async function SwitchRequestPage({ params }: { params: Promise<{ 
                 {events.map((e) => (
                   <li key={e.id}>
                     <p className="muted">
-                      {formatInstant(e.at)} · <span className="mono">{e.actor}</span>
+                      {formatInstant(e.at, timeZone)} · <span className="mono">{e.actor}</span>
                       {e.ip ? ` · ${e.ip}` : ""}
                     </p>
                     <p>
@@ -149,7 +152,7 @@ export default async function SwitchRequestPage({ params }: { params: Promise<{ 
                   {messages.map((m) => (
                     <li key={m.id}>
                       <p className="muted">
-                        {formatInstant(m.createdAt)} · {m.kind} · {m.format} · {m.distributorName} ·{" "}
+                        {formatInstant(m.createdAt, timeZone)} · {m.kind} · {m.format} · {m.distributorName} ·{" "}
                         {m.status}
                       </p>
                       <pre className="mono wrap">{JSON.stringify(JSON.parse(m.payload), null, 2)}</pre>

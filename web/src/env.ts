@@ -27,6 +27,8 @@ export type ServerConfig = {
    * retailer in the database (see server/catalogue-public.ts).
    */
   publicRetailerId: string | null;
+  /** Minutes between runs of the supplier-switch activation in the server process; 0 = off. */
+  switchActivationMinutes: number;
 };
 
 export const LOCAL_CHAIN_ID = 31337;
@@ -76,6 +78,12 @@ const schema = z.object({
     .max(24 * 30, "must be at most 720 hours")
     .default(12),
   PUBLIC_RETAILER_ID: z.string().min(1).max(100).optional(),
+  SWITCH_ACTIVATION_MINUTES: z.coerce
+    .number({ error: "must be a whole number of minutes" })
+    .int("must be a whole number of minutes")
+    .min(0, "must be 0 (off) or more")
+    .max(24 * 60, "must be at most 1440 minutes")
+    .default(60),
 });
 
 /** A configuration error; its message names every offending variable, never its value. */
@@ -107,6 +115,7 @@ export function parseServerConfig(source: Record<string, string | undefined>): S
     devWallet: e.DEV_WALLET === "1" && e.CHAIN_ID === LOCAL_CHAIN_ID,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     publicRetailerId: e.PUBLIC_RETAILER_ID ?? null,
+    switchActivationMinutes: e.SWITCH_ACTIVATION_MINUTES,
   };
 }
 

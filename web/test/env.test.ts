@@ -26,6 +26,7 @@ describe("web config", () => {
       devWallet: false,
       sessionTtlHours: 12,
       publicRetailerId: null,
+      switchActivationMinutes: 60,
     });
   });
 
@@ -57,6 +58,8 @@ describe("web config", () => {
     ["WEB_ORIGIN", "http://localhost:3000/app"],
     ["DEV_WALLET", "yes"],
     ["SESSION_TTL_HOURS", "0"],
+    ["SWITCH_ACTIVATION_MINUTES", "-5"],
+    ["SWITCH_ACTIVATION_MINUTES", "1.5"],
   ])("names %s when its value (%s) is bad, without echoing values", (name, value) => {
     const env = { ...valid, [name]: value };
     expect(() => parseServerConfig(env)).toThrow(ConfigError);

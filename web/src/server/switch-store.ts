@@ -190,9 +190,14 @@ export async function moveSwitchLead(
   );
 }
 
-/** The client's address of a request: the first x-forwarded-for entry, else x-real-ip. */
+/**
+ * The client's address of a request for the audit trail: the LAST x-forwarded-for entry (the one the
+ * nearest proxy appended; entries before it come from the client and can be forged), else x-real-ip.
+ * Next.js fills x-forwarded-for with the socket address only when it is absent, so in production the
+ * app must sit behind a reverse proxy that appends the peer address (docs/supplier-switch.md).
+ */
 export function clientIp(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
   const ip = forwarded || headers.get("x-real-ip")?.trim();
   return ip ? ip.slice(0, 64) : null;
 }

@@ -3,8 +3,9 @@
 // across the DST change of 25 October in one POD, a POD signed in mid-month, and September's
 // partial data. Each incomplete POD is drafted but held, with the exact missing ranges; the held
 // draft is not issued by the run, is billed again when data arrives, and is issued only on release.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { incompleteItems, issueBillRun, runBill } from "../src/bill-run.ts";
+import { runBillingCommand } from "../src/commands.ts";
 import { withTransaction } from "../src/db.ts";
 import { issueInvoices, issueInvoicesIn, releaseHold } from "../src/invoice-store.ts";
 import { type BillingTestDb, createBillingTestDb, seedIntervals } from "./fixtures.ts";
@@ -48,6 +49,8 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
   await t?.close();
 });
 
@@ -195,5 +198,39 @@ describe("bill run completeness", () => {
     await expect(runBill(t.pool, { period: "2026-09", maxMissingIntervals: -1 })).rejects.toThrow(
       /threshold/,
     );
+  });
+
+  it("the CLI prints the incomplete items and does not issue their held drafts", async () => {
+    vi.stubEnv("DATABASE_URL", t.db.url);
+    const out = vi.spyOn(console, "log").mockImplementation(() => {});
+    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    await expect(
+      runBillingCommand(["bill-run", "--period", "2026-11", "--max-missing", "x"]),
+    ).rejects.toThrow(/--max-missing/);
+    // November: the last interval starts 2 November 00:00 UTC; 30 days × 96 = 2880 expected, 101 present
+    expect(await runBillingCommand(["bill-run", "--period", "2026-11", "--issue"])).toBe(0);
+    const printed = JSON.parse(String(out.mock.calls.at(-1)?.[0])) as {
+      incomplete: number;
+      issued: { issued: number };
+      incompletePods: { podId: string; missing: number; expected: number; ranges: unknown[] }[];
+    };
+    expect(printed.incomplete).toBe(3);
+    expect(printed.issued.issued).toBe(0);
+    expect(printed.incompletePods.map((p) => p.podId)).toEqual(pods.map((p) => p.id));
+    expect(printed.incompletePods[0]).toMatchObject({
+      expected: 2880,
+      missing: 2779,
+      ranges: [{ start: "2026-11-02T00:15:00.000Z", end: "2026-11-30T23:00:00.000Z", intervals: 2779 }],
+    });
+    const lines = err.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith("incomplete:"));
+    expect(lines[0]).toBe(
+      `incomplete: ${pod(0).id}: 2779 of 2880 intervals missing (2026-11-02T00:15:00.000Z..2026-11-30T23:00:00.000Z); draft held`,
+    );
+    const held = (await item("2026-11", pod(0).id)) as { invoice_id: string };
+    expect(await runBillingCommand(["invoice-issue", "--invoice", held.invoice_id])).toBe(1);
+    expect(JSON.parse(String(out.mock.calls.at(-1)?.[0]))).toMatchObject({
+      issued: [],
+      held: [{ invoiceId: held.invoice_id, podId: pod(0).id, reason: "incomplete_data" }],
+    });
   });
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
   );
   pods = r.rows;
   expect(pods).toHaveLength(3);
-  // POD 1: three hours missing across the DST change (25 October, 02:00 CEST … 03:00 CET local =
+  // POD 1: three hours missing across the DST change (25 October, 02:00 CEST … 04:00 CET local =
   // 00:00 … 03:00 UTC: 12 quarter hours) and one quarter hour on 3 October
   await t.pool.query(
     `DELETE FROM reading_interval WHERE meter_id = $1

@@ -13,7 +13,7 @@ import {
   formatInteger,
   formatLocalDate,
   formatMinorAmount,
-  formatPeriod,
+  formatInstantRange,
   lastDayOf,
 } from "../../lib/format.ts";
 import { type MessageKey, t } from "../../messages/en.ts";
@@ -180,7 +180,7 @@ function HoldDetails({
           {hold.ranges.map((r) => (
             <li key={r.start}>
               {t("admin.billing.hold.range", {
-                range: formatPeriod(r.start, r.end, timeZone),
+                range: formatInstantRange(r.start, r.end, timeZone),
                 count: formatInteger(r.intervals),
               })}
             </li>

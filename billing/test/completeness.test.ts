@@ -3,8 +3,10 @@
 // across the DST change of 25 October in one POD, a POD signed in mid-month, and September's
 // partial data. Each incomplete POD is drafted but held, with the exact missing ranges; the held
 // draft is not issued by the run, is billed again when data arrives, and is issued only on release.
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { incompleteItems, issueBillRun, runBill } from "../src/bill-run.ts";
+import { exportBillRunXlsx } from "../src/bill-run-xlsx.ts";
 import { runBillingCommand } from "../src/commands.ts";
 import { withTransaction } from "../src/db.ts";
 import { issueInvoices, issueInvoicesIn, releaseHold } from "../src/invoice-store.ts";
@@ -91,6 +93,17 @@ describe("bill run completeness", () => {
     });
     const run = await t.pool.query(`SELECT status::text FROM bill_run WHERE period_start = '2026-10-01'`);
     expect(run.rows[0].status).toBe("running");
+
+    // the xlsx export marks the held draft and counts it
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await exportBillRunXlsx(t.pool, summary.billRunId)) as unknown as ArrayBuffer);
+    const summaryRows = wb
+      .getWorksheet("Summary")
+      ?.getSheetValues()
+      .map((r) => (r as unknown[])?.slice(1));
+    expect(summaryRows).toContainEqual(["Held drafts (interval data missing)", 1]);
+    const statuses = wb.getWorksheet("Invoices")?.getColumn(2).values.slice(2);
+    expect(statuses?.filter((v) => v === "draft (held: intervals missing)")).toHaveLength(1);
 
     const listed = await incompleteItems(t.pool, summary.billRunId);
     expect(listed).toEqual([

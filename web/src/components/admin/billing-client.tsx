@@ -241,7 +241,7 @@ function Runs({ runs, canWrite }: { runs: AdminBillRun[]; canWrite: boolean }) {
                   incomplete: r.incomplete,
                 })}
                 {r.incomplete > 0 && (
-                  <p className="notice" data-testid="bill-run-incomplete">
+                  <p className="notice run-hold" data-testid="bill-run-incomplete">
                     {t("admin.billing.run.incomplete", { count: r.incomplete })}
                   </p>
                 )}

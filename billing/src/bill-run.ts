@@ -277,9 +277,9 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
         // Completeness: the intervals the supplied part of the month has (local days, DST-aware),
         // against those found. Only the PODs short of data get a second query, for where the gaps are.
         const expected = expectedIntervals({ period: first.period, timeZone: first.ctx.time_zone }).total;
+        for (const j of group) expectedOf.set(j.ctx.pod_id, expected);
         const short = group.filter((j) => {
           const s = result.get(j.ctx.pod_id);
-          expectedOf.set(j.ctx.pod_id, expected);
           return s !== undefined && s.intervals > 0 && s.offGrid === 0 && expected - s.intervals > maxMissing;
         });
         if (short.length > 0) {
@@ -425,13 +425,13 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
 
       t = performance.now();
       await withTransaction(pool, async (c) => {
-        // An incomplete item billed again: its held draft makes way for the new one (drafts may be
-        // deleted; a released or issued one is not held any more and its item is drafted).
+        // An item billed again whose draft is held (incomplete, or failed since): the held draft makes
+        // way for the new one (drafts may be deleted; a released one is not held any more).
         await c.query(
           `WITH again AS (
              UPDATE bill_run_item it SET invoice_id = NULL
              FROM invoice i
-             WHERE it.bill_run_id = $1 AND it.pod_id = ANY($2::text[]) AND it.status = 'incomplete'
+             WHERE it.bill_run_id = $1 AND it.pod_id = ANY($2::text[])
                AND i.id = it.invoice_id AND i.status = 'draft' AND i.hold_reason IS NOT NULL
                AND i.hold_released_at IS NULL
              RETURNING i.id)

@@ -246,4 +246,47 @@ describe("bill run completeness", () => {
       held: [{ invoiceId: held.invoice_id, podId: pod(0).id, reason: "incomplete_data" }],
     });
   });
+
+  it("a held draft whose POD fails on the next run is replaced once the POD is billed", async () => {
+    const novemberInvoices = async () =>
+      (
+        await t.pool.query(
+          `SELECT i.id::text, i.hold_reason FROM invoice i JOIN bill_run r ON r.id = i.bill_run_id
+           WHERE r.period_start = '2026-11-01' AND i.pod_id = $1`,
+          [pod(0).id],
+        )
+      ).rows;
+    const held = await novemberInvoices();
+    expect(held).toEqual([{ id: expect.any(String), hold_reason: "incomplete_data" }]);
+    // the partial data is withdrawn: the POD fails; the held draft stays (nothing is lost)
+    await t.pool.query(
+      `DELETE FROM reading_interval WHERE meter_id = $1 AND start_at >= '2026-10-31T23:00Z'`,
+      [pod(0).meter],
+    );
+    await runBill(t.pool, { period: "2026-11" });
+    expect(await item("2026-11", pod(0).id)).toMatchObject({
+      status: "failed",
+      hold_reason: "incomplete_data",
+    });
+    expect(await novemberInvoices()).toEqual(held);
+    // the whole month arrives: billed, not held, still one invoice
+    await t.pool.query(
+      `INSERT INTO reading_interval (meter_id, register, start_at, end_at, energy_wh)
+       SELECT $1, 'import', s, s + interval '15 minutes', 90
+       FROM generate_series('2026-10-31T23:00Z'::timestamptz, '2026-11-30T22:45Z', interval '15 minutes') AS s`,
+      [pod(0).meter],
+    );
+    await runBill(t.pool, { period: "2026-11" });
+    expect(await item("2026-11", pod(0).id)).toMatchObject({
+      status: "drafted",
+      intervals: 2880,
+      expected_intervals: 2880,
+      missing_intervals: 0,
+      hold_reason: null,
+    });
+    const after = await novemberInvoices();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ hold_reason: null });
+    expect(after[0]?.id).not.toBe(held[0]?.id);
+  });
 });

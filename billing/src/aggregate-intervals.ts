@@ -185,3 +185,51 @@ export async function aggregateDynamicCost(
     ]),
   );
 }
+
+/** Per POD: the gaps between its import intervals in the period (`[startMs, endMs)`) and how many there are. */
+export type PodIntervalGaps = { gaps: { startMs: number; endMs: number }[]; gapCount: number };
+
+/**
+ * Where the import intervals of `meters` are missing in `[start, end)`: one query for all the meters,
+ * run only for the PODs the aggregation found incomplete. Each meter's intervals are read by the same
+ * index range scan as the aggregation (primary key meter_id, register, start_at, already in time
+ * order); `lag` pairs every interval (and a sentinel at `end`) with the end of the one before it, and
+ * a pair that does not touch is a gap. The rows returned are the gaps (at most `limit` per POD, the
+ * earliest), never the intervals.
+ */
+export async function missingIntervalGaps(
+  db: Queryable,
+  params: { meters: PodMeter[]; start: Date; end: Date; limit: number },
+): Promise<Map<string, PodIntervalGaps>> {
+  const { meters, start, end, limit } = params;
+  const out = new Map<string, PodIntervalGaps>(meters.map((m) => [m.podId, { gaps: [], gapCount: 0 }]));
+  if (meters.length === 0) return out;
+  const res = await db.query<{ pod_id: string; gap_start: Date; gap_end: Date; gap_count: number }>(
+    `SELECT p.pod_id, g.gap_start, g.gap_end, g.gap_count
+     FROM unnest($1::text[], $2::text[]) AS p(pod_id, meter_id)
+     CROSS JOIN LATERAL (
+       SELECT x.prev_end AS gap_start, x.start_at AS gap_end, count(*) OVER ()::int AS gap_count
+       FROM (
+         SELECT s.start_at,
+           lag(s.start_at + interval '${SLOT_MINUTES} minutes', 1, $3::timestamptz) OVER (ORDER BY s.start_at) AS prev_end
+         FROM (
+           SELECT r.start_at FROM reading_interval r
+           WHERE r.meter_id = p.meter_id AND r.register = 'import' AND r.start_at >= $3 AND r.start_at < $4
+           UNION ALL SELECT $4::timestamptz
+         ) AS s
+       ) AS x
+       WHERE x.start_at > x.prev_end
+       ORDER BY x.prev_end
+       LIMIT $5
+     ) AS g
+     ORDER BY p.pod_id, g.gap_start`,
+    [meters.map((m) => m.podId), meters.map((m) => m.meterId), start, end, limit],
+  );
+  for (const r of res.rows) {
+    const entry = out.get(r.pod_id);
+    if (!entry) continue;
+    entry.gaps.push({ startMs: r.gap_start.getTime(), endMs: r.gap_end.getTime() });
+    entry.gapCount = r.gap_count;
+  }
+  return out;
+}

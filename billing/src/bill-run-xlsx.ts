@@ -24,6 +24,8 @@ type InvoiceRow = {
   due_date: string | null;
   intervals: number | null;
   expected_intervals: number | null;
+  /** held (drafted from incomplete interval data, not released) */
+  held: boolean;
 };
 
 const major = (minor: string, digits: number) => Number(minor) / 10 ** digits;
@@ -47,7 +49,8 @@ export async function exportBillRunXlsx(db: Queryable, billRunId: string): Promi
        i.buyer ->> 'contractNumber' AS contract, i.period_start::text, i.period_end::text, i.currency,
        i.minor_unit_digits AS digits, i.net_minor::text, i.vat_minor::text, i.total_minor::text,
        (i.total_minor - i.amount_due_minor)::text AS advances_minor, i.amount_due_minor::text,
-       i.issue_date::text, i.due_date::text, it.intervals, it.expected_intervals
+       i.issue_date::text, i.due_date::text, it.intervals, it.expected_intervals,
+       (i.hold_reason IS NOT NULL AND i.hold_released_at IS NULL) AS held
      FROM invoice i LEFT JOIN pod p ON p.id = i.pod_id
      LEFT JOIN bill_run_item it ON it.invoice_id = i.id
      WHERE i.bill_run_id = $1 ORDER BY i.number NULLS LAST, p.identifier`,
@@ -100,6 +103,7 @@ export async function exportBillRunXlsx(db: Queryable, billRunId: string): Promi
   summary.addRow(["Status", r.status]);
   summary.addRow(["Invoices", invoices.rows.length]);
   summary.addRow(["Failed PODs", failed.rows.length]);
+  summary.addRow(["Held drafts (interval data missing)", invoices.rows.filter((i) => i.held).length]);
   const byCurrency = new Map<
     string,
     { digits: number; net: bigint; vat: bigint; total: bigint; due: bigint }
@@ -148,7 +152,7 @@ export async function exportBillRunXlsx(db: Queryable, billRunId: string): Promi
   for (const i of invoices.rows) {
     inv.addRow({
       number: i.number ?? "(draft)",
-      status: i.status,
+      status: i.held ? `${i.status} (held: intervals missing)` : i.status,
       kind: i.kind,
       pod: i.pod,
       customer: i.customer,

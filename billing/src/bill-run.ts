@@ -12,7 +12,9 @@ import {
   type TouWindow,
   BillingDecimal,
   computeInvoice,
+  expectedIntervals,
   formatDecimal,
+  missingIntervalRanges,
   parseTariff,
   periodInstants,
   touWindows,
@@ -21,11 +23,13 @@ import type pg from "pg";
 import {
   aggregateDynamicCost,
   aggregatePodIntervals,
+  missingIntervalGaps,
   type PodDynamicCost,
+  type PodIntervalGaps,
   type PodIntervalSums,
   toAggregatedConsumption,
 } from "./aggregate-intervals.ts";
-import { withTransaction } from "./db.ts";
+import { type Queryable, withTransaction } from "./db.ts";
 import { type DraftInvoiceParams, insertDraftInvoices, issueInvoices } from "./invoice-store.ts";
 
 export type BillRunProgress = {
@@ -34,6 +38,8 @@ export type BillRunProgress = {
   done: number;
   drafted: number;
   failed: number;
+  /** drafts held because interval data is missing (docs/billing-runs.md, "Completeness") */
+  incomplete: number;
 };
 
 export type BillRunParams = {
@@ -44,14 +50,27 @@ export type BillRunParams = {
   onProgress?: (p: BillRunProgress) => void;
   /** the compute step; the domain's computeInvoice unless a test replaces it */
   compute?: typeof computeInvoice;
+  /** an AMR POD with more missing intervals than this is drafted but held (`incomplete`); default 0 */
+  maxMissingIntervals?: number;
+};
+
+/** How many merged ranges of missing intervals an incomplete item keeps (the count covers all). */
+export const MISSING_RANGES_KEPT = 10;
+
+/** The data coverage of an AMR POD in its billed period, stored with the bill run item. */
+export type Completeness = {
+  expected: number;
+  present: number;
+  missing: number;
+  /** the first merged ranges of missing intervals (ISO instants, end exclusive) */
+  ranges: { start: string; end: string; intervals: number }[];
+  rangeCount: number;
 };
 
 export type BillRunSummary = BillRunProgress & {
   status: "completed" | "interrupted";
   periodStart: string;
   periodEnd: string;
-  /** AMR PODs billed from fewer intervals than the period has */
-  incomplete: number;
   timings: { sqlMs: number; nodeMs: number; writeMs: number; totalMs: number };
 };
 
@@ -68,6 +87,9 @@ export function monthPeriod(period: string): { start: string; end: string } {
   const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, "0")}`;
   return { start: `${period}-01`, end: `${next}-01` };
 }
+
+/** Item states a run (re)bills: not yet billed, failed, or drafted from incomplete data (held). */
+const OPEN_ITEMS = `('pending', 'failed', 'incomplete')`;
 
 /** Creates (or finds) the month's bill run and adds an item for every POD supplied in the month. */
 export async function prepareBillRun(
@@ -93,7 +115,7 @@ export async function prepareBillRun(
     );
     await c.query(
       `UPDATE bill_run SET status = 'running', finished_at = NULL
-       WHERE id = $1 AND EXISTS (SELECT 1 FROM bill_run_item WHERE bill_run_id = $1 AND status IN ('pending', 'failed'))`,
+       WHERE id = $1 AND EXISTS (SELECT 1 FROM bill_run_item WHERE bill_run_id = $1 AND status IN ${OPEN_ITEMS})`,
       [id],
     );
     return { id, start, end };
@@ -157,6 +179,9 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
   const t0 = performance.now();
   const batchSize = params.batchSize ?? 1000;
   const compute = params.compute ?? computeInvoice;
+  const maxMissing = params.maxMissingIntervals ?? 0;
+  if (!Number.isInteger(maxMissing) || maxMissing < 0)
+    throw new BillRunError(`the missing-interval threshold must be a whole number ≥ 0 (got ${maxMissing})`);
   const run = await prepareBillRun(pool, params.period);
   const timings = { sqlMs: 0, nodeMs: 0, writeMs: 0, totalMs: 0 };
   const counts = await pool.query<{ status: string; n: number }>(
@@ -170,8 +195,8 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
     done: count("drafted"),
     drafted: count("drafted"),
     failed: 0,
+    incomplete: 0,
   };
-  let incomplete = 0;
   const parameters = await monthParameters(pool, run.start);
   const vat = await vatRates(pool);
   const tariffs = new Map<string, Tariff | string>();
@@ -189,7 +214,7 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
       const batch = await pool.query<PodContext>(
         `${POD_CONTEXT_SELECT}
        JOIN bill_run_item it ON it.pod_id = p.id
-       WHERE it.bill_run_id = $1 AND it.status IN ('pending', 'failed') AND it.pod_id > $2
+       WHERE it.bill_run_id = $1 AND it.status IN ${OPEN_ITEMS} AND it.pod_id > $2
        ORDER BY it.pod_id
        LIMIT $3`,
         [run.id, after, batchSize],
@@ -230,6 +255,8 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
       timings.nodeMs += performance.now() - t;
       const sums = new Map<string, PodIntervalSums>();
       const dynamicCosts = new Map<string, PodDynamicCost>();
+      const gaps = new Map<string, PodIntervalGaps>();
+      const expectedOf = new Map<string, number>();
       for (const [key, group] of groups) {
         const first = group[0] as Job;
         let windows = windowCache.get(key);
@@ -247,6 +274,23 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
           demandMinutes: first.tariff.demand?.resolutionMinutes,
         });
         for (const [podId, s] of result) sums.set(podId, s);
+        // Completeness: the intervals the supplied part of the month has (local days, DST-aware),
+        // against those found. Only the PODs short of data get a second query, for where the gaps are.
+        const expected = expectedIntervals({ period: first.period, timeZone: first.ctx.time_zone }).total;
+        for (const j of group) expectedOf.set(j.ctx.pod_id, expected);
+        const short = group.filter((j) => {
+          const s = result.get(j.ctx.pod_id);
+          return s !== undefined && s.intervals > 0 && s.offGrid === 0 && expected - s.intervals > maxMissing;
+        });
+        if (short.length > 0) {
+          const found = await missingIntervalGaps(aggregation, {
+            meters: short.map((j) => ({ podId: j.ctx.pod_id, meterId: j.ctx.meter_id as string })),
+            start: new Date(startMs),
+            end: new Date(endMs),
+            limit: MISSING_RANGES_KEPT,
+          });
+          for (const [podId, g] of found) gaps.set(podId, g);
+        }
         if (first.tariff.dynamic !== undefined) {
           const costs = await aggregateDynamicCost(aggregation, {
             meters: group.map((j) => ({
@@ -278,23 +322,39 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
         draft: DraftInvoiceParams;
         intervals: number | null;
         expected: number | null;
+        completeness: Completeness | null;
       }[] = [];
       for (const { ctx, period, tariff } of jobs) {
         try {
           let consumption: Consumption;
           let intervals: number | null = null;
           let expected: number | null = null;
+          let completeness: Completeness | null = null;
           if (ctx.metering === "amr") {
             const s = sums.get(ctx.pod_id);
             if (ctx.meter_id === null || s === undefined)
               throw new BillRunError(`AMR POD without a grid meter (no linked site)`);
             if (s.offGrid > 0)
               throw new BillRunError(`${s.offGrid} intervals do not start on the quarter hour`);
-            const { startMs, endMs } = periodInstants(period, ctx.time_zone);
-            expected = Math.round((endMs - startMs) / (15 * 60_000));
+            expected = expectedOf.get(ctx.pod_id) ?? null;
             intervals = s.intervals;
             if (s.intervals === 0)
               throw new BillRunError(`no interval data in ${period.start}..${period.end}`);
+            const g = gaps.get(ctx.pod_id);
+            if (expected !== null && g !== undefined) {
+              const merged = missingIntervalRanges({ missing: g.gaps, limit: MISSING_RANGES_KEPT });
+              completeness = {
+                expected,
+                present: s.intervals,
+                missing: expected - s.intervals,
+                ranges: merged.ranges.map((r) => ({
+                  start: new Date(r.startMs).toISOString(),
+                  end: new Date(r.endMs).toISOString(),
+                  intervals: r.intervals,
+                })),
+                rangeCount: Math.max(g.gapCount, merged.rangeCount),
+              };
+            }
             consumption = toAggregatedConsumption(s, {
               bands: tariff.tou ? tariff.tou.bands.map((b) => b.code) : ["all"],
               demandMinutes: tariff.demand?.resolutionMinutes,
@@ -328,7 +388,9 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
             podId: ctx.pod_id,
             intervals,
             expected,
+            completeness,
             draft: {
+              holdReason: completeness ? "incomplete_data" : null,
               invoice,
               contractId: ctx.contract_id,
               podId: ctx.pod_id,
@@ -355,7 +417,6 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
               },
             },
           });
-          if (intervals !== null && expected !== null && intervals < expected) incomplete++;
         } catch (err) {
           failures.push({ podId: ctx.pod_id, error: (err as Error).message });
         }
@@ -364,17 +425,36 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
 
       t = performance.now();
       await withTransaction(pool, async (c) => {
+        // An item billed again whose draft is held (incomplete, or failed since): the held draft makes
+        // way for the new one (drafts may be deleted; a released one is not held any more).
+        await c.query(
+          `WITH again AS (
+             UPDATE bill_run_item it SET invoice_id = NULL
+             FROM invoice i
+             WHERE it.bill_run_id = $1 AND it.pod_id = ANY($2::text[])
+               AND i.id = it.invoice_id AND i.status = 'draft' AND i.hold_reason IS NOT NULL
+               AND i.hold_released_at IS NULL
+             RETURNING i.id)
+           DELETE FROM invoice WHERE id IN (SELECT id FROM again)`,
+          [run.id, drafts.map((d) => d.podId)],
+        );
         const ids = await insertDraftInvoices(
           c,
           drafts.map((d) => d.draft),
         );
         // A null id: this run already holds the POD's invoice (a concurrent or earlier run): link it.
         await c.query(
-          `UPDATE bill_run_item it SET status = 'drafted', error = NULL, updated_at = now(),
+          `UPDATE bill_run_item it SET
+           status = (CASE WHEN u.completeness IS NULL THEN 'drafted' ELSE 'incomplete' END)::"BillRunItemStatus",
+           error = NULL, updated_at = now(),
            invoice_id = coalesce(u.invoice_id,
              (SELECT i.id FROM invoice i WHERE i.bill_run_id = it.bill_run_id AND i.pod_id = it.pod_id AND i.kind = 'monthly')),
-           intervals = u.intervals, expected_intervals = u.expected
-         FROM unnest($2::text[], $3::uuid[], $4::int[], $5::int[]) AS u(pod_id, invoice_id, intervals, expected)
+           intervals = u.intervals, expected_intervals = u.expected,
+           missing_intervals = CASE WHEN u.expected IS NULL THEN NULL ELSE greatest(u.expected - u.intervals, 0) END,
+           missing_ranges = u.completeness -> 'ranges',
+           missing_range_count = (u.completeness ->> 'rangeCount')::int
+         FROM unnest($2::text[], $3::uuid[], $4::int[], $5::int[], $6::jsonb[])
+           AS u(pod_id, invoice_id, intervals, expected, completeness)
          WHERE it.bill_run_id = $1 AND it.pod_id = u.pod_id`,
           [
             run.id,
@@ -382,6 +462,7 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
             ids,
             drafts.map((d) => d.intervals),
             drafts.map((d) => d.expected),
+            drafts.map((d) => (d.completeness ? JSON.stringify(d.completeness) : null)),
           ],
         );
         if (failures.length > 0) {
@@ -394,8 +475,10 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
         }
       });
       timings.writeMs += performance.now() - t;
+      const held = drafts.filter((d) => d.completeness !== null).length;
       progress.done += drafts.length;
-      progress.drafted += drafts.length;
+      progress.drafted += drafts.length - held;
+      progress.incomplete += held;
       progress.failed += failures.length;
       params.onProgress?.({ ...progress });
     }
@@ -406,7 +489,7 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
   if (!interrupted) {
     await pool.query(
       `UPDATE bill_run SET status = 'completed', finished_at = now()
-       WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM bill_run_item WHERE bill_run_id = $1 AND status IN ('pending', 'failed'))`,
+       WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM bill_run_item WHERE bill_run_id = $1 AND status IN ${OPEN_ITEMS})`,
       [run.id],
     );
   }
@@ -416,7 +499,6 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
     status: interrupted ? "interrupted" : "completed",
     periodStart: run.start,
     periodEnd: run.end,
-    incomplete,
     timings: {
       sqlMs: Math.round(timings.sqlMs),
       nodeMs: Math.round(timings.nodeMs),
@@ -448,6 +530,47 @@ export async function issueBillRun(
     onProgress?.(issued);
   }
   return { issued, first, last };
+}
+
+export type IncompleteItem = {
+  podId: string;
+  invoiceId: string | null;
+  expected: number;
+  present: number;
+  missing: number;
+  ranges: Completeness["ranges"];
+  rangeCount: number;
+};
+
+/** The run's items drafted from incomplete data (their drafts are held), in POD order. */
+export async function incompleteItems(
+  db: Queryable,
+  billRunId: string,
+  limit = 100,
+): Promise<IncompleteItem[]> {
+  const r = await db.query<{
+    pod_id: string;
+    invoice_id: string | null;
+    expected_intervals: number;
+    intervals: number;
+    missing_intervals: number;
+    missing_ranges: Completeness["ranges"] | null;
+    missing_range_count: number | null;
+  }>(
+    `SELECT pod_id, invoice_id::text, expected_intervals, intervals, missing_intervals, missing_ranges,
+            missing_range_count
+     FROM bill_run_item WHERE bill_run_id = $1 AND status = 'incomplete' ORDER BY pod_id LIMIT $2`,
+    [billRunId, limit],
+  );
+  return r.rows.map((x) => ({
+    podId: x.pod_id,
+    invoiceId: x.invoice_id,
+    expected: x.expected_intervals,
+    present: x.intervals,
+    missing: x.missing_intervals,
+    ranges: x.missing_ranges ?? [],
+    rangeCount: x.missing_range_count ?? 0,
+  }));
 }
 
 /** The id of the bill run of a month, if any. */

@@ -9,7 +9,7 @@ import { createPool } from "@c4e/prisma";
 import type pg from "pg";
 import { billAdvances } from "./advance-run.ts";
 import { runBillCase } from "./bill-case.ts";
-import { BillRunError, billRunIdOf, issueBillRun, runBill } from "./bill-run.ts";
+import { BillRunError, billRunIdOf, incompleteItems, issueBillRun, runBill } from "./bill-run.ts";
 import { exportBillRunXlsx } from "./bill-run-xlsx.ts";
 import { billCorrections } from "./corrections.ts";
 import { loadBillingConfig } from "./env.ts";
@@ -23,8 +23,9 @@ import { billSettlements, parseSettlementCsv, recordSettlementReadings } from ".
 
 const USAGE = `usage:
   c4e bill-case <case.json>                          bill one self-contained case, print the invoice JSON
-  c4e bill-run --period YYYY-MM [--issue] [--issue-date YYYY-MM-DD] [--batch N] [--xlsx file]
-                                                     bill every POD supplied in the month (resumable)
+  c4e bill-run --period YYYY-MM [--issue] [--issue-date YYYY-MM-DD] [--batch N] [--xlsx file] [--max-missing N]
+                                                     bill every POD supplied in the month (resumable); an AMR POD
+                                                     with more than N (default 0) missing intervals is drafted but held
   c4e bill-advances --period YYYY-MM [--issue] [--issue-date YYYY-MM-DD]
                                                      advance invoices (series ADV), one per POD and month
   c4e settlement-reading (--pod <id> --date YYYY-MM-DD --kwh N | --csv file)
@@ -80,6 +81,17 @@ async function resolveInvoiceId(pool: pg.Pool, idOrNumber: string): Promise<stri
   return id;
 }
 
+/** Held drafts (not issued by the issue commands; a retailer admin releases them on the billing page). */
+async function heldDrafts(pool: pg.Pool, where: string, param: string) {
+  const r = await pool.query<{ id: string; pod_id: string | null; hold_reason: string }>(
+    `SELECT i.id::text, i.pod_id, i.hold_reason FROM invoice i
+     WHERE ${where} AND i.status = 'draft' AND i.hold_reason IS NOT NULL AND i.hold_released_at IS NULL
+     ORDER BY i.pod_id LIMIT 100`,
+    [param],
+  );
+  return r.rows.map((x) => ({ invoiceId: x.id, podId: x.pod_id, reason: x.hold_reason }));
+}
+
 export const BILLING_COMMANDS = [
   "bill-case",
   "bill-run",
@@ -115,9 +127,13 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
           "issue-date": { type: "string" },
           batch: { type: "string" },
           xlsx: { type: "string" },
+          "max-missing": { type: "string" },
         },
       });
       if (!values.period) throw new BillRunError("bill-run needs --period YYYY-MM");
+      const maxMissing = values["max-missing"];
+      if (maxMissing !== undefined && !/^\d{1,6}$/.test(maxMissing))
+        throw new BillRunError(`--max-missing must be a whole number of intervals (got ${maxMissing})`);
       const period = values.period;
       return withPool(async (pool) => {
         const stop = new AbortController();
@@ -134,10 +150,11 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
         const summary = await runBill(pool, {
           period,
           batchSize: values.batch ? Number(values.batch) : undefined,
+          maxMissingIntervals: maxMissing === undefined ? undefined : Number(maxMissing),
           signal: stop.signal,
           onProgress: (p) => {
             const pct = p.total === 0 ? 100 : Math.floor(((p.done + p.failed) * 100) / p.total);
-            const line = `bill run ${period}: ${p.done + p.failed}/${p.total} PODs (${pct} %), ${p.drafted} drafted, ${p.failed} failed`;
+            const line = `bill run ${period}: ${p.done + p.failed}/${p.total} PODs (${pct} %), ${p.drafted} drafted, ${p.incomplete} incomplete, ${p.failed} failed`;
             if (tty) process.stderr.write(`\r${line}`);
             else console.error(line);
           },
@@ -155,7 +172,16 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
           `SELECT pod_id, error FROM bill_run_item WHERE bill_run_id = $1 AND status = 'failed' ORDER BY pod_id LIMIT 20`,
           [summary.billRunId],
         );
-        console.log(json({ ...summary, issued, failedPods: failed.rows }));
+        const incomplete = await incompleteItems(pool, summary.billRunId);
+        // held drafts are not issued: a human line per POD on stderr, the details in the JSON
+        for (const i of incomplete) {
+          const ranges = i.ranges.map((r) => `${r.start}..${r.end}`).join(", ");
+          const more = i.rangeCount > i.ranges.length ? ` and ${i.rangeCount - i.ranges.length} more` : "";
+          console.error(
+            `incomplete: ${i.podId}: ${i.missing} of ${i.expected} intervals missing (${ranges}${more}); draft held`,
+          );
+        }
+        console.log(json({ ...summary, issued, failedPods: failed.rows, incompletePods: incomplete }));
         return summary.status === "completed" ? 0 : 3;
       });
     }
@@ -306,13 +332,14 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
       return withPool(async (pool) => {
         if (values.invoice) {
           const id = await resolveInvoiceId(pool, values.invoice);
-          console.log(
-            json(await issueInvoices(pool, { invoiceIds: [id] }, { issueDate: values["issue-date"] })),
-          );
-          return 0;
+          const res = await issueInvoices(pool, { invoiceIds: [id] }, { issueDate: values["issue-date"] });
+          const held = await heldDrafts(pool, "i.id = $1::uuid", id);
+          console.log(json({ ...res, held }));
+          return held.length > 0 ? 1 : 0;
         }
         const runId = await resolveRun(pool, values);
-        console.log(json(await issueBillRun(pool, runId, { issueDate: values["issue-date"] })));
+        const res = await issueBillRun(pool, runId, { issueDate: values["issue-date"] });
+        console.log(json({ ...res, held: await heldDrafts(pool, "i.bill_run_id = $1::uuid", runId) }));
         return 0;
       });
     }

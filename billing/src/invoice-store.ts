@@ -31,6 +31,8 @@ export type DraftInvoiceParams = {
   idempotencyKey?: string | null;
   /** the domain inputs (terms, period, time zone, consumption …; no bigints): the basis of corrections */
   billingInput?: unknown;
+  /** a held draft (`incomplete_data`): the ordinary issue paths skip it until a hold release */
+  holdReason?: string | null;
 };
 
 export type StoredInvoice = {
@@ -78,18 +80,19 @@ export async function insertDraftInvoices(
   const inserted = await db.query<{ id: string }>(
     `INSERT INTO invoice (id, status, kind, series_id, contract_id, pod_id, bill_run_id, original_invoice_id,
        currency, minor_unit_digits, period_start, period_end, time_zone, net_minor, vat_minor, total_minor,
-       amount_due_minor, vat_summary, advances_deducted, buyer, payment_terms_days, idempotency_key, billing_input)
+       amount_due_minor, vat_summary, advances_deducted, buyer, payment_terms_days, idempotency_key, billing_input,
+       hold_reason)
      SELECT u.id, 'draft', u.kind::"InvoiceKind", u.series_id, u.contract_id, u.pod_id, u.bill_run_id,
        u.original_invoice_id, u.currency, u.minor_unit_digits, u.period_start, u.period_end, u.time_zone,
        u.net_minor, u.vat_minor, u.total_minor, u.amount_due_minor, u.vat_summary, u.advances_deducted,
-       u.buyer, u.payment_terms_days, u.idempotency_key, u.billing_input
+       u.buyer, u.payment_terms_days, u.idempotency_key, u.billing_input, u.hold_reason
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[],
        $8::text[], $9::int[], $10::date[], $11::date[], $12::text[], $13::bigint[], $14::bigint[],
-       $15::bigint[], $16::bigint[], $17::jsonb[], $18::jsonb[], $19::jsonb[], $20::int[], $21::text[], $22::jsonb[])
+       $15::bigint[], $16::bigint[], $17::jsonb[], $18::jsonb[], $19::jsonb[], $20::int[], $21::text[], $22::jsonb[], $23::text[])
        AS u(id, kind, series_id, contract_id, pod_id, bill_run_id, original_invoice_id, currency,
             minor_unit_digits, period_start, period_end, time_zone, net_minor, vat_minor, total_minor,
             amount_due_minor, vat_summary, advances_deducted, buyer, payment_terms_days, idempotency_key,
-            billing_input)
+            billing_input, hold_reason)
      ON CONFLICT DO NOTHING
      RETURNING id`,
     [
@@ -130,6 +133,7 @@ export async function insertDraftInvoices(
       col((d) => d.paymentTermsDays),
       col((d) => d.idempotencyKey ?? null),
       col((d) => (d.billingInput === undefined ? null : JSON.stringify(d.billingInput))),
+      col((d) => d.holdReason ?? null),
     ],
   );
   const insertedIds = new Set(inserted.rows.map((r) => r.id));
@@ -188,6 +192,9 @@ export async function createDraftInvoice(db: Queryable, params: DraftInvoicePara
   return id;
 }
 
+/** A draft the issue paths may take: not held, or held and released (docs/billing-runs.md, "Completeness"). */
+const ISSUABLE = `(i.hold_reason IS NULL OR i.hold_released_at IS NOT NULL)`;
+
 export type IssueFilter = { invoiceIds: string[] } | { billRunId: string };
 
 export type IssueResult = { issued: { id: string; number: string; sequence: bigint }[] };
@@ -197,7 +204,8 @@ export type IssueResult = { issued: { id: string; number: string; sequence: bigi
  * transaction. Numbers are gapless per series (EU VAT Directive Art. 226(2): a sequential number
  * that uniquely identifies the invoice): the series' counter row is locked FOR UPDATE for the rest
  * of the transaction, so a concurrent issuer waits, and a rollback gives the numbers back. Drafts that
- * another transaction issued meanwhile are skipped (re-checked after the lock).
+ * another transaction issued meanwhile are skipped (re-checked after the lock), and so are held drafts
+ * (`hold_reason`, e.g. drafted from incomplete interval data) until `releaseHold` released them.
  */
 export async function issueInvoices(
   pool: pg.Pool,
@@ -218,7 +226,7 @@ export async function issueInvoicesIn(
       ? ["i.id = ANY($1::uuid[])", filter.invoiceIds]
       : ["i.bill_run_id = $1::uuid", filter.billRunId];
   const series = await client.query<{ series_id: string }>(
-    `SELECT DISTINCT series_id FROM invoice i WHERE ${where} AND status = 'draft'`,
+    `SELECT DISTINCT series_id FROM invoice i WHERE ${where} AND status = 'draft' AND ${ISSUABLE}`,
     [param],
   );
   if (series.rows.length === 0) return { issued: [] };
@@ -230,7 +238,7 @@ export async function issueInvoicesIn(
   // Re-read the drafts after the lock: under READ COMMITTED, FOR UPDATE re-checks status = 'draft'.
   const drafts = await client.query<{ id: string; series_id: string }>(
     `SELECT i.id, i.series_id FROM invoice i LEFT JOIN pod p ON p.id = i.pod_id
-     WHERE ${where} AND i.status = 'draft'
+     WHERE ${where} AND i.status = 'draft' AND ${ISSUABLE}
      ORDER BY i.series_id, p.identifier NULLS LAST, i.created_at, i.id
      ${limit ? `LIMIT ${Number(limit)}` : ""}
      FOR UPDATE OF i`,
@@ -267,6 +275,32 @@ export async function issueInvoicesIn(
     );
   }
   return { issued };
+}
+
+/**
+ * Releases the hold of a held draft (a retailer admin's override: issue it although its data is
+ * incomplete), recording who and why, and marks its bill run item drafted. The caller issues it in
+ * the same transaction. Throws `InvoiceStateError` unless the invoice is a held, unreleased draft.
+ */
+export async function releaseHold(
+  db: Queryable,
+  invoiceId: string,
+  { by, note }: { by: string; note: string },
+): Promise<{ holdReason: string }> {
+  const res = await db.query<{ hold_reason: string }>(
+    `UPDATE invoice SET hold_released_at = now(), hold_released_by = $2, hold_release_note = $3
+     WHERE id = $1 AND status = 'draft' AND hold_reason IS NOT NULL AND hold_released_at IS NULL
+     RETURNING hold_reason`,
+    [invoiceId, by, note],
+  );
+  const row = res.rows[0];
+  if (!row) throw new InvoiceStateError(invoiceId, `invoice ${invoiceId} is not a held draft`);
+  // the POD is billed now: the next run of the month must not bill it again
+  await db.query(
+    `UPDATE bill_run_item SET status = 'drafted', updated_at = now() WHERE invoice_id = $1 AND status = 'incomplete'`,
+    [invoiceId],
+  );
+  return { holdReason: row.hold_reason };
 }
 
 /** issued → voided (the only change an issued invoice allows). */

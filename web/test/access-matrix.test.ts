@@ -74,6 +74,8 @@ const FOREIGN = {
   invoiceOfB: "",
   draftOfA: "",
   draftToIssue: "",
+  heldToIssue: "",
+  heldNotIssuable: "",
   issuedToVoid: "",
   issuedToCredit: "",
   billRun: "",
@@ -293,13 +295,14 @@ async function seedInvoices(db: pg.Pool): Promise<void> {
        ('ctr-a', 'C-ALICE', $1, 'tr-1', '2026-01-01', 'EUR', '{}'), ('ctr-b', 'C-BOBW', $2, 'tr-1', '2026-01-01', 'EUR', '{}')`,
     [A.customer, B.customer],
   );
-  const draft = (contractId: string, customerId: string, name: string, amount: bigint) =>
+  const draft = (contractId: string, customerId: string, name: string, amount: bigint, holdReason?: string) =>
     createDraftInvoice(db, {
       invoice: invoiceOf(amount),
       contractId,
       seriesId: "INV",
       buyer: { customerId, customerName: name, customerAddress: "Street", contractNumber: contractId },
       paymentTermsDays: 14,
+      holdReason: holdReason ?? null,
     });
   FOREIGN.invoiceOfA = await draft("ctr-a", A.customer, "Alice Sun", 4242n);
   FOREIGN.invoiceOfB = await draft("ctr-b", B.customer, "Bob Wind", 7777n);
@@ -312,6 +315,9 @@ async function seedInvoices(db: pg.Pool): Promise<void> {
   FOREIGN.draftToIssue = await draft("ctr-b", B.customer, "Bob Wind", 1001n);
   FOREIGN.issuedToVoid = await draft("ctr-b", B.customer, "Bob Wind", 1002n);
   FOREIGN.issuedToCredit = await draft("ctr-b", B.customer, "Bob Wind", 1003n);
+  // drafted from incomplete interval data: only a retailer admin's override issues it
+  FOREIGN.heldToIssue = await draft("ctr-b", B.customer, "Bob Wind", 1004n, "incomplete_data");
+  FOREIGN.heldNotIssuable = await draft("ctr-b", B.customer, "Bob Wind", 1005n, "incomplete_data");
   await issueInvoices(
     db,
     { invoiceIds: [FOREIGN.issuedToVoid, FOREIGN.issuedToCredit] },
@@ -438,6 +444,13 @@ ACTIONS.push(
     action: "(admin)/admin/actions.ts#issueInvoicesAction",
     allowed: ADMINS,
     input: () => ({ invoiceIds: FOREIGN.draftToIssue }),
+    errorFor: { adminR2: "not_found" },
+  },
+  {
+    // the override (billing.override): agents are refused; R2's admin does not find R1's draft
+    action: "(admin)/admin/actions.ts#issueHeldInvoiceAction",
+    allowed: ADMINS,
+    input: () => ({ invoiceId: FOREIGN.heldToIssue, reason: "meter replaced, data lost" }),
     errorFor: { adminR2: "not_found" },
   },
   {
@@ -1006,6 +1019,34 @@ describe("access matrix", () => {
     }
   });
 
+  it("issues a held draft only through the override, with a reason", async () => {
+    const issue = ACTIONS.find((a) => a.action.endsWith("#issueInvoicesAction")) as ActionCase;
+    const override = ACTIONS.find((a) => a.action.endsWith("#issueHeldInvoiceAction")) as ActionCase;
+    // the ordinary issue refuses it, also as part of a selection
+    expect(await runAction(issue, "adminR1", { invoiceIds: FOREIGN.heldNotIssuable })).toMatchObject({
+      ok: false,
+      error: "conflict",
+      status: 409,
+    });
+    // the override needs a reason (field error, nothing issued)
+    expect(
+      await runAction(override, "adminR1", { invoiceId: FOREIGN.heldNotIssuable, reason: " " }),
+    ).toMatchObject({
+      ok: false,
+      error: "bad_request",
+      fieldErrors: { reason: "admin.billing.error.reason" },
+    });
+    // and refuses a draft that is not held (issue it the ordinary way)
+    const plain = await db.query<{ id: string }>(
+      `SELECT id::text FROM invoice WHERE status = 'draft' AND hold_reason IS NULL AND contract_id = 'ctr-a' LIMIT 1`,
+    );
+    expect(
+      await runAction(override, "adminR1", { invoiceId: plain.rows[0]?.id ?? "", reason: "no reason" }),
+    ).toMatchObject({ ok: false, error: "conflict" });
+    const still = await db.query("SELECT status::text FROM invoice WHERE id = $1", [FOREIGN.heldNotIssuable]);
+    expect(still.rows[0]).toEqual({ status: "draft" });
+  });
+
   it("left the other retailer's records untouched and audited every write", async () => {
     const r2 = await db.query<{ stage: string }>("SELECT stage::text FROM crm_lead WHERE id = $1", [
       FOREIGN.leadOfR2,
@@ -1036,6 +1077,7 @@ describe("access matrix", () => {
     for (const action of [
       "billing.run.start",
       "billing.invoice.issue",
+      "billing.invoice.issue_incomplete",
       "billing.invoice.void",
       "billing.credit_note.create",
     ])
@@ -1045,14 +1087,24 @@ describe("access matrix", () => {
       ).toEqual([{ actor: account(0).address.toLowerCase(), action, retailer_id: "ret-1" }]);
     const billed = await db.query<{ id: string; status: string }>(
       "SELECT id::text, status::text FROM invoice WHERE id = ANY($1::uuid[]) ORDER BY created_at",
-      [[FOREIGN.draftToIssue, FOREIGN.issuedToVoid]],
+      [[FOREIGN.draftToIssue, FOREIGN.issuedToVoid, FOREIGN.heldToIssue]],
     );
     expect(billed.rows.map((r) => [r.id, r.status]).sort()).toEqual(
       [
         [FOREIGN.draftToIssue, "issued"],
         [FOREIGN.issuedToVoid, "voided"],
+        [FOREIGN.heldToIssue, "issued"],
       ].sort(),
     );
+    const released = await db.query(
+      "SELECT hold_reason, hold_released_by, hold_release_note FROM invoice WHERE id = $1",
+      [FOREIGN.heldToIssue],
+    );
+    expect(released.rows[0]).toEqual({
+      hold_reason: "incomplete_data",
+      hold_released_by: account(0).address.toLowerCase(),
+      hold_release_note: "meter replaced, data lost",
+    });
     const credit = await db.query(
       "SELECT 1 FROM invoice WHERE original_invoice_id = $1 AND kind = 'credit_note'",
       [FOREIGN.issuedToCredit],

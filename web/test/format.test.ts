@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatKwh, formatMinorAmount, formatTokenAmount, lastDayOf, shortHex } from "../src/lib/format.ts";
+import {
+  formatInstantRange,
+  formatKwh,
+  formatMinorAmount,
+  formatTokenAmount,
+  lastDayOf,
+  shortHex,
+} from "../src/lib/format.ts";
 import { t } from "../src/messages/en.ts";
 
 describe("formatting", () => {
@@ -52,5 +59,17 @@ describe("balance display", () => {
       fraction: ".920000000000000001",
     });
     expect(splitTokenAmount("5000000000000000000")).toEqual({ whole: "5", fraction: "" });
+  });
+});
+
+describe("formatInstantRange", () => {
+  it("shows the offset at both ends, so a range across the DST change reads as three hours", () => {
+    const spaces = (text: string) => text.replace(/\s+/g, " ");
+    expect(
+      spaces(formatInstantRange("2026-10-25T00:00:00.000Z", "2026-10-25T03:00:00.000Z", "Europe/Berlin")),
+    ).toBe("Oct 25, 2026, 02:00 GMT+2 – 04:00 GMT+1");
+    expect(
+      spaces(formatInstantRange("2026-10-03T10:15:00.000Z", "2026-10-05T10:30:00.000Z", "Europe/Berlin")),
+    ).toBe("Oct 3, 2026, 12:15 GMT+2 – Oct 5, 2026, 12:30 GMT+2");
   });
 });

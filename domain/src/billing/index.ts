@@ -14,3 +14,5 @@ export * from "./compute-invoice.ts";
 export * from "./compute-advance-invoice.ts";
 export * from "./compute-annual-settlement.ts";
 export * from "./compute-retroactive-correction.ts";
+export * from "./expected-intervals.ts";
+export * from "./missing-interval-ranges.ts";

@@ -57,6 +57,28 @@ export function formatPeriod(startIso: string, endIso: string, timeZone: string)
   }).formatRange(new Date(startIso), new Date(endIso));
 }
 
+/**
+ * A range of instants with the zone's offset at each end, so a range across a DST change reads right:
+ * "Oct 25, 2026, 02:00 GMT+2 – 04:00 GMT+1" (three hours, not two). The end repeats the date only
+ * when it is another local day. (Intl's formatRange would print the offset once, at the end.)
+ */
+export function formatInstantRange(startIso: string, endIso: string, timeZone: string): string {
+  const time = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" } as const;
+  const withDate = new Intl.DateTimeFormat(LOCALE, {
+    ...time,
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    timeZone,
+  });
+  const timeOnly = new Intl.DateTimeFormat(LOCALE, { ...time, timeZone });
+  const day = new Intl.DateTimeFormat("en-CA", { dateStyle: "short", timeZone });
+  const start = new Date(startIso);
+  const end = new Date(endIso);
+  const sameDay = day.format(start) === day.format(end);
+  return `${withDate.format(start)} – ${(sameDay ? timeOnly : withDate).format(end)}`;
+}
+
 /** Time of day, 24-hour clock, in the given time zone or the browser's. */
 export function formatTime(iso: string, timeZone?: string): string {
   return new Intl.DateTimeFormat(LOCALE, {

@@ -596,7 +596,10 @@ export const messages = {
   "admin.billing.run.status.completed": "Completed",
   "admin.billing.run.status.interrupted": "Interrupted",
   "admin.billing.run.progress": "Progress",
-  "admin.billing.run.progressValue": "{done} of {total} PODs · {drafted} drafted · {failed} failed",
+  "admin.billing.run.progressValue":
+    "{done} of {total} PODs · {drafted} drafted · {incomplete} incomplete · {failed} failed",
+  "admin.billing.run.incomplete":
+    "{count} draft(s) held: interval data missing. The next run of the month bills them again once the data is in.",
   "admin.billing.run.live": "Billing now…",
   "admin.billing.run.xlsx": "xlsx export",
   "admin.billing.run.issueAll": "Issue all drafts",
@@ -627,6 +630,17 @@ export const messages = {
   "admin.billing.error.selection": "Nothing selected.",
   "admin.billing.error.date": "Use a date (YYYY-MM-DD).",
   "admin.billing.error.reason": "Give a reason (3 to 500 characters).",
+  "admin.billing.hold.incomplete": "Held: {missing} of {expected} intervals missing",
+  "admin.billing.hold.ranges": "Missing intervals",
+  "admin.billing.hold.range": "{range} ({count} intervals)",
+  "admin.billing.hold.more": "and {count} more range(s)",
+  "admin.billing.hold.hint":
+    "Running the month again bills this POD anew once the data has arrived. Issuing it now needs a reason and is audited.",
+  "admin.billing.hold.agentHint": "A retailer admin can issue it with a reason.",
+  "admin.billing.hold.released": "Issued although {missing} of {expected} intervals were missing",
+  "admin.billing.hold.override": "Issue anyway",
+  "admin.billing.hold.overrideReason": "Reason for issuing with missing data",
+  "admin.billing.done.override": "Issued as {number}.",
 
   "admin.products.title": "Products",
   "admin.products.caption": "Your products: versions, status and contracts",

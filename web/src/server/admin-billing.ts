@@ -6,6 +6,7 @@ import {
   InvoiceStateError,
   issueInvoicesIn,
   loadInvoice,
+  releaseHold,
   voidInvoice,
 } from "@c4e/billing/invoice-store";
 import type pg from "pg";
@@ -27,6 +28,8 @@ export type AdminBillRun = {
   pending: number;
   drafted: number;
   failed: number;
+  /** drafted from incomplete interval data: held until released or billed again */
+  incomplete: number;
   /** whether this process is billing it right now */
   running: boolean;
   failures: { podIdentifier: string; error: string }[];
@@ -43,12 +46,27 @@ export type AdminInvoice = {
   billRunId: string | null;
   periodStart: string;
   periodEnd: string;
+  /** the POD's time zone the period is in (missing ranges are shown in it) */
+  timeZone: string;
   issueDate: string | null;
   currency: string;
   minorUnitDigits: number;
   totalMinor: string;
   amountDueMinor: string;
   originalNumber: string | null;
+  /** why the draft is held (`incomplete_data`), with the data coverage of its bill run item */
+  hold: InvoiceHold | null;
+};
+
+export type InvoiceHold = {
+  reason: string;
+  /** a retailer admin released it (issued despite the hold) */
+  released: boolean;
+  expected: number | null;
+  missing: number | null;
+  /** the first merged ranges of missing intervals (ISO instants, end exclusive) */
+  ranges: { start: string; end: string; intervals: number }[];
+  rangeCount: number;
 };
 
 /** The bill runs this process is executing (period → promise), so a second start is refused. */
@@ -71,12 +89,14 @@ export async function listBillRuns(db: Queryable, scope: StaffScope): Promise<Ad
     pending: number;
     drafted: number;
     failed: number;
+    incomplete: number;
   }>(
     `SELECT r.id::text, to_char(r.period_start, 'YYYY-MM') AS period, r.status::text, r.started_at, r.finished_at,
             count(it.pod_id)::int AS total,
             count(it.pod_id) FILTER (WHERE it.status = 'pending')::int AS pending,
             count(it.pod_id) FILTER (WHERE it.status = 'drafted')::int AS drafted,
-            count(it.pod_id) FILTER (WHERE it.status = 'failed')::int AS failed
+            count(it.pod_id) FILTER (WHERE it.status = 'failed')::int AS failed,
+            count(it.pod_id) FILTER (WHERE it.status = 'incomplete')::int AS incomplete
      FROM bill_run r
      LEFT JOIN (bill_run_item it
        JOIN pod p ON p.id = it.pod_id
@@ -107,6 +127,7 @@ export async function listBillRuns(db: Queryable, scope: StaffScope): Promise<Ad
     pending: r.pending,
     drafted: r.drafted,
     failed: r.failed,
+    incomplete: r.incomplete,
     running: running.has(r.period),
     failures: failures.rows
       .filter((f) => f.bill_run_id === r.id)
@@ -131,21 +152,31 @@ export async function listRetailerInvoices(
     bill_run_id: string | null;
     period_start: string;
     period_end: string;
+    time_zone: string;
     issue_date: string | null;
     currency: string;
     minor_unit_digits: number;
     total_minor: string;
     amount_due_minor: string;
     original_number: string | null;
+    hold_reason: string | null;
+    hold_released: boolean;
+    expected_intervals: number | null;
+    missing_intervals: number | null;
+    missing_ranges: InvoiceHold["ranges"] | null;
+    missing_range_count: number | null;
   }>(
     `SELECT i.id::text, i.number, i.kind::text, i.status::text, cu.name AS customer_name,
             c.number AS contract_number, p.identifier AS pod_identifier, i.bill_run_id::text,
-            i.period_start::text, i.period_end::text, i.issue_date::text, i.currency, i.minor_unit_digits,
-            i.total_minor::text, i.amount_due_minor::text, o.number AS original_number
+            i.period_start::text, i.period_end::text, i.time_zone, i.issue_date::text, i.currency, i.minor_unit_digits,
+            i.total_minor::text, i.amount_due_minor::text, o.number AS original_number,
+            i.hold_reason, i.hold_released_at IS NOT NULL AS hold_released, it.expected_intervals,
+            it.missing_intervals, it.missing_ranges, it.missing_range_count
      FROM invoice i ${RETAILER_CONTRACT}
      JOIN customer cu ON cu.id = c.customer_id
      LEFT JOIN pod p ON p.id = i.pod_id
      LEFT JOIN invoice o ON o.id = i.original_invoice_id
+     LEFT JOIN bill_run_item it ON it.invoice_id = i.id
      WHERE t.retailer_id = $1 AND ($2::text IS NULL OR i.status::text = $2)
      ORDER BY i.created_at DESC, i.id
      LIMIT 500`,
@@ -162,12 +193,24 @@ export async function listRetailerInvoices(
     billRunId: r.bill_run_id,
     periodStart: r.period_start,
     periodEnd: r.period_end,
+    timeZone: r.time_zone,
     issueDate: r.issue_date,
     currency: r.currency,
     minorUnitDigits: r.minor_unit_digits,
     totalMinor: r.total_minor,
     amountDueMinor: r.amount_due_minor,
     originalNumber: r.original_number,
+    hold:
+      r.hold_reason === null
+        ? null
+        : {
+            reason: r.hold_reason,
+            released: r.hold_released,
+            expected: r.expected_intervals,
+            missing: r.missing_intervals,
+            ranges: r.missing_ranges ?? [],
+            rangeCount: r.missing_range_count ?? 0,
+          },
   }));
 }
 
@@ -176,8 +219,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The invoice if it belongs to the retailer (locked in a transaction), else `not_found`. */
 async function ownInvoice(db: Queryable, scope: StaffScope, invoiceId: string, lock = false) {
   if (!UUID.test(invoiceId)) throw new AppError("not_found", "no such invoice");
-  const { rows } = await db.query<{ id: string; status: string; number: string | null }>(
-    `SELECT i.id::text, i.status::text, i.number FROM invoice i ${RETAILER_CONTRACT}
+  const { rows } = await db.query<{
+    id: string;
+    status: string;
+    number: string | null;
+    held: boolean;
+  }>(
+    `SELECT i.id::text, i.status::text, i.number,
+            (i.hold_reason IS NOT NULL AND i.hold_released_at IS NULL) AS held
+     FROM invoice i ${RETAILER_CONTRACT}
      WHERE i.id = $1::uuid AND t.retailer_id = $2 ${lock ? "FOR UPDATE OF i" : ""}`,
     [invoiceId, scope.retailerId],
   );
@@ -274,6 +324,11 @@ export async function issueDrafts(
     for (const id of invoiceIds) {
       const own = await ownInvoice(db, scope, id, true);
       if (own.status !== "draft") throw new AppError("conflict", "only drafts can be issued");
+      if (own.held)
+        throw new AppError(
+          "conflict",
+          "a draft held for incomplete interval data is issued only with an override and a reason",
+        );
     }
     const { issued } = await issueInvoicesIn(db, { invoiceIds }, issueDate ? { issueDate } : {});
     for (const i of issued)
@@ -284,6 +339,63 @@ export async function issueDrafts(
         detail: { number: i.number },
       });
     return { ok: true as const, value: { issued: issued.map(({ id, number }) => ({ id, number })) } };
+  });
+}
+
+const overrideSchema = z.object({
+  invoiceId: z.string().min(1, "admin.billing.error.selection"),
+  reason: z.string().trim().min(3, "admin.billing.error.reason").max(500, "admin.billing.error.reason"),
+  issueDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "admin.billing.error.date")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+});
+
+/**
+ * Issues one of this retailer's drafts held for incomplete interval data: the override. Releases the
+ * hold (who, when, why stay on the invoice), issues it with the next number and audits
+ * `billing.invoice.issue_incomplete` with the missing count, in one transaction. Retailer admins only
+ * (`billing.override`); a draft that is not held is `conflict` (issue it the ordinary way).
+ */
+export async function issueHeldDraft(
+  pool: pg.Pool,
+  scope: StaffScope,
+  input: Record<string, string>,
+): Promise<ActionResult<{ id: string; number: string }>> {
+  const parsed = overrideSchema.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+  const { invoiceId, reason, issueDate } = parsed.data;
+  return withTransaction(pool, async (db) => {
+    const own = await ownInvoice(db, scope, invoiceId, true);
+    if (own.status !== "draft" || !own.held)
+      throw new AppError("conflict", "only a held draft needs an override");
+    try {
+      await releaseHold(db, invoiceId, { by: scope.actor, note: reason });
+    } catch (error) {
+      if (error instanceof InvoiceStateError)
+        throw new AppError("conflict", "only a held draft needs an override");
+      throw error;
+    }
+    const item = await db.query<{ expected_intervals: number | null; missing_intervals: number | null }>(
+      `SELECT expected_intervals, missing_intervals FROM bill_run_item WHERE invoice_id = $1::uuid`,
+      [invoiceId],
+    );
+    const { issued } = await issueInvoicesIn(db, { invoiceIds: [invoiceId] }, issueDate ? { issueDate } : {});
+    const done = issued[0];
+    if (!done) throw new AppError("conflict", "the draft could not be issued");
+    await audit(db, scope, {
+      action: "billing.invoice.issue_incomplete",
+      targetType: "invoice",
+      targetId: invoiceId,
+      detail: {
+        number: done.number,
+        reason,
+        expectedIntervals: item.rows[0]?.expected_intervals ?? null,
+        missingIntervals: item.rows[0]?.missing_intervals ?? null,
+      },
+    });
+    return { ok: true as const, value: { id: done.id, number: done.number } };
   });
 }
 

@@ -30,6 +30,8 @@ export const POLICY = {
   "billing.read": ["retailer_admin", "retailer_agent"],
   /** start a bill run, issue drafts, void, create credit notes (audited) */
   "billing.write": ["retailer_admin"],
+  /** issue a draft held for incomplete interval data, with a reason (override; audited) */
+  "billing.override": ["retailer_admin"],
   /** the retailer's product catalogue with all versions and their contract counts */
   "product.read": ["retailer_admin", "retailer_agent"],
   /** create products, edit and publish drafts, archive (audited) */

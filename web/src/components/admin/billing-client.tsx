@@ -4,13 +4,20 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import {
   createCreditNoteAction,
+  issueHeldInvoiceAction,
   issueInvoicesAction,
   startBillRunAction,
   voidInvoiceAction,
 } from "../../app/(admin)/admin/actions.ts";
-import { formatLocalDate, formatMinorAmount, lastDayOf } from "../../lib/format.ts";
+import {
+  formatInteger,
+  formatLocalDate,
+  formatMinorAmount,
+  formatInstantRange,
+  lastDayOf,
+} from "../../lib/format.ts";
 import { type MessageKey, t } from "../../messages/en.ts";
-import type { AdminBillRun, AdminInvoice } from "../../server/admin-billing.ts";
+import type { AdminBillRun, AdminInvoice, InvoiceHold } from "../../server/admin-billing.ts";
 import { apiFetch } from "../api.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
@@ -111,6 +118,83 @@ function VoidForm({ invoiceId }: { invoiceId: string }) {
   );
 }
 
+/** A held draft's override: a reason, then issue (retailer admins; audited). */
+function OverrideForm({ invoiceId }: { invoiceId: string }) {
+  const [open, setOpen] = useState(false);
+  const [result, dispatch, pending, values] = useAction(issueHeldInvoiceAction);
+  useRefreshOnSuccess(result);
+  if (result?.ok) return <StatusLine text={t("admin.billing.done.override", result.value)} error={null} />;
+  if (!open)
+    return (
+      <button type="button" className="small" onClick={() => setOpen(true)} data-testid="override-open">
+        {t("admin.billing.hold.override")}
+      </button>
+    );
+  return (
+    <form action={dispatch} className="stack-form" data-testid="override-form" noValidate>
+      <input type="hidden" name="invoiceId" value={invoiceId} />
+      <Field
+        name="reason"
+        label={t("admin.billing.hold.overrideReason")}
+        error={fieldError(result, "reason")}
+      >
+        {(p) => <input {...p} defaultValue={values.reason ?? ""} maxLength={500} required />}
+      </Field>
+      <button type="submit" className="small" disabled={pending} data-testid="override-submit">
+        {t("admin.billing.hold.override")}
+      </button>
+      <StatusLine text={null} error={formError(result)} />
+    </form>
+  );
+}
+
+const isHeld = (i: AdminInvoice) => i.hold !== null && !i.hold.released;
+
+/** "N of M intervals missing" and the first missing ranges, in the POD's time zone. */
+function HoldDetails({
+  hold,
+  timeZone,
+  canOverride,
+}: {
+  hold: InvoiceHold;
+  timeZone: string;
+  canOverride: boolean;
+}) {
+  const counts = {
+    missing: formatInteger(hold.missing ?? 0),
+    expected: formatInteger(hold.expected ?? 0),
+  };
+  if (hold.released)
+    return (
+      <p className="hint" data-testid="hold-released">
+        {t("admin.billing.hold.released", counts)}
+      </p>
+    );
+  return (
+    <div className="hold" data-testid="hold">
+      <p className="warn" data-testid="hold-summary">
+        {t("admin.billing.hold.incomplete", counts)}
+      </p>
+      {hold.ranges.length > 0 && (
+        <ul aria-label={t("admin.billing.hold.ranges")} data-testid="hold-ranges">
+          {hold.ranges.map((r) => (
+            <li key={r.start}>
+              {t("admin.billing.hold.range", {
+                range: formatInstantRange(r.start, r.end, timeZone),
+                count: formatInteger(r.intervals),
+              })}
+            </li>
+          ))}
+          {hold.rangeCount > hold.ranges.length && (
+            <li>{t("admin.billing.hold.more", { count: hold.rangeCount - hold.ranges.length })}</li>
+          )}
+        </ul>
+      )}
+      <p className="hint">{canOverride ? t("admin.billing.hold.hint") : t("admin.billing.hold.agentHint")}</p>
+    </div>
+  );
+}
+
 function CreditNoteButton({ invoiceId }: { invoiceId: string }) {
   const [result, dispatch, pending] = useAction(createCreditNoteAction);
   useRefreshOnSuccess(result);
@@ -150,11 +234,17 @@ function Runs({ runs, canWrite }: { runs: AdminBillRun[]; canWrite: boolean }) {
               </td>
               <td data-label={t("admin.billing.run.progress")} data-testid="bill-run-progress">
                 {t("admin.billing.run.progressValue", {
-                  done: r.drafted + r.failed,
+                  done: r.drafted + r.incomplete + r.failed,
                   total: r.total,
                   drafted: r.drafted,
                   failed: r.failed,
+                  incomplete: r.incomplete,
                 })}
+                {r.incomplete > 0 && (
+                  <p className="notice run-hold" data-testid="bill-run-incomplete">
+                    {t("admin.billing.run.incomplete", { count: r.incomplete })}
+                  </p>
+                )}
                 {r.failures.length > 0 && (
                   <details>
                     <summary>{t("admin.billing.run.failures")}</summary>
@@ -188,7 +278,8 @@ function Runs({ runs, canWrite }: { runs: AdminBillRun[]; canWrite: boolean }) {
 function RunIssueButton({ runId }: { runId: string }) {
   const data = useBillingData();
   const ids = (data.data?.invoices ?? [])
-    .filter((i) => i.billRunId === runId && i.status === "draft")
+    // held drafts (incomplete data) are issued one by one, with a reason
+    .filter((i) => i.billRunId === runId && i.status === "draft" && !isHeld(i))
     .map((i) => i.id);
   if (ids.length === 0) return null;
   return <IssueButton ids={ids} label={t("admin.billing.run.issueAll")} testId="issue-run" />;
@@ -206,7 +297,15 @@ function useBillingData(initial?: BillingData) {
 }
 
 /** The billing page: start a run (live progress), runs with xlsx export, invoices with their actions. */
-export function BillingClient({ initial, canWrite }: { initial: BillingData; canWrite: boolean }) {
+export function BillingClient({
+  initial,
+  canWrite,
+  canOverride,
+}: {
+  initial: BillingData;
+  canWrite: boolean;
+  canOverride: boolean;
+}) {
   const query = useBillingData(initial);
   const data = query.data ?? initial;
   return (
@@ -240,7 +339,12 @@ export function BillingClient({ initial, canWrite }: { initial: BillingData; can
               </thead>
               <tbody>
                 {data.invoices.map((i) => (
-                  <tr key={i.id} data-testid="admin-invoice-row" data-status={i.status}>
+                  <tr
+                    key={i.id}
+                    data-testid="admin-invoice-row"
+                    data-status={i.status}
+                    data-held={isHeld(i) ? "true" : undefined}
+                  >
                     <td className="mono" data-label={t("admin.billing.invoices.number")}>
                       {i.number ?? "—"}
                       {i.originalNumber && (
@@ -263,6 +367,9 @@ export function BillingClient({ initial, canWrite }: { initial: BillingData; can
                     </td>
                     <td data-label={t("admin.billing.invoices.status")} data-testid="admin-invoice-status">
                       {t(statusKey(i.status))}
+                      {i.hold && (
+                        <HoldDetails hold={i.hold} timeZone={i.timeZone} canOverride={canOverride} />
+                      )}
                     </td>
                     <td data-label={t("admin.billing.invoices.actions")}>
                       <span className="actions">
@@ -273,7 +380,10 @@ export function BillingClient({ initial, canWrite }: { initial: BillingData; can
                         >
                           {t("admin.billing.invoices.pdf")}
                         </a>
-                        {canWrite && i.status === "draft" && (
+                        {canOverride && i.status === "draft" && isHeld(i) && (
+                          <OverrideForm invoiceId={i.id} />
+                        )}
+                        {canWrite && i.status === "draft" && !isHeld(i) && (
                           <IssueButton
                             ids={[i.id]}
                             label={t("admin.billing.invoices.issue")}

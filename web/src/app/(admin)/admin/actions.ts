@@ -5,6 +5,7 @@ import { type ActionResult, runAction } from "../../../server/action-result.ts";
 import {
   creditOwnInvoice,
   issueDrafts,
+  issueHeldDraft,
   startBillRun,
   voidOwnInvoice,
 } from "../../../server/admin-billing.ts";
@@ -97,6 +98,19 @@ export async function issueInvoicesAction(
   return runAction(async () => {
     const scope = authorizeStaff(await getSession(), "billing.write");
     const result = await issueDrafts(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath("/admin/billing");
+    return result;
+  });
+}
+
+/** Issues a draft held for incomplete interval data, with a reason (retailer admins' override; audited). */
+export async function issueHeldInvoiceAction(
+  _previous: ActionResult<{ id: string; number: string }> | null,
+  form: FormData,
+): Promise<ActionResult<{ id: string; number: string }>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "billing.override");
+    const result = await issueHeldDraft(getServerContext().db, scope, fields(form));
     if (result.ok) revalidatePath("/admin/billing");
     return result;
   });

@@ -24,7 +24,11 @@ export default async function BillingPage() {
             <div className="page-title">
               <h1>{t("admin.billing.title")}</h1>
             </div>
-            <BillingClient initial={{ runs, invoices }} canWrite={isAllowed(session.role, "billing.write")} />
+            <BillingClient
+              initial={{ runs, invoices }}
+              canWrite={isAllowed(session.role, "billing.write")}
+              canOverride={isAllowed(session.role, "billing.override")}
+            />
           </>
         );
       }}

@@ -1,7 +1,8 @@
 // Browser flow of the retailer admin's customers and PODs, against the built app on a test database:
 // the admin (dev account 0) finds customer A by a POD identifier, opens the customer, opens the POD,
 // accepts the reading the customer reported, and the settlement reading appears (and is in the
-// database with source 'customer', audited). C4E_SCREENSHOTS=1 also writes docs/img/admin-pod.png.
+// database with source 'customer', audited). C4E_SCREENSHOTS=1 also writes docs/img/admin-customer.png and
+// docs/img/admin-pod.png.
 import { join } from "node:path";
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
@@ -123,12 +124,14 @@ describe("admin customers and PODs", () => {
     expect(await pod.textContent()).toContain("Sunny Street 1");
     expect(await pod.textContent()).toContain("m-a-grid");
     expect(await page.getByTestId("customer-reports").textContent()).toContain("Awaiting review");
+    if (SCREENSHOTS) await page.screenshot({ path: join(IMG_DIR, "admin-customer.png"), fullPage: true });
 
     await pod.getByRole("link", { name: POD_IDENTIFIER }).click();
     await page.getByTestId("pod-identifier").waitFor({ timeout: 15_000 });
     expect(await page.getByTestId("settlement-readings").textContent()).not.toContain("2,500.25");
     expect(await page.getByTestId("pod-energy").locator("tbody tr").count()).toBe(14);
 
+    if (SCREENSHOTS) await page.screenshot({ path: join(IMG_DIR, "admin-pod.png"), fullPage: true });
     await page.getByTestId(`review-${reportId}`).getByTestId("review-accept").click();
     const accepted = page.getByTestId("settlement-row").filter({ hasText: "customer" });
     await accepted.waitFor({ timeout: 15_000 });
@@ -136,7 +139,6 @@ describe("admin customers and PODs", () => {
     await expect
       .poll(() => page.getByTestId("pod-report-status").first().textContent(), { timeout: 15_000 })
       .toBe("Accepted");
-    if (SCREENSHOTS) await page.screenshot({ path: join(IMG_DIR, "admin-pod.png"), fullPage: true });
 
     const stored = await db.query(
       "SELECT read_on::text, kwh::text, source FROM settlement_reading WHERE pod_id = 'pod-a' ORDER BY read_on",

@@ -46,13 +46,11 @@ export default async function PodPage({ params }: { params: Promise<{ podId: str
               <a href="/admin/pods">‹ {t("admin.back")}</a>
             </p>
             <div className="page-title">
-              <h1 className="mono" data-testid="pod-identifier">
-                {pod.identifier}
-              </h1>
+              <h1 data-testid="pod-identifier">{pod.identifier}</h1>
               <span className="badge">{t(`admin.pods.state.${pod.state}`)}</span>
             </div>
             <div className="grid admin-grid">
-              <section className="card" aria-labelledby="pod-facts">
+              <section className="card wide-2" aria-labelledby="pod-facts">
                 <h2 id="pod-facts">{pod.name}</h2>
                 <dl className="facts">
                   <dt>{t("admin.pods.address")}</dt>
@@ -162,7 +160,6 @@ export default async function PodPage({ params }: { params: Promise<{ podId: str
                                   {t("meterReading.rejectReason", { reason: r.rejectReason })}
                                 </span>
                               )}
-                              {canReview && r.status === "pending" && <ReadingReviewForms reportId={r.id} />}
                             </td>
                           </tr>
                         ))}
@@ -170,6 +167,20 @@ export default async function PodPage({ params }: { params: Promise<{ podId: str
                     </table>
                   </div>
                 )}
+                {canReview &&
+                  reports
+                    .filter((r) => r.status === "pending")
+                    .map((r) => (
+                      <article key={r.id} className="pod-block" aria-labelledby={`review-title-${r.id}`}>
+                        <h3 id={`review-title-${r.id}`}>
+                          {t("admin.pods.review.title", {
+                            date: formatLocalDate(r.date),
+                            kwh: formatDecimalText(r.kwh),
+                          })}
+                        </h3>
+                        <ReadingReviewForms reportId={r.id} />
+                      </article>
+                    ))}
               </section>
               <section className="card" aria-labelledby="pod-settlement">
                 <h2 id="pod-settlement">{t("admin.pods.settlement")}</h2>
@@ -203,7 +214,7 @@ export default async function PodPage({ params }: { params: Promise<{ podId: str
                   </div>
                 )}
               </section>
-              <section className="card" aria-labelledby="pod-energy">
+              <section className="card wide-2" aria-labelledby="pod-energy">
                 <h2 id="pod-energy">{t("admin.pods.energy")}</h2>
                 <p className="hint">{t("admin.pods.energyHint")}</p>
                 {energy.length === 0 ? (

@@ -7,6 +7,7 @@ import type pg from "pg";
 import { privateKeyToAccount } from "viem/accounts";
 import { demoFleet, seedFleet } from "./demo/fleet.ts";
 import { seedDemoPerks } from "./demo/perks.ts";
+import { seedDemoReadingReport } from "./demo/reading-reports.ts";
 import { seedDemoStaff } from "./demo/staff.ts";
 import { ensureDeployment, type StackDeployment } from "./deployment.ts";
 import { DEV_ACCOUNT_INDEX, devAccount } from "./dev-accounts.ts";
@@ -174,6 +175,7 @@ export async function startPlatform(
       await seedFleet(pool, fleet);
       await seedDemoStaff(pool, fleet.retailer.id);
       await seedBillingDemo(pool);
+      await seedDemoReadingReport(pool, fleet.retailer.id);
       if (chainId === 31337) {
         await seedDemoPerks({
           rpcUrl,

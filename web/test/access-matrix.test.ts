@@ -226,6 +226,24 @@ const ROUTES: RouteCase[] = [
     params: (a) => ({ leadId: a === "adminR2" ? FOREIGN.leadOfR2 : FOREIGN.leadOfR1 }),
     foreign: { url: "", params: {} }, // R2's lead, filled in beforeAll
   },
+  {
+    route: "api/admin/customers/[customerId]",
+    method: "GET",
+    allowed: STAFF_READ,
+    url: (a) => `/api/admin/customers/${a === "adminR2" ? "cust-c" : A.customer}`,
+    params: (a) => ({ customerId: a === "adminR2" ? "cust-c" : A.customer }),
+    // R2's customer: R1's staff get 404, R2's admin its own record
+    foreign: { url: "/api/admin/customers/cust-c", params: { customerId: "cust-c" } },
+  },
+  {
+    route: "api/admin/pods/[podId]",
+    method: "GET",
+    allowed: STAFF_READ,
+    url: (a) => `/api/admin/pods/${a === "adminR2" ? "pod-c" : "pod-a"}`,
+    params: (a) => ({ podId: a === "adminR2" ? "pod-c" : "pod-a" }),
+    // R2's POD (no contract, R2's trader): R1's staff get 404, R2's admin its own record
+    foreign: { url: "/api/admin/pods/pod-c", params: { podId: "pod-c" } },
+  },
   { route: "api/admin/audit", method: "GET", allowed: ADMINS, url: () => "/api/admin/audit" },
   { route: "api/partner/perks", method: "GET", allowed: ["partnerR1"], url: () => "/api/partner/perks" },
   { route: "api/admin/billing", method: "GET", allowed: STAFF_READ, url: () => "/api/admin/billing" },
@@ -391,6 +409,12 @@ type ActionCase = {
   errorFor?: Partial<Record<Actor, string>>;
 };
 
+/** Reported readings to review: R1's on pod-a (customer A), R2's on pod-c (customer C); seeded in beforeAll. */
+const REVIEW = { a1: "", a2: "", c1: "", c2: "" };
+const ownReport = (a: Actor, which: 1 | 2) =>
+  a === "adminR2" ? (which === 1 ? REVIEW.c1 : REVIEW.c2) : which === 1 ? REVIEW.a1 : REVIEW.a2;
+const otherReport = (a: Actor) => (a === "adminR2" ? REVIEW.a2 : REVIEW.c2);
+
 const ED25519_KEYS = {
   adminR1: "5GFzDEsB+UZYAT9toAnR3ld/hmErZPSB46lMrG1nyEU=",
   adminR2: "ZKytdvDX+cmN6jQybPRUcvdg5at4jvfDQxw0uhiY0qg=",
@@ -431,6 +455,22 @@ const ACTIONS: ActionCase[] = [
     }),
   },
 ];
+
+// Review of reported readings: retailer admins only (agents read the POD page but may not review).
+ACTIONS.push(
+  {
+    action: "(admin)/admin/actions.ts#acceptReadingReportAction",
+    allowed: ADMINS,
+    input: (a) => ({ reportId: ownReport(a, 1) }),
+    foreign: (a) => ({ reportId: otherReport(a) }),
+  },
+  {
+    action: "(admin)/admin/actions.ts#rejectReadingReportAction",
+    allowed: ADMINS,
+    input: (a) => ({ reportId: ownReport(a, 2), reason: `checked by ${a}` }),
+    foreign: (a) => ({ reportId: otherReport(a), reason: "taken over" }),
+  },
+);
 
 ACTIONS.push(
   {
@@ -602,6 +642,29 @@ async function seedPodsAndUsers(db: pg.Pool): Promise<void> {
     [DISABLE_TARGET.r1, DISABLE_TARGET.r2],
   );
 }
+/** R2's POD (no contract; R2's trader) and two reported readings per retailer for the review actions. */
+async function seedReadingReports(db: pg.Pool): Promise<void> {
+  await db.query(
+    `INSERT INTO trader (id, code, name, retailer_id) VALUES ('tr-r2', '9900000000077', 'Other Retail', 'ret-2')`,
+  );
+  await db.query(
+    `INSERT INTO pod (id, identifier, name, address, metering, annual_reference_kwh, distributor_id, trader_id, sign_in_date)
+     VALUES ('pod-c', 'POD-C-001', 'Home C', 'Street 9', 'slp', 3500, 'dso-1', 'tr-r2', '2026-01-01')`,
+  );
+  const report = async (podId: string, customerId: string, date: string) => {
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO meter_reading_report (pod_id, customer_id, read_on, kwh, reported_by)
+       VALUES ($1, $2, $3, 1234, '0xreporter') RETURNING id::text`,
+      [podId, customerId, date],
+    );
+    return rows[0]?.id ?? "";
+  };
+  REVIEW.a1 = await report("pod-a", A.customer, "2026-10-10");
+  REVIEW.a2 = await report("pod-a", A.customer, "2026-10-11");
+  REVIEW.c1 = await report("pod-c", "cust-c", "2026-10-10");
+  REVIEW.c2 = await report("pod-c", "cust-c", "2026-10-11");
+}
+
 // Supplier switch: a draft (public preview), requests signed by the guest (dev account 4), prosumers A
 // and B and a wallet without a session (account 8, the foreign record), and one request per admin
 // action in the status that action needs (all of retailer R1: R2's admin gets not_found).
@@ -904,6 +967,7 @@ beforeAll(async () => {
   await seedProducts(db);
   await seedPodsAndUsers(db);
   await seedSwitch(db);
+  await seedReadingReports(db);
   for (const r of ROUTES) {
     if (r.route === "api/prosumer/rewards/[batchId]/proof")
       r.foreign = {
@@ -1113,6 +1177,37 @@ describe("access matrix", () => {
     expect(audit.rows.every((r) => r.retailer_id === "ret-1" || r.retailer_id === "ret-2")).toBe(true);
   });
 
+  it("reviewed each retailer's reported readings only through its own admin, audited", async () => {
+    const rows = await db.query<{ id: string; status: string; reviewed_by: string | null }>(
+      "SELECT id::text, status::text, reviewed_by FROM meter_reading_report WHERE reported_by = '0xreporter' ORDER BY id",
+    );
+    const admin = (i: number) => account(i).address.toLowerCase();
+    expect(rows.rows).toEqual([
+      { id: REVIEW.a1, status: "accepted", reviewed_by: admin(0) },
+      { id: REVIEW.a2, status: "rejected", reviewed_by: admin(0) },
+      { id: REVIEW.c1, status: "accepted", reviewed_by: admin(9) },
+      { id: REVIEW.c2, status: "rejected", reviewed_by: admin(9) },
+    ]);
+    const settled = await db.query(
+      "SELECT pod_id, read_on::text, source FROM settlement_reading WHERE source = 'customer' ORDER BY pod_id",
+    );
+    expect(settled.rows).toEqual([
+      { pod_id: "pod-a", read_on: "2026-10-10", source: "customer" },
+      { pod_id: "pod-c", read_on: "2026-10-10", source: "customer" },
+    ]);
+    const audit = await db.query<{ action: string; retailer_id: string; target_id: string }>(
+      "SELECT action, retailer_id, target_id FROM audit_log WHERE target_type = 'meter_reading_report'",
+    );
+    expect(audit.rows.map((r) => `${r.action} ${r.retailer_id} ${r.target_id}`).sort()).toEqual(
+      [
+        `meter_reading.accept ret-1 ${REVIEW.a1}`,
+        `meter_reading.reject ret-1 ${REVIEW.a2}`,
+        `meter_reading.accept ret-2 ${REVIEW.c1}`,
+        `meter_reading.reject ret-2 ${REVIEW.c2}`,
+      ].sort(),
+    );
+  });
+
   it("changed each retailer's products only through its own admin, audited", async () => {
     const versions = await db.query<{ product_id: string; version: number; status: string; price: unknown }>(
       `SELECT product_id, version, status::text, tariff -> 'single' -> 'price' AS price FROM product_version
@@ -1253,7 +1348,8 @@ describe("access matrix", () => {
       { id: "ret-2", time_zone: "America/New_York" },
     ]);
     const readings = await db.query<{ pod_id: string; customer_id: string; read_on: string }>(
-      "SELECT pod_id, customer_id, read_on::text FROM meter_reading_report ORDER BY pod_id",
+      // (the review actions' seeded reports are reported by '0xreporter')
+      "SELECT pod_id, customer_id, read_on::text FROM meter_reading_report WHERE reported_by <> '0xreporter' ORDER BY pod_id",
     );
     expect(readings.rows).toEqual([
       { pod_id: "pod-a", customer_id: A.customer, read_on: "2026-11-01" },

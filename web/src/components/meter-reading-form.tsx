@@ -104,6 +104,7 @@ export function MeterReadings({ billing, timeZone }: { billing: CustomerBilling;
                   {t("meterReading.kwh")}
                 </th>
                 <th scope="col">{t("meterReading.reportedAt")}</th>
+                <th scope="col">{t("meterReading.status")}</th>
               </tr>
             </thead>
             <tbody>
@@ -117,6 +118,15 @@ export function MeterReadings({ billing, timeZone }: { billing: CustomerBilling;
                     {formatDecimalText(r.kwh)}
                   </td>
                   <td data-label={t("meterReading.reportedAt")}>{formatDateTime(r.reportedAt, timeZone)}</td>
+                  <td data-label={t("meterReading.status")} data-testid="meter-reading-status">
+                    <span className="badge">{t(`meterReading.status.${r.status}`)}</span>
+                    {r.status === "rejected" && r.rejectReason && (
+                      <span className="hint wrap">
+                        {" "}
+                        {t("meterReading.rejectReason", { reason: r.rejectReason })}
+                      </span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -24,6 +24,10 @@ export const POLICY = {
   /** register a gateway and its key */
   "gateway.write": ["retailer_admin"],
   "crm.read": ["retailer_admin", "retailer_agent"],
+  /** the retailer's customers and PODs (contracts, meters, invoices, readings, balance) */
+  "customers.read": ["retailer_admin", "retailer_agent"],
+  /** accept a customer's reported reading as settlement reading, or reject it (audited) */
+  "reading_review.write": ["retailer_admin"],
   "crm.write": ["retailer_admin", "retailer_agent"],
   "audit.read": ["retailer_admin"],
   /** bill runs, the retailer's invoices, their PDFs and the xlsx export */

@@ -31,6 +31,9 @@ export type MeterReadingEntry = {
   /** decimal string, kWh */
   kwh: string;
   reportedAt: string;
+  /** the retailer's review: pending, accepted (now a settlement reading) or rejected with a reason */
+  status: "pending" | "accepted" | "rejected";
+  rejectReason: string | null;
 };
 
 /** The customer's own reported readings, newest first (scoped by customer id). */
@@ -44,8 +47,11 @@ export async function listMeterReadings(
     read_on: string;
     kwh: string;
     created_at: Date;
+    status: MeterReadingEntry["status"];
+    reject_reason: string | null;
   }>(
-    `SELECT r.pod_id, p.identifier, r.read_on::text, r.kwh::text, r.created_at
+    `SELECT r.pod_id, p.identifier, r.read_on::text, r.kwh::text, r.created_at, r.status::text AS status,
+            r.reject_reason
      FROM meter_reading_report r JOIN pod p ON p.id = r.pod_id
      WHERE r.customer_id = $1 ORDER BY r.read_on DESC, p.identifier LIMIT 200`,
     [scope.customerId],
@@ -56,6 +62,8 @@ export async function listMeterReadings(
     date: r.read_on,
     kwh: whToKwh(kwhToWh(r.kwh)),
     reportedAt: r.created_at.toISOString(),
+    status: r.status,
+    rejectReason: r.reject_reason,
   }));
 }
 
@@ -91,7 +99,10 @@ function refused<T>(field: string, key: MessageKey, message: string): ActionResu
   };
 }
 
-/** The neighbours of `date` among the distributor's and the customer's readings of the POD. */
+/**
+ * The neighbours of `date` among the distributor's and the customer's readings of the POD. A report
+ * the retailer rejected does not bound later reports (it was wrong), but its date stays taken.
+ */
 async function neighbours(
   db: Queryable,
   podId: string,
@@ -100,11 +111,13 @@ async function neighbours(
   const { rows } = await db.query<{ which: "previous" | "next" | "same"; read_on: string; kwh: string }>(
     `WITH known AS (
        SELECT read_on, kwh FROM settlement_reading WHERE pod_id = $1
-       UNION ALL SELECT read_on, kwh FROM meter_reading_report WHERE pod_id = $1
-     )
+       UNION ALL SELECT read_on, kwh FROM meter_reading_report WHERE pod_id = $1 AND status <> 'rejected'
+     ),
+     taken AS (SELECT read_on, kwh FROM known UNION ALL
+               SELECT read_on, kwh FROM meter_reading_report WHERE pod_id = $1 AND status = 'rejected')
      (SELECT 'previous' AS which, read_on::text, kwh::text FROM known WHERE read_on < $2 ORDER BY read_on DESC, kwh DESC LIMIT 1)
      UNION ALL (SELECT 'next', read_on::text, kwh::text FROM known WHERE read_on > $2 ORDER BY read_on, kwh LIMIT 1)
-     UNION ALL (SELECT 'same', read_on::text, kwh::text FROM known WHERE read_on = $2 LIMIT 1)`,
+     UNION ALL (SELECT 'same', read_on::text, kwh::text FROM taken WHERE read_on = $2 LIMIT 1)`,
     [podId, date],
   );
   const pick = (which: string) => {

@@ -10,6 +10,8 @@ type Section =
   | "gateways"
   | "rewards"
   | "crm"
+  | "customers"
+  | "pods"
   | "products"
   | "billing"
   | "switching"
@@ -21,6 +23,8 @@ const SECTIONS: { key: Section; href: string; adminOnly?: boolean }[] = [
   { key: "gateways", href: "/admin/gateways" },
   { key: "rewards", href: "/admin/rewards" },
   { key: "crm", href: "/admin/crm" },
+  { key: "customers", href: "/admin/customers" },
+  { key: "pods", href: "/admin/pods" },
   { key: "products", href: "/admin/products" },
   { key: "billing", href: "/admin/billing" },
   { key: "switching", href: "/admin/switching" },

@@ -15,6 +15,11 @@ import { getSession } from "../../../server/auth.ts";
 import { authorizeStaff } from "../../../server/authz.ts";
 import { getServerContext } from "../../../server/context.ts";
 import { addLeadNote, changeLeadStage, createLead } from "../../../server/crm.ts";
+import {
+  acceptReadingReport,
+  rejectReadingReport,
+  type ReviewResult,
+} from "../../../server/reading-review.ts";
 import { updateRetailerTimeZone } from "../../../server/retailer-settings.ts";
 import type { StaffRole } from "../../../server/session.ts";
 
@@ -177,6 +182,32 @@ export async function updateTimeZoneAction(
     const scope = authorizeStaff(await getSession(), "settings.write");
     const result = await updateRetailerTimeZone(getServerContext().db, scope, fields(form));
     if (result.ok) revalidatePath("/admin", "layout");
+    return result;
+  });
+}
+
+/** Accepts a customer's reported reading as the POD's settlement reading (retailer admins; audited). */
+export async function acceptReadingReportAction(
+  _previous: ActionResult<ReviewResult> | null,
+  form: FormData,
+): Promise<ActionResult<ReviewResult>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "reading_review.write");
+    const result = await acceptReadingReport(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath(`/admin/pods/${encodeURIComponent(result.value.podId)}`);
+    return result;
+  });
+}
+
+/** Rejects a customer's reported reading with a reason (retailer admins; audited). */
+export async function rejectReadingReportAction(
+  _previous: ActionResult<ReviewResult> | null,
+  form: FormData,
+): Promise<ActionResult<ReviewResult>> {
+  return runAction(async () => {
+    const scope = authorizeStaff(await getSession(), "reading_review.write");
+    const result = await rejectReadingReport(getServerContext().db, scope, fields(form));
+    if (result.ok) revalidatePath(`/admin/pods/${encodeURIComponent(result.value.podId)}`);
     return result;
   });
 }

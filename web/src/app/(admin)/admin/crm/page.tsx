@@ -4,7 +4,9 @@ import { formatInstant, formatInteger } from "../../../../lib/format.ts";
 import { t } from "../../../../messages/en.ts";
 import { adminPageAccess } from "../../../../server/admin-page.ts";
 import { getServerContext } from "../../../../server/context.ts";
+import { customerFilter, listCustomers } from "../../../../server/admin-customers.ts";
 import { CRM_STAGES, leadFilter, listLeads, pipelineCounts } from "../../../../server/crm.ts";
+import { localToday } from "../../../../server/meter-readings.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -18,9 +20,20 @@ export default async function CrmPage({ searchParams }: { searchParams: Promise<
     <AdminShell access={access} section="crm" path="/admin/crm">
       {async ({ scope, timeZone }) => {
         const { db } = getServerContext();
-        const [leads, pipeline] = await Promise.all([
+        // Leads and customers in one search: customers no lead is linked to are listed below the
+        // leads (a lead linked to a customer links to the customer page itself).
+        const [leads, pipeline, customers] = await Promise.all([
           listLeads(db, scope, filter),
           pipelineCounts(db, scope),
+          filter.q && !filter.stage
+            ? listCustomers(
+                db,
+                scope,
+                customerFilter.parse({ q: filter.q, noLead: "1" }),
+                localToday(timeZone, new Date()),
+                20,
+              )
+            : null,
         ]);
         return (
           <>
@@ -95,6 +108,21 @@ export default async function CrmPage({ searchParams }: { searchParams: Promise<
                       </tbody>
                     </table>
                   </div>
+                )}
+                {customers && customers.rows.length > 0 && (
+                  <>
+                    <h3 id="crm-customers">{t("admin.crm.customers")}</h3>
+                    <p className="hint">{t("admin.crm.customersHint")}</p>
+                    <ul className="plain-list" data-testid="crm-customers" aria-labelledby="crm-customers">
+                      {customers.rows.map((c) => (
+                        <li key={c.id}>
+                          <a href={`/admin/customers/${encodeURIComponent(c.id)}`}>{c.name}</a> ·{" "}
+                          {t(`admin.crm.kind.${c.kind}`)}
+                          {c.email ? ` · ${c.email}` : ""}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
                 )}
               </section>
               <section className="card" aria-labelledby="new-lead">

@@ -60,6 +60,19 @@ export default async function LeadPage({ params }: { params: Promise<{ leadId: s
                   <dd>{lead.phone ?? "—"}</dd>
                   <dt>{t("admin.crm.updated")}</dt>
                   <dd>{formatInstant(lead.updatedAt, timeZone)}</dd>
+                  {lead.customerId && (
+                    <>
+                      <dt>{t("admin.crm.lead.customer")}</dt>
+                      <dd>
+                        <a
+                          href={`/admin/customers/${encodeURIComponent(lead.customerId)}`}
+                          data-testid="lead-customer-link"
+                        >
+                          {t("admin.crm.lead.openCustomer")}
+                        </a>
+                      </dd>
+                    </>
+                  )}
                 </dl>
                 <StageForm leadId={lead.id} stage={lead.stage} />
               </section>

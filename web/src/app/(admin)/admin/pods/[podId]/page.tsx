@@ -1,0 +1,278 @@
+import { AdminShell } from "../../../../../components/admin/admin-shell.tsx";
+import { ReadingReviewForms } from "../../../../../components/admin/reading-review-forms.tsx";
+import {
+  formatDecimalText,
+  formatInstant,
+  formatInteger,
+  formatKwh,
+  formatLocalDate,
+  shortHex,
+} from "../../../../../lib/format.ts";
+import { t } from "../../../../../messages/en.ts";
+import { adminPageAccess } from "../../../../../server/admin-page.ts";
+import { getPod } from "../../../../../server/admin-pods.ts";
+import { isAllowed } from "../../../../../server/authz.ts";
+import { getServerContext } from "../../../../../server/context.ts";
+import { AppError } from "../../../../../server/errors.ts";
+import { localToday } from "../../../../../server/meter-readings.ts";
+
+export const dynamic = "force-dynamic";
+
+/** One POD: facts, meters, 14 days of energy, settlement readings and the customer's reports (with review). */
+export default async function PodPage({ params }: { params: Promise<{ podId: string }> }) {
+  const { podId } = await params;
+  const access = await adminPageAccess("customers.read");
+  return (
+    <AdminShell access={access} section="pods" path={`/admin/pods/${encodeURIComponent(podId)}`}>
+      {async ({ scope, session, timeZone }) => {
+        const now = new Date();
+        let data;
+        try {
+          data = await getPod(getServerContext().db, scope, podId, localToday(timeZone, now), now);
+        } catch (error) {
+          if (error instanceof AppError && error.code === "not_found")
+            return (
+              <p className="empty" data-testid="not-found">
+                {t("admin.notFound")}
+              </p>
+            );
+          throw error;
+        }
+        const { pod, meters, energy, settlementReadings, reports } = data;
+        const canReview = isAllowed(session.role, "reading_review.write");
+        return (
+          <>
+            <p>
+              <a href="/admin/pods">‹ {t("admin.back")}</a>
+            </p>
+            <div className="page-title">
+              <h1 data-testid="pod-identifier">{pod.identifier}</h1>
+              <span className="badge">{t(`admin.pods.state.${pod.state}`)}</span>
+            </div>
+            <div className="grid admin-grid">
+              <section className="card wide-2" aria-labelledby="pod-facts">
+                <h2 id="pod-facts">{pod.name}</h2>
+                <dl className="facts">
+                  <dt>{t("admin.pods.address")}</dt>
+                  <dd>{pod.address}</dd>
+                  <dt>{t("admin.pods.customer")}</dt>
+                  <dd>
+                    {pod.customerId ? (
+                      <a href={`/admin/customers/${encodeURIComponent(pod.customerId)}`}>
+                        {pod.customerName}
+                      </a>
+                    ) : (
+                      "—"
+                    )}
+                  </dd>
+                  <dt>{t("admin.pods.contract")}</dt>
+                  <dd className="mono">{pod.contractNumber ?? "—"}</dd>
+                  <dt>{t("admin.pods.metering")}</dt>
+                  <dd>{t(`admin.pods.metering.${pod.metering}`)}</dd>
+                  <dt>{t("admin.pods.supply")}</dt>
+                  <dd>
+                    {pod.signOutDate
+                      ? t("admin.pods.supplyRange", {
+                          from: formatLocalDate(pod.signInDate),
+                          to: formatLocalDate(pod.signOutDate),
+                        })
+                      : t("admin.pods.supplyOpen", { from: formatLocalDate(pod.signInDate) })}
+                  </dd>
+                  <dt>{t("admin.pods.annualReference")}</dt>
+                  <dd>{formatDecimalText(pod.annualReferenceKwh)} kWh</dd>
+                  <dt>{t("admin.pods.distributor")}</dt>
+                  <dd>{pod.distributorName}</dd>
+                  <dt>{t("admin.pods.trader")}</dt>
+                  <dd>{pod.traderName}</dd>
+                  <dt>{t("admin.pods.timeZone")}</dt>
+                  <dd>{pod.timeZone}</dd>
+                </dl>
+              </section>
+              <section className="card" aria-labelledby="pod-meters">
+                <h2 id="pod-meters">{t("admin.pods.meters")}</h2>
+                {meters.length === 0 ? (
+                  <p className="empty">{t("admin.pods.noMeters")}</p>
+                ) : (
+                  <ul className="plain-list" data-testid="pod-meters">
+                    {meters.map((m) => (
+                      <li key={m.id}>
+                        <span className="mono">{m.id}</span> ·{" "}
+                        {t(`admin.pods.meter.kind.${m.kind === "pv" ? "pv" : "grid"}`)} ·{" "}
+                        <a href={`/admin/gateways/${encodeURIComponent(m.gatewayId)}`} className="mono">
+                          {m.gatewayId}
+                        </a>
+                        <br />
+                        <span className="hint">
+                          {t("admin.pods.meter.lastReading")}:{" "}
+                          {m.lastReadingAt
+                            ? formatInstant(m.lastReadingAt, timeZone)
+                            : t("admin.pods.meter.never")}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
+              <section className="card wide-2" aria-labelledby="pod-reports">
+                <h2 id="pod-reports">{t("admin.pods.reports")}</h2>
+                {reports.length === 0 ? (
+                  <p className="empty">{t("admin.pods.noReports")}</p>
+                ) : (
+                  <div className="table-scroll">
+                    <table className="rewards" data-testid="pod-reports">
+                      <caption className="visually-hidden">{t("admin.pods.reports")}</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t("admin.pods.report.date")}</th>
+                          <th scope="col" className="num">
+                            {t("admin.pods.report.kwh")}
+                          </th>
+                          <th scope="col">{t("admin.pods.report.reportedAt")}</th>
+                          <th scope="col">{t("admin.pods.report.status")}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {reports.map((r) => (
+                          <tr key={r.id} data-testid="pod-report-row">
+                            <td data-label={t("admin.pods.report.date")}>{formatLocalDate(r.date)}</td>
+                            <td className="num" data-label={t("admin.pods.report.kwh")}>
+                              {formatDecimalText(r.kwh)}
+                            </td>
+                            <td data-label={t("admin.pods.report.reportedAt")}>
+                              {formatInstant(r.reportedAt, timeZone)}
+                            </td>
+                            <td data-label={t("admin.pods.report.status")}>
+                              <span className="badge" data-testid="pod-report-status">
+                                {t(`meterReading.status.${r.status}`)}
+                              </span>
+                              {r.reviewedBy && r.reviewedAt && (
+                                <span className="hint">
+                                  {" "}
+                                  {t("admin.pods.report.reviewed", {
+                                    who: shortHex(r.reviewedBy),
+                                    when: formatInstant(r.reviewedAt, timeZone),
+                                  })}
+                                </span>
+                              )}
+                              {r.rejectReason && (
+                                <span className="hint wrap">
+                                  {" "}
+                                  {t("meterReading.rejectReason", { reason: r.rejectReason })}
+                                </span>
+                              )}
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+                {canReview &&
+                  reports
+                    .filter((r) => r.status === "pending")
+                    .map((r) => (
+                      <article key={r.id} className="pod-block" aria-labelledby={`review-title-${r.id}`}>
+                        <h3 id={`review-title-${r.id}`}>
+                          {t("admin.pods.review.title", {
+                            date: formatLocalDate(r.date),
+                            kwh: formatDecimalText(r.kwh),
+                          })}
+                        </h3>
+                        <ReadingReviewForms reportId={r.id} />
+                      </article>
+                    ))}
+              </section>
+              <section className="card" aria-labelledby="pod-settlement">
+                <h2 id="pod-settlement">{t("admin.pods.settlement")}</h2>
+                {settlementReadings.length === 0 ? (
+                  <p className="empty">{t("admin.pods.noSettlement")}</p>
+                ) : (
+                  <div className="table-scroll">
+                    <table className="rewards" data-testid="settlement-readings">
+                      <caption className="visually-hidden">{t("admin.pods.settlement")}</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t("admin.pods.settlement.date")}</th>
+                          <th scope="col" className="num">
+                            {t("admin.pods.settlement.kwh")}
+                          </th>
+                          <th scope="col">{t("admin.pods.settlement.source")}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {settlementReadings.map((s) => (
+                          <tr key={s.date} data-testid="settlement-row">
+                            <td data-label={t("admin.pods.settlement.date")}>{formatLocalDate(s.date)}</td>
+                            <td className="num" data-label={t("admin.pods.settlement.kwh")}>
+                              {formatDecimalText(s.kwh)}
+                            </td>
+                            <td data-label={t("admin.pods.settlement.source")}>{s.source}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </section>
+              <section className="card wide-2" aria-labelledby="pod-energy">
+                <h2 id="pod-energy">{t("admin.pods.energy")}</h2>
+                <p className="hint">{t("admin.pods.energyHint")}</p>
+                {energy.length === 0 ? (
+                  <p className="empty">{t("admin.pods.noMeters")}</p>
+                ) : (
+                  <div className="table-scroll">
+                    <table className="rewards" data-testid="pod-energy">
+                      <caption className="visually-hidden">{t("admin.pods.energy")}</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t("admin.pods.energy.date")}</th>
+                          <th scope="col" className="num">
+                            {t("admin.pods.energy.import")}
+                          </th>
+                          <th scope="col" className="num">
+                            {t("admin.pods.energy.export")}
+                          </th>
+                          <th scope="col" className="num">
+                            {t("admin.pods.energy.production")}
+                          </th>
+                          <th scope="col" className="num">
+                            {t("admin.pods.energy.intervalImport")}
+                          </th>
+                          <th scope="col" className="num">
+                            {t("admin.pods.energy.intervals")}
+                          </th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {energy.map((d) => (
+                          <tr key={d.date}>
+                            <td data-label={t("admin.pods.energy.date")}>{formatLocalDate(d.date)}</td>
+                            <td className="num" data-label={t("admin.pods.energy.import")}>
+                              {formatKwh(Number(d.importWh))}
+                            </td>
+                            <td className="num" data-label={t("admin.pods.energy.export")}>
+                              {formatKwh(Number(d.exportWh))}
+                            </td>
+                            <td className="num" data-label={t("admin.pods.energy.production")}>
+                              {formatKwh(Number(d.productionWh))}
+                            </td>
+                            <td className="num" data-label={t("admin.pods.energy.intervalImport")}>
+                              {formatKwh(Number(d.intervalImportWh))}
+                            </td>
+                            <td className="num" data-label={t("admin.pods.energy.intervals")}>
+                              {formatInteger(d.intervals)}
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </section>
+            </div>
+          </>
+        );
+      }}
+    </AdminShell>
+  );
+}

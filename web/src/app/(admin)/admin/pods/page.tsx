@@ -1,0 +1,128 @@
+import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
+import { formatInteger, formatLocalDate } from "../../../../lib/format.ts";
+import { t } from "../../../../messages/en.ts";
+import { adminPageAccess } from "../../../../server/admin-page.ts";
+import { listPods, POD_STATES, podFilter } from "../../../../server/admin-pods.ts";
+import { getServerContext } from "../../../../server/context.ts";
+import { localToday } from "../../../../server/meter-readings.ts";
+
+export const dynamic = "force-dynamic";
+
+function pageHref(raw: Record<string, string>, after: string | null): string {
+  const params = new URLSearchParams();
+  for (const key of ["q", "state"] as const) if (raw[key]) params.set(key, raw[key]);
+  if (after) params.set("after", after);
+  const query = params.toString();
+  return query ? `/admin/pods?${query}` : "/admin/pods";
+}
+
+/** The retailer's points of delivery: search, state filter (supplied, signed out, without contract), keyset pages. */
+export default async function PodsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+  const raw = await searchParams;
+  const parsed = podFilter.safeParse({
+    q: raw.q || undefined,
+    state: raw.state || undefined,
+    after: raw.after || undefined,
+  });
+  const filter = parsed.success ? parsed.data : {};
+  const access = await adminPageAccess("customers.read");
+  return (
+    <AdminShell access={access} section="pods" path="/admin/pods">
+      {async ({ scope, timeZone }) => {
+        const page = await listPods(getServerContext().db, scope, filter, localToday(timeZone, new Date()));
+        return (
+          <>
+            <div className="page-title">
+              <h1>{t("admin.pods.title")}</h1>
+            </div>
+            <section className="card" aria-labelledby="pods">
+              <h2 id="pods" className="visually-hidden">
+                {t("admin.pods.caption")}
+              </h2>
+              <form method="get" className="form-row" role="search" data-testid="pod-search">
+                <label>
+                  {t("admin.pods.searchLabel")}
+                  <input type="search" name="q" defaultValue={filter.q ?? ""} maxLength={100} />
+                </label>
+                <label>
+                  {t("admin.pods.stateFilter")}
+                  <select name="state" defaultValue={filter.state ?? ""}>
+                    <option value="">{t("admin.pods.allStates")}</option>
+                    {POD_STATES.map((s) => (
+                      <option key={s} value={s}>
+                        {t(`admin.pods.state.${s}`)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button type="submit">{t("admin.pods.filter")}</button>
+              </form>
+              {page.rows.length === 0 ? (
+                <p className="empty">{t("admin.pods.empty")}</p>
+              ) : (
+                <div className="table-scroll">
+                  <table className="rewards" data-testid="pod-table">
+                    <caption className="visually-hidden">{t("admin.pods.caption")}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t("admin.pods.identifier")}</th>
+                        <th scope="col">{t("admin.pods.address")}</th>
+                        <th scope="col">{t("admin.pods.customer")}</th>
+                        <th scope="col">{t("admin.pods.state")}</th>
+                        <th scope="col">{t("admin.pods.supply")}</th>
+                        <th scope="col" className="num">
+                          {t("admin.pods.pending")}
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {page.rows.map((p) => (
+                        <tr key={p.id} data-testid="pod-row">
+                          <td className="mono" data-label={t("admin.pods.identifier")}>
+                            <a href={`/admin/pods/${encodeURIComponent(p.id)}`}>{p.identifier}</a>
+                          </td>
+                          <td data-label={t("admin.pods.address")}>{p.address}</td>
+                          <td data-label={t("admin.pods.customer")}>
+                            {p.customerId ? (
+                              <a href={`/admin/customers/${encodeURIComponent(p.customerId)}`}>
+                                {p.customerName}
+                              </a>
+                            ) : (
+                              "—"
+                            )}
+                          </td>
+                          <td data-label={t("admin.pods.state")}>
+                            <span className="badge">{t(`admin.pods.state.${p.state}`)}</span>
+                          </td>
+                          <td data-label={t("admin.pods.supply")}>
+                            {p.signOutDate
+                              ? t("admin.pods.supplyRange", {
+                                  from: formatLocalDate(p.signInDate),
+                                  to: formatLocalDate(p.signOutDate),
+                                })
+                              : t("admin.pods.supplyOpen", { from: formatLocalDate(p.signInDate) })}
+                          </td>
+                          <td className="num" data-label={t("admin.pods.pending")}>
+                            {formatInteger(p.pendingReports)}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+              <nav className="form-row" aria-label={t("admin.pods.caption")}>
+                {filter.after && <a href={pageHref(raw, null)}>{t("admin.customers.first")}</a>}
+                {page.nextAfter && (
+                  <a href={pageHref(raw, page.nextAfter)} rel="next">
+                    {t("admin.customers.next")}
+                  </a>
+                )}
+              </nav>
+            </section>
+          </>
+        );
+      }}
+    </AdminShell>
+  );
+}

@@ -1,0 +1,20 @@
+import { getCustomer } from "../../../../../server/admin-customers.ts";
+import { getSession } from "../../../../../server/auth.ts";
+import { authorizeStaff } from "../../../../../server/authz.ts";
+import { getServerContext } from "../../../../../server/context.ts";
+import { jsonRoute } from "../../../../../server/route.ts";
+
+export const dynamic = "force-dynamic";
+
+/** One of the retailer's customers (contracts, PODs, meters, invoices, readings, lead, balance); another retailer's is 404. */
+export async function GET(
+  _request: Request,
+  ctx: { params: Promise<{ customerId: string }> },
+): Promise<Response> {
+  return jsonRoute(async () => {
+    const scope = authorizeStaff(await getSession(), "customers.read");
+    const { customerId } = await ctx.params;
+    const { db, config } = getServerContext();
+    return getCustomer(db, scope, customerId, { chainId: config.chainId, tokenAddress: config.tokenAddress });
+  });
+}

@@ -32,7 +32,9 @@ afterEach(() => {
 
 /** Starts the fixture and resolves with the pids it printed once it is ready. */
 async function startFixture(kind: "chain" | "tree", end: "exit" | "wait") {
-  const parent = spawn(process.execPath, ["--import", "tsx", FIXTURE, kind, end], { stdio: ["ignore", "pipe", "pipe"] });
+  const parent = spawn(process.execPath, ["--import", "tsx", FIXTURE, kind, end], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   parent.stderr?.on("data", (c: Buffer) => (output += c.toString()));
   const pids = await new Promise<{ child: number; grandchild?: number }>((resolve, reject) => {

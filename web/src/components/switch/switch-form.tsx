@@ -97,7 +97,8 @@ export function SwitchForm({ code }: { code: string }) {
         >
           {(p) =>
             f.type === "select" ? (
-              <select {...p} required defaultValue={values[f.name] ?? ""}>
+              // keyed by the kept value: a select takes a new defaultValue only when it mounts
+              <select {...p} required defaultValue={values[f.name] ?? ""} key={values[f.name] ?? ""}>
                 <option value="">{t("switch.form.choose")}</option>
                 {f.options?.map(([value, label]) => (
                   <option key={value} value={value}>

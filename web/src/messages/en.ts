@@ -811,9 +811,9 @@ export const messages = {
   "switch.form.meteringKind": "Kind of meter",
   "switch.form.choose": "Choose…",
   "switch.form.meteringKind.hint":
-    "A smart meter (intelligentes Messsystem) sends your consumption every 15 minutes; a standard meter is read once a year.",
-  "switch.form.meteringKind.slp": "Standard meter, read once a year (standard load profile)",
-  "switch.form.meteringKind.amr": "Smart meter with interval data (iMSys / RLM)",
+    "A smart meter (intelligentes Messsystem, iMSys) sends your consumption every 15 minutes; a standard meter is read once a year and billed by standard load profile.",
+  "switch.form.meteringKind.slp": "Standard meter, read yearly",
+  "switch.form.meteringKind.amr": "Smart meter, 15-minute data",
   "switch.meteringKind.slp": "Standard meter (standard load profile)",
   "switch.meteringKind.amr": "Smart meter with interval data",
   "switch.form.pod.unknownFormat":

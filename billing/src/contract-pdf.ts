@@ -77,6 +77,14 @@ export async function renderContractPdf(
   fact("Supply address", pod.supplyAddress);
   fact("Current supplier", pod.currentSupplier);
   fact("Meter number", pod.meterNumber);
+  // format 1 documents predate the question: they show nothing rather than a kind nobody chose
+  if (pod.meteringKind)
+    fact(
+      "Kind of meter",
+      pod.meteringKind === "amr"
+        ? "Smart meter with interval data (iMSys / RLM)"
+        : "Standard meter, read once a year (standard load profile)",
+    );
   fact("Meter reading", `${pod.meterReadingKwh} kWh on ${pod.meterReadingDate}`);
   fact("Annual consumption", `${pod.annualConsumptionKwh} kWh`);
 

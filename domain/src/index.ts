@@ -5,3 +5,4 @@ export * from "./plausibility.ts";
 export * from "./reward-policy.ts";
 export * from "./billing/index.ts";
 export * from "./switch/index.ts";
+export * from "./readings/index.ts";

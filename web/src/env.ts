@@ -29,7 +29,14 @@ export type ServerConfig = {
   publicRetailerId: string | null;
   /** Minutes between runs of the supplier-switch activation in the server process; 0 = off. */
   switchActivationMinutes: number;
+  /**
+   * The most switch drafts accepted per client address in any hour and per POD in any 24 hours
+   * (sliding windows counted in Postgres, so they hold across web processes).
+   */
+  switchDraftLimits: SwitchDraftLimits;
 };
+
+export type SwitchDraftLimits = { perIpPerHour: number; perPodPerDay: number };
 
 export const LOCAL_CHAIN_ID = 31337;
 
@@ -84,6 +91,18 @@ const schema = z.object({
     .min(0, "must be 0 (off) or more")
     .max(24 * 60, "must be at most 1440 minutes")
     .default(60),
+  SWITCH_DRAFTS_PER_IP_PER_HOUR: z.coerce
+    .number({ error: "must be a whole number of drafts" })
+    .int("must be a whole number of drafts")
+    .min(1, "must be at least 1")
+    .max(100_000, "must be at most 100000")
+    .default(20),
+  SWITCH_DRAFTS_PER_POD_PER_DAY: z.coerce
+    .number({ error: "must be a whole number of drafts" })
+    .int("must be a whole number of drafts")
+    .min(1, "must be at least 1")
+    .max(1_000, "must be at most 1000")
+    .default(5),
 });
 
 /** A configuration error; its message names every offending variable, never its value. */
@@ -116,6 +135,10 @@ export function parseServerConfig(source: Record<string, string | undefined>): S
     sessionTtlHours: e.SESSION_TTL_HOURS,
     publicRetailerId: e.PUBLIC_RETAILER_ID ?? null,
     switchActivationMinutes: e.SWITCH_ACTIVATION_MINUTES,
+    switchDraftLimits: {
+      perIpPerHour: e.SWITCH_DRAFTS_PER_IP_PER_HOUR,
+      perPodPerDay: e.SWITCH_DRAFTS_PER_POD_PER_DAY,
+    },
   };
 }
 

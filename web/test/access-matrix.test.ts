@@ -735,15 +735,17 @@ ACTIONS.push(
   {
     action: "(switch)/switch/actions.ts#createSwitchDraftAction",
     allowed: ALL,
-    input: () => ({
+    // one POD per actor: a POD takes only a few drafts a day (SWITCH_DRAFTS_PER_POD_PER_DAY)
+    input: (a) => ({
       code: SWITCH_PRODUCT.code,
-      podIdentifier: malo("6100000000"),
+      podIdentifier: malo(`61${String(ACTORS.indexOf(a)).padStart(8, "0")}`),
       supplyAddress: "Hauptstraße 1, 10115 Berlin",
       currentSupplier: "Stadtwerke",
       meterNumber: "1ESY1",
       meterReadingKwh: "100",
       meterReadingDate: "2026-01-01",
       annualConsumptionKwh: "2000",
+      meteringKind: "slp",
       desiredStart: "2099-01-01",
       fullName: "Pat Public",
       email: "pat@example.org",

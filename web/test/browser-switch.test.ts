@@ -78,6 +78,7 @@ describe("supplier switch in the browser", () => {
     await page.getByLabel("Meter reading (kWh)").fill("12345.6");
     await page.getByLabel("Date of the reading").fill(dayFromToday(-2));
     await page.getByLabel("Annual consumption (kWh)").fill("3500");
+    await page.getByLabel("Kind of meter").selectOption("amr");
     await page.getByLabel("Desired start of supply").fill(dayFromToday(40));
     await page.getByLabel("Full name").fill("Erika Mustermann");
     await page.getByLabel("E-mail").fill("erika@example.org");
@@ -89,12 +90,14 @@ describe("supplier switch in the browser", () => {
     // nothing else was lost
     expect(await page.getByLabel("Full name").inputValue()).toBe("Erika Mustermann");
     expect(await page.getByLabel("Supply address").inputValue()).toBe("Hauptstraße 1, 10115 Berlin");
+    expect(await page.getByLabel("Kind of meter").inputValue()).toBe("amr");
 
     await page.getByLabel("Point of delivery (MaLo-ID or Zählpunkt)").fill(PODS.malo1);
     await page.getByTestId("switch-submit").click();
     await page.waitForURL(/\/switch\/review\//, { timeout: 30_000 });
     const hash = await page.getByTestId("contract-hash").textContent();
     expect(hash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await page.getByTestId("metering-kind").textContent()).toBe("Smart meter with interval data");
     const pdf = await page.request.get(
       `${web.url}${await page.getByTestId("contract-pdf").getAttribute("href")}`,
     );

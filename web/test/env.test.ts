@@ -27,7 +27,17 @@ describe("web config", () => {
       sessionTtlHours: 12,
       publicRetailerId: null,
       switchActivationMinutes: 60,
+      switchDraftLimits: { perIpPerHour: 20, perPodPerDay: 5 },
     });
+  });
+
+  it("takes the switch draft limits", () => {
+    const c = parseServerConfig({
+      ...valid,
+      SWITCH_DRAFTS_PER_IP_PER_HOUR: "100",
+      SWITCH_DRAFTS_PER_POD_PER_DAY: "2",
+    });
+    expect(c.switchDraftLimits).toEqual({ perIpPerHour: 100, perPodPerDay: 2 });
   });
 
   it("takes the optional perks and certificates addresses", () => {
@@ -60,6 +70,10 @@ describe("web config", () => {
     ["SESSION_TTL_HOURS", "0"],
     ["SWITCH_ACTIVATION_MINUTES", "-5"],
     ["SWITCH_ACTIVATION_MINUTES", "1.5"],
+    ["SWITCH_DRAFTS_PER_IP_PER_HOUR", "0"],
+    ["SWITCH_DRAFTS_PER_IP_PER_HOUR", "ten"],
+    ["SWITCH_DRAFTS_PER_POD_PER_DAY", "2.5"],
+    ["SWITCH_DRAFTS_PER_POD_PER_DAY", "1001"],
   ])("names %s when its value (%s) is bad, without echoing values", (name, value) => {
     const env = { ...valid, [name]: value };
     expect(() => parseServerConfig(env)).toThrow(ConfigError);

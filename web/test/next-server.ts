@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { spawnOwned } from "../../stack/src/embedded/owned-child.ts";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -37,9 +38,16 @@ export async function ensureBuilt(): Promise<void> {
   });
 }
 
-/** `next start` on 127.0.0.1:port with the given environment; resolves once it answers. */
+/**
+ * `next start` on 127.0.0.1:port with the given environment; resolves once it answers. The server
+ * dies with this process (a crashed test worker leaves no server behind: see owned-child.ts).
+ */
 export async function startNext(port: number, env: Record<string, string>) {
-  const child = run(["start", "-p", String(port), "-H", "127.0.0.1"], env);
+  const owned = spawnOwned(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: WEB_DIR,
+    env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" } as NodeJS.ProcessEnv,
+  });
+  const child = owned.process;
   let output = "";
   child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
@@ -56,6 +64,7 @@ export async function startNext(port: number, env: Record<string, string>) {
   }
   return {
     url: `http://localhost:${port}`,
+    pid: await owned.pid,
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -39,6 +39,9 @@ export async function seedSwitchCatalogue(db: pg.Pool, retailerId = "ret-1"): Pr
   );
 }
 
+/** Draft limits no fixture reaches (the limits have their own tests). */
+export const NO_DRAFT_LIMITS = { perIpPerHour: 100_000, perPodPerDay: 1_000 };
+
 /** Valid MaLo-IDs (check digits computed by the BDEW rule) and a Zählpunktbezeichnung. */
 export const PODS = {
   malo1: "51238696781",
@@ -57,6 +60,7 @@ export function draftForm(overrides: Record<string, string> = {}): Record<string
     meterReadingKwh: "12345.6",
     meterReadingDate: "2026-11-20",
     annualConsumptionKwh: "3500",
+    meteringKind: "slp",
     desiredStart: "2027-01-01",
     fullName: "Erika  Mustermann",
     email: "erika@example.org",
@@ -80,7 +84,7 @@ export async function seedSwitchRequest(
   signer: Signer | null,
   name = "Sam Switcher",
 ): Promise<string> {
-  const config = { publicRetailerId: "ret-1", chainId: CHAIN_ID };
+  const config = { publicRetailerId: "ret-1", chainId: CHAIN_ID, switchDraftLimits: NO_DRAFT_LIMITS };
   const meta = { ip: "198.51.100.1", userAgent: "fixture", now: new Date() };
   const drafted = await createSwitchDraft(
     db,

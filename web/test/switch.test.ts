@@ -31,6 +31,7 @@ import { account, CHAIN_ID, seedCustomers } from "./fixtures.ts";
 import {
   draftForm,
   malo,
+  NO_DRAFT_LIMITS,
   PODS,
   PROSPECT,
   SWITCH_DISTRIBUTOR,
@@ -38,7 +39,7 @@ import {
   seedSwitchCatalogue,
 } from "./switch-fixtures.ts";
 
-const config = { publicRetailerId: "ret-1", chainId: CHAIN_ID };
+const config = { publicRetailerId: "ret-1", chainId: CHAIN_ID, switchDraftLimits: NO_DRAFT_LIMITS };
 const NOW = new Date("2026-11-22T10:00:00Z");
 const meta = (now = NOW) => ({ ip: "203.0.113.7", userAgent: "vitest", now });
 const admin: StaffScope = {
@@ -309,7 +310,8 @@ describe("signing", () => {
     expect(done.activated).toHaveLength(1);
     const contract = await db.query(
       `SELECT c.product_id, c.product_version, c.valid_from::text, c.customer_id, cu.name, w.address,
-              p.identifier, p.distributor_id, p.annual_reference_kwh::text
+              p.identifier, p.distributor_id, p.annual_reference_kwh::text, p.metering::text,
+              p.profile_type_code, p.monthly_forecast_kwh::text[] AS forecast
          FROM contract c JOIN customer cu ON cu.id = c.customer_id JOIN wallet w ON w.customer_id = cu.id
          JOIN pod p ON p.contract_id = c.id WHERE c.id = $1`,
       [done.activated[0]?.contractId],
@@ -323,6 +325,22 @@ describe("signing", () => {
       identifier: PODS.malo1,
       distributor_id: SWITCH_DISTRIBUTOR.id,
       annual_reference_kwh: "3500.000",
+      metering: "slp",
+      // 3500 kWh split by the H25 monthly shares (January 10.05 % = 351.750 kWh … December 9.90 %)
+      forecast: [
+        "351.750",
+        "308.700",
+        "311.150",
+        "284.550",
+        "270.200",
+        "250.950",
+        "259.350",
+        "258.650",
+        "255.500",
+        "291.200",
+        "311.500",
+        "346.500",
+      ],
     });
     const after = await getSwitchRequest(db, admin, id);
     expect(after.request.status).toBe("active");
@@ -421,8 +439,8 @@ describe("withdrawal", () => {
   });
 
   it("activate-due as an admin action audits each activation; the job covers every retailer", async () => {
-    async function confirmed(pod: string, effectiveDate: string): Promise<string> {
-      const id = await draft({ podIdentifier: pod });
+    async function confirmed(pod: string, effectiveDate: string, meteringKind = "slp"): Promise<string> {
+      const id = await draft({ podIdentifier: pod, meteringKind });
       expect(await sign(id)).toMatchObject({ ok: true });
       await validateSwitchRequest(db, admin, { requestId: id });
       await sendSwitchMessage(db, admin, { requestId: id, distributorId: SWITCH_DISTRIBUTOR.id });
@@ -432,7 +450,7 @@ describe("withdrawal", () => {
       return id;
     }
     const x = await confirmed(malo("4000000001"), "2027-03-01");
-    const y = await confirmed(malo("4000000002"), "2027-04-01");
+    const y = await confirmed(malo("4000000002"), "2027-04-01", "amr");
     const staff = await activateDueForStaff(db, admin, new Date("2027-03-02T12:00:00Z"));
     const refX = (await getSwitchRequest(db, admin, x)).request.reference;
     expect(staff).toEqual({ ok: true, value: { activated: [refX], failed: [] } });
@@ -452,5 +470,14 @@ describe("withdrawal", () => {
     expect(owners.rowCount).toBe(1);
     const events = (await getSwitchRequest(db, admin, y)).events;
     expect(events.at(-1)).toMatchObject({ kind: "activated", actor: "system" });
+    // the declared metering kind becomes the POD's
+    const pods = await db.query(
+      `SELECT identifier, metering::text FROM pod WHERE identifier = ANY($1) ORDER BY 1`,
+      [[malo("4000000001"), malo("4000000002")]],
+    );
+    expect(pods.rows).toEqual([
+      { identifier: malo("4000000001"), metering: "slp" },
+      { identifier: malo("4000000002"), metering: "amr" },
+    ]);
   });
 });

@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, type ContractDocument, hashContractDocument } from "./contract-document.ts";
+import {
+  CONTRACT_DOCUMENT_FORMAT,
+  canonicalJson,
+  type ContractDocument,
+  documentMeteringKind,
+  hashContractDocument,
+} from "./contract-document.ts";
 import { supplyContractTypedData } from "./switch-typed-data.ts";
 
 const doc: ContractDocument = {
@@ -73,6 +79,31 @@ describe("hashContractDocument", () => {
       { ...doc, pointOfDelivery: { ...doc.pointOfDelivery, identifier: "12345678905" } },
     ];
     for (const d of changed) expect(hashContractDocument(d).hash).not.toBe(base);
+  });
+});
+
+describe("document formats", () => {
+  it("a format 1 document (no metering kind) still hashes to what was signed before format 2", () => {
+    // pinned before format 2 existed: changing the canonical form would break every signed request
+    expect(hashContractDocument(doc).hash).toBe(
+      "0xb791a57d37993c65dd313d0d2806429487ffc031d647d80a05ae95ea4e389b52",
+    );
+    expect(hashContractDocument(doc).text).not.toContain("meteringKind");
+    expect(documentMeteringKind(doc)).toBe("slp");
+  });
+
+  it("format 2 binds the metering kind: another kind is another hash", () => {
+    const v2 = (meteringKind: "slp" | "amr"): ContractDocument => ({
+      ...doc,
+      format: CONTRACT_DOCUMENT_FORMAT,
+      pointOfDelivery: { ...doc.pointOfDelivery, meteringKind },
+    });
+    const slp = hashContractDocument(v2("slp"));
+    const amr = hashContractDocument(v2("amr"));
+    expect(slp.text).toContain('"meteringKind":"slp"');
+    expect(amr.hash).not.toBe(slp.hash);
+    expect(slp.hash).not.toBe(hashContractDocument(doc).hash);
+    expect(documentMeteringKind(v2("amr"))).toBe("amr");
   });
 });
 

@@ -3,3 +3,4 @@ export * from "./pod-identifier.ts";
 export * from "./switch-status.ts";
 export * from "./switch-typed-data.ts";
 export * from "./withdrawal-deadline.ts";
+export * from "./monthly-forecast.ts";

@@ -1,11 +1,17 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnOwned } from "./owned-child.ts";
 import { assertPortFree } from "./ports.ts";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
-export type LocalChainHandle = { url: string; chainId: number; stop: () => Promise<void> };
+export type LocalChainHandle = {
+  url: string;
+  chainId: number;
+  /** pid of the `hardhat node` process (it dies with this process: see owned-child.ts) */
+  pid: number;
+  stop: () => Promise<void>;
+};
 
 /** Starts `hardhat node` (chain id 31337) on 127.0.0.1:port and resolves when it accepts JSON-RPC. */
 export async function startLocalChain({
@@ -17,13 +23,12 @@ export async function startLocalChain({
 }): Promise<LocalChainHandle> {
   await assertPortFree(port, "Hardhat chain", "RPC_URL");
   const bin = join(REPO_ROOT, "node_modules", ".bin", "hardhat");
-  const child: ChildProcess = spawn(bin, ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
+  // owned: the chain dies with this process, also when it is killed (a crashed test worker)
+  const owned = spawnOwned(bin, ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
   });
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
+  const child = owned.process;
   const url = `http://127.0.0.1:${port}`;
   await new Promise<void>((resolve, reject) => {
     let output = "";
@@ -55,8 +60,8 @@ export async function startLocalChain({
   return {
     url,
     chainId: 31337,
+    pid: await owned.pid,
     stop: async () => {
-      process.removeListener("exit", killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         child.once("exit", () => resolve());

@@ -1,14 +1,18 @@
 // Periodic job: activates every retailer's confirmed supplier-switch requests whose effective date
-// has come (customer, contract on the signed product version, POD). Same environment as the web app.
+// has come (customer, contract on the signed product version, POD), and deletes unsigned drafts older
+// than 7 days (purgeStaleDrafts). Same environment as the web app.
 // Run: npm run switch:activate-due -w web   (e.g. daily at 00:05 Europe/Berlin from cron)
 import { createPool } from "@c4e/prisma/connection";
 import { getServerConfig } from "../env.ts";
 import { activateDueForAllRetailers } from "../server/switch-admin.ts";
+import { purgeStaleDrafts } from "../server/switch-public.ts";
 
 const pool = createPool({ url: getServerConfig().databaseUrl, max: 2, applicationName: "c4e-switch-job" });
 try {
-  const results = await activateDueForAllRetailers(pool, new Date());
-  console.log(JSON.stringify(results));
+  const now = new Date();
+  const results = await activateDueForAllRetailers(pool, now);
+  const purgedDrafts = await purgeStaleDrafts(pool, now);
+  console.log(JSON.stringify({ ...results, purgedDrafts }));
 } finally {
   await pool.end();
 }

@@ -953,6 +953,17 @@ export const messages = {
   "switch.form.error.startPast": "The start of supply cannot be in the past.",
   "switch.form.error.annual": "Enter whole kWh between 1 and 1,000,000.",
   "switch.form.error.email": "Enter a valid e-mail address.",
+  "switch.form.error.meteringKind": "Choose the kind of meter.",
+  "switch.form.error.podTooMany":
+    "Too many requests for this point of delivery today. Please try again tomorrow, or contact us.",
+  "switch.form.meteringKind": "Kind of meter",
+  "switch.form.choose": "Choose…",
+  "switch.form.meteringKind.hint":
+    "A smart meter (intelligentes Messsystem, iMSys) sends your consumption every 15 minutes; a standard meter is read once a year and billed by standard load profile.",
+  "switch.form.meteringKind.slp": "Standard meter, read yearly",
+  "switch.form.meteringKind.amr": "Smart meter, 15-minute data",
+  "switch.meteringKind.slp": "Standard meter (standard load profile)",
+  "switch.meteringKind.amr": "Smart meter with interval data",
   "switch.form.pod.unknownFormat":
     "Unknown format: enter an 11-digit MaLo-ID or a 33-character Zählpunktbezeichnung starting with DE.",
   "switch.form.pod.zaehlpunktFormat":
@@ -1088,6 +1099,8 @@ export const messages = {
   "form.error.forbidden": "You are not allowed to do this.",
   "form.error.unauthenticated": "Your session has ended. Please sign in again.",
   "form.error.notFound": "Not found, or not one of your retailer's records.",
+  "form.error.tooManyRequests":
+    "Too many attempts in a short time. Your entries are kept: please try again in an hour.",
 } as const;
 
 export type MessageKey = keyof typeof messages;

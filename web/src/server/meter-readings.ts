@@ -1,13 +1,13 @@
-import type pg from "pg";
-import { z } from "zod";
 import {
-  checkReading,
+  checkReportedReading,
   KWH_PATTERN,
   type KnownReading,
   kwhToWh,
   type ReadingCheck,
   whToKwh,
-} from "../lib/meter-reading-rules.ts";
+} from "@c4e/domain";
+import type pg from "pg";
+import { z } from "zod";
 import type { MessageKey } from "../messages/en.ts";
 import { type ActionResult, invalid } from "./action-result.ts";
 import { type CustomerScope, withTransaction } from "./authz.ts";
@@ -135,7 +135,7 @@ async function neighbours(
  * Records a meter reading the customer reports for one of their own PODs (date, cumulative kWh).
  * A POD of another customer (or none) is `not_found`. Refused at its field: a date in the future (in
  * the POD's time zone), before the POD's supply start or after its end, a date that already has a
- * reading, a value below an earlier or above a later reading, and an implausible jump (checkReading).
+ * reading, a value below an earlier or above a later reading, and an implausible jump (checkReportedReading in @c4e/domain).
  */
 export async function reportMeterReading(
   pool: pg.Pool,
@@ -169,7 +169,7 @@ export async function reportMeterReading(
         "meterReading.error.sameDay",
         `a reading for ${date} exists (${known.sameDay} kWh)`,
       );
-    const check = checkReading({
+    const check = checkReportedReading({
       date,
       wh,
       today: localToday(row.time_zone, now),

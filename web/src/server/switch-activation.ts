@@ -1,19 +1,22 @@
 import { getPool } from "./db.ts";
 import { runPeriodically } from "./periodic.ts";
 import { activateDueForAllRetailers } from "./switch-admin.ts";
+import { DRAFT_RETENTION_DAYS, purgeStaleDrafts } from "./switch-public.ts";
 
 const holder = globalThis as typeof globalThis & { __c4eSwitchActivation?: { stop: () => Promise<void> } };
 
 /**
  * Starts the supplier-switch activation inside the web server process (once per process): every
  * `minutes`, the confirmed requests whose effective date has come become active contracts (as actor
- * `system`, audited). Several processes may run it: each request is activated under a row lock, once.
+ * `system`, audited), and unsigned drafts older than DRAFT_RETENTION_DAYS are deleted. Several
+ * processes may run it: each request is activated under a row lock, once; the purge skips locked rows.
  */
 export function startSwitchActivation(minutes: number): void {
   if (holder.__c4eSwitchActivation) return;
   holder.__c4eSwitchActivation = runPeriodically(
     async () => {
-      const results = await activateDueForAllRetailers(getPool(), new Date());
+      const now = new Date();
+      const results = await activateDueForAllRetailers(getPool(), now);
       for (const [retailerId, r] of Object.entries(results)) {
         for (const a of r.activated)
           console.log(
@@ -22,6 +25,9 @@ export function startSwitchActivation(minutes: number): void {
         for (const f of r.failed)
           console.error(`[web] switch ${f.reference} not activated (retailer ${retailerId}): ${f.reason}`);
       }
+      const purged = await purgeStaleDrafts(getPool(), now);
+      if (purged > 0)
+        console.log(`[web] ${purged} unsigned switch drafts older than ${DRAFT_RETENTION_DAYS} days deleted`);
     },
     {
       intervalMs: minutes * 60_000,

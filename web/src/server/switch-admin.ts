@@ -1,5 +1,7 @@
 import {
   canTransition,
+  H25_MONTHLY_SHARE_BP,
+  monthlyForecastKwh,
   parseLocalDate,
   SWITCH_STATUSES,
   type SwitchStatus,
@@ -379,14 +381,6 @@ export async function confirmSwitchRequest(
   });
 }
 
-/** Twelve monthly kWh (January first) of an annual figure, flat; the last month takes the rounding rest. */
-function flatForecast(annualKwh: number): string[] {
-  const milli = BigInt(annualKwh) * 1000n;
-  const month = milli / 12n;
-  const months = Array.from({ length: 12 }, (_, i) => (i === 11 ? milli - month * 11n : month));
-  return months.map((m) => `${m / 1000n}.${(m % 1000n).toString().padStart(3, "0")}`);
-}
-
 export type ActivateDueParams = {
   retailerId: string;
   /** who runs it: a staff address, or 'system' for the periodic job */
@@ -484,24 +478,30 @@ async function activateOne(db: pg.PoolClient, request: SwitchRequestView, actor:
       request.productVersion,
     ],
   );
+  // the public switch makes retail (household) customers: the H25 profile shapes the forecast, for
+  // an interval-metered POD too (its bills come from the interval data; the forecast drives advances)
   const profile = await db.query(`SELECT 1 FROM profile_type WHERE code = 'H25'`);
   await db.query(
     `INSERT INTO pod (id, identifier, name, address, contract_id, metering, monthly_forecast_kwh, annual_reference_kwh,
        profile_type_code, distributor_id, trader_id, sign_in_date, time_zone)
-     VALUES ($1, $2, $3, $4, $5, 'slp', $6::numeric[], $7, $8, $9, $10, $11::date, $12)`,
+     VALUES ($1, $2, $3, $4, $5, $13::"MeteringKind", $6::numeric[], $7, $8, $9, $10, $11::date, $12)`,
     [
       `pod-${ref}`,
       request.podIdentifier,
       `${request.fullName} (${request.reference})`,
       request.supplyAddress,
       contractId,
-      flatForecast(request.annualConsumptionKwh),
+      monthlyForecastKwh({
+        annualKwh: request.annualConsumptionKwh,
+        monthlyShareBp: H25_MONTHLY_SHARE_BP,
+      }),
       request.annualConsumptionKwh,
       (profile.rowCount ?? 0) > 0 ? "H25" : null,
       request.distributorId,
       traderId,
       request.effectiveDate,
       timeZone,
+      request.meteringKind,
     ],
   );
   await db.query(

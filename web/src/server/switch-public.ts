@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
 import {
+  CONTRACT_DOCUMENT_FORMAT,
   type ContractDocument,
   canTransition,
   distributorInformed,
   hashContractDocument,
   parseLocalDate,
   type SwitchStatus,
+  SWITCH_METERING_KINDS,
+  type SwitchMeteringKind,
   supplyContractTypedData,
   validatePodIdentifier,
   WITHDRAWAL_DAYS,
@@ -15,7 +18,7 @@ import { renderContractPdf } from "@c4e/billing/contract-pdf";
 import type pg from "pg";
 import { type Address, getAddress, isAddress, isHex, verifyTypedData } from "viem";
 import { z } from "zod";
-import type { ServerConfig } from "../env.ts";
+import type { ServerConfig, SwitchDraftLimits } from "../env.ts";
 import type { MessageKey } from "../messages/en.ts";
 import { type ActionResult, invalid } from "./action-result.ts";
 import { type SignerScope, withTransaction } from "./authz.ts";
@@ -36,6 +39,9 @@ import { sendCancellation } from "./switch-admin.ts";
 
 /** An unsigned draft can be previewed and signed for this long. */
 export const DRAFT_TTL_HOURS = 24;
+
+/** Unsigned drafts older than this are deleted by the periodic run (`purgeStaleDrafts`). */
+export const DRAFT_RETENTION_DAYS = 7;
 
 const DECIMAL_KWH = /^\d{1,10}(\.\d{1,3})?$/;
 const isDate = (v: string) => parseLocalDate(v) !== undefined;
@@ -76,6 +82,12 @@ export const switchDraftInput = z.object({
     .min(1, "switch.form.error.required")
     .regex(/^\d{1,7}$/, "switch.form.error.annual")
     .refine((v) => Number(v) >= 1 && Number(v) <= 1_000_000, "switch.form.error.annual"),
+  meteringKind: z
+    .string({ error: "switch.form.error.meteringKind" })
+    .refine(
+      (v): v is SwitchMeteringKind => (SWITCH_METERING_KINDS as readonly string[]).includes(v),
+      "switch.form.error.meteringKind",
+    ),
   desiredStart: z
     .string()
     .trim()
@@ -120,10 +132,12 @@ export type DraftMeta = { ip: string | null; userAgent: string | null; now: Date
 /**
  * Stores a prospect's draft for a product of the public catalogue (latest published version): checks
  * every field, the POD format and that the POD is free, builds the contract document and its hash.
+ * Drafts are limited per client address and per POD (`draftLimitExceeded`): beyond a limit the answer
+ * is `too_many_requests` and nothing is stored.
  */
 export async function createSwitchDraft(
   pool: pg.Pool,
-  config: Pick<ServerConfig, "publicRetailerId">,
+  config: Pick<ServerConfig, "publicRetailerId" | "switchDraftLimits">,
   productCode: string,
   input: unknown,
   meta: DraftMeta,
@@ -159,7 +173,7 @@ export async function createSwitchDraft(
 
   const reference = newReference();
   const document: ContractDocument = {
-    format: "c4e-supply-contract/1",
+    format: CONTRACT_DOCUMENT_FORMAT,
     reference,
     supplier: { retailerId, name: retailer.rows[0]?.name ?? retailerId },
     product: {
@@ -179,17 +193,22 @@ export async function createSwitchDraft(
       meterReadingKwh: d.meterReadingKwh,
       meterReadingDate: d.meterReadingDate,
       annualConsumptionKwh: Number(d.annualConsumptionKwh),
+      meteringKind: d.meteringKind,
     },
     desiredStart: d.desiredStart,
     withdrawalDays: WITHDRAWAL_DAYS,
   };
   const { text, hash } = hashContractDocument(document);
   return withTransaction(pool, async (db) => {
+    const limited = await draftLimitExceeded(db, config.switchDraftLimits, meta.ip, pod.identifier);
+    if (limited) return limited;
     const { rows } = await db.query<{ id: string }>(
       `INSERT INTO switch_request (reference, retailer_id, product_id, product_version, pod_identifier, pod_kind,
          supply_address, current_supplier, meter_number, meter_reading_kwh, meter_reading_date,
-         annual_consumption_kwh, desired_start, full_name, email, contract_document, contract_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11::date, $12, $13::date, $14, $15, $16, $17)
+         annual_consumption_kwh, desired_start, full_name, email, contract_document, contract_hash,
+         metering_kind, client_ip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11::date, $12, $13::date, $14, $15, $16, $17,
+         $18::"MeteringKind", $19)
        RETURNING id::text`,
       [
         reference,
@@ -209,6 +228,8 @@ export async function createSwitchDraft(
         d.email,
         text,
         hash,
+        d.meteringKind,
+        meta.ip,
       ],
     );
     const draftId = rows[0]?.id;
@@ -225,6 +246,72 @@ export async function createSwitchDraft(
       ip: meta.ip,
     });
     return { ok: true as const, value: { draftId } };
+  });
+}
+
+/**
+ * Refuses a draft beyond the limits: `perIpPerHour` drafts from one client address within the last
+ * hour, `perPodPerDay` drafts for one POD within the last 24 hours (sliding windows over
+ * `switch_request.created_at`; every request counts, signed or not). Counted in Postgres under
+ * transaction-scoped advisory locks on the address and the POD, so two web processes cannot both
+ * admit the last draft. Requests without a known address share one bucket. Call in the transaction
+ * that inserts the draft.
+ */
+export async function draftLimitExceeded(
+  db: Queryable,
+  limits: SwitchDraftLimits,
+  ip: string | null,
+  podIdentifier: string,
+): Promise<ActionResult<{ draftId: string }> | null> {
+  // always address first, then POD: one order, no deadlock between two drafts
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('switch-draft-ip:' || coalesce($1, '')))`, [ip]);
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('switch-draft-pod:' || $1))`, [podIdentifier]);
+  const { rows } = await db.query<{ by_ip: number; by_pod: number }>(
+    `SELECT (SELECT count(*)::int FROM switch_request
+              WHERE client_ip IS NOT DISTINCT FROM $1 AND created_at > now() - interval '1 hour') AS by_ip,
+            (SELECT count(*)::int FROM switch_request
+              WHERE pod_identifier = $2 AND created_at > now() - interval '24 hours') AS by_pod`,
+    [ip, podIdentifier],
+  );
+  const counts = rows[0] ?? { by_ip: 0, by_pod: 0 };
+  const refuse = (message: string, fieldErrors?: Partial<Record<string, MessageKey>>) => ({
+    ok: false as const,
+    error: "too_many_requests" as const,
+    status: statusOf("too_many_requests"),
+    message,
+    ...(fieldErrors ? { fieldErrors } : {}),
+  });
+  if (counts.by_ip >= limits.perIpPerHour)
+    return refuse("too many drafts from this address; try again later");
+  if (counts.by_pod >= limits.perPodPerDay)
+    return refuse("too many drafts for this point of delivery today", {
+      podIdentifier: "switch.form.error.podTooMany",
+    });
+  return null;
+}
+
+/**
+ * Deletes unsigned drafts created more than `DRAFT_RETENTION_DAYS` ago, with their one-entry trail
+ * (the trail's trigger allows that for drafts only). They stopped being signable after
+ * `DRAFT_TTL_HOURS`; keeping a prospect's name and e-mail from an abandoned form serves no purpose.
+ * Idempotent; rows another transaction holds are left for the next run. Returns how many went.
+ */
+export async function purgeStaleDrafts(pool: pg.Pool, now: Date): Promise<number> {
+  return withTransaction(pool, async (db) => {
+    const stale = await db.query<{ id: string }>(
+      `SELECT id::text FROM switch_request
+        WHERE status = 'draft' AND created_at < $1::timestamptz - make_interval(days => $2)
+        ORDER BY created_at LIMIT 5000 FOR UPDATE SKIP LOCKED`,
+      [now, DRAFT_RETENTION_DAYS],
+    );
+    const ids = stale.rows.map((r) => r.id);
+    if (ids.length === 0) return 0;
+    await db.query(`DELETE FROM switch_event WHERE request_id = ANY($1::uuid[])`, [ids]);
+    const deleted = await db.query(
+      `DELETE FROM switch_request WHERE id = ANY($1::uuid[]) AND status = 'draft'`,
+      [ids],
+    );
+    return deleted.rowCount ?? 0;
   });
 }
 

@@ -1,4 +1,4 @@
-import { OPEN_SWITCH_STATUSES, type SwitchStatus } from "@c4e/domain";
+import { OPEN_SWITCH_STATUSES, type SwitchMeteringKind, type SwitchStatus } from "@c4e/domain";
 import type { MessageKey } from "../messages/en.ts";
 import type { Queryable } from "./session.ts";
 
@@ -27,6 +27,8 @@ export type SwitchRequestView = {
   meterReadingKwh: string;
   meterReadingDate: string;
   annualConsumptionKwh: number;
+  /** as declared on the form (requests from before the question: slp) */
+  meteringKind: SwitchMeteringKind;
   desiredStart: string;
   fullName: string;
   email: string;
@@ -75,7 +77,7 @@ export const SWITCH_SELECT = `
          r.pod_identifier AS "podIdentifier", r.pod_kind AS "podKind", r.supply_address AS "supplyAddress",
          r.current_supplier AS "currentSupplier", r.meter_number AS "meterNumber",
          r.meter_reading_kwh::text AS "meterReadingKwh", to_char(r.meter_reading_date, 'YYYY-MM-DD') AS "meterReadingDate",
-         r.annual_consumption_kwh AS "annualConsumptionKwh", to_char(r.desired_start, 'YYYY-MM-DD') AS "desiredStart",
+         r.annual_consumption_kwh AS "annualConsumptionKwh", r.metering_kind::text AS "meteringKind", to_char(r.desired_start, 'YYYY-MM-DD') AS "desiredStart",
          r.full_name AS "fullName", r.email, r.contract_hash AS "contractHash", r.signer_address AS "signerAddress",
          r.signature, r.chain_id AS "chainId", r.signed_at AS "signedAt", r.signer_ip AS "signerIp",
          r.user_agent AS "userAgent", r.withdrawal_deadline AS "withdrawalDeadline",

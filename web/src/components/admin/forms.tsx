@@ -13,6 +13,7 @@ export function formError(result: ActionResult<unknown> | null): string | null {
   if (result.error === "forbidden") return t("form.error.forbidden");
   if (result.error === "unauthenticated") return t("form.error.unauthenticated");
   if (result.error === "not_found") return t("form.error.notFound");
+  if (result.error === "too_many_requests") return t("form.error.tooManyRequests");
   return t("form.error.generic", { message: result.message });
 }
 

@@ -9,7 +9,9 @@ import { Field, fieldError, formError, useAction } from "../admin/forms.tsx";
 type FieldSpec = {
   name: string;
   label: MessageKey;
-  type: "text" | "email" | "date";
+  /** "select": one of `options` (value → label), with an empty first choice */
+  type: "text" | "email" | "date" | "select";
+  options?: [string, MessageKey][];
   hint?: MessageKey;
   autoComplete?: string;
   inputMode?: "decimal" | "numeric";
@@ -40,6 +42,17 @@ const FIELDS: FieldSpec[] = [
     maxLength: 200,
   },
   { name: "meterNumber", label: "switch.form.meterNumber", type: "text", autoComplete: "off", maxLength: 40 },
+  {
+    name: "meteringKind",
+    label: "switch.form.meteringKind",
+    type: "select",
+    hint: "switch.form.meteringKind.hint",
+    options: [
+      ["slp", "switch.form.meteringKind.slp"],
+      ["amr", "switch.form.meteringKind.amr"],
+    ],
+    maxLength: 3,
+  },
   {
     name: "meterReadingKwh",
     label: "switch.form.meterReadingKwh",
@@ -82,17 +95,29 @@ export function SwitchForm({ code }: { code: string }) {
           {...(f.hint ? { hint: t(f.hint) } : {})}
           error={fieldError(result, f.name)}
         >
-          {(p) => (
-            <input
-              {...p}
-              type={f.type}
-              required
-              maxLength={f.maxLength}
-              autoComplete={f.autoComplete}
-              inputMode={f.inputMode}
-              defaultValue={values[f.name] ?? ""}
-            />
-          )}
+          {(p) =>
+            f.type === "select" ? (
+              // keyed by the kept value: a select takes a new defaultValue only when it mounts
+              <select {...p} required defaultValue={values[f.name] ?? ""} key={values[f.name] ?? ""}>
+                <option value="">{t("switch.form.choose")}</option>
+                {f.options?.map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {t(label)}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                {...p}
+                type={f.type}
+                required
+                maxLength={f.maxLength}
+                autoComplete={f.autoComplete}
+                inputMode={f.inputMode}
+                defaultValue={values[f.name] ?? ""}
+              />
+            )
+          }
         </Field>
       ))}
       <div className="actions">

@@ -79,6 +79,7 @@ export default async function SwitchRequestPage({ params }: { params: Promise<{ 
                     `${r.meterNumber}: ${r.meterReadingKwh} kWh, ${formatLocalDate(r.meterReadingDate)}`,
                   )}
                   {fact("admin.switching.field.annual", `${formatInteger(r.annualConsumptionKwh)} kWh`)}
+                  {fact("switch.form.meteringKind", t(`switch.meteringKind.${r.meteringKind}`))}
                   {fact("admin.switching.desiredStart", formatLocalDate(r.desiredStart))}
                   {r.distributorName && fact("admin.switching.field.distributor", r.distributorName)}
                   {r.effectiveDate &&

@@ -64,6 +64,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ draftId
               <dd>{pod.currentSupplier}</dd>
               <dt>{t("switch.form.meterNumber")}</dt>
               <dd>{pod.meterNumber}</dd>
+              <dt>{t("switch.form.meteringKind")}</dt>
+              <dd data-testid="metering-kind">{t(`switch.meteringKind.${draft.meteringKind}`)}</dd>
               <dt>{t("switch.form.annualConsumptionKwh")}</dt>
               <dd>{formatInteger(pod.annualConsumptionKwh)}</dd>
               <dt>{t("switch.form.desiredStart")}</dt>

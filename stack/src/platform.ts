@@ -14,9 +14,9 @@ import { DEV_ACCOUNT_INDEX, devAccount } from "./dev-accounts.ts";
 import { startEmbeddedBroker } from "./embedded/broker.ts";
 import { startLocalChain } from "./embedded/chain.ts";
 import { assertPortFree } from "./embedded/ports.ts";
-import { startEmbeddedPostgres } from "./embedded/postgres.ts";
+import { startEmbeddedPostgres, stopLeftoverServer } from "./embedded/postgres.ts";
 import type { Config } from "./env.ts";
-import { createLog, redactUrl } from "./log.ts";
+import { createLog, type Log, redactUrl } from "./log.ts";
 import { checkBroker, checkChain, checkDatabase, migrateDatabase } from "./services.ts";
 import { createSimulator } from "./simulator/simulator.ts";
 import { buildWeb, startWeb } from "./web.ts";
@@ -55,10 +55,16 @@ export type StartOptions = {
   signal?: AbortSignal;
 };
 
-/** Every embedded service's port, checked before anything starts, so a clash stops the start at once. */
-async function checkPortsFirst(config: Config, options: StartOptions): Promise<void> {
-  if ("embedded" in config.database)
+/**
+ * Every embedded service's port, checked before anything starts, so a clash stops the start at once.
+ * The embedded PostgreSQL an earlier, killed start left running on our data directory is stopped
+ * first (it holds the port but is ours).
+ */
+async function checkPortsFirst(config: Config, options: StartOptions, log: Log): Promise<void> {
+  if ("embedded" in config.database) {
+    await stopLeftoverServer(config.database.embedded.dir, log);
     await assertPortFree(config.database.embedded.port, "PostgreSQL", "DATABASE_URL");
+  }
   if ("embedded" in config.mqtt) await assertPortFree(config.mqtt.embedded.port, "MQTT broker", "MQTT_URL");
   if ("embedded" in config.chain)
     await assertPortFree(config.chain.embedded.port, "Hardhat chain", "RPC_URL");
@@ -88,7 +94,7 @@ export async function startPlatform(
     // the embedded Postgres runs as the OS user postgres when we are root: it must reach its folder
     if (process.getuid?.() === 0) chmodSync(config.dataDir, 0o755);
     const step = () => options.signal?.throwIfAborted();
-    await checkPortsFirst(config, options);
+    await checkPortsFirst(config, options, log);
     const webBuild = options.web !== false ? buildWeb(createLog("web"), options.signal) : Promise.resolve();
     webBuild.catch(() => {}); // awaited below; avoids an unhandled rejection while other steps run
 

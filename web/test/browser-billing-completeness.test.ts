@@ -9,32 +9,20 @@ import { join } from "node:path";
 import { seedBillingDemo } from "@c4e/billing/seed-demo";
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../stack/src/embedded/ports.ts";
 import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
 import { formatInstantRange } from "../src/lib/format.ts";
 import { seedDemo } from "./demo-seed.ts";
-import { CHAIN_ID, TOKEN } from "./fixtures.ts";
-import { ensureBuilt, startNext } from "./next-server.ts";
+import { type BrowserApp, signIn, startBrowserApp } from "./browser-harness.ts";
 
 const SCREENSHOTS = process.env.C4E_SCREENSHOTS === "1";
 const IMG_DIR = join(import.meta.dirname, "..", "..", "docs", "img");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** A's gap: 02:00 CEST … 04:00 CET local on 25 October = 00:00 … 03:00 UTC, 12 quarter hours */
 const GAP = { start: "2026-10-25T00:00:00.000Z", end: "2026-10-25T03:00:00.000Z" };
 
 let db: pg.Pool;
-let web: Awaited<ReturnType<typeof startNext>>;
+let web: BrowserApp["web"];
 let browser: Browser;
 const cleanup: (() => Promise<unknown>)[] = [];
 
@@ -100,35 +88,18 @@ beforeAll(async () => {
   cleanup.push(() => db.end());
   await seedDemo(db);
   await seedBilling(db);
-  await ensureBuilt();
-  const port = await freePort();
-  web = await startNext(port, {
-    DATABASE_URL: database.url,
-    RPC_URL: chain.url,
-    CHAIN_ID: String(CHAIN_ID),
-    TOKEN_ADDRESS: TOKEN,
-    REWARD_MINTER_ADDRESS: "0x00000000000000000000000000000000000000aa",
+  const app = await startBrowserApp(database.url, chain.url, {
     PERKS_ADDRESS: "0x00000000000000000000000000000000000000b1",
     GREEN_CERTIFICATES_ADDRESS: "0x00000000000000000000000000000000000000c1",
-    MQTT_URL: "mqtt://127.0.0.1:9",
-    WEB_ORIGIN: `http://localhost:${port}`,
-    DEV_WALLET: "1",
     PUBLIC_RETAILER_ID: "ret-1",
   });
-  cleanup.push(web.stop);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  cleanup.push(() => browser.close());
+  ({ web, browser } = app);
+  cleanup.push(app.stop);
 }, 300_000);
 
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => {});
 });
-
-async function signIn(page: Page, path: string, devAccount: number) {
-  await page.goto(`${web.url}${path}`);
-  await page.getByTestId(`dev-account-${devAccount}`).click();
-  await page.getByTestId("sign-in").click();
-}
 
 const heldRow = (page: Page) =>
   page.locator('[data-testid="admin-invoice-row"][data-held="true"]').filter({ hasText: "POD-A" });
@@ -136,7 +107,7 @@ const heldRow = (page: Page) =>
 describe("bill run with missing interval data", () => {
   it("holds the incomplete draft with its missing range; Issue all skips it", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/admin/billing", 0);
+    await signIn(page, web.url, "/admin/billing", 0);
     await page.getByTestId("start-run-form").waitFor({ timeout: 30_000 });
     await page.getByLabel("Month").fill("2026-10");
     await page.getByTestId("start-run-submit").click();
@@ -180,7 +151,7 @@ describe("bill run with missing interval data", () => {
 
   it("the agent sees the hold but no override", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/admin/billing", 6);
+    await signIn(page, web.url, "/admin/billing", 6);
     const held = heldRow(page);
     await held.waitFor({ timeout: 30_000 });
     expect(await held.getByTestId("hold-summary").textContent()).toContain("12 of 2,980");
@@ -191,7 +162,7 @@ describe("bill run with missing interval data", () => {
 
   it("the admin issues it with a reason; refused without one; audited", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/admin/billing", 0);
+    await signIn(page, web.url, "/admin/billing", 0);
     const held = heldRow(page);
     await held.waitFor({ timeout: 30_000 });
     await held.getByTestId("override-open").click();

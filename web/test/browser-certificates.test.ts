@@ -11,34 +11,23 @@ import { c4ePerksAbi, type Deployment, deployC4E, greenCertificatesAbi } from "@
 import { createIndexer } from "@c4e/indexer";
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { createPublicClient, createWalletClient, type Hash, http, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../stack/src/embedded/ports.ts";
 import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
 import { seedDemo } from "./demo-seed.ts";
 import { account, CHAIN_ID, TOKEN } from "./fixtures.ts";
-import { ensureBuilt, startNext } from "./next-server.ts";
+import { type BrowserApp, signIn, startBrowserApp } from "./browser-harness.ts";
 
 /** C4E_SCREENSHOTS=1 also writes docs/img/admin-users.png and docs/img/prosumer-meter-readings.png. */
 const SCREENSHOTS = process.env.C4E_SCREENSHOTS === "1";
 const IMG_DIR = join(import.meta.dirname, "..", "..", "docs", "img");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** The reward batch the certificates belong to; A receives 5000 Wh of it, B 700 Wh. */
 const BATCH = `0x${"c3".repeat(32)}` as const;
 
 let db: pg.Pool;
-let web: Awaited<ReturnType<typeof startNext>>;
+let web: BrowserApp["web"];
 let browser: Browser;
 let deployment: Deployment;
 let publicClient: PublicClient;
@@ -62,23 +51,13 @@ beforeAll(async () => {
   });
   await indexer.start();
   cleanup.push(() => indexer.stop());
-  await ensureBuilt();
-  const port = await freePort();
-  web = await startNext(port, {
-    DATABASE_URL: database.url,
-    RPC_URL: chain.url,
-    CHAIN_ID: String(CHAIN_ID),
-    TOKEN_ADDRESS: TOKEN,
+  const app = await startBrowserApp(database.url, chain.url, {
     REWARD_MINTER_ADDRESS: deployment.rewardMinter,
     PERKS_ADDRESS: deployment.perks,
     GREEN_CERTIFICATES_ADDRESS: deployment.greenCertificates,
-    MQTT_URL: "mqtt://127.0.0.1:9",
-    WEB_ORIGIN: `http://localhost:${port}`,
-    DEV_WALLET: "1",
   });
-  cleanup.push(web.stop);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  cleanup.push(() => browser.close());
+  ({ web, browser } = app);
+  cleanup.push(app.stop);
 }, 300_000);
 
 afterAll(async () => {
@@ -119,16 +98,10 @@ async function deployWithCertificates(rpcUrl: string): Promise<Deployment> {
   return deployed;
 }
 
-async function signIn(page: Page, path: string, devAccount: number) {
-  await page.goto(`${web.url}${path}`);
-  await page.getByTestId(`dev-account-${devAccount}`).click();
-  await page.getByTestId("sign-in").click();
-}
-
 describe("browser: green certificates and partner roles", () => {
   it("a prosumer sees the certificates held, claims part of them and sees the claim once mirrored", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/prosumer", 2);
+    await signIn(page, web.url, "/prosumer", 2);
     const row = page.getByTestId("certificate-row");
     await row.waitFor({ timeout: 30_000 });
     expect(await row.count()).toBe(1); // only A's own; B's 700 Wh are not shown
@@ -184,7 +157,7 @@ describe("browser: green certificates and partner roles", () => {
     ).toBe(false);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/admin/users", 0);
+    await signIn(page, web.url, "/admin/users", 0);
     await page.getByTestId("users-table").waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("admin-time-zone").textContent()).toContain("Europe/Berlin");
     // the demo partner (account 5) has no role on this fresh chain yet
@@ -279,7 +252,7 @@ describe("browser: green certificates and partner roles", () => {
     const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
 
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone
-    await signIn(page, "/prosumer", 2);
+    await signIn(page, web.url, "/prosumer", 2);
     const product = page.getByTestId("contract-product");
     await product.waitFor({ timeout: 30_000 });
     expect(await product.textContent()).toBe("Green Home (GREEN), version 2: Green Home Plus");

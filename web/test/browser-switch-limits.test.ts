@@ -3,18 +3,15 @@
 // third draft from the same address with a form-level message; every entry stays in the form.
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../stack/src/embedded/ports.ts";
 import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
-import { CHAIN_ID, seedCustomers, TOKEN } from "./fixtures.ts";
-import { ensureBuilt, startNext } from "./next-server.ts";
+import { seedCustomers } from "./fixtures.ts";
+import { type BrowserApp, startBrowserApp } from "./browser-harness.ts";
 import { PODS, SWITCH_PRODUCT, seedSwitchCatalogue } from "./switch-fixtures.ts";
 
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"];
-
 let db: pg.Pool;
-let web: Awaited<ReturnType<typeof startNext>>;
+let web: BrowserApp["web"];
 let browser: Browser;
 const cleanup: (() => Promise<unknown>)[] = [];
 
@@ -25,25 +22,14 @@ beforeAll(async () => {
   cleanup.push(() => db.end());
   await seedCustomers(db);
   await seedSwitchCatalogue(db);
-  await ensureBuilt();
-  const port = await freePort();
-  web = await startNext(port, {
-    DATABASE_URL: database.url,
-    RPC_URL: chain.url,
-    CHAIN_ID: String(CHAIN_ID),
-    TOKEN_ADDRESS: TOKEN,
-    REWARD_MINTER_ADDRESS: "0x00000000000000000000000000000000000000aa",
-    MQTT_URL: "mqtt://127.0.0.1:9",
-    WEB_ORIGIN: `http://localhost:${port}`,
-    DEV_WALLET: "1",
+  const app = await startBrowserApp(database.url, chain.url, {
     PUBLIC_RETAILER_ID: "ret-1",
     SWITCH_ACTIVATION_MINUTES: "0",
     SWITCH_DRAFTS_PER_IP_PER_HOUR: "2",
     SWITCH_DRAFTS_PER_POD_PER_DAY: "1",
   });
-  cleanup.push(web.stop);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  cleanup.push(() => browser.close());
+  ({ web, browser } = app);
+  cleanup.push(app.stop);
 }, 400_000);
 
 afterAll(async () => {

@@ -6,30 +6,19 @@
 import { join } from "node:path";
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../stack/src/embedded/ports.ts";
 import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
 import { seedStaff } from "./demo-seed.ts";
-import { account, CHAIN_ID, seedCustomers, TOKEN } from "./fixtures.ts";
-import { ensureBuilt, startNext } from "./next-server.ts";
+import { account, seedCustomers } from "./fixtures.ts";
+import { type BrowserApp, startBrowserApp } from "./browser-harness.ts";
 import { PODS, SWITCH_PRODUCT, seedSwitchCatalogue } from "./switch-fixtures.ts";
 
 const SCREENSHOTS = process.env.C4E_SCREENSHOTS === "1";
 const IMG_DIR = join(import.meta.dirname, "..", "..", "docs", "img");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let db: pg.Pool;
-let web: Awaited<ReturnType<typeof startNext>>;
+let web: BrowserApp["web"];
 let browser: Browser;
 const cleanup: (() => Promise<unknown>)[] = [];
 
@@ -41,22 +30,11 @@ beforeAll(async () => {
   await seedCustomers(db);
   await seedStaff(db);
   await seedSwitchCatalogue(db);
-  await ensureBuilt();
-  const port = await freePort();
-  web = await startNext(port, {
-    DATABASE_URL: database.url,
-    RPC_URL: chain.url,
-    CHAIN_ID: String(CHAIN_ID),
-    TOKEN_ADDRESS: TOKEN,
-    REWARD_MINTER_ADDRESS: "0x00000000000000000000000000000000000000aa",
-    MQTT_URL: "mqtt://127.0.0.1:9",
-    WEB_ORIGIN: `http://localhost:${port}`,
-    DEV_WALLET: "1",
+  const app = await startBrowserApp(database.url, chain.url, {
     PUBLIC_RETAILER_ID: "ret-1",
   });
-  cleanup.push(web.stop);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  cleanup.push(() => browser.close());
+  ({ web, browser } = app);
+  cleanup.push(app.stop);
 }, 400_000);
 
 afterAll(async () => {

@@ -10,31 +10,20 @@ import { createIndexer } from "@c4e/indexer";
 import type { Invoice } from "@c4e/domain";
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { createPublicClient, createWalletClient, type Hash, http, parseUnits } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../stack/src/embedded/ports.ts";
 import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
 import { seedDemo } from "./demo-seed.ts";
 import { account, CHAIN_ID, TOKEN } from "./fixtures.ts";
-import { ensureBuilt, startNext } from "./next-server.ts";
+import { type BrowserApp, signIn, startBrowserApp } from "./browser-harness.ts";
 
 const SCREENSHOTS = process.env.C4E_SCREENSHOTS === "1";
 const IMG_DIR = join(import.meta.dirname, "..", "..", "docs", "img");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let db: pg.Pool;
-let web: Awaited<ReturnType<typeof startNext>>;
+let web: BrowserApp["web"];
 let browser: Browser;
 let deployment: Deployment;
 const PERK_NAME = "Bike repair −15 %";
@@ -58,23 +47,13 @@ beforeAll(async () => {
   });
   await indexer.start();
   cleanup.push(() => indexer.stop());
-  await ensureBuilt();
-  const port = await freePort();
-  web = await startNext(port, {
-    DATABASE_URL: database.url,
-    RPC_URL: chain.url,
-    CHAIN_ID: String(CHAIN_ID),
-    TOKEN_ADDRESS: TOKEN,
+  const app = await startBrowserApp(database.url, chain.url, {
     REWARD_MINTER_ADDRESS: deployment.rewardMinter,
     PERKS_ADDRESS: deployment.perks,
     GREEN_CERTIFICATES_ADDRESS: deployment.greenCertificates,
-    MQTT_URL: "mqtt://127.0.0.1:9",
-    WEB_ORIGIN: `http://localhost:${port}`,
-    DEV_WALLET: "1",
   });
-  cleanup.push(web.stop);
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  cleanup.push(() => browser.close());
+  ({ web, browser } = app);
+  cleanup.push(app.stop);
 }, 300_000);
 
 afterAll(async () => {
@@ -167,16 +146,10 @@ function sampleInvoice(amountMinor: bigint): Invoice {
   };
 }
 
-async function signIn(page: Page, path: string, devAccount: number) {
-  await page.goto(`${web.url}${path}`);
-  await page.getByTestId(`dev-account-${devAccount}`).click();
-  await page.getByTestId("sign-in").click();
-}
-
 describe("browser flows", () => {
   it("admin signs in, registers a gateway and sees it listed; a bad key is refused at its field", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/admin/gateways", 0);
+    await signIn(page, web.url, "/admin/gateways", 0);
     await page.getByTestId("gateway-table").waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("gateway-row").count()).toBe(1);
 
@@ -200,7 +173,7 @@ describe("browser flows", () => {
 
   it("a prosumer signs in and switches the dashboard period", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/prosumer", 2);
+    await signIn(page, web.url, "/prosumer", 2);
     await page.getByTestId("c4e-balance").waitFor({ timeout: 30_000 });
     await page.getByTestId("reward-row").first().waitFor();
     const range = page.getByTestId("energy-range").first();
@@ -221,7 +194,7 @@ describe("browser flows", () => {
 
   it("a prosumer redeems a perk with the dev wallet and sees the coupon", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/prosumer", 2);
+    await signIn(page, web.url, "/prosumer", 2);
     const row = page.getByTestId("perk-row").filter({ hasText: PERK_NAME });
     await row.waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("coupon-row").count()).toBe(0);
@@ -244,7 +217,7 @@ describe("browser flows", () => {
 
   it("the partner lists a perk and marks the prosumer's coupon as used", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/partner", 5);
+    await signIn(page, web.url, "/partner", 5);
     await page.getByTestId("partner-perks").waitFor({ timeout: 30_000 });
     await page.getByTestId("partner-perk-row").filter({ hasText: PERK_NAME }).waitFor({ timeout: 30_000 });
 
@@ -303,7 +276,7 @@ describe("browser flows", () => {
     });
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/admin/billing", 0);
+    await signIn(page, web.url, "/admin/billing", 0);
     await page.getByTestId("start-run-form").waitFor({ timeout: 30_000 });
     await page.getByLabel("Month").fill("2026-09");
     await page.getByTestId("start-run-submit").click();
@@ -351,7 +324,7 @@ describe("browser flows", () => {
 
   it("the customer sees the invoice, its credit note's absence (a draft) and downloads the PDF", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, "/prosumer", 2);
+    await signIn(page, web.url, "/prosumer", 2);
     const row = page.getByTestId("invoice-row").filter({ hasText: "INV-000001" });
     await row.waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("invoice-row").count()).toBe(1); // the credit note is still a draft

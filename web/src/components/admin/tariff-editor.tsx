@@ -177,6 +177,33 @@ function Select<V extends string>({
   );
 }
 
+/** The 15- or 60-minute resolution of a dynamic price or a demand charge. */
+function ResolutionSelect({
+  path,
+  value,
+  onChange,
+  errors,
+}: {
+  path: string;
+  value: 15 | 60;
+  onChange: (minutes: 15 | 60) => void;
+  errors: PathError[];
+}) {
+  return (
+    <Select<"15" | "60">
+      path={path}
+      label={t("admin.products.tariff.resolution")}
+      value={value === 15 ? "15" : "60"}
+      options={[
+        { value: "15", label: t("admin.products.tariff.resolution.15") },
+        { value: "60", label: t("admin.products.tariff.resolution.60") },
+      ]}
+      onChange={(v) => onChange(v === "15" ? 15 : 60)}
+      errors={errors}
+    />
+  );
+}
+
 function Group({ legend, children }: { legend: string; children: ReactNode }) {
   return (
     <fieldset className="tariff-group">
@@ -448,17 +475,11 @@ function EnergyFields({
         })()}
       {tariff.dynamic && (
         <div className="form-row">
-          <Select<"15" | "60">
+          <ResolutionSelect
             path="dynamic.resolutionMinutes"
-            label={t("admin.products.tariff.resolution")}
-            value={String(tariff.dynamic.resolutionMinutes) as "15" | "60"}
-            options={[
-              { value: "15", label: t("admin.products.tariff.resolution.15") },
-              { value: "60", label: t("admin.products.tariff.resolution.60") },
-            ]}
-            onChange={(v) =>
-              tariff.dynamic &&
-              set({ ...tariff, dynamic: { ...tariff.dynamic, resolutionMinutes: v === "15" ? 15 : 60 } })
+            value={tariff.dynamic.resolutionMinutes}
+            onChange={(minutes) =>
+              tariff.dynamic && set({ ...tariff, dynamic: { ...tariff.dynamic, resolutionMinutes: minutes } })
             }
             errors={errors}
           />
@@ -602,17 +623,11 @@ function ChargeFields({
         </label>
         {tariff.demand && (
           <div className="form-row">
-            <Select<"15" | "60">
+            <ResolutionSelect
               path="demand.resolutionMinutes"
-              label={t("admin.products.tariff.resolution")}
-              value={String(tariff.demand.resolutionMinutes) as "15" | "60"}
-              options={[
-                { value: "15", label: t("admin.products.tariff.resolution.15") },
-                { value: "60", label: t("admin.products.tariff.resolution.60") },
-              ]}
-              onChange={(v) =>
-                tariff.demand &&
-                set({ ...tariff, demand: { ...tariff.demand, resolutionMinutes: v === "15" ? 15 : 60 } })
+              value={tariff.demand.resolutionMinutes}
+              onChange={(minutes) =>
+                tariff.demand && set({ ...tariff, demand: { ...tariff.demand, resolutionMinutes: minutes } })
               }
               errors={errors}
             />

@@ -6,3 +6,5 @@ export * from "./reward-policy.ts";
 export * from "./billing/index.ts";
 export * from "./switch/index.ts";
 export * from "./readings/index.ts";
+export * from "./reward-eligibility.ts";
+export * from "./reward-batches.ts";

@@ -3,19 +3,29 @@ import { createPool } from "@c4e/prisma";
 import type pg from "pg";
 import { type Consumer, createConsumer } from "./consumer.ts";
 import { writeHeartbeat } from "./heartbeat.ts";
-import { createMintChain, type MintChain, type MintOutcome, mintBatches } from "./mint-batches.ts";
+import { DEFAULT_REWARD_MAX_GAP_MINUTES, maxRecipientsForGas } from "@c4e/domain";
+import {
+  createMintChain,
+  type MintChain,
+  type MintOutcome,
+  mintBatches,
+  type ReconcileOutcome,
+  reconcileMintedBatches,
+} from "./mint-batches.ts";
 import { processBatch } from "./process-batch.ts";
 import { type CreatedBatch, settlePeriods } from "./settle-periods.ts";
+import { purgeRejectedInputs } from "./store-readings.ts";
 import { createGatewayKeyCache } from "./verify-signature.ts";
 
 export type { Consumer, ConsumerConfig } from "./consumer.ts";
 export { createConsumer } from "./consumer.ts";
 export type { DeferredAck, HeldMessage } from "./deferred-ack.ts";
 export { installDeferredAck } from "./deferred-ack.ts";
-export type { MintChain, MintOutcome } from "./mint-batches.ts";
-export { createMintChain, mintBatches } from "./mint-batches.ts";
+export type { MintChain, MintOutcome, ReconcileOutcome } from "./mint-batches.ts";
+export { createMintChain, mintBatches, reconcileMintedBatches } from "./mint-batches.ts";
 export type { BatchResult, ProcessBatchDeps, ReceivedMessage } from "./process-batch.ts";
-export { processBatch } from "./process-batch.ts";
+export { processBatch, REJECTED_PAYLOAD_KEPT_BYTES } from "./process-batch.ts";
+export { purgeRejectedInputs } from "./store-readings.ts";
 export type { CreatedBatch, SettlePeriodsResult } from "./settle-periods.ts";
 export { settlePeriods } from "./settle-periods.ts";
 export { createGatewayKeyCache, ed25519PublicKey, verifySignature } from "./verify-signature.ts";
@@ -41,6 +51,17 @@ export type IngestConfig = {
   settlementMaxWaitSeconds: number;
   /** How far a reading may lie after its message's arrival (gateway clock drift). */
   clockSkewSeconds: number;
+  /**
+   * Longest span between two readings whose export delta may be rewarded; the first reading after a
+   * longer silence only re-sets the reference (default DEFAULT_REWARD_MAX_GAP_MINUTES).
+   */
+  rewardMaxGapMinutes?: number;
+  /** Gas budget of one mint transaction; a period is cut into batches that fit it (default 8,000,000). */
+  rewardBatchGasBudget?: bigint;
+  /** Blocks on top of a mint before it is reconciled as final (default 12; 0 on a local chain). */
+  rewardConfirmations?: number;
+  /** Rejected input is kept this many days, then purged (default 30). */
+  rejectedRetentionDays?: number;
   /** A batch is stored when `maxMessages` are queued or `maxWaitMs` after its first message. */
   batch: { maxMessages: number; maxWaitMs: number };
   /** How often settlement and minting run. */
@@ -55,6 +76,8 @@ export type SettleResult = {
   created: CreatedBatch[];
   /** Empty when no chain is configured. */
   minted: MintOutcome[];
+  /** Minted batches confirmed or found reorganised away in this run. */
+  reconciled: ReconcileOutcome[];
   /** Export that arrived after its period was settled; stays unrewarded. */
   lateExport: { readings: number; exportWh: bigint };
 };
@@ -96,6 +119,7 @@ export type Ingest = {
 };
 
 const GATEWAY_KEY_TTL_MS = 60_000;
+const PURGE_INTERVAL_MS = 3_600_000;
 
 /**
  * The ingest service: MQTT → verified, plausible readings in Postgres → reward batches → mints.
@@ -110,6 +134,9 @@ export function createIngest(config: IngestConfig): Ingest {
   let chain: MintChain | null = null;
   let settleTimer: NodeJS.Timeout | null = null;
   let settleTail: Promise<unknown> = Promise.resolve();
+  let lastPurgeAt = Number.NEGATIVE_INFINITY;
+  const rewardMaxGapMinutes = config.rewardMaxGapMinutes ?? DEFAULT_REWARD_MAX_GAP_MINUTES;
+  const maxRecipientsPerBatch = maxRecipientsForGas({ gasBudget: config.rewardBatchGasBudget ?? 8_000_000n });
   const stats = {
     batches: 0,
     storedMessages: 0,
@@ -162,23 +189,43 @@ export function createIngest(config: IngestConfig): Ingest {
       periodMinutes: config.settlementPeriodMinutes,
       maxWaitSeconds: config.settlementMaxWaitSeconds,
       now: now(),
+      maxRecipientsPerBatch,
       log,
     });
     stats.rewardBatchesCreated += settled.created.length;
     stats.lateExportReadings = settled.lateExport.readings;
     stats.lateExportWh = settled.lateExport.exportWh;
     let minted: MintOutcome[] = [];
+    let reconciled: ReconcileOutcome[] = [];
     if (config.chain !== null) {
       chain ??= createMintChain({
         ...config.chain,
         pollingIntervalMs: config.chain.chainId === 31337 ? 200 : 2_000,
       });
       minted = await mintBatches({ pool: db, chain, now, log });
-      stats.rewardBatchesMinted += minted.filter((m) => m.status !== "failed").length;
-      stats.mintFailures += minted.filter((m) => m.status === "failed").length;
+      stats.rewardBatchesMinted += minted.filter(
+        (m) => m.status === "minted" || m.status === "already_minted",
+      ).length;
+      stats.mintFailures += minted.filter((m) => m.status === "failed" || m.status === "held").length;
+      reconciled = await reconcileMintedBatches({
+        pool: db,
+        chain,
+        now,
+        log,
+        confirmations: config.rewardConfirmations ?? (config.chain.chainId === 31337 ? 0 : 12),
+      });
+    }
+    if (now().getTime() - lastPurgeAt >= PURGE_INTERVAL_MS) {
+      lastPurgeAt = now().getTime();
+      const retentionDays = config.rejectedRetentionDays ?? 30;
+      const purged = await purgeRejectedInputs(db, {
+        before: new Date(now().getTime() - retentionDays * 86_400_000),
+      });
+      if (purged > 0)
+        log("ingest: rejected input past its retention purged", { rows: purged, retentionDays });
     }
     await heartbeat();
-    return { ...settled, minted };
+    return { ...settled, minted, reconciled };
   };
 
   const settleAndMint = (): Promise<SettleResult> => {
@@ -197,6 +244,7 @@ export function createIngest(config: IngestConfig): Ingest {
         gatewayKeys,
         topicRoot: config.topicRoot,
         clockSkewMs: config.clockSkewSeconds * 1000,
+        rewardMaxGapMinutes,
         log,
       };
       const c = createConsumer({

@@ -1,4 +1,9 @@
-import type { AcceptedReading, ParsedInterval, StoredReading } from "@c4e/domain";
+import {
+  type AcceptedReading,
+  type ParsedInterval,
+  rewardEligibility,
+  type StoredReading,
+} from "@c4e/domain";
 
 /**
  * The readings of one meter that a batch can see: the stored ones around the batch's instants plus
@@ -19,8 +24,13 @@ export type ViewEntry = StoredReading & {
   exportDeltaWh: bigint | null;
   /** Reward batch of the export row (a new entry inherits its follower's, see `accept`). */
   exportRewardBatchId: string | null;
+  /** Whether the export delta may be rewarded (domain `rewardEligibility`). */
+  exportRewardEligible: boolean;
 } & (
-    | { readonly origin: "stored" /** deltas differ from the stored ones */; deltaChanged: boolean }
+    | {
+        readonly origin: "stored" /** deltas or eligibility differ from the stored ones */;
+        deltaChanged: boolean;
+      }
     | { readonly origin: "new"; readonly source: ReadingSource }
   );
 
@@ -38,13 +48,36 @@ export type MeterView = {
    * follows each of them, so that deltas keep partitioning the register's growth when a late reading
    * lands between two others. If that follower's export was already rewarded, the new reading's export
    * row joins the same reward batch: its energy was paid as part of the follower's delta.
+   * The meter's first accepted reading sets its reward baseline; the reward eligibility of every new
+   * reading and of every re-based follower is decided against it (`rewardEligibility`), so a reading
+   * back-dated before the baseline never makes energy before the baseline rewardable.
    */
   accept(accepted: readonly AcceptedReading[], source: Omit<ReadingSource, "intervals">): void;
   entries(): readonly ViewEntry[];
+  /** The meter's reward baseline; `isNew` when this view set it (to be stored). */
+  baseline(): { at: Date; isNew: boolean } | null;
 };
 
-export function createMeterView(stored: readonly ViewEntry[]): MeterView {
+export type MeterViewOptions = {
+  /** The meter's stored reward baseline; null for a meter without readings. */
+  baselineAt: Date | null;
+  /** Longest rewardable span between two readings. */
+  maxGapMinutes: number;
+};
+
+export function createMeterView(stored: readonly ViewEntry[], options: MeterViewOptions): MeterView {
   const list: ViewEntry[] = [...stored].sort((a, b) => a.at.getTime() - b.at.getTime());
+  let baseline = options.baselineAt === null ? null : { at: options.baselineAt, isNew: false };
+  const eligibleAt = (index: number): boolean => {
+    const entry = list[index] as ViewEntry;
+    if (baseline === null) return false;
+    return rewardEligibility({
+      at: entry.at,
+      previousAt: list[index - 1]?.at ?? null,
+      baselineAt: baseline.at,
+      maxGapMinutes: options.maxGapMinutes,
+    }).eligible;
+  };
 
   /** First index whose instant is ≥ ms. */
   const lowerBound = (ms: number): number => {
@@ -74,22 +107,38 @@ export function createMeterView(stored: readonly ViewEntry[]): MeterView {
           importDeltaWh: reading.importDeltaWh,
           exportDeltaWh: reading.exportDeltaWh,
           exportRewardBatchId: null,
+          exportRewardEligible: false,
           origin: "new",
           source: { ...source, intervals: reading.intervals },
         };
         list.splice(lowerBound(reading.at.getTime()), 0, entry);
         added.add(entry);
       }
+      if (baseline === null && accepted.length > 0) {
+        // The first message C4E accepts of this meter: its earliest reading is the baseline, for good.
+        const first = Math.min(...accepted.map((r) => r.at.getTime()));
+        baseline = { at: new Date(first), isNew: true };
+      }
       for (const entry of added) {
         const index = list.indexOf(entry);
+        entry.exportRewardEligible = eligibleAt(index);
         const follower = list[index + 1];
         if (follower === undefined || added.has(follower)) continue; // the domain computed those
         follower.importDeltaWh = follower.importWh - entry.importWh;
         follower.exportDeltaWh = follower.exportWh - entry.exportWh;
+        follower.exportRewardEligible = eligibleAt(index + 1);
         if (follower.origin === "stored") follower.deltaChanged = true;
-        entry.exportRewardBatchId = follower.exportRewardBatchId;
+      }
+      // A run of new readings inside a delta that was already rewarded splits that delta: every one of
+      // them joins the follower's batch (not only the last), or the first ones would be paid again.
+      let followerBatch: string | null = null;
+      for (let i = list.length - 1; i >= 0; i--) {
+        const entry = list[i] as ViewEntry;
+        if (added.has(entry)) entry.exportRewardBatchId = followerBatch;
+        else followerBatch = entry.exportRewardBatchId;
       }
     },
     entries: () => list,
+    baseline: () => baseline,
   };
 }

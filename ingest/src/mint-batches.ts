@@ -1,10 +1,12 @@
-import { rewardMinterAbi } from "@c4e/contracts";
+import { buildRewardTree, greenCertificatesAbi, rewardMinterAbi } from "@c4e/contracts";
+import { batchProblems, type RewardLeaf, type RewardRecipient, type WalletAddress } from "@c4e/domain";
 import type pg from "pg";
 import {
   type Account,
   type Chain,
   ContractFunctionRevertedError,
   createPublicClient,
+  decodeEventLog,
   createWalletClient,
   defineChain,
   type Hex,
@@ -59,11 +61,20 @@ export type MintOutcome = {
   batchId: `0x${string}`;
   /**
    * `minted`: our transaction minted it now; `already_minted`: the chain had it (an earlier run's
-   * transaction), only the database was updated; `failed`: left for the next tick.
+   * transaction), only the database was updated; `held`: refused before any transaction (see
+   * `error`), kept for an operator; `failed`: left for the next tick.
    */
-  status: "minted" | "already_minted" | "failed";
+  status: "minted" | "already_minted" | "held" | "failed";
   txHash: Hex | null;
   error?: string;
+  /** Recipients whose certificates the contract holds for them to collect (wallets with code). */
+  certificatesHeld?: string[];
+};
+
+export type ReconcileOutcome = {
+  batchId: `0x${string}`;
+  /** `confirmed`: still minted after the confirmations; `reorged`: gone from the chain, back to pending. */
+  status: "confirmed" | "reorged";
 };
 
 export type MintBatchesParams = {
@@ -77,6 +88,7 @@ export type MintBatchesParams = {
 
 type BatchRow = {
   id: `0x${string}`;
+  period_start: Date;
   readings_root: Hex;
   status: "pending" | "submitted";
   tx_hash: Hex | null;
@@ -84,16 +96,20 @@ type BatchRow = {
 
 /**
  * Mints every `pending` or `submitted` reward batch with its green certificates
- * (`mintBatchWithCertificates`: the allocations' amounts and verified Wh), in period order, exactly once:
- * the chain is asked first (`isBatchMinted`), so a restart between a mined transaction and the database
- * update only marks the batch minted; a `BatchAlreadyMinted` revert does the same. Chain errors are
- * logged and reported as `failed`; the batch stays for the next tick.
+ * (`mintBatchWithCertificates`: the allocations' amounts and verified Wh), in period and part order,
+ * exactly once: the chain is asked first (`isBatchMinted`), so a restart between a mined transaction
+ * and the database update only marks the batch minted; a `BatchAlreadyMinted` revert does the same.
+ *
+ * Before a transaction the batch is checked against its leaves (`batchProblems`, and the readings root
+ * rebuilt from the leaves): a batch whose amounts do not match the readings it claims to reward is
+ * `held` with the reason and never sent. Chain errors (including the contract's period mint cap) are
+ * logged and reported as `failed`; the batch stays for the next tick and blocks no other batch.
  */
 export async function mintBatches(params: MintBatchesParams): Promise<MintOutcome[]> {
   const { pool, chain, log } = params;
   const { rows } = await pool.query<BatchRow>(
-    `SELECT id, readings_root, status, tx_hash FROM reward_batch
-      WHERE status IN ('pending', 'submitted') ORDER BY period_start, id`,
+    `SELECT id, period_start, readings_root, status, tx_hash FROM reward_batch
+      WHERE status IN ('pending', 'submitted') ORDER BY period_start, part, id`,
   );
   const outcomes: MintOutcome[] = [];
   for (const batch of rows) {
@@ -117,6 +133,49 @@ export async function mintBatches(params: MintBatchesParams): Promise<MintOutcom
   return outcomes;
 }
 
+/** The allocations and leaves of a batch as the domain sees them. */
+async function loadBatchContents(pool: pg.Pool, batch: BatchRow) {
+  const { rows: allocations } = await pool.query<{ wallet: string; amount: string; export_wh: string }>(
+    "SELECT wallet, amount::text, export_wh::text FROM reward_allocation WHERE batch_id = $1 ORDER BY wallet",
+    [batch.id],
+  );
+  const { rows: leafRows } = await pool.query<{
+    gateway_id: string;
+    meter_id: string;
+    export_wh: string;
+    recipient: string;
+  }>(
+    "SELECT gateway_id, meter_id, export_wh::text, recipient FROM reward_leaf WHERE batch_id = $1 ORDER BY gateway_id, meter_id",
+    [batch.id],
+  );
+  const periodStart = BigInt(Math.floor(batch.period_start.getTime() / 1000));
+  const recipients: RewardRecipient[] = allocations.map((a) => ({
+    wallet: a.wallet.toLowerCase() as WalletAddress,
+    exportWh: BigInt(a.export_wh),
+    amount: BigInt(a.amount),
+  }));
+  const leaves: RewardLeaf[] = leafRows.map((l) => ({
+    gatewayId: l.gateway_id,
+    meterId: l.meter_id,
+    periodStart,
+    exportWh: BigInt(l.export_wh),
+    recipient: l.recipient.toLowerCase() as WalletAddress,
+  }));
+  return { periodStart, recipients, leaves };
+}
+
+/** Why the batch must not be sent: its amounts and root must follow from its leaves. */
+function contentProblems(batch: BatchRow, contents: Awaited<ReturnType<typeof loadBatchContents>>): string[] {
+  if (contents.recipients.length === 0) return ["the batch has no allocations"];
+  if (contents.leaves.length === 0) return ["the batch has no leaves"];
+  const problems = batchProblems(contents);
+  const root = buildRewardTree(contents.leaves).root;
+  if (root.toLowerCase() !== batch.readings_root.toLowerCase()) {
+    problems.push(`readings root ${batch.readings_root} is not the root of the batch's leaves (${root})`);
+  }
+  return problems;
+}
+
 async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<MintOutcome> {
   const { pool, chain, log } = params;
   const { publicClient, walletClient, rewardMinter } = chain;
@@ -125,13 +184,33 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
   const markMinted = async (
     status: "minted" | "already_minted",
     txHash: Hex | null,
+    certificatesHeld: string[] = [],
   ): Promise<MintOutcome> => {
+    const receipt = txHash === null ? null : await receiptOf(publicClient, txHash);
     await pool.query(
-      `UPDATE reward_batch SET status = 'minted', minted_at = $2, chain_id = $3, tx_hash = COALESCE($4, tx_hash)
+      `UPDATE reward_batch SET status = 'minted', minted_at = $2, chain_id = $3, tx_hash = COALESCE($4, tx_hash),
+              minted_block = $5, minted_block_hash = $6, confirmed_at = NULL, hold_reason = NULL
         WHERE id = $1 AND status <> 'minted'`,
-      [batch.id, params.now().toISOString(), chain.chainId, txHash],
+      [
+        batch.id,
+        params.now().toISOString(),
+        chain.chainId,
+        txHash,
+        receipt?.blockNumber.toString() ?? null,
+        receipt?.blockHash ?? null,
+      ],
     );
-    return { batchId: batch.id, status, txHash: txHash ?? batch.tx_hash };
+    if (certificatesHeld.length > 0) {
+      await pool.query(
+        "UPDATE reward_allocation SET certificates_held = true WHERE batch_id = $1 AND lower(wallet) = ANY($2::text[])",
+        [batch.id, certificatesHeld.map((w) => w.toLowerCase())],
+      );
+      log("ingest: certificates held for recipients with code (they collect them from the contract)", {
+        batchId: batch.id,
+        recipients: certificatesHeld,
+      });
+    }
+    return { batchId: batch.id, status, txHash: txHash ?? batch.tx_hash, certificatesHeld };
   };
 
   const isMinted = () =>
@@ -158,9 +237,12 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
     }
     const ours =
       batch.tx_hash !== null && (await receiptOf(publicClient, batch.tx_hash))?.status === "success";
+    const txHash = ours ? batch.tx_hash : await findMintTx(chain, batch.id);
+    const receipt = txHash === null ? null : await receiptOf(publicClient, txHash);
     return await markMinted(
       ours ? "minted" : "already_minted",
-      ours ? batch.tx_hash : await findMintTx(chain, batch.id),
+      txHash,
+      receipt === null ? [] : heldCertificates(receipt.logs),
     );
   }
 
@@ -172,25 +254,35 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
         hash: batch.tx_hash,
         timeout: receiptTimeout,
       });
-      if (receipt.status === "success") return await markMinted("minted", batch.tx_hash);
+      if (receipt.status === "success") {
+        return await markMinted("minted", batch.tx_hash, heldCertificates(receipt.logs));
+      }
     }
   }
 
-  const { rows: allocations } = await pool.query<{
-    wallet: `0x${string}`;
-    amount: string;
-    export_wh: string;
-  }>(
-    "SELECT wallet, amount::text, export_wh::text FROM reward_allocation WHERE batch_id = $1 ORDER BY wallet",
-    [batch.id],
-  );
+  const contents = await loadBatchContents(pool, batch);
+  const problems = contentProblems(batch, contents);
+  if (problems.length > 0) {
+    const reason = `refused before minting: ${problems.join("; ")}`;
+    await pool.query(
+      "UPDATE reward_batch SET status = 'held', hold_reason = $2 WHERE id = $1 AND status <> 'minted'",
+      [batch.id, reason.slice(0, 4000)],
+    );
+    log("ingest: reward batch held, its amounts do not follow from its readings", {
+      batchId: batch.id,
+      problems,
+    });
+    return { batchId: batch.id, status: "held", txHash: null, error: reason };
+  }
+
   // Reward and green certificates (one unit per verified Wh) in one transaction.
   const args = [
     batch.id,
+    contents.periodStart,
     batch.readings_root,
-    allocations.map((a) => a.wallet),
-    allocations.map((a) => BigInt(a.amount)),
-    allocations.map((a) => BigInt(a.export_wh)),
+    contents.recipients.map((a) => a.wallet),
+    contents.recipients.map((a) => a.amount),
+    contents.recipients.map((a) => a.exportWh),
   ] as const;
 
   let hash: Hex;
@@ -216,7 +308,100 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
     // Maybe another minter got there first; the next tick asks the chain again.
     throw new Error(`mintBatch transaction ${hash} reverted`);
   }
-  return await markMinted("minted", hash);
+  return await markMinted("minted", hash, heldCertificates(receipt.logs));
+}
+
+/** Holders whose certificates `GreenCertificates` credited as pending (`CertificatesHeld`) in these logs. */
+function heldCertificates(logs: readonly { data: Hex; topics: readonly Hex[] }[]): string[] {
+  const held = new Set<string>();
+  for (const entry of logs) {
+    try {
+      const event = decodeEventLog({
+        abi: greenCertificatesAbi,
+        data: entry.data,
+        topics: entry.topics as [Hex, ...Hex[]],
+      });
+      if (event.eventName === "CertificatesHeld") held.add(event.args.holder.toLowerCase());
+    } catch {
+      // another contract's or another event's log
+    }
+  }
+  return [...held];
+}
+
+export type ReconcileParams = MintBatchesParams & {
+  /** Blocks on top of the mint's block before a batch counts as final. */
+  confirmations: number;
+};
+
+/**
+ * Reconciles minted batches with the chain once they have `confirmations` blocks on top: a batch the
+ * chain still has (`isBatchMinted`) is confirmed (its block updated if the transaction was re-included
+ * elsewhere); a batch the chain no longer has (its block was reorganised away) goes back to `pending`
+ * and is minted again, under the same single-use id.
+ */
+export async function reconcileMintedBatches(params: ReconcileParams): Promise<ReconcileOutcome[]> {
+  const { pool, chain, log, confirmations } = params;
+  const { rows } = await pool.query<{
+    id: `0x${string}`;
+    tx_hash: Hex | null;
+    minted_block: string | null;
+  }>(
+    `SELECT id, tx_hash, minted_block::text FROM reward_batch
+      WHERE status = 'minted' AND confirmed_at IS NULL AND chain_id = $1
+      ORDER BY period_start, part, id`,
+    [chain.chainId],
+  );
+  if (rows.length === 0) return [];
+  const head = await chain.publicClient.getBlockNumber();
+  const outcomes: ReconcileOutcome[] = [];
+  for (const row of rows) {
+    if (row.minted_block !== null && head - BigInt(row.minted_block) < BigInt(confirmations)) continue;
+    const minted = await chain.publicClient.readContract({
+      address: chain.rewardMinter,
+      abi: rewardMinterAbi,
+      functionName: "isBatchMinted",
+      args: [row.id],
+    });
+    if (!minted) {
+      await pool.query(
+        `UPDATE reward_batch SET status = 'pending', tx_hash = NULL, minted_at = NULL, minted_block = NULL,
+                minted_block_hash = NULL, confirmed_at = NULL
+          WHERE id = $1 AND status = 'minted'`,
+        [row.id],
+      );
+      log("ingest: a minted reward batch is no longer on the chain (reorganisation), minting it again", {
+        batchId: row.id,
+        txHash: row.tx_hash,
+        mintedBlock: row.minted_block,
+      });
+      outcomes.push({ batchId: row.id, status: "reorged" });
+      continue;
+    }
+    const receipt = row.tx_hash === null ? null : await receiptOf(chain.publicClient, row.tx_hash);
+    if (receipt !== null && head - receipt.blockNumber < BigInt(confirmations)) {
+      // Re-included in a later block: wait for its confirmations.
+      await pool.query("UPDATE reward_batch SET minted_block = $2, minted_block_hash = $3 WHERE id = $1", [
+        row.id,
+        receipt.blockNumber.toString(),
+        receipt.blockHash,
+      ]);
+      continue;
+    }
+    await pool.query(
+      `UPDATE reward_batch SET confirmed_at = $2,
+              minted_block = COALESCE($3, minted_block), minted_block_hash = COALESCE($4, minted_block_hash)
+        WHERE id = $1 AND status = 'minted'`,
+      [
+        row.id,
+        params.now().toISOString(),
+        receipt?.blockNumber.toString() ?? null,
+        receipt?.blockHash ?? null,
+      ],
+    );
+    outcomes.push({ batchId: row.id, status: "confirmed" });
+  }
+  return outcomes;
 }
 
 async function receiptOf(publicClient: MintChain["publicClient"], hash: Hex) {

@@ -16,6 +16,8 @@ import {
   type IngestMessageRow,
   insertIngestMessages,
   insertRejectedInputs,
+  insertBaselines,
+  loadBaselines,
   loadMeters,
   loadStoredMessageKeys,
   loadStoredReadings,
@@ -50,11 +52,17 @@ export type ProcessBatchDeps = {
   gatewayKeys: GatewayKeyCache;
   topicRoot: string;
   clockSkewMs: number;
+  /** Longest span between two readings whose export delta may be rewarded (domain `rewardEligibility`). */
+  rewardMaxGapMinutes: number;
   log: (msg: string, fields?: object) => void;
 };
 
-/** Bytes of an oversized payload kept with its rejection. */
-const OVERSIZED_PAYLOAD_KEPT_BYTES = 4096;
+/**
+ * Bytes of a refused message kept with its rejection. Message-level rejections are unauthenticated
+ * (anyone who can publish can cause them), so they never store more than this; the detail says how
+ * large the payload was. Rows are purged after the retention period (`purgeRejectedInputs`).
+ */
+export const REJECTED_PAYLOAD_KEPT_BYTES = 4096;
 
 /**
  * Verifies, checks and stores one batch of messages in one transaction. Bad input never throws: every
@@ -143,11 +151,15 @@ async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessa
       }
     }
     const stored = await loadStoredReadings(db, [...spans.values()]);
+    const baselines = await loadBaselines(db, [...spans.keys()]);
     const views = new Map<string, MeterView>();
     const viewOf = (meterId: string): MeterView => {
       let view = views.get(meterId);
       if (view === undefined) {
-        view = createMeterView(stored.get(meterId) ?? []);
+        view = createMeterView(stored.get(meterId) ?? [], {
+          baselineAt: baselines.get(meterId) ?? null,
+          maxGapMinutes: deps.rewardMaxGapMinutes,
+        });
         views.set(meterId, view);
       }
       return view;
@@ -280,6 +292,12 @@ async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessa
     }
 
     await writeReadings(db, new Map([...views].map(([id, view]) => [id, view.entries()])));
+    const newBaselines: { meterId: string; baselineAt: Date }[] = [];
+    for (const [meterId, view] of views) {
+      const baseline = view.baseline();
+      if (baseline?.isNew) newBaselines.push({ meterId, baselineAt: baseline.at });
+    }
+    await insertBaselines(db, newBaselines);
     await insertIngestMessages(db, ingestRows);
     await insertRejectedInputs(db, rejections.flat());
   });
@@ -317,7 +335,7 @@ async function verifyMessages(
         messageRejection(
           message,
           "payload_too_large",
-          `payload is ${message.payload.length} bytes, at most ${MAX_PAYLOAD_BYTES} allowed (first ${OVERSIZED_PAYLOAD_KEPT_BYTES} bytes kept)`,
+          `payload is ${message.payload.length} bytes, at most ${MAX_PAYLOAD_BYTES} allowed`,
         ),
       );
       return;
@@ -406,11 +424,15 @@ function messageRejection(
   detail: string,
   raw?: string,
 ): RejectedInputRow {
-  const payload =
-    raw ??
-    (message.payload.length > MAX_PAYLOAD_BYTES
-      ? message.payload.subarray(0, OVERSIZED_PAYLOAD_KEPT_BYTES).toString("utf8")
-      : message.payload.toString("utf8"));
+  const bytes = raw === undefined ? message.payload : Buffer.from(raw, "utf8");
+  const truncated = bytes.length > REJECTED_PAYLOAD_KEPT_BYTES;
+  // Cut at a character boundary: drop a partial UTF-8 sequence at the end.
+  const payload = truncated
+    ? bytes
+        .subarray(0, REJECTED_PAYLOAD_KEPT_BYTES)
+        .toString("utf8")
+        .replace(/\uFFFD+$/u, "")
+    : bytes.toString("utf8");
   return {
     receivedAt: message.receivedAt,
     topic: message.topic,
@@ -419,7 +441,9 @@ function messageRejection(
     meterId: null,
     readingAt: null,
     reason,
-    detail,
+    detail: truncated
+      ? `${detail} (payload of ${bytes.length} bytes: first ${REJECTED_PAYLOAD_KEPT_BYTES} kept)`
+      : detail,
     payload,
   };
 }

@@ -4,14 +4,16 @@ import {
   REWARD_POLICY_VERSION,
   type RewardRow,
   type SettlementPeriod,
+  splitRewards,
   summarizeRewards,
 } from "@c4e/domain";
 import type pg from "pg";
 import { withTransaction } from "./sql.ts";
 
-/** A reward batch written by `settlePeriods`, still to be minted. */
+/** A reward batch (one part of a period) written by `settlePeriods`, still to be minted. */
 export type CreatedBatch = {
   id: `0x${string}`;
+  part: number;
   periodStart: Date;
   periodEnd: Date;
   readingsRoot: `0x${string}`;
@@ -28,6 +30,8 @@ export type SettlePeriodsParams = {
   /** A period closes at the latest this long after its end, even if a meter has not reported past it. */
   maxWaitSeconds: number;
   now: Date;
+  /** Most recipients in one batch (from the gas budget, `maxRecipientsForGas`); a period has as many parts as needed. */
+  maxRecipientsPerBatch: number;
   log: (msg: string, fields?: object) => void;
 };
 
@@ -40,8 +44,9 @@ export type SettlePeriodsResult = {
 };
 
 /**
- * Rows that can earn rewards: positive export deltas not yet in a batch, on grid meters whose customer
- * has a primary wallet with a well-formed address. `$policy` is the reward policy version.
+ * Rows that can earn rewards: positive, reward-eligible export deltas (from the meter's baseline on, no
+ * longer than the rewardable gap: `rewardEligibility`) not yet in a batch, on grid meters whose customer
+ * has a primary wallet with a well-formed address.
  */
 const ELIGIBLE_EXPORT = `
   reading r
@@ -52,7 +57,8 @@ const ELIGIBLE_EXPORT = `
      WHERE w.customer_id = s.customer_id AND w."primary" AND w.address ~* '^0x[0-9a-f]{40}$'
      ORDER BY w.created_at, w.address LIMIT 1
   ) w
-  WHERE r.register = 'export' AND r.delta_wh > 0 AND r.reward_batch_id IS NULL AND m.kind = 'grid'`;
+  WHERE r.register = 'export' AND r.delta_wh > 0 AND r.reward_eligible AND r.reward_batch_id IS NULL
+    AND m.kind = 'grid'`;
 
 /**
  * Closes settlement periods and writes one reward batch per closable period with rewardable export.
@@ -64,7 +70,7 @@ const ELIGIBLE_EXPORT = `
  * allocations per wallet, leaves per meter, and the rewarded reading rows marked with the batch id.
  */
 export async function settlePeriods(params: SettlePeriodsParams): Promise<SettlePeriodsResult> {
-  const { pool, periodMinutes, maxWaitSeconds, now, log } = params;
+  const { pool, periodMinutes, maxWaitSeconds, now, log, maxRecipientsPerBatch } = params;
   const periodMs = periodMinutes * 60_000;
   const maxWaitMs = maxWaitSeconds * 1000;
 
@@ -105,11 +111,12 @@ export async function settlePeriods(params: SettlePeriodsParams): Promise<Settle
   const created: CreatedBatch[] = [];
   for (const period of [...periods.values()].sort((a, b) => a.start.getTime() - b.start.getTime())) {
     try {
-      const batch = await settlePeriod(pool, period);
-      if (batch !== null) {
+      const batches = await settlePeriod(pool, period, maxRecipientsPerBatch);
+      for (const batch of batches) {
         created.push(batch);
         log("ingest: reward batch created", {
           batchId: batch.id,
+          part: batch.part,
           periodStart: batch.periodStart.toISOString(),
           exportWh: batch.exportWh.toString(),
           totalAmount: batch.totalAmount.toString(),
@@ -136,8 +143,17 @@ export async function settlePeriods(params: SettlePeriodsParams): Promise<Settle
   return { watermark, created, lateExport };
 }
 
-/** Writes the batch of one period in one transaction; null when another run did, or nothing to reward. */
-async function settlePeriod(pool: pg.Pool, period: SettlementPeriod): Promise<CreatedBatch | null> {
+/**
+ * Writes the batches of one period in one transaction: its recipients cut into parts of at most
+ * `maxRecipients` (`splitRewards`), each part a batch with its own id, readings root, allocations and
+ * leaves, and every rewarded reading marked with its part's batch id. Empty when another run did it,
+ * or nothing is to be rewarded.
+ */
+async function settlePeriod(
+  pool: pg.Pool,
+  period: SettlementPeriod,
+  maxRecipients: number,
+): Promise<CreatedBatch[]> {
   return await withTransaction(pool, async (db) => {
     // One settler at a time (several ingest consumers may run); the unique key backs this up.
     await db.query("SELECT pg_advisory_xact_lock(hashtextextended('c4e:ingest:settlement', 0))");
@@ -145,7 +161,7 @@ async function settlePeriod(pool: pg.Pool, period: SettlementPeriod): Promise<Cr
       "SELECT 1 FROM reward_batch WHERE period_start = $1 AND policy_version = $2",
       [period.start.toISOString(), REWARD_POLICY_VERSION],
     );
-    if ((existing.rowCount ?? 0) > 0) return null;
+    if ((existing.rowCount ?? 0) > 0) return [];
 
     const { rows } = await db.query<{
       meter_id: string;
@@ -161,7 +177,7 @@ async function settlePeriod(pool: pg.Pool, period: SettlementPeriod): Promise<Cr
         FOR UPDATE OF r`,
       [period.start.toISOString(), period.end.toISOString()],
     );
-    if (rows.length === 0) return null;
+    if (rows.length === 0) return [];
 
     const customerOf = new Map(rows.map((r) => [r.wallet, r.customer_id]));
     const summary = summarizeRewards({
@@ -174,61 +190,75 @@ async function settlePeriod(pool: pg.Pool, period: SettlementPeriod): Promise<Cr
       })),
       periodStart: period.start,
     });
-    if (summary.leaves.length === 0) return null;
-    const tree = buildRewardTree(summary.leaves);
-    const id = batchIdFor(period.start.toISOString(), REWARD_POLICY_VERSION);
-    const exportWh = summary.recipients.reduce((sum, r) => sum + r.exportWh, 0n);
+    if (summary.leaves.length === 0) return [];
+    const parts = splitRewards({ recipients: summary.recipients, leaves: summary.leaves, maxRecipients });
 
-    await db.query(
-      `INSERT INTO reward_batch (id, period_start, period_end, policy_version, readings_root, export_wh, total_amount, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')`,
-      [
+    const created: CreatedBatch[] = [];
+    const batchOfWallet = new Map<string, string>();
+    for (const part of parts) {
+      const tree = buildRewardTree(part.leaves);
+      const id = batchIdFor(period.start.toISOString(), REWARD_POLICY_VERSION, part.part);
+      const exportWh = part.recipients.reduce((sum, r) => sum + r.exportWh, 0n);
+      for (const r of part.recipients) batchOfWallet.set(r.wallet, id);
+      await db.query(
+        `INSERT INTO reward_batch (id, period_start, period_end, policy_version, part, readings_root, export_wh,
+                                   total_amount, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')`,
+        [
+          id,
+          period.start.toISOString(),
+          period.end.toISOString(),
+          REWARD_POLICY_VERSION,
+          part.part,
+          tree.root,
+          exportWh.toString(),
+          part.totalAmount.toString(),
+        ],
+      );
+      await db.query(
+        `INSERT INTO reward_allocation (batch_id, wallet, customer_id, export_wh, amount)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::numeric[])`,
+        [
+          id,
+          part.recipients.map((r) => r.wallet),
+          part.recipients.map((r) => customerOf.get(r.wallet) ?? ""),
+          part.recipients.map((r) => r.exportWh.toString()),
+          part.recipients.map((r) => r.amount.toString()),
+        ],
+      );
+      await db.query(
+        `INSERT INTO reward_leaf (batch_id, gateway_id, meter_id, export_wh, recipient)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])`,
+        [
+          id,
+          part.leaves.map((l) => l.gatewayId),
+          part.leaves.map((l) => l.meterId),
+          part.leaves.map((l) => l.exportWh.toString()),
+          part.leaves.map((l) => l.recipient),
+        ],
+      );
+      created.push({
         id,
-        period.start.toISOString(),
-        period.end.toISOString(),
-        REWARD_POLICY_VERSION,
-        tree.root,
-        exportWh.toString(),
-        summary.totalAmount.toString(),
-      ],
-    );
+        part: part.part,
+        periodStart: period.start,
+        periodEnd: period.end,
+        readingsRoot: tree.root,
+        exportWh,
+        totalAmount: part.totalAmount,
+        recipients: part.recipients.length,
+        leaves: part.leaves.length,
+      });
+    }
     await db.query(
-      `INSERT INTO reward_allocation (batch_id, wallet, customer_id, export_wh, amount)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::numeric[])`,
-      [
-        id,
-        summary.recipients.map((r) => r.wallet),
-        summary.recipients.map((r) => customerOf.get(r.wallet) ?? ""),
-        summary.recipients.map((r) => r.exportWh.toString()),
-        summary.recipients.map((r) => r.amount.toString()),
-      ],
-    );
-    await db.query(
-      `INSERT INTO reward_leaf (batch_id, gateway_id, meter_id, export_wh, recipient)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])`,
-      [
-        id,
-        summary.leaves.map((l) => l.gatewayId),
-        summary.leaves.map((l) => l.meterId),
-        summary.leaves.map((l) => l.exportWh.toString()),
-        summary.leaves.map((l) => l.recipient),
-      ],
-    );
-    await db.query(
-      `UPDATE reading r SET reward_batch_id = $1
-         FROM unnest($2::text[], $3::timestamptz[]) AS u(meter_id, at)
+      `UPDATE reading r SET reward_batch_id = u.batch_id
+         FROM unnest($1::text[], $2::timestamptz[], $3::text[]) AS u(meter_id, at, batch_id)
         WHERE r.meter_id = u.meter_id AND r.at = u.at AND r.register = 'export'`,
-      [id, rows.map((r) => r.meter_id), rows.map((r) => r.at.toISOString())],
+      [
+        rows.map((r) => r.meter_id),
+        rows.map((r) => r.at.toISOString()),
+        rows.map((r) => batchOfWallet.get(r.wallet) ?? null),
+      ],
     );
-    return {
-      id,
-      periodStart: period.start,
-      periodEnd: period.end,
-      readingsRoot: tree.root,
-      exportWh,
-      totalAmount: summary.totalAmount,
-      recipients: summary.recipients.length,
-      leaves: summary.leaves.length,
-    };
+    return created;
   });
 }

@@ -25,6 +25,38 @@ export async function loadMeters(db: Queryable, ids: readonly string[]): Promise
 }
 
 /**
+ * The reward baselines of `ids` (docs/reward-policy.md, "Baselines"): the stored one, or for a meter
+ * with readings from before baselines were kept, its earliest reading. Meters without either are absent.
+ */
+export async function loadBaselines(db: Queryable, ids: readonly string[]): Promise<Map<string, Date>> {
+  const baselines = new Map<string, Date>();
+  if (ids.length === 0) return baselines;
+  const { rows } = await db.query<{ meter_id: string; baseline_at: Date | null }>(
+    `SELECT k.meter_id,
+            coalesce(b.baseline_at, (SELECT min(r.at) FROM reading r WHERE r.meter_id = k.meter_id)) AS baseline_at
+       FROM unnest($1::text[]) AS k(meter_id)
+       LEFT JOIN meter_reward_baseline b ON b.meter_id = k.meter_id`,
+    [ids],
+  );
+  for (const r of rows) if (r.baseline_at !== null) baselines.set(r.meter_id, r.baseline_at);
+  return baselines;
+}
+
+/** Stores baselines set by this batch (first reading of a meter); an existing one is never moved. */
+export async function insertBaselines(
+  db: Queryable,
+  rows: readonly { meterId: string; baselineAt: Date }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO meter_reward_baseline (meter_id, baseline_at)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[])
+     ON CONFLICT (meter_id) DO NOTHING`,
+    [rows.map((r) => r.meterId), rows.map((r) => r.baselineAt.toISOString())],
+  );
+}
+
+/**
  * Serialises concurrent consumers (shared subscriptions) on the same meters and message ids until the
  * transaction ends, so the references each one loads are the ones it writes against. Keys are locked
  * in sorted order, which rules out deadlocks between batches.
@@ -79,6 +111,7 @@ export async function loadStoredReadings(
     import_delta_wh: string | null;
     export_delta_wh: string | null;
     export_reward_batch_id: string | null;
+    export_reward_eligible: boolean | null;
   }>(
     `WITH span AS (
        SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS s(meter_id, min_at, max_at)
@@ -100,7 +133,8 @@ export async function loadStoredReadings(
             max(r.value_wh) FILTER (WHERE r.register = 'export')::text AS export_wh,
             max(r.delta_wh) FILTER (WHERE r.register = 'import')::text AS import_delta_wh,
             max(r.delta_wh) FILTER (WHERE r.register = 'export')::text AS export_delta_wh,
-            max(r.reward_batch_id) FILTER (WHERE r.register = 'export') AS export_reward_batch_id
+            max(r.reward_batch_id) FILTER (WHERE r.register = 'export') AS export_reward_batch_id,
+            bool_or(r.reward_eligible) FILTER (WHERE r.register = 'export') AS export_reward_eligible
        FROM instants i
        JOIN reading r ON r.meter_id = i.meter_id AND r.at = i.at
       GROUP BY i.meter_id, i.at
@@ -121,6 +155,7 @@ export async function loadStoredReadings(
       importDeltaWh: r.import_delta_wh === null ? null : BigInt(r.import_delta_wh),
       exportDeltaWh: r.export_delta_wh === null ? null : BigInt(r.export_delta_wh),
       exportRewardBatchId: r.export_reward_batch_id,
+      exportRewardEligible: r.export_reward_eligible === true,
       origin: "stored",
       deltaChanged: false,
     });
@@ -147,12 +182,14 @@ export async function writeReadings(
     message: [] as string[],
     receivedAt: [] as string[],
     reward: [] as (string | null)[],
+    eligible: [] as boolean[],
   };
   const upd = {
     meter: [] as string[],
     at: [] as string[],
     register: [] as string[],
     delta: [] as (string | null)[],
+    eligible: [] as boolean[],
   };
   const iv = {
     meter: [] as string[],
@@ -171,13 +208,14 @@ export async function writeReadings(
         upd.at.push(at, at);
         upd.register.push("import", "export");
         upd.delta.push(bigintText(e.importDeltaWh), bigintText(e.exportDeltaWh));
+        upd.eligible.push(false, e.exportRewardEligible);
         continue;
       }
       inserted++;
       const { gatewayId, messageId, receivedAt, intervals } = e.source;
-      for (const [register, value, delta, reward] of [
-        ["import", e.importWh, e.importDeltaWh, null],
-        ["export", e.exportWh, e.exportDeltaWh, e.exportRewardBatchId],
+      for (const [register, value, delta, reward, eligible] of [
+        ["import", e.importWh, e.importDeltaWh, null, false],
+        ["export", e.exportWh, e.exportDeltaWh, e.exportRewardBatchId, e.exportRewardEligible],
       ] as const) {
         ins.meter.push(meterId);
         ins.at.push(at);
@@ -188,6 +226,7 @@ export async function writeReadings(
         ins.message.push(messageId);
         ins.receivedAt.push(receivedAt.toISOString());
         ins.reward.push(reward);
+        ins.eligible.push(eligible);
       }
       for (const interval of intervals) {
         for (const [register, wh] of [
@@ -205,9 +244,10 @@ export async function writeReadings(
   }
   if (ins.meter.length > 0) {
     await db.query(
-      `INSERT INTO reading (meter_id, at, register, value_wh, delta_wh, gateway_id, message_id, received_at, reward_batch_id)
+      `INSERT INTO reading (meter_id, at, register, value_wh, delta_wh, gateway_id, message_id, received_at, reward_batch_id,
+                            reward_eligible)
        SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[], $5::bigint[], $6::text[],
-                            $7::text[], $8::timestamptz[], $9::text[])
+                            $7::text[], $8::timestamptz[], $9::text[], $10::boolean[])
        ON CONFLICT DO NOTHING`,
       [
         ins.meter,
@@ -219,15 +259,17 @@ export async function writeReadings(
         ins.message,
         ins.receivedAt,
         ins.reward,
+        ins.eligible,
       ],
     );
   }
   if (upd.meter.length > 0) {
     await db.query(
-      `UPDATE reading r SET delta_wh = u.delta_wh
-         FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[]) AS u(meter_id, at, register, delta_wh)
+      `UPDATE reading r SET delta_wh = u.delta_wh, reward_eligible = u.eligible
+         FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[], $5::boolean[])
+              AS u(meter_id, at, register, delta_wh, eligible)
         WHERE r.meter_id = u.meter_id AND r.at = u.at AND r.register = u.register`,
-      [upd.meter, upd.at, upd.register, upd.delta],
+      [upd.meter, upd.at, upd.register, upd.delta, upd.eligible],
     );
   }
   if (iv.meter.length > 0) {
@@ -303,4 +345,26 @@ export async function insertRejectedInputs(db: Queryable, rows: readonly Rejecte
       rows.map((r) => safeText(r.payload)),
     ],
   );
+}
+
+/**
+ * Deletes `rejected_input` rows received before `before`, in chunks of `chunk` rows (short
+ * transactions, no long lock). Returns the number of rows deleted.
+ */
+export async function purgeRejectedInputs(
+  db: Queryable,
+  params: { before: Date; chunk?: number },
+): Promise<number> {
+  const chunk = params.chunk ?? 10_000;
+  let total = 0;
+  for (;;) {
+    const result = await db.query(
+      `DELETE FROM rejected_input WHERE id IN (
+         SELECT id FROM rejected_input WHERE received_at < $1 ORDER BY received_at LIMIT $2)`,
+      [params.before.toISOString(), chunk],
+    );
+    const deleted = result.rowCount ?? 0;
+    total += deleted;
+    if (deleted < chunk) return total;
+  }
 }

@@ -73,6 +73,7 @@ describe("ingest: restart safety", () => {
       gatewayKeys: createGatewayKeyCache({ pool, ttlMs: 60_000, now: clock.now }),
       topicRoot: broker.topicRoot,
       clockSkewMs: 300_000,
+      rewardMaxGapMinutes: 60,
       log: () => {},
     };
     let committedBatches = 0;

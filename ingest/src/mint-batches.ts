@@ -210,7 +210,12 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
         recipients: certificatesHeld,
       });
     }
-    return { batchId: batch.id, status, txHash: txHash ?? batch.tx_hash, certificatesHeld };
+    return {
+      batchId: batch.id,
+      status,
+      txHash: txHash ?? batch.tx_hash,
+      ...(certificatesHeld.length > 0 ? { certificatesHeld } : {}),
+    };
   };
 
   const isMinted = () =>

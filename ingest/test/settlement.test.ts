@@ -123,6 +123,9 @@ describe("ingest: settlement and minting", () => {
         minterPrivateKey: devPrivateKey(1),
       },
     });
+    // Readings up to two hours apart stay rewardable here (12:00 follows 10:15); reward-hardening.test.ts
+    // covers the gap itself.
+    config.rewardMaxGapMinutes = 120;
     ingest = createIngest(config);
     await ingest.start();
     publisher = await mqtt.connectAsync(broker.url, { clientId: `pub-${randomBytes(4).toString("hex")}` });

@@ -394,6 +394,10 @@ export const messages = {
   "admin.rewards.status.minted": "Minted",
   "admin.rewards.status.submitted": "Submitted",
   "admin.rewards.status.pending": "Pending",
+  "admin.rewards.status.held": "Held: not sent",
+  "admin.rewards.part": "part {part}",
+  "admin.rewards.certificatesHeld":
+    "{count} recipient(s) with a contract wallet: certificates wait for them to collect",
   "admin.rewards.status.mirrored": "Minted (block {block})",
 
   "admin.crm.title": "CRM: leads & customers",

@@ -7,8 +7,16 @@ export type AdminRewardBatch = {
   periodStart: string;
   periodEnd: string;
   policyVersion: string;
-  /** Settlement status (`reward_batch.status`): pending → submitted → minted. */
+  /** Settlement status (`reward_batch.status`): pending → submitted → minted, or held (see holdReason). */
   status: string;
+  /** Why ingest refused to send a held batch (its amounts do not follow from its readings). */
+  holdReason: string | null;
+  /** 0, 1, …: the batch's part of its period (a period's recipients are split to fit the gas budget). */
+  part: number;
+  /** The mint had the configured confirmations and was still on the chain. */
+  confirmed: boolean;
+  /** Recipients (of this retailer) whose certificates wait to be collected: wallets with code. */
+  certificatesHeld: number;
   /** Whether the indexer mirrored the RewardBatchMinted event of this chain. */
   mintedOnChain: boolean;
   txHash: string | null;
@@ -50,6 +58,10 @@ export async function getAdminRewards(
     period_end: Date;
     policy_version: string;
     status: string;
+    hold_reason: string | null;
+    part: number;
+    confirmed: boolean;
+    certificates_held: number;
     readings_root: string;
     tx_hash: string | null;
     block_number: string | null;
@@ -58,6 +70,8 @@ export async function getAdminRewards(
     amount: string;
   }>(
     `SELECT b.id AS batch_id, b.period_start, b.period_end, b.policy_version, b.status::text, b.readings_root,
+            b.hold_reason, b.part, b.confirmed_at IS NOT NULL AS confirmed,
+            count(*) FILTER (WHERE a.certificates_held)::int AS certificates_held,
             m.tx_hash, m.block_number::text,
             count(*)::int AS recipients, sum(a.export_wh)::text AS export_wh,
             sum(a.amount)::numeric(78, 0)::text AS amount
@@ -70,7 +84,7 @@ export async function getAdminRewards(
        ORDER BY mm.block_number LIMIT 1
      ) m ON true
      GROUP BY b.id, m.tx_hash, m.block_number
-     ORDER BY b.period_start DESC
+     ORDER BY b.period_start DESC, b.part
      LIMIT $3`,
     [scope.retailerId, chain.chainId, limit],
   );
@@ -116,6 +130,10 @@ export async function getAdminRewards(
       periodEnd: r.period_end.toISOString(),
       policyVersion: r.policy_version,
       status: r.status,
+      holdReason: r.hold_reason,
+      part: r.part,
+      confirmed: r.confirmed,
+      certificatesHeld: r.certificates_held,
       mintedOnChain: r.tx_hash !== null,
       txHash: r.tx_hash,
       blockNumber: r.block_number,

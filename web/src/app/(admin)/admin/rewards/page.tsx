@@ -17,6 +17,7 @@ const STATUS_KEYS = {
   minted: "admin.rewards.status.minted",
   submitted: "admin.rewards.status.submitted",
   pending: "admin.rewards.status.pending",
+  held: "admin.rewards.status.held",
 } as const;
 
 /** Rewards: the policy in force, totals for the retailer's customers, and the batches with mint status. */
@@ -98,7 +99,10 @@ export default async function RewardsPage() {
                               {formatPeriod(b.periodStart, b.periodEnd, timeZone)}
                             </td>
                             <td data-label={t("admin.rewards.status")}>
-                              <span className={`badge ${b.mintedOnChain ? "" : "badge-guest"}`}>
+                              <span
+                                className={`badge ${b.mintedOnChain ? "" : "badge-guest"}`}
+                                title={b.holdReason ?? undefined}
+                              >
                                 {b.mintedOnChain && b.blockNumber
                                   ? t("admin.rewards.status.mirrored", {
                                       block: formatInteger(b.blockNumber),
@@ -108,6 +112,19 @@ export default async function RewardsPage() {
                                         "admin.rewards.status.pending",
                                     )}
                               </span>
+                              {b.part > 0 ? (
+                                <span className="hint"> {t("admin.rewards.part", { part: b.part + 1 })}</span>
+                              ) : null}
+                              {b.holdReason ? (
+                                <p className="hint" data-testid="admin-batch-hold-reason">
+                                  {b.holdReason}
+                                </p>
+                              ) : null}
+                              {b.certificatesHeld > 0 ? (
+                                <p className="hint">
+                                  {t("admin.rewards.certificatesHeld", { count: b.certificatesHeld })}
+                                </p>
+                              ) : null}
                             </td>
                             <td className="num" data-label={t("admin.rewards.recipients")}>
                               {formatInteger(b.recipients)}

@@ -54,15 +54,38 @@ export type DeployC4EParameters = {
   certificatesUri?: string;
   /** ERC-1155 metadata URI template of the coupons (default `c4e://coupons/{id}`). */
   couponsUri?: string;
+  /**
+   * Seconds a new default admin of every contract must wait before accepting the role
+   * (AccessControlDefaultAdminRules; default 172800 = 2 days).
+   */
+  adminDelaySeconds?: number;
+  /** Settlement period length in seconds (`RewardMinter.periodSeconds`); batch periods start at its multiples. */
+  periodSeconds: number;
+  /** Most base units the batches of one period may mint together (`RewardMinter.periodMintCap`). */
+  periodMintCap: bigint;
 };
 
+/** Default delay before a new default admin may accept the role: two days. */
+export const DEFAULT_ADMIN_DELAY_SECONDS = 172_800;
+
 /**
- * Deploys C4EToken(admin = deployer), GreenCertificates(admin), RewardMinter(token, certificates, admin,
- * minter) and C4EPerks(token, admin), then grants the RewardMinter MINTER_ROLE on the token and
- * ISSUER_ROLE on the certificates. Waits for every receipt; throws if one reverted.
+ * Deploys C4EToken(admin = deployer, delay), GreenCertificates(admin, delay), RewardMinter(token,
+ * certificates, admin, minter, delay, periodSeconds, periodMintCap) and C4EPerks(token, admin, delay), then
+ * grants the RewardMinter MINTER_ROLE on the token and ISSUER_ROLE on the certificates. Waits for every
+ * receipt; throws if one reverted (or, before sending anything, on an invalid delay, period or cap).
  */
 export async function deployC4E(params: DeployC4EParameters): Promise<Deployment> {
-  const { publicClient, walletClient, minter } = params;
+  const { publicClient, walletClient, minter, periodSeconds, periodMintCap } = params;
+  const adminDelay = params.adminDelaySeconds ?? DEFAULT_ADMIN_DELAY_SECONDS;
+  if (!Number.isSafeInteger(adminDelay) || adminDelay < 0 || adminDelay >= 2 ** 48) {
+    throw new RangeError(`deployC4E: adminDelaySeconds must be a uint48, got ${adminDelay}`);
+  }
+  if (!Number.isSafeInteger(periodSeconds) || periodSeconds <= 0) {
+    throw new RangeError(`deployC4E: periodSeconds must be a positive integer, got ${periodSeconds}`);
+  }
+  if (periodMintCap < 0n || periodMintCap >= 2n ** 256n) {
+    throw new RangeError(`deployC4E: periodMintCap must be a uint256, got ${periodMintCap}`);
+  }
   const account = walletClient.account;
   if (account === undefined) throw new Error("deployC4E: walletClient has no account");
   const admin = account.address;
@@ -73,7 +96,7 @@ export async function deployC4E(params: DeployC4EParameters): Promise<Deployment
     await walletClient.deployContract({
       abi: c4eTokenAbi,
       bytecode: c4eTokenBytecode,
-      args: [admin],
+      args: [admin, adminDelay],
       account,
       chain,
     }),
@@ -86,7 +109,7 @@ export async function deployC4E(params: DeployC4EParameters): Promise<Deployment
       await walletClient.deployContract({
         abi: greenCertificatesAbi,
         bytecode: greenCertificatesBytecode,
-        args: [admin, params.certificatesUri ?? "c4e://certificates/{id}"],
+        args: [admin, adminDelay, params.certificatesUri ?? "c4e://certificates/{id}"],
         account,
         chain,
       }),
@@ -100,7 +123,7 @@ export async function deployC4E(params: DeployC4EParameters): Promise<Deployment
       await walletClient.deployContract({
         abi: rewardMinterAbi,
         bytecode: rewardMinterBytecode,
-        args: [token, greenCertificates, admin, minter],
+        args: [token, greenCertificates, admin, minter, adminDelay, BigInt(periodSeconds), periodMintCap],
         account,
         chain,
       }),
@@ -114,7 +137,7 @@ export async function deployC4E(params: DeployC4EParameters): Promise<Deployment
       await walletClient.deployContract({
         abi: c4ePerksAbi,
         bytecode: c4ePerksBytecode,
-        args: [token, admin, params.couponsUri ?? "c4e://coupons/{id}"],
+        args: [token, admin, adminDelay, params.couponsUri ?? "c4e://coupons/{id}"],
         account,
         chain,
       }),
@@ -237,18 +260,25 @@ export function buildRewardTree(leaves: readonly RewardLeaf[]): RewardTree {
 }
 
 /**
- * Deterministic batch id: keccak256 of `c4e-reward:${policyVersion}:${periodStartIso}`.
+ * Deterministic batch id of part `part` of a period's rewards: part 0 is keccak256 of
+ * `c4e-reward:${policyVersion}:${periodStartIso}` (the id of a period minted in one batch), part n ≥ 1 is
+ * keccak256 of `c4e-reward:${policyVersion}:${periodStartIso}:part-${n}`.
  * `periodStartIso` must be canonical (`Date.prototype.toISOString()` form, e.g. "2026-11-01T00:00:00.000Z"),
  * so the same period cannot yield two ids and be minted twice.
- * @example batchIdFor("2026-11-01T00:00:00.000Z", "v1")
+ * @example batchIdFor("2026-11-01T00:00:00.000Z", "v1") // part 0
+ * @example batchIdFor("2026-11-01T00:00:00.000Z", "v1", 2) // the period's third batch
  */
-export function batchIdFor(periodStartIso: string, policyVersion: string): Hex {
+export function batchIdFor(periodStartIso: string, policyVersion: string, part = 0): Hex {
   const date = new Date(periodStartIso);
   if (Number.isNaN(date.getTime()) || date.toISOString() !== periodStartIso) {
     throw new RangeError(`batchIdFor: not a canonical ISO instant (toISOString form): ${periodStartIso}`);
   }
   if (policyVersion === "") throw new RangeError("batchIdFor: empty policyVersion");
-  return keccak256(stringToHex(`c4e-reward:${policyVersion}:${periodStartIso}`));
+  if (!Number.isSafeInteger(part) || part < 0) {
+    throw new RangeError(`batchIdFor: part must be a non-negative safe integer, got ${part}`);
+  }
+  const base = `c4e-reward:${policyVersion}:${periodStartIso}`;
+  return keccak256(stringToHex(part === 0 ? base : `${base}:part-${part}`));
 }
 
 /** The green-certificate id of a reward batch: `uint256(batchId)` (`GreenCertificates.certificateId`). */
@@ -259,13 +289,52 @@ export function certificateIdFor(batchId: Hex): bigint {
 /** A batch the oracle signs so that any relayer can submit it (`RewardMinter.mintAttestedBatch`). */
 export type RewardBatchAttestation = {
   batchId: Hex;
+  /** Start of the batch's settlement period, unix seconds (uint64); a multiple of the period length. */
+  periodStart: bigint;
   readingsRoot: Hex;
   recipients: readonly Address[];
   /** Reward amounts in base units. */
   amounts: readonly bigint[];
   /** Verified Wh per recipient (certificate units). */
   energyWh: readonly bigint[];
+  /** Last second (unix, inclusive) a relayer may submit the batch; later it reverts with AttestationExpired. */
+  deadline: bigint;
 };
+
+/**
+ * The EIP-712 type of an attested batch, field by field, as `RewardMinter.REWARD_BATCH_TYPEHASH` spells it:
+ * `RewardBatch(bytes32 batchId,uint64 periodStart,bytes32 readingsRoot,address[] recipients,uint256[] amounts,
+ * uint256[] energyWh,uint256 deadline)`.
+ */
+export const rewardBatchTypes = {
+  RewardBatch: [
+    { name: "batchId", type: "bytes32" },
+    { name: "periodStart", type: "uint64" },
+    { name: "readingsRoot", type: "bytes32" },
+    { name: "recipients", type: "address[]" },
+    { name: "amounts", type: "uint256[]" },
+    { name: "energyWh", type: "uint256[]" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+/**
+ * The arguments of `RewardMinter.mintAttestedBatch` for a signed batch, in order.
+ * @example await relayer.writeContract({ address, abi: rewardMinterAbi, functionName: "mintAttestedBatch",
+ *   args: mintAttestedBatchArgs(batch, signature) })
+ */
+export function mintAttestedBatchArgs(batch: RewardBatchAttestation, signature: Hex) {
+  return [
+    batch.batchId,
+    batch.periodStart,
+    batch.readingsRoot,
+    [...batch.recipients],
+    [...batch.amounts],
+    [...batch.energyWh],
+    batch.deadline,
+    signature,
+  ] as const;
+}
 
 /**
  * EIP-712 typed data of an attested batch, for viem's `signTypedData`: domain ("C4E RewardMinter", "1",
@@ -285,22 +354,16 @@ export function rewardBatchTypedData(params: {
       chainId: params.chainId,
       verifyingContract: params.rewardMinter,
     },
-    types: {
-      RewardBatch: [
-        { name: "batchId", type: "bytes32" },
-        { name: "readingsRoot", type: "bytes32" },
-        { name: "recipients", type: "address[]" },
-        { name: "amounts", type: "uint256[]" },
-        { name: "energyWh", type: "uint256[]" },
-      ],
-    },
+    types: rewardBatchTypes,
     primaryType: "RewardBatch",
     message: {
       batchId: batch.batchId,
+      periodStart: batch.periodStart,
       readingsRoot: batch.readingsRoot,
       recipients: [...batch.recipients],
       amounts: [...batch.amounts],
       energyWh: [...batch.energyWh],
+      deadline: batch.deadline,
     },
   } as const;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -15,7 +15,9 @@ import {C4EToken} from "./C4EToken.sol";
 /// its own perk "credit on my energy invoice" is a perk like any other.
 /// @dev Roles: DEFAULT_ADMIN_ROLE administers RETAILER_ROLE; RETAILER_ROLE administers PARTNER_ROLE and may
 /// end any perk; PARTNER_ROLE lists perks. A perk is valid in [validFrom, validUntil) (block time).
-contract C4EPerks is ERC1155, AccessControl {
+/// DEFAULT_ADMIN_ROLE follows OpenZeppelin's AccessControlDefaultAdminRules (one holder, two-step transfer
+/// after a delay). A coupon can only be consumed by its own perk's partner, PARTNER_ROLE or not.
+contract C4EPerks is ERC1155, AccessControlDefaultAdminRules {
     using SafeCast for uint256;
 
     /// @notice Role of the retailer: grants and revokes PARTNER_ROLE.
@@ -125,11 +127,16 @@ contract C4EPerks is ERC1155, AccessControl {
     /// and PARTNER_ROLE (for its own perks).
     /// @param token_ The C4E token perks are paid with.
     /// @param admin The retailer.
+    /// @param initialAdminDelay Seconds a new default admin must wait before accepting the role.
     /// @param uri_ ERC-1155 metadata URI template of the coupons.
-    constructor(C4EToken token_, address admin, string memory uri_) ERC1155(uri_) {
+    constructor(
+        C4EToken token_,
+        address admin,
+        uint48 initialAdminDelay,
+        string memory uri_
+    ) ERC1155(uri_) AccessControlDefaultAdminRules(initialAdminDelay, admin) {
         _token = token_;
         _setRoleAdmin(PARTNER_ROLE, RETAILER_ROLE);
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(RETAILER_ROLE, admin);
         _grantRole(PARTNER_ROLE, admin);
     }
@@ -208,7 +215,9 @@ contract C4EPerks is ERC1155, AccessControl {
         _redeem(perkId, account);
     }
 
-    /// @notice Consumes one coupon of `holder` for `perkId`: the perk's partner marks it used.
+    /// @notice Consumes one coupon of `holder` for `perkId`: the perk's partner marks it used. Also after the
+    /// perk ended (coupons already redeemed stay valid); only ever by that perk's partner, whatever roles
+    /// another account holds.
     /// @dev Reverts with `UnknownPerk`, `NotPerkPartner(perkId, caller)`,
     /// `ERC1155InsufficientBalance(holder, balance, 1, perkId)` if the holder has no coupon of the perk.
     /// @param holder Account presenting the coupon.
@@ -248,7 +257,9 @@ contract C4EPerks is ERC1155, AccessControl {
     }
 
     /// @inheritdoc ERC1155
-    function supportsInterface(bytes4 interfaceId) public view override(ERC1155, AccessControl) returns (bool) {
+    function supportsInterface(
+        bytes4 interfaceId
+    ) public view override(ERC1155, AccessControlDefaultAdminRules) returns (bool) {
         return super.supportsInterface(interfaceId);
     }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Burnable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Burnable.sol";
 import {ERC20Pausable} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Pausable.sol";
@@ -15,7 +15,17 @@ import {IRewardBatchErrors} from "./IRewardBatchErrors.sol";
 /// MINTER_ROLE (the RewardMinter contract), pausing to PAUSER_ROLE. Holders may burn their tokens;
 /// EIP-2612 `permit` lets a holder approve with a signature (used to redeem perks in one transaction).
 /// @dev While paused, every balance change reverts with `EnforcedPause()`: transfers, mints and burns.
-contract C4EToken is ERC20, ERC20Permit, ERC20Burnable, ERC20Pausable, AccessControl, IRewardBatchErrors {
+/// DEFAULT_ADMIN_ROLE follows OpenZeppelin's AccessControlDefaultAdminRules: one holder, transferred in two
+/// steps (`beginDefaultAdminTransfer`, then `acceptDefaultAdminTransfer` by the new admin once the delay
+/// passed); `grantRole(DEFAULT_ADMIN_ROLE, …)` reverts.
+contract C4EToken is
+    ERC20,
+    ERC20Permit,
+    ERC20Burnable,
+    ERC20Pausable,
+    AccessControlDefaultAdminRules,
+    IRewardBatchErrors
+{
     /// @notice Role allowed to mint new tokens.
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     /// @notice Role allowed to pause and unpause the token.
@@ -35,8 +45,15 @@ contract C4EToken is ERC20, ERC20Permit, ERC20Burnable, ERC20Pausable, AccessCon
     /// @notice Deploys the token and grants `admin` DEFAULT_ADMIN_ROLE and PAUSER_ROLE.
     /// @dev No minter is set here: the admin grants MINTER_ROLE (to the RewardMinter) after deployment.
     /// @param admin Account administering roles; also the initial pauser.
-    constructor(address admin) ERC20("C4E Reward Token", "C4E") ERC20Permit("C4E Reward Token") {
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    /// @param initialAdminDelay Seconds a new default admin must wait before accepting the role.
+    constructor(
+        address admin,
+        uint48 initialAdminDelay
+    )
+        ERC20("C4E Reward Token", "C4E")
+        ERC20Permit("C4E Reward Token")
+        AccessControlDefaultAdminRules(initialAdminDelay, admin)
+    {
         _grantRole(PAUSER_ROLE, admin);
     }
 

@@ -2,6 +2,7 @@ import "@nomicfoundation/hardhat-chai-matchers";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
+import { expectDefaultAdminRules } from "./helpers/default-admin.behavior";
 import { deployC4EFixture, ONE } from "./helpers/fixtures";
 import { shouldBeRestrictedToRole } from "./helpers/role-gated.behavior";
 
@@ -75,6 +76,11 @@ describe("C4EPerks", () => {
       expect(await perks.supportsInterface("0xd9b67a26")).to.equal(true);
       expect(await perks.supportsInterface("0x7965db0b")).to.equal(true);
       expect(await perks.uri(1n)).to.equal("c4e://coupons/{id}");
+    });
+
+    it("DEFAULT_ADMIN_ROLE moves only by begin + delay + accept; granting it directly reverts", async () => {
+      const { perks, admin, carol } = await loadFixture(deployC4EFixture);
+      await expectDefaultAdminRules(perks, admin, carol);
     });
 
     it("a retailer (not only the admin) grants the partner role", async () => {
@@ -320,6 +326,27 @@ describe("C4EPerks", () => {
       await expect(perks.connect(alice).consumeCoupon(alice.address, 1n, REF)) // nor the holder
         .to.be.revertedWithCustomError(perks, "NotPerkPartner")
         .withArgs(1n, alice.address);
+    });
+
+    it("a partner cannot consume a coupon of another partner's perk, not even after that perk ended", async () => {
+      const { perks, admin, partner, outsider, alice } = await loadFixture(redeemedFixture);
+      await perks.connect(admin).grantRole(await perks.PARTNER_ROLE(), outsider.address);
+      const now = BigInt(await time.latest());
+      await perks.connect(outsider).createPerk("Other shop", 1n, 1n, now, now + DAY, false); // its own perk
+      await perks.connect(partner).endPerk(1n);
+      expect(await perks.hasRole(await perks.PARTNER_ROLE(), outsider.address)).to.equal(true);
+      await expect(perks.connect(outsider).consumeCoupon(alice.address, 1n, REF))
+        .to.be.revertedWithCustomError(perks, "NotPerkPartner")
+        .withArgs(1n, outsider.address);
+      // the retailer (RETAILER_ROLE, PARTNER_ROLE, DEFAULT_ADMIN_ROLE) cannot either
+      await expect(perks.connect(admin).consumeCoupon(alice.address, 1n, REF))
+        .to.be.revertedWithCustomError(perks, "NotPerkPartner")
+        .withArgs(1n, admin.address);
+      expect(await perks.balanceOf(alice.address, 1n)).to.equal(1n);
+      // the perk's own partner still can: coupons outlive their perk
+      await expect(perks.connect(partner).consumeCoupon(alice.address, 1n, REF))
+        .to.emit(perks, "CouponConsumed")
+        .withArgs(1n, alice.address, partner.address, REF);
     });
 
     it("a coupon the holder does not have reverts with ERC1155InsufficientBalance(holder, 0, 1, id)", async () => {

@@ -3,6 +3,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { type ERC20Like, shouldBehaveLikeERC20 } from "./helpers/erc20.behavior";
+import { expectDefaultAdminRules } from "./helpers/default-admin.behavior";
 import { deployC4EFixture, ONE } from "./helpers/fixtures";
 import { shouldBeRestrictedToRole } from "./helpers/role-gated.behavior";
 
@@ -306,6 +307,24 @@ describe("C4EToken", () => {
       await expect(token.connect(alice).pause()).to.emit(token, "Paused").withArgs(alice.address);
       await expect(token.revokeRole(role, alice.address)).to.emit(token, "RoleRevoked");
       expect(await token.hasRole(role, alice.address)).to.equal(false);
+    });
+
+    it("DEFAULT_ADMIN_ROLE moves only by begin + delay + accept; granting it directly reverts", async () => {
+      const { token, admin, carol, alice } = await loadFixture(deployC4EFixture);
+      await expectDefaultAdminRules(token, admin, carol);
+      // the new admin administers the other roles, the old one no longer does
+      const pauser = await token.PAUSER_ROLE();
+      await expect(token.connect(carol).grantRole(pauser, alice.address)).to.emit(token, "RoleGranted");
+      await expect(token.connect(admin).revokeRole(pauser, alice.address))
+        .to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount")
+        .withArgs(admin.address, await token.DEFAULT_ADMIN_ROLE());
+    });
+
+    it("the admin delay does not move the ERC-20 storage: ERC20 stays the first base with storage", async () => {
+      const { token, admin } = await loadFixture(deployC4EFixture);
+      // AccessControlDefaultAdminRules keeps the admin in its own slots after ERC20's five
+      expect(await token.defaultAdmin()).to.equal(admin.address);
+      expect(BigInt(await ethers.provider.getStorage(await token.getAddress(), 2n))).to.equal(0n);
     });
 
     shouldBeRestrictedToRole("DEFAULT_ADMIN_ROLE (grantRole)", async () => {

@@ -2,7 +2,8 @@ import "@nomicfoundation/hardhat-chai-matchers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { deployC4EFixture } from "./helpers/fixtures";
+import { expectDefaultAdminRules } from "./helpers/default-admin.behavior";
+import { delegatedAccount, deployC4EFixture } from "./helpers/fixtures";
 import { shouldBeRestrictedToRole } from "./helpers/role-gated.behavior";
 
 const BATCH = ethers.id("batch-1");
@@ -31,6 +32,11 @@ describe("GreenCertificates", () => {
       expect(await certificates.supportsInterface("0xd9b67a26")).to.equal(true); // IERC1155
       expect(await certificates.supportsInterface("0x7965db0b")).to.equal(true); // IAccessControl
       expect(await certificates.supportsInterface("0xffffffff")).to.equal(false);
+    });
+
+    it("DEFAULT_ADMIN_ROLE moves only by begin + delay + accept; granting it directly reverts", async () => {
+      const { certificates, admin, carol } = await loadFixture(deployC4EFixture);
+      await expectDefaultAdminRules(certificates, admin, carol);
     });
 
     it("certificateId(batchId) is uint256(batchId)", async () => {
@@ -76,12 +82,18 @@ describe("GreenCertificates", () => {
         .withArgs(0n);
     });
 
-    it("refuses a contract holder without ERC-1155 hooks with ERC1155InvalidReceiver(holder)", async () => {
-      const { certificates } = await loadFixture(issuedFixture);
-      const wallet = await ethers.deployContract("ERC1155RejectingHolder");
-      await expect(certificates.issueBatch(ethers.id("batch-2"), [await wallet.getAddress()], [1n]))
-        .to.be.revertedWithCustomError(certificates, "ERC1155InvalidReceiver")
-        .withArgs(await wallet.getAddress());
+    it("holds the units of a holder with code instead of calling it: CertificatesHeld, pendingCertificates", async () => {
+      const { certificates, alice } = await loadFixture(issuedFixture);
+      const wallet = await (await ethers.deployContract("ERC1155RejectingHolder")).getAddress();
+      const other = ethers.id("batch-2");
+      const tx = certificates.issueBatch(other, [wallet, alice.address, wallet], [10n, 20n, 5n]);
+      await expect(tx).to.emit(certificates, "CertificatesHeld").withArgs(wallet, BigInt(other), 10n);
+      await expect(tx).to.emit(certificates, "CertificatesHeld").withArgs(wallet, BigInt(other), 5n);
+      await expect(tx).to.emit(certificates, "CertificatesIssued").withArgs(BigInt(other), 3n, 35n);
+      expect(await certificates.balanceOf(wallet, BigInt(other))).to.equal(0n);
+      expect(await certificates.pendingCertificates(wallet, BigInt(other))).to.equal(15n);
+      expect(await certificates.balanceOf(alice.address, BigInt(other))).to.equal(20n);
+      expect(await certificates.issuedEnergyWh(BigInt(other))).to.equal(35n);
     });
 
     shouldBeRestrictedToRole("ISSUER_ROLE", async () => {
@@ -92,6 +104,66 @@ describe("GreenCertificates", () => {
         outsider: admin, // even the admin needs the role
         call: (as) => certificates.connect(as).issueBatch(BATCH, [alice.address], [1n]),
       };
+    });
+  });
+
+  describe("collectCertificates (units held for a holder with code)", () => {
+    /**
+     * `smart`, an EOA with code (EIP-7702 delegation to a contract without ERC-1155 hooks), was issued
+     * 900 Wh: held for it.
+     */
+    async function heldFixture() {
+      const ctx = await issuedFixture();
+      const rejecting = await (await ethers.deployContract("ERC1155RejectingHolder")).getAddress();
+      const smart = await delegatedAccount(rejecting);
+      const held = ethers.id("batch-held");
+      await ctx.certificates.issueBatch(held, [smart.address], [900n]);
+      return { ...ctx, smart, rejecting, held: BigInt(held) };
+    }
+
+    it("mints the held units to `to` (TransferSingle from zero, CertificatesCollected) and clears them", async () => {
+      const { certificates, smart, carol, held } = await loadFixture(heldFixture);
+      expect(await certificates.pendingCertificates(smart.address, held)).to.equal(900n);
+      const tx = certificates.connect(smart).collectCertificates(held, carol.address);
+      await expect(tx)
+        .to.emit(certificates, "TransferSingle")
+        .withArgs(smart.address, ethers.ZeroAddress, carol.address, held, 900n);
+      await expect(tx)
+        .to.emit(certificates, "CertificatesCollected")
+        .withArgs(smart.address, held, carol.address, 900n);
+      expect(await certificates.balanceOf(carol.address, held)).to.equal(900n);
+      expect(await certificates.pendingCertificates(smart.address, held)).to.equal(0n);
+      expect(await certificates.issuedEnergyWh(held)).to.equal(900n);
+      // collected units are ordinary certificates: carol claims them
+      await expect(certificates.connect(carol).claim(held, 900n, BENEFICIARY)).to.emit(
+        certificates,
+        "CertificatesClaimed",
+      );
+    });
+
+    it("refuses a second collection (and any account with nothing held) with NoPendingCertificates", async () => {
+      const { certificates, smart, bob, carol, held } = await loadFixture(heldFixture);
+      await certificates.connect(smart).collectCertificates(held, carol.address);
+      await expect(certificates.connect(smart).collectCertificates(held, carol.address))
+        .to.be.revertedWithCustomError(certificates, "NoPendingCertificates")
+        .withArgs(smart.address, held);
+      await expect(certificates.connect(bob).collectCertificates(ID, bob.address))
+        .to.be.revertedWithCustomError(certificates, "NoPendingCertificates")
+        .withArgs(bob.address, ID);
+    });
+
+    it("runs the ERC-1155 acceptance check on `to`: a refusing receiver or zero reverts and the units stay held", async () => {
+      const { certificates, smart, rejecting, held } = await loadFixture(heldFixture);
+      await expect(certificates.connect(smart).collectCertificates(held, rejecting))
+        .to.be.revertedWithCustomError(certificates, "ERC1155InvalidReceiver")
+        .withArgs(rejecting);
+      await expect(certificates.connect(smart).collectCertificates(held, smart.address)) // its own code refuses too
+        .to.be.revertedWithCustomError(certificates, "ERC1155InvalidReceiver")
+        .withArgs(smart.address);
+      await expect(certificates.connect(smart).collectCertificates(held, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(certificates, "ERC1155InvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
+      expect(await certificates.pendingCertificates(smart.address, held)).to.equal(900n);
     });
   });
 

@@ -3,7 +3,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import fc from "fast-check";
-import { deployC4EFixture, ONE } from "./helpers/fixtures";
+import { deployC4EFixture, ONE, PERIOD, PERIOD_SECONDS } from "./helpers/fixtures";
 
 /** Randomised sequences driving the in-process chain; kept small so the suite stays fast. */
 const RUNS = 25;
@@ -71,6 +71,8 @@ describe("invariants (fast-check sequences on the in-process chain)", () => {
         };
         const perksAddress = await perks.getAddress();
         const batchId = (i: number) => ethers.id(`batch-${i}`);
+        // batches 0 and 1 are parts of one period, the others have a period each (the cap is far above)
+        const periodOf = (i: number) => PERIOD + BigInt(Math.max(0, i - 1)) * PERIOD_SECONDS;
 
         // The model: what the contracts must show afterwards.
         const balance = [0n, 0n, 0n];
@@ -106,6 +108,7 @@ describe("invariants (fast-check sequences on the in-process chain)", () => {
                         .connect(oracle)
                         .mintBatchWithCertificates(
                           batchId(a.batch),
+                          periodOf(a.batch),
                           ethers.id("root"),
                           recipients,
                           amounts,
@@ -113,7 +116,13 @@ describe("invariants (fast-check sequences on the in-process chain)", () => {
                         )
                     : minter
                         .connect(oracle)
-                        .mintBatch(batchId(a.batch), ethers.id("root"), recipients, amounts),
+                        .mintBatch(
+                          batchId(a.batch),
+                          periodOf(a.batch),
+                          ethers.id("root"),
+                          recipients,
+                          amounts,
+                        ),
                 `reward batch ${a.batch}`,
               );
               if (!fresh) break;
@@ -211,6 +220,11 @@ describe("invariants (fast-check sequences on the in-process chain)", () => {
         expect(await token.balanceOf(partner.address)).to.equal(partnerBalance);
         expect(balance.reduce((s, b) => s + b, partnerBalance)).to.equal(minted - burned);
 
+        // The per-period sums add up to everything minted.
+        let periodSum = 0n;
+        for (const p of new Set([0, 1, 2, 3, 4].map(periodOf))) periodSum += await minter.periodMinted(p);
+        expect(periodSum).to.equal(minted);
+
         // No batch id minted twice: one RewardBatchMinted per used id, none for the others.
         for (let b = 0; b <= 4; b++) {
           const events = (await minter.queryFilter("RewardBatchMinted")).filter(
@@ -226,7 +240,10 @@ describe("invariants (fast-check sequences on the in-process chain)", () => {
           const issued = issuedWh.get(b) ?? 0n;
           expect(await certificates.issuedEnergyWh(id)).to.equal(issued);
           let held = 0n;
-          for (const h of holders) held += (await certificates.balanceOf(h.address, id)) as bigint;
+          for (const h of holders) {
+            held += (await certificates.balanceOf(h.address, id)) as bigint;
+            held += (await certificates.pendingCertificates(h.address, id)) as bigint; // none: EOAs only
+          }
           expect(held + ((await certificates.claimedEnergyWh(id)) as bigint)).to.equal(issued);
           expect(await certificates.claimedEnergyWh(id)).to.equal(claimedWh.get(b) ?? 0n);
         }

@@ -4,10 +4,14 @@ import path from "node:path";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { artifacts, ethers, network } from "hardhat";
-import { type Address, createPublicClient, createWalletClient, custom, getAddress } from "viem";
+import { type Address, createPublicClient, createWalletClient, custom, getAddress, parseAbi } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { loadC4E } from "./helpers/c4e";
+
+const PERIOD_SECONDS = 3_600;
+const PERIOD_CAP = 10n ** 24n; // one million C4E
+const PERIOD_START = 1_793_491_200n; // 2026-11-01T00:00Z
 
 describe("TypeScript API (@c4e/contracts)", () => {
   describe("generated/contracts.ts", () => {
@@ -45,6 +49,8 @@ describe("TypeScript API (@c4e/contracts)", () => {
         publicClient,
         walletClient: walletClient(deployer.address),
         minter: oracle.address as Address,
+        periodSeconds: PERIOD_SECONDS,
+        periodMintCap: PERIOD_CAP,
       });
       return { deployment, publicClient, walletClient, deployer, oracle, alice };
     }
@@ -103,7 +109,7 @@ describe("TypeScript API (@c4e/contracts)", () => {
       const hash = await walletClient(oracle.address).writeContract({
         ...minter,
         functionName: "mintBatchWithCertificates",
-        args: [batchId, tree.root, [recipient], [500n], [7n]],
+        args: [batchId, PERIOD_START, tree.root, [recipient], [500n], [7n]],
       });
       expect((await publicClient.waitForTransactionReceipt({ hash })).status).to.equal("success");
       expect(
@@ -123,6 +129,15 @@ describe("TypeScript API (@c4e/contracts)", () => {
           args: [recipient, certificateIdFor(batchId)],
         }),
       ).to.equal(7n);
+      expect(await publicClient.readContract({ ...minter, functionName: "periodSeconds" })).to.equal(
+        BigInt(PERIOD_SECONDS),
+      );
+      expect(await publicClient.readContract({ ...minter, functionName: "periodMintCap" })).to.equal(
+        PERIOD_CAP,
+      );
+      expect(
+        await publicClient.readContract({ ...minter, functionName: "periodMinted", args: [PERIOD_START] }),
+      ).to.equal(500n);
       const perks = { address: deployment.perks, abi: c4ePerksAbi } as const;
       expect(await publicClient.readContract({ ...perks, functionName: "token" })).to.equal(deployment.token);
       const retailer = await publicClient.readContract({ ...perks, functionName: "RETAILER_ROLE" });
@@ -133,6 +148,91 @@ describe("TypeScript API (@c4e/contracts)", () => {
           args: [retailer, deployer.address as Address],
         }),
       ).to.equal(true);
+    });
+
+    it("puts every contract's default admin behind the delay (two days unless adminDelaySeconds says otherwise)", async () => {
+      const { deployment, publicClient, deployer } = await loadFixture(viemDeployFixture);
+      const { rewardMinterAbi, DEFAULT_ADMIN_DELAY_SECONDS } = loadC4E();
+      expect(DEFAULT_ADMIN_DELAY_SECONDS).to.equal(172_800);
+      const abi = parseAbi([
+        "function defaultAdmin() view returns (address)",
+        "function defaultAdminDelay() view returns (uint48)",
+      ]);
+      for (const address of [
+        deployment.token,
+        deployment.rewardMinter,
+        deployment.greenCertificates,
+        deployment.perks,
+      ]) {
+        const contract = { address, abi } as const;
+        expect(await publicClient.readContract({ ...contract, functionName: "defaultAdminDelay" })).to.equal(
+          172_800,
+        );
+        expect(await publicClient.readContract({ ...contract, functionName: "defaultAdmin" })).to.equal(
+          getAddress(deployer.address),
+        );
+      }
+      const capManager = await publicClient.readContract({
+        address: deployment.rewardMinter,
+        abi: rewardMinterAbi,
+        functionName: "CAP_MANAGER_ROLE",
+      });
+      expect(
+        await publicClient.readContract({
+          address: deployment.rewardMinter,
+          abi: rewardMinterAbi,
+          functionName: "hasRole",
+          args: [capManager, deployment.admin],
+        }),
+      ).to.equal(true);
+    });
+
+    it("passes adminDelaySeconds and refuses an invalid delay, period or cap before sending anything", async () => {
+      const [deployer, oracle] = await ethers.getSigners();
+      const transport = custom(network.provider);
+      const { deployC4E, rewardMinterAbi } = loadC4E();
+      const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 10 });
+      const walletClient = createWalletClient({
+        account: deployer?.address as Address,
+        chain: hardhat,
+        transport,
+        pollingInterval: 10,
+      });
+      const base = { publicClient, walletClient, minter: oracle?.address as Address };
+      const deployment = await deployC4E({
+        ...base,
+        adminDelaySeconds: 0,
+        periodSeconds: 900,
+        periodMintCap: 5n,
+      });
+      const minter = { address: deployment.rewardMinter, abi: rewardMinterAbi } as const;
+      expect(await publicClient.readContract({ ...minter, functionName: "defaultAdminDelay" })).to.equal(0);
+      expect(await publicClient.readContract({ ...minter, functionName: "periodSeconds" })).to.equal(900n);
+      expect(await publicClient.readContract({ ...minter, functionName: "periodMintCap" })).to.equal(5n);
+
+      const nonce = await publicClient.getTransactionCount({ address: deployer?.address as Address });
+      for (const bad of [
+        { adminDelaySeconds: -1, periodSeconds: 900, periodMintCap: 1n },
+        { adminDelaySeconds: 2 ** 48, periodSeconds: 900, periodMintCap: 1n },
+        { periodSeconds: 0, periodMintCap: 1n },
+        { periodSeconds: 1.5, periodMintCap: 1n },
+        { periodSeconds: 900, periodMintCap: -1n },
+        { periodSeconds: 900, periodMintCap: 2n ** 256n },
+      ]) {
+        let error: unknown;
+        try {
+          await deployC4E({ ...base, ...bad });
+        } catch (e) {
+          error = e;
+        }
+        expect(
+          error,
+          JSON.stringify(bad, (_, v) => (typeof v === "bigint" ? `${v}` : v)),
+        ).to.be.instanceOf(RangeError);
+      }
+      expect(await publicClient.getTransactionCount({ address: deployer?.address as Address })).to.equal(
+        nonce,
+      );
     });
 
     it("deploys with a local (private-key) account, as the services do", async () => {
@@ -148,6 +248,8 @@ describe("TypeScript API (@c4e/contracts)", () => {
         publicClient: createPublicClient({ chain: hardhat, transport, pollingInterval: 10 }),
         walletClient: createWalletClient({ account, chain: hardhat, transport, pollingInterval: 10 }),
         minter: oracle?.address as Address,
+        periodSeconds: PERIOD_SECONDS,
+        periodMintCap: PERIOD_CAP,
       });
       expect(deployment.admin).to.equal(account.address);
     });
@@ -162,6 +264,8 @@ describe("TypeScript API (@c4e/contracts)", () => {
           publicClient: createPublicClient({ chain: hardhat, transport }),
           walletClient: createWalletClient({ chain: hardhat, transport }),
           minter: oracle?.address as Address,
+          periodSeconds: PERIOD_SECONDS,
+          periodMintCap: PERIOD_CAP,
         });
       } catch (e) {
         error = e;
@@ -183,6 +287,23 @@ describe("TypeScript API (@c4e/contracts)", () => {
       const id = batchIdFor("2026-11-01T00:00:00.000Z", "v1");
       expect(batchIdFor("2026-11-01T00:15:00.000Z", "v1")).to.not.equal(id);
       expect(batchIdFor("2026-11-01T00:00:00.000Z", "v2")).to.not.equal(id);
+    });
+
+    it("part 0 is the period's id; part n ≥ 1 appends :part-n", () => {
+      const { batchIdFor } = loadC4E();
+      const iso = "2026-11-01T00:00:00.000Z";
+      expect(batchIdFor(iso, "v1", 0)).to.equal(batchIdFor(iso, "v1"));
+      expect(batchIdFor(iso, "v1", 1)).to.equal(ethers.id(`c4e-reward:v1:${iso}:part-1`));
+      expect(batchIdFor(iso, "v1", 12)).to.equal(ethers.id(`c4e-reward:v1:${iso}:part-12`));
+      const ids = new Set([0, 1, 2, 3].map((part) => batchIdFor(iso, "v1", part)));
+      expect(ids.size).to.equal(4);
+    });
+
+    it("refuses a part that is not a non-negative safe integer", () => {
+      const { batchIdFor } = loadC4E();
+      for (const part of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+        expect(() => batchIdFor("2026-11-01T00:00:00.000Z", "v1", part), String(part)).to.throw(RangeError);
+      }
     });
 
     it("refuses non-canonical instants (same period, other spelling) and an empty policy", () => {

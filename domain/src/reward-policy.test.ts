@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   BASE_UNITS_PER_WH,
+  DEFAULT_REWARD_MAX_GAP_MINUTES,
+  periodMintCap,
   periodOf,
   REWARD_POLICY_VERSION,
   type RewardRow,
@@ -224,5 +226,84 @@ describe("summarizeRewards", () => {
         );
       }),
     );
+  });
+});
+
+describe("periodMintCap", () => {
+  const minutes = fc.integer({ min: 1, max: 527_040 }); // up to a leap year
+  const gap = fc.integer({ min: 0, max: 10_080 }); // up to a week
+  const power = fc.bigInt({ min: 0n, max: 10n ** 12n }); // up to 1 TW
+
+  it("is ceil(ratedPowerW × (period + gap) / 60) Wh in base units", () => {
+    expect(periodMintCap({ ratedPowerW: 10_000n, periodMinutes: 1440, maxGapMinutes: 60 })).toBe(
+      250_000n * BASE_UNITS_PER_WH,
+    );
+    expect(periodMintCap({ ratedPowerW: 1n, periodMinutes: 15, maxGapMinutes: 0 })).toBe(BASE_UNITS_PER_WH); // 0.25 Wh → 1
+    expect(periodMintCap({ ratedPowerW: 0n, periodMinutes: 60, maxGapMinutes: 60 })).toBe(0n);
+    expect(DEFAULT_REWARD_MAX_GAP_MINUTES).toBe(60);
+  });
+
+  it("is the least whole Wh amount (in base units) covering rated power over period and gap", () => {
+    fc.assert(
+      fc.property(power, minutes, gap, (ratedPowerW, periodMinutes, maxGapMinutes) => {
+        const cap = periodMintCap({ ratedPowerW, periodMinutes, maxGapMinutes });
+        expect(cap % BASE_UNITS_PER_WH).toBe(0n);
+        const capWh = cap / BASE_UNITS_PER_WH;
+        const wattMinutes = ratedPowerW * BigInt(periodMinutes + maxGapMinutes);
+        expect(capWh * 60n >= wattMinutes).toBe(true);
+        expect(capWh === 0n || (capWh - 1n) * 60n < wattMinutes).toBe(true);
+      }),
+    );
+  });
+
+  it("covers every reward a fleet can earn: meters at most at rated power over period and gap", () => {
+    const meter = fc.record({
+      ratedPowerW: fc.bigInt({ min: 0n, max: 100_000n }),
+      share: fc.double({ min: 0, max: 1, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(meter, { maxLength: 50 }),
+        minutes,
+        gap,
+        (meters, periodMinutes, maxGapMinutes) => {
+          const span = BigInt(periodMinutes + maxGapMinutes);
+          // each meter's export: any whole Wh up to what its rated power yields over the span
+          const exportWh = meters.map((m) => {
+            const max = (m.ratedPowerW * span) / 60n;
+            return (max * BigInt(Math.round(m.share * 1_000_000))) / 1_000_000n;
+          });
+          const rewards = exportWh.reduce((sum, wh) => sum + rewardForExport({ exportWh: wh }), 0n);
+          const ratedPowerW = meters.reduce((sum, m) => sum + m.ratedPowerW, 0n);
+          expect(rewards <= periodMintCap({ ratedPowerW, periodMinutes, maxGapMinutes })).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it("grows with power, period and gap", () => {
+    fc.assert(
+      fc.property(power, power, minutes, minutes, gap, gap, (p1, p2, m1, m2, g1, g2) => {
+        const [pLo, pHi] = p1 <= p2 ? [p1, p2] : [p2, p1];
+        const [mLo, mHi] = m1 <= m2 ? [m1, m2] : [m2, m1];
+        const [gLo, gHi] = g1 <= g2 ? [g1, g2] : [g2, g1];
+        const lo = periodMintCap({ ratedPowerW: pLo, periodMinutes: mLo, maxGapMinutes: gLo });
+        expect(lo <= periodMintCap({ ratedPowerW: pHi, periodMinutes: mLo, maxGapMinutes: gLo })).toBe(true);
+        expect(lo <= periodMintCap({ ratedPowerW: pLo, periodMinutes: mHi, maxGapMinutes: gLo })).toBe(true);
+        expect(lo <= periodMintCap({ ratedPowerW: pLo, periodMinutes: mLo, maxGapMinutes: gHi })).toBe(true);
+      }),
+    );
+  });
+
+  it("refuses negative power, a non-positive or fractional period and a negative or fractional gap", () => {
+    const ok = { ratedPowerW: 1n, periodMinutes: 60, maxGapMinutes: 60 };
+    expect(() => periodMintCap({ ...ok, ratedPowerW: -1n })).toThrow(RangeError);
+    for (const periodMinutes of [0, -15, 1.5, Number.NaN]) {
+      expect(() => periodMintCap({ ...ok, periodMinutes })).toThrow(RangeError);
+    }
+    for (const maxGapMinutes of [-1, 0.5, Number.POSITIVE_INFINITY]) {
+      expect(() => periodMintCap({ ...ok, maxGapMinutes })).toThrow(RangeError);
+    }
+    expect(periodMintCap({ ...ok, maxGapMinutes: 0 })).toBe(BASE_UNITS_PER_WH);
   });
 });

@@ -203,3 +203,40 @@ function instantMs(date: Date, name: string): number {
 function floorTo(ms: number, step: number): number {
   return ms - (((ms % step) + step) % step);
 }
+
+/**
+ * Default of how far back a rewarded delta may reach (minutes): a reading may close an interval that
+ * started up to this long before it (see reward-eligibility.ts). Bounds the per-period mint cap.
+ */
+export const DEFAULT_REWARD_MAX_GAP_MINUTES = 60;
+
+export interface PeriodMintCapParams {
+  /** Sum of the rated power of every rewarded meter, in W. */
+  readonly ratedPowerW: bigint;
+  /** Settlement period length in minutes. */
+  readonly periodMinutes: number;
+  /** How far before its period a rewarded delta may start, in minutes (a delta ending in a period may reach back this far). */
+  readonly maxGapMinutes: number;
+}
+
+/**
+ * The most one settlement period can mint if every rewarded meter exported at its rated power for the
+ * whole period and the longest rewardable gap before it: ceil(ratedPowerW × (periodMinutes +
+ * maxGapMinutes) / 60) Wh, in token base units. RewardMinter refuses batches beyond it
+ * (`PeriodMintCapExceeded`), so a compromised oracle key cannot mint more than the fleet can produce.
+ * @example periodMintCap({ ratedPowerW: 10_000n, periodMinutes: 1440, maxGapMinutes: 60 })
+ *   // 250_000 Wh = 250 C4E = 250_000_000_000_000_000_000n
+ */
+export function periodMintCap(params: PeriodMintCapParams): bigint {
+  const { ratedPowerW, periodMinutes, maxGapMinutes } = params;
+  if (ratedPowerW < 0n) throw new RangeError(`ratedPowerW must be non-negative, got ${ratedPowerW}`);
+  if (!Number.isSafeInteger(periodMinutes) || periodMinutes <= 0) {
+    throw new RangeError(`periodMinutes must be a positive integer, got ${periodMinutes}`);
+  }
+  if (!Number.isSafeInteger(maxGapMinutes) || maxGapMinutes < 0) {
+    throw new RangeError(`maxGapMinutes must be a non-negative integer, got ${maxGapMinutes}`);
+  }
+  const wattMinutes = ratedPowerW * BigInt(periodMinutes + maxGapMinutes);
+  const wh = (wattMinutes + 59n) / 60n;
+  return wh * BASE_UNITS_PER_WH;
+}

@@ -10,6 +10,7 @@ import { createPool } from "@c4e/prisma";
 import mqtt from "mqtt";
 import { demoFleet, seedFleet } from "../stack/src/demo/fleet.ts";
 import { demoGatewayKeyPair } from "../stack/src/demo/keys.ts";
+import { LOCAL_CHAIN_ID } from "../stack/src/dev-accounts.ts";
 import { startEmbeddedBroker } from "../stack/src/embedded/broker.ts";
 import { freePort } from "../stack/src/embedded/ports.ts";
 import { startEmbeddedPostgres } from "../stack/src/embedded/postgres.ts";
@@ -52,7 +53,7 @@ try {
   const pool = createPool({ url: databaseUrl });
   cleanups.push(() => pool.end());
   const fleet = demoFleet({ gateways, meters });
-  await seedFleet(pool, fleet);
+  await seedFleet(pool, fleet, { chainId: LOCAL_CHAIN_ID }); // demo master data; nothing is minted here
   await pool.query("TRUNCATE reading, reading_interval, ingest_message, rejected_input");
 
   const topicRoot = `bench${Date.now()}/c4e/v1`;

@@ -3,6 +3,7 @@ import type { Invoice } from "@c4e/domain";
 import { createPool } from "@c4e/prisma";
 import type pg from "pg";
 import { demoFleet, seedFleet } from "../../stack/src/demo/fleet.ts";
+import { LOCAL_CHAIN_ID } from "../../stack/src/dev-accounts.ts";
 import { createTestDatabase, type TestDatabase } from "../../stack/src/testing/index.ts";
 import { seedBillingDemo } from "../src/seed-demo.ts";
 
@@ -15,7 +16,7 @@ export async function createBillingTestDb(
 ): Promise<BillingTestDb> {
   const db = await createTestDatabase(label);
   const pool = createPool({ url: db.url, max: 12 });
-  await seedFleet(pool, demoFleet({ gateways, meters }));
+  await seedFleet(pool, demoFleet({ gateways, meters }), { chainId: LOCAL_CHAIN_ID }); // master data only
   await seedBillingDemo(pool);
   return {
     db,

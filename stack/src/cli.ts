@@ -7,6 +7,7 @@ import { PortInUseError } from "./embedded/ports.ts";
 import { type Config, ConfigError, loadConfig } from "./env.ts";
 import { createLog } from "./log.ts";
 import { startPlatform } from "./platform.ts";
+import { checkChain } from "./services.ts";
 import { createSimulator } from "./simulator/simulator.ts";
 
 const log = createLog("c4e");
@@ -80,6 +81,15 @@ async function simulate(config: Config, args: string[]): Promise<void> {
     },
     strict: true,
   });
+  if ("rpcUrl" in config.chain) {
+    throw new ConfigError([
+      {
+        variable: "RPC_URL",
+        message:
+          "npm run simulate signs readings with demo gateway keys anyone can derive: only against the local chain npm start runs",
+      },
+    ]);
+  }
   const overrides = loadConfig({
     ...process.env,
     SIM_GATEWAYS: values.gateways,
@@ -95,7 +105,8 @@ async function simulate(config: Config, args: string[]): Promise<void> {
     "url" in overrides.mqtt ? overrides.mqtt.url : `mqtt://127.0.0.1:${overrides.mqtt.embedded.port}`;
   const pool = createPool({ url: databaseUrl, max: 2, applicationName: "c4e-simulator" });
   const fleet = demoFleet({ gateways: overrides.simulator.gateways, meters: overrides.simulator.meters });
-  await seedFleet(pool, fleet); // registers the simulated gateways' public keys and meters
+  const chainId = await checkChain(`http://127.0.0.1:${config.chain.embedded.port}`);
+  await seedFleet(pool, fleet, { chainId }); // registers the simulated gateways' public keys and meters
   const sim = createSimulator({
     mqttUrl,
     topicRoot: overrides.topicRoot,

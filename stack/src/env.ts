@@ -1,5 +1,6 @@
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
+import { devKeyIndex } from "./dev-accounts.ts";
 import { REPO_ROOT } from "./embedded/chain.ts";
 
 /** One clear message per wrong variable; the start stops before anything runs. */
@@ -58,8 +59,10 @@ const schema = z
     SETTLEMENT_MAX_WAIT_SECONDS: z.coerce.number().int().min(0).default(3600),
     CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
     INDEXER_POLL_MS: z.coerce.number().int().min(100).default(1000),
-    SEED_DEMO: flag.default(true),
-    SIMULATOR: flag.default(true),
+    // on by default on the local chain, off with RPC_URL (and refused there: see below)
+    SEED_DEMO: flag.optional(),
+    SIMULATOR: flag.optional(),
+    ALLOW_DEV_CHAIN: flag.default(false),
     SIM_GATEWAYS: z.coerce.number().int().min(1).max(10_000).default(3),
     SIM_METERS: z.coerce.number().int().min(1).max(1000).default(1),
     SIM_SPEED: z.coerce.number().min(1).max(1_000_000).default(3600),
@@ -70,12 +73,29 @@ const schema = z
       .default(24),
   })
   .superRefine((v, ctx) => {
-    if (v.RPC_URL && !v.MINTER_PRIVATE_KEY)
-      ctx.addIssue({
-        code: "custom",
-        path: ["MINTER_PRIVATE_KEY"],
-        message: "is required when RPC_URL is set",
-      });
+    const issue = (variable: string, message: string) =>
+      ctx.addIssue({ code: "custom", path: [variable], message });
+    if (v.RPC_URL && !v.MINTER_PRIVATE_KEY) issue("MINTER_PRIVATE_KEY", "is required when RPC_URL is set");
+    // Production mode (RPC_URL): nothing of the demo, which hands out keys anyone knows.
+    if (v.RPC_URL && v.SEED_DEMO)
+      issue(
+        "SEED_DEMO",
+        "must be off with RPC_URL: the demo makes public development accounts staff and customer wallets and registers gateways whose keys anyone can derive (local chain only)",
+      );
+    if (v.RPC_URL && v.SIMULATOR)
+      issue(
+        "SIMULATOR",
+        "must be off with RPC_URL: the simulator signs readings with demo gateway keys anyone can derive, and they earn real rewards (local chain only)",
+      );
+    for (const variable of ["MINTER_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY"] as const) {
+      const key = v[variable];
+      const index = key === undefined ? null : devKeyIndex(key);
+      if (index !== null)
+        issue(
+          variable,
+          `is account ${index} of the public Hardhat development mnemonic: anyone can sign with it; use a key of your own`,
+        );
+    }
   });
 
 export type Env = z.output<typeof schema>;
@@ -85,12 +105,19 @@ export type Config = {
   database: { url: string } | { embedded: { port: number; dir: string } };
   mqtt: { url: string } | { embedded: { port: number } };
   chain:
-    | { rpcUrl: string; minterPrivateKey: `0x${string}`; deployerPrivateKey?: `0x${string}` }
+    | {
+        rpcUrl: string;
+        minterPrivateKey: `0x${string}`;
+        deployerPrivateKey?: `0x${string}`;
+        /** ALLOW_DEV_CHAIN=1: RPC_URL may answer with the development chain id 31337 (still no demo) */
+        allowDevChain: boolean;
+      }
     | { embedded: { port: number } };
   topicRoot: string;
   web: { port: number; origin: string };
   settlement: { periodMinutes: number; maxWaitSeconds: number; clockSkewSeconds: number };
   indexer: { pollIntervalMs: number };
+  /** the demo data (fleet, staff, billing, perks); only ever on the local chain the stack starts */
   seedDemo: boolean;
   simulator: { enabled: boolean; gateways: number; meters: number; speed: number; backfillHours: number };
 };
@@ -117,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           rpcUrl: e.RPC_URL,
           minterPrivateKey: e.MINTER_PRIVATE_KEY as `0x${string}`,
           deployerPrivateKey: e.DEPLOYER_PRIVATE_KEY as `0x${string}` | undefined,
+          allowDevChain: e.ALLOW_DEV_CHAIN,
         }
       : { embedded: { port: e.CHAIN_PORT } },
     topicRoot: e.MQTT_TOPIC_ROOT,
@@ -127,9 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clockSkewSeconds: e.CLOCK_SKEW_SECONDS,
     },
     indexer: { pollIntervalMs: e.INDEXER_POLL_MS },
-    seedDemo: e.SEED_DEMO,
+    seedDemo: e.SEED_DEMO ?? !e.RPC_URL,
     simulator: {
-      enabled: e.SIMULATOR,
+      enabled: e.SIMULATOR ?? !e.RPC_URL,
       gateways: e.SIM_GATEWAYS,
       meters: e.SIM_METERS,
       speed: e.SIM_SPEED,

@@ -10,12 +10,12 @@ import { seedDemoPerks } from "./demo/perks.ts";
 import { seedDemoReadingReport } from "./demo/reading-reports.ts";
 import { seedDemoStaff } from "./demo/staff.ts";
 import { ensureDeployment, type StackDeployment } from "./deployment.ts";
-import { DEV_ACCOUNT_INDEX, devAccount } from "./dev-accounts.ts";
+import { DEV_ACCOUNT_INDEX, devAccount, LOCAL_CHAIN_ID } from "./dev-accounts.ts";
 import { startEmbeddedBroker } from "./embedded/broker.ts";
 import { startLocalChain } from "./embedded/chain.ts";
 import { assertPortFree } from "./embedded/ports.ts";
 import { startEmbeddedPostgres, stopLeftoverServer } from "./embedded/postgres.ts";
-import type { Config } from "./env.ts";
+import { type Config, ConfigError } from "./env.ts";
 import { createLog, type Log, redactUrl } from "./log.ts";
 import { checkBroker, checkChain, checkDatabase, migrateDatabase } from "./services.ts";
 import { createSimulator } from "./simulator/simulator.ts";
@@ -159,6 +159,25 @@ export async function startPlatform(
     }
     const chainId = await checkChain(rpcUrl);
     step();
+    if ("rpcUrl" in config.chain && chainId === LOCAL_CHAIN_ID && !config.chain.allowDevChain) {
+      throw new ConfigError([
+        {
+          variable: "RPC_URL",
+          message: `answers with chain id ${LOCAL_CHAIN_ID}, a development chain where anyone holds the well-known keys: set ALLOW_DEV_CHAIN=1 to use it anyway (still without demo data)`,
+        },
+      ]);
+    }
+    // The demo, the simulator and the development wallet only ever run on the local chain the stack
+    // started itself (loadConfig refuses SEED_DEMO and SIMULATOR with RPC_URL; this holds for any Config)
+    const localDevChain = "embedded" in config.chain && chainId === LOCAL_CHAIN_ID;
+    if (!localDevChain && (config.seedDemo || config.simulator.enabled)) {
+      throw new ConfigError([
+        {
+          variable: config.seedDemo ? "SEED_DEMO" : "SIMULATOR",
+          message: "must be off: the demo runs only on the local chain the stack starts itself",
+        },
+      ]);
+    }
     summary.push(
       `chain      ${redactUrl(rpcUrl)}  (chain id ${chainId}${"embedded" in config.chain ? ", local hardhat node" : ""})`,
     );
@@ -175,22 +194,20 @@ export async function startPlatform(
       `contracts  C4EToken ${deployment.token}  RewardMinter ${deployment.rewardMinter}  GreenCertificates ${deployment.greenCertificates}  C4EPerks ${deployment.perks}`,
     );
 
-    // Demo data
+    // Demo data (each seed function also refuses a chain other than 31337)
     const fleet = demoFleet({ gateways: config.simulator.gateways, meters: config.simulator.meters });
     if (config.seedDemo) {
-      await seedFleet(pool, fleet);
-      await seedDemoStaff(pool, fleet.retailer.id);
+      await seedFleet(pool, fleet, { chainId });
+      await seedDemoStaff(pool, fleet.retailer.id, { chainId });
       await seedBillingDemo(pool);
-      await seedDemoReadingReport(pool, fleet.retailer.id);
-      if (chainId === 31337) {
-        await seedDemoPerks({
-          rpcUrl,
-          chainId,
-          perks: deployment.perks,
-          retailer: devAccount(DEV_ACCOUNT_INDEX.deployer),
-          log: createLog("chain"),
-        });
-      }
+      await seedDemoReadingReport(pool, fleet.retailer.id, { chainId });
+      await seedDemoPerks({
+        rpcUrl,
+        chainId,
+        perks: deployment.perks,
+        retailer: devAccount(DEV_ACCOUNT_INDEX.deployer),
+        log: createLog("chain"),
+      });
     }
     step();
 
@@ -246,7 +263,8 @@ export async function startPlatform(
           GREEN_CERTIFICATES_ADDRESS: deployment.greenCertificates,
           MQTT_URL: mqttUrl,
           WEB_ORIGIN: config.web.origin,
-          DEV_WALLET: chainId === 31337 ? "1" : "0",
+          // the development wallet signs with the local node's well-known accounts: local chain only
+          DEV_WALLET: localDevChain ? "1" : "0",
         },
       });
       stops.push({ name: "web", stop: web.stop });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { DEV_ACCOUNT_INDEX, devPrivateKey } from "../src/dev-accounts.ts";
 import { ConfigError, loadConfig } from "../src/env.ts";
+
+function refusalOf(env: Record<string, string>): ConfigError["issues"] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues;
+    throw err;
+  }
+  return [];
+}
 
 function issuesOf(env: Record<string, string>): string[] {
   try {
@@ -45,5 +56,69 @@ describe("loadConfig", () => {
 
   it("puts the variable name first in the message", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/^DATABASE_URL: must be a URL/);
+  });
+
+  it("runs the demo and the simulator on the local chain by default", () => {
+    const c = loadConfig({});
+    expect(c.seedDemo).toBe(true);
+    expect(c.simulator.enabled).toBe(true);
+    expect(loadConfig({ SEED_DEMO: "0", SIMULATOR: "0" })).toMatchObject({
+      seedDemo: false,
+      simulator: { enabled: false },
+    });
+  });
+});
+
+describe("production mode (RPC_URL)", () => {
+  const ownKey = `0x${"11".repeat(32)}`;
+  const production = { RPC_URL: "https://rpc.example.org", MINTER_PRIVATE_KEY: ownKey };
+
+  it("turns the demo and the simulator off by default", () => {
+    const c = loadConfig(production);
+    expect(c.seedDemo).toBe(false);
+    expect(c.simulator.enabled).toBe(false);
+    expect(c.chain).toEqual({
+      rpcUrl: "https://rpc.example.org",
+      minterPrivateKey: ownKey,
+      deployerPrivateKey: undefined,
+      allowDevChain: false,
+    });
+  });
+
+  it.each(["SEED_DEMO", "SIMULATOR"])("refuses %s=1 naming the variable", (variable) => {
+    for (const on of ["1", "true"]) {
+      expect(refusalOf({ ...production, [variable]: on })).toEqual([
+        { variable, message: expect.stringMatching(/^must be off with RPC_URL: .*local chain only/) },
+      ]);
+    }
+    expect(refusalOf({ ...production, [variable]: "0" })).toEqual([]);
+    expect(() => loadConfig({ ...production, SEED_DEMO: "1", SIMULATOR: "1" })).toThrow(
+      /^SEED_DEMO: must be off with RPC_URL.*\nSIMULATOR: must be off with RPC_URL/s,
+    );
+  });
+
+  it.each(["MINTER_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY"])(
+    "refuses a %s of the Hardhat development mnemonic (accounts 0 to 19 and beyond)",
+    (variable) => {
+      for (const index of [0, DEV_ACCOUNT_INDEX.minter, 2, 7, 19, 42]) {
+        const key = devPrivateKey(index);
+        for (const spelled of [key, key.toUpperCase().replace(/^0X/, "0x")]) {
+          expect(refusalOf({ ...production, [variable]: spelled })).toEqual([
+            {
+              variable,
+              message: `is account ${index} of the public Hardhat development mnemonic: anyone can sign with it; use a key of your own`,
+            },
+          ]);
+        }
+      }
+      // also without RPC_URL: such a key never belongs in a configuration
+      expect(issuesOf({ [variable]: devPrivateKey(0) })).toEqual([variable]);
+      expect(refusalOf({ ...production, [variable]: `0x${"22".repeat(32)}` })).toEqual([]);
+    },
+  );
+
+  it("takes ALLOW_DEV_CHAIN for an external chain with the id 31337", () => {
+    expect(loadConfig({ ...production, ALLOW_DEV_CHAIN: "1" }).chain).toMatchObject({ allowDevChain: true });
+    expect(issuesOf({ ...production, ALLOW_DEV_CHAIN: "maybe" })).toEqual(["ALLOW_DEV_CHAIN"]);
   });
 });

@@ -4,6 +4,7 @@ import { createIngest } from "@c4e/ingest";
 import { createPool } from "@c4e/prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoFleet, seedFleet } from "../src/demo/fleet.ts";
+import { LOCAL_CHAIN_ID } from "../src/dev-accounts.ts";
 import { createSimulator } from "../src/simulator/simulator.ts";
 import {
   createTestDatabase,
@@ -49,7 +50,7 @@ describe("meter simulator", () => {
 
   async function run(gateways: number, meters: number, backfillHours: number) {
     const fleet = demoFleet({ gateways, meters });
-    await seedFleet(pool, fleet);
+    await seedFleet(pool, fleet, { chainId: LOCAL_CHAIN_ID }); // no chain here: the demo's master data only
     const sim = createSimulator({
       mqttUrl: broker.url,
       topicRoot: broker.topicRoot,

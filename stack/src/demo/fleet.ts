@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { keccak256, stringToHex } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
-import { DEV_ACCOUNT_INDEX, devAccount } from "../dev-accounts.ts";
+import { assertLocalDevChain, DEV_ACCOUNT_INDEX, devAccount } from "../dev-accounts.ts";
 import { demoGatewayKeyPair } from "./keys.ts";
 
 export type Household = {
@@ -78,8 +78,17 @@ export function demoFleet({ gateways, meters }: { gateways: number; meters: numb
   return { retailer: { id: "retailer-demo", name: "C4E Demo Energy" }, gateways: result };
 }
 
-/** Inserts or updates the fleet's master data in one transaction (idempotent: a second start changes nothing). */
-export async function seedFleet(pool: pg.Pool, fleet: Fleet): Promise<void> {
+/**
+ * Inserts or updates the fleet's master data in one transaction (idempotent: a second start changes
+ * nothing). The demo only: its wallets are development accounts and its gateway keys derivable, so it
+ * refuses any chain but the local development chain 31337.
+ */
+export async function seedFleet(
+  pool: pg.Pool,
+  fleet: Fleet,
+  { chainId }: { chainId: number },
+): Promise<void> {
+  assertLocalDevChain(chainId, "seedFleet");
   const client = await pool.connect();
   try {
     await client.query("BEGIN");

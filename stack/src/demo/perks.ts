@@ -10,7 +10,7 @@ import {
   parseEventLogs,
 } from "viem";
 import { chainFor } from "../deployment.ts";
-import { devAccount } from "../dev-accounts.ts";
+import { assertLocalDevChain, devAccount } from "../dev-accounts.ts";
 import type { Log } from "../log.ts";
 
 /** Dev account of the demo partner (Hardhat mnemonic, index 5); the retailer is the deployer (index 0). */
@@ -70,11 +70,13 @@ export type SeedDemoPerksParams = {
  * Lists the demo perks on chain, idempotently: the retailer grants the demo partner PARTNER_ROLE (if it
  * lacks it), and every demo perk that its lister has not listed yet under the same name is created,
  * valid for a year from the latest block. A restart against the same chain creates nothing; a new
- * local chain (redeployed contracts) gets them again. Returns every demo perk with its id.
+ * local chain (redeployed contracts) gets them again. Returns every demo perk with its id. The partner
+ * is a development account: refused on any chain but the local development chain 31337.
  * @example await seedDemoPerks({ rpcUrl, chainId, perks: deployment.perks, retailer: devAccount(0), log });
  */
 export async function seedDemoPerks(params: SeedDemoPerksParams): Promise<SeededPerk[]> {
   const { rpcUrl, chainId, log } = params;
+  assertLocalDevChain(chainId, "seedDemoPerks");
   const partner = params.partner ?? devAccount(DEMO_PARTNER_ACCOUNT_INDEX);
   const chain = chainFor(chainId, rpcUrl);
   const transport = http(rpcUrl);

@@ -1,12 +1,18 @@
 import type pg from "pg";
+import { assertLocalDevChain } from "../dev-accounts.ts";
 
 /**
  * One meter reading reported by a demo customer (pending review), so the retailer's POD page shows
  * the review from the first start: on the first demo POD with a contract, three days ago in the
  * POD's time zone. Seeded only while no customer of the retailer has reported any reading (a restart
- * adds nothing; readings the demo user reported or reviewed are left alone).
+ * adds nothing; readings the demo user reported or reviewed are left alone). Local chain 31337 only.
  */
-export async function seedDemoReadingReport(pool: pg.Pool, retailerId: string): Promise<void> {
+export async function seedDemoReadingReport(
+  pool: pg.Pool,
+  retailerId: string,
+  { chainId }: { chainId: number },
+): Promise<void> {
+  assertLocalDevChain(chainId, "seedDemoReadingReport");
   await pool.query(
     `INSERT INTO meter_reading_report (pod_id, customer_id, read_on, kwh, reported_by)
      SELECT p.id, c.customer_id, ((now() AT TIME ZONE p.time_zone)::date - 3), 1234.5,

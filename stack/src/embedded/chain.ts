@@ -13,20 +13,33 @@ export type LocalChainHandle = {
   stop: () => Promise<void>;
 };
 
-/** Starts `hardhat node` (chain id 31337) on 127.0.0.1:port and resolves when it accepts JSON-RPC. */
+/**
+ * Starts `hardhat node` on 127.0.0.1:port and resolves when it accepts JSON-RPC. Chain id 31337 (the
+ * development chain) unless `chainId` says otherwise (tests of the production mode).
+ */
 export async function startLocalChain({
   port,
+  chainId = 31337,
   log = () => {},
 }: {
   port: number;
+  chainId?: number;
   log?: (line: string) => void;
 }): Promise<LocalChainHandle> {
   await assertPortFree(port, "Hardhat chain", "RPC_URL");
   const bin = join(REPO_ROOT, "node_modules", ".bin", "hardhat");
   // owned: the chain dies with this process, also when it is killed (a crashed test worker)
-  const owned = spawnOwned(bin, ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const otherChain =
+    chainId === 31337
+      ? []
+      : ["--config", join(dirname(fileURLToPath(import.meta.url)), "hardhat-chain-id.config.cjs")];
+  const owned = spawnOwned(bin, [...otherChain, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
+    env: {
+      ...process.env,
+      HARDHAT_DISABLE_TELEMETRY_PROMPT: "true",
+      C4E_HARDHAT_CHAIN_ID: String(chainId),
+    },
   });
   const child = owned.process;
   const url = `http://127.0.0.1:${port}`;
@@ -59,7 +72,7 @@ export async function startLocalChain({
   });
   return {
     url,
-    chainId: 31337,
+    chainId,
     pid: await owned.pid,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -10,7 +10,7 @@ import { couponsOf } from "@c4e/indexer";
 import { createPool } from "@c4e/prisma";
 import { createPublicClient, createWalletClient, formatUnits, getAddress, http, parseSignature } from "viem";
 import { chainFor } from "../deployment.ts";
-import { DEV_ACCOUNT_INDEX, devAccount } from "../dev-accounts.ts";
+import { DEV_ACCOUNT_INDEX, devAccount, LOCAL_CHAIN_ID } from "../dev-accounts.ts";
 import { loadConfig } from "../env.ts";
 
 const { values } = parseArgs({
@@ -33,8 +33,10 @@ const pool = createPool({ url: databaseUrl, max: 1 });
 try {
   const probe = createPublicClient({ transport: http(rpcUrl) });
   const chainId = await probe.getChainId();
-  if (chainId !== 31337)
-    throw new Error(`redeem-perk uses development accounts: local chain 31337 only, not ${chainId}`);
+  if (chainId !== LOCAL_CHAIN_ID)
+    throw new Error(
+      `redeem-perk uses development accounts: local chain ${LOCAL_CHAIN_ID} only, not ${chainId}`,
+    );
   const chain = chainFor(chainId, rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 250 });
   const { rows } = await pool.query<{ token: string; perks: string | null }>(

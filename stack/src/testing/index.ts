@@ -34,7 +34,7 @@ export async function startTestBroker(): Promise<TestBroker> {
   return { url: broker.url, topicRoot, stop: broker.stop };
 }
 
-/** A local Hardhat chain (31337) of its own for one test file. */
-export async function startTestChain() {
-  return await startLocalChain({ port: await freePort() });
+/** A local Hardhat chain (31337, or `chainId`) of its own for one test file. */
+export async function startTestChain({ chainId }: { chainId?: number } = {}) {
+  return await startLocalChain({ port: await freePort(), chainId });
 }

@@ -9,6 +9,7 @@ import {
   c4eTokenAbi,
   deployC4E,
   greenCertificatesAbi,
+  mintAttestedBatchArgs,
   permitTypedData,
   rewardBatchTypedData,
   rewardMinterAbi,
@@ -34,6 +35,7 @@ import { freePort } from "../stack/src/embedded/ports.ts";
 const { values } = parseArgs({ options: { json: { type: "boolean", default: false } } });
 const BATCH = 100;
 const C4E = 10n ** 18n;
+const PERIOD_SECONDS = 900;
 
 const chain = await startLocalChain({ port: await freePort() });
 try {
@@ -63,7 +65,13 @@ try {
 
   // Deployment (gas per contract from the receipts of deployC4E's transactions).
   const fromBlock = (await publicClient.getBlockNumber()) + 1n;
-  const d = await deployC4E({ publicClient, walletClient: wallet(admin), minter: oracle.address });
+  const d = await deployC4E({
+    publicClient,
+    walletClient: wallet(admin),
+    minter: oracle.address,
+    periodSeconds: PERIOD_SECONDS,
+    periodMintCap: 10n ** 30n,
+  });
   const toBlock = await publicClient.getBlockNumber();
   const deployNames = [
     "deploy C4EToken",
@@ -91,9 +99,15 @@ try {
   const freshAddresses = (count: number): Address[] =>
     Array.from({ length: count }, () => privateKeyToAddress(keccak256(stringToHex(`gas-holder-${seed++}`))));
   const energyFor = (i: number) => BigInt(1 + ((i * 7919 + 104_729) % 20_000));
+  // One period per batch (2026-11-01 onwards, long over), so every batch also starts its period's sum.
   let period = 0;
-  const nextBatchId = () =>
-    batchIdFor(new Date(Date.UTC(2026, 10, 1) + period++ * 900_000).toISOString(), "v1");
+  const nextBatch = () => {
+    const startMs = Date.UTC(2026, 10, 1) + period++ * PERIOD_SECONDS * 1000;
+    return {
+      batchId: batchIdFor(new Date(startMs).toISOString(), "v1"),
+      periodStart: BigInt(startMs / 1000),
+    };
+  };
   const root = keccak256(stringToHex("readings root"));
 
   const rewardBatch = (recipients: Address[]) => ({
@@ -101,17 +115,17 @@ try {
     energyWh: recipients.map((_, i) => energyFor(i)),
     amounts: recipients.map((_, i) => energyFor(i) * 10n ** 15n),
   });
-  const mintRewards = (b: ReturnType<typeof rewardBatch>) =>
+  const mintRewards = (b: ReturnType<typeof rewardBatch>, at = nextBatch()) =>
     wallet(oracle).writeContract({
       ...minter,
       functionName: "mintBatch",
-      args: [nextBatchId(), root, b.recipients, b.amounts],
+      args: [at.batchId, at.periodStart, root, b.recipients, b.amounts],
     });
-  const mintWithCertificates = (b: ReturnType<typeof rewardBatch>) =>
+  const mintWithCertificates = (b: ReturnType<typeof rewardBatch>, at = nextBatch()) =>
     wallet(oracle).writeContract({
       ...minter,
       functionName: "mintBatchWithCertificates",
-      args: [nextBatchId(), root, b.recipients, b.amounts, b.energyWh],
+      args: [at.batchId, at.periodStart, root, b.recipients, b.amounts, b.energyWh],
     });
 
   // Reward-only batches: 1 and 100 new holders, then the same holders again (existing holders).
@@ -121,6 +135,16 @@ try {
   const new100 = await record(`RewardMinter.mintBatch, ${BATCH} new holders`, mintRewards(hundred));
   const old1 = await record("RewardMinter.mintBatch, 1 existing holder", mintRewards(one));
   const old100 = await record(`RewardMinter.mintBatch, ${BATCH} existing holders`, mintRewards(hundred));
+  // A second part of a period that already minted: its sum goes from non-zero to non-zero.
+  const first = nextBatch();
+  await gasOf(await mintRewards(one, first));
+  await record(
+    "RewardMinter.mintBatch, 1 existing holder, second part of a period",
+    mintRewards(one, {
+      batchId: batchIdFor(new Date(Number(first.periodStart) * 1000).toISOString(), "v1", 1),
+      periodStart: first.periodStart,
+    }),
+  );
 
   // Reward + certificates (certificate ids are new per batch, so every certificate balance is new).
   const oneC = rewardBatch(freshAddresses(1));
@@ -142,9 +166,45 @@ try {
     mintWithCertificates(hundredC),
   );
 
+  // Certificates held for recipients with code: a batch of 100 holders with code (hardhat_setCode: PUSH0
+  // PUSH0 REVERT, a wallet that refuses every call, so also the ERC-1155 hooks).
+  const contracts = freshAddresses(BATCH);
+  for (const address of contracts) await testClient.setCode({ address, bytecode: "0x5f5ffd" });
+  const heldBatch = nextBatch();
+  const held100 = await record(
+    `RewardMinter.mintBatchWithCertificates, ${BATCH} new holders with code (certificates held)`,
+    mintWithCertificates(rewardBatch(contracts), heldBatch),
+  );
+  const [collector] = freshAddresses(1) as [Address];
+  await testClient.impersonateAccount({ address: contracts[0] as Address });
+  await testClient.setBalance({ address: contracts[0] as Address, value: C4E });
+  await record(
+    "GreenCertificates.collectCertificates (held units to an EOA)",
+    createWalletClient({ account: contracts[0] as Address, chain: hardhat, transport }).writeContract({
+      ...certs,
+      functionName: "collectCertificates",
+      args: [BigInt(heldBatch.batchId), collector],
+    }),
+  );
+  await testClient.stopImpersonatingAccount({ address: contracts[0] as Address });
+  await record(
+    "RewardMinter.setPeriodMintCap",
+    wallet(admin).writeContract({
+      ...minter,
+      functionName: "setPeriodMintCap",
+      args: [BigInt(PERIOD_SECONDS), 10n ** 30n + 1n],
+    }),
+  );
+
   // Attested batch (EIP-712 signature of the oracle, sent by a relayer).
   const attested = rewardBatch(freshAddresses(BATCH));
-  const attestedBatch = { batchId: nextBatchId(), readingsRoot: root, ...attested };
+  const attestedAt = nextBatch();
+  const attestedBatch = {
+    ...attestedAt,
+    readingsRoot: root,
+    ...attested,
+    deadline: BigInt((await publicClient.getBlock()).timestamp) + 3600n,
+  };
   const signature = await wallet(oracle).signTypedData(
     rewardBatchTypedData({ chainId: d.chainId, rewardMinter: d.rewardMinter, batch: attestedBatch }),
   );
@@ -153,14 +213,7 @@ try {
     wallet(relayer).writeContract({
       ...minter,
       functionName: "mintAttestedBatch",
-      args: [
-        attestedBatch.batchId,
-        root,
-        attested.recipients,
-        attested.amounts,
-        attested.energyWh,
-        signature,
-      ],
+      args: mintAttestedBatchArgs(attestedBatch, signature),
     }),
   );
 
@@ -332,12 +385,13 @@ try {
 
   // Certificates: claim and transfer (holder = the first certificate batch's recipient, who signs here).
   const certHolder = devAccount(8);
-  const certBatchId = nextBatchId();
+  const certBatch = nextBatch();
+  const certBatchId = certBatch.batchId;
   await gasOf(
     await wallet(oracle).writeContract({
       ...minter,
       functionName: "mintBatchWithCertificates",
-      args: [certBatchId, root, [certHolder.address], [1_000n * 10n ** 15n], [1_000n]],
+      args: [certBatchId, certBatch.periodStart, root, [certHolder.address], [1_000n * 10n ** 15n], [1_000n]],
     }),
   );
   await record(
@@ -375,6 +429,7 @@ try {
       existingHolderMarginal: per(old100, old1),
       existingHolderAverage: old100 / BigInt(BATCH),
     },
+    certificatesHeld: { holderWithCodeAverage: held100 / BigInt(BATCH) },
     rewardAndCertificates: {
       newHolderMarginal: per(newC100, newC1),
       newHolderAverage: newC100 / BigInt(BATCH),
@@ -411,6 +466,9 @@ try {
     );
     console.log(
       `| reward + certificates, existing holder | ${fmt(s.rewardAndCertificates.existingHolderMarginal)} | ${fmt(s.rewardAndCertificates.existingHolderAverage)} |`,
+    );
+    console.log(
+      `| reward + certificates held (holder with code), new holder | | ${fmt(s.certificatesHeld.holderWithCodeAverage)} |`,
     );
   }
 } finally {

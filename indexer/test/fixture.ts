@@ -21,6 +21,11 @@ import type { IndexerConfig } from "../src/create-indexer.ts";
 
 export const ZERO = "0x0000000000000000000000000000000000000000";
 export const TOKEN = 10n ** 18n;
+/** The test RewardMinter's settlement period (a quarter hour) and per-period cap (a million C4E). */
+export const PERIOD_SECONDS = 900;
+export const PERIOD_MINT_CAP = 1_000_000n * TOKEN;
+/** 2026-11-01T00:00Z: aligned, ended. */
+const FIRST_PERIOD = 1_793_491_200n;
 
 export type LogLine = { msg: string; fields?: object };
 
@@ -36,7 +41,10 @@ export async function setupFixture(label: string) {
     publicClient,
     walletClient: wallet(0),
     minter: devAccount(1).address,
+    periodSeconds: PERIOD_SECONDS,
+    periodMintCap: PERIOD_MINT_CAP,
   });
+  let periods = 0n;
   const pool = createPool({ url: db.url, max: 2 });
   const logs: LogLine[] = [];
 
@@ -79,7 +87,7 @@ export async function setupFixture(label: string) {
     );
   }
 
-  /** RewardMinter.mintBatch by the minter (dev account 1). */
+  /** RewardMinter.mintBatch by the minter (dev account 1), each batch for a period of its own. */
   async function mintBatch(name: string, recipients: number[], amounts: bigint[]): Promise<Hash> {
     return await confirm(
       await wallet(1).writeContract({
@@ -88,12 +96,18 @@ export async function setupFixture(label: string) {
         functionName: "mintBatch",
         args: [
           batchId(name),
+          nextPeriod(),
           keccak256(stringToHex(`root:${name}`)),
           recipients.map((i) => devAccount(i).address),
           amounts,
         ],
       }),
     );
+  }
+
+  /** A period that ended long ago, a new one per call (the per-period cap then never binds). */
+  function nextPeriod(): bigint {
+    return FIRST_PERIOD + periods++ * BigInt(PERIOD_SECONDS);
   }
 
   async function mirroredTxHashes(): Promise<Set<string>> {
@@ -256,6 +270,7 @@ export async function setupFixture(label: string) {
     config,
     transfer,
     mintBatch,
+    nextPeriod,
     mirroredTxHashes,
     counts,
     checkpoint,

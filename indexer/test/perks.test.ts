@@ -56,6 +56,7 @@ describe("indexer: perks, coupons and green certificates", () => {
         functionName: "mintBatchWithCertificates",
         args: [
           batchId("c1"),
+          f.nextPeriod(),
           keccak256(stringToHex("root")),
           [devAccount(2).address, devAccount(3).address],
           [20n * TOKEN, 10n * TOKEN],

@@ -1,4 +1,4 @@
-import { type Deployment, deployC4E } from "@c4e/contracts";
+import { type Deployment, deployC4E, rewardMinterAbi } from "@c4e/contracts";
 import { resetChainMirror } from "@c4e/indexer";
 import type pg from "pg";
 import {
@@ -45,7 +45,9 @@ export function chainFor(chainId: number, rpcUrl: string) {
  * the chain's mirror is reset and every reward batch is set back to pending, so ingest re-mints the
  * same batches (same ids, same amounts) and balances come back. A recorded deployment from before the
  * perks and certificates (no addresses for them) is replaced the same way: its RewardMinter cannot
- * issue certificates.
+ * issue certificates; so is one whose RewardMinter predates the per-period mint cap (no `periodSeconds`).
+ * A new deployment's RewardMinter gets `periodSeconds` and `periodMintCap`; a reused one keeps its own
+ * (see syncMintCap in mint-cap.ts).
  */
 export async function ensureDeployment(params: {
   pool: pg.Pool;
@@ -53,9 +55,13 @@ export async function ensureDeployment(params: {
   chainId: number;
   deployer?: Account;
   minter: Address;
+  /** Settlement period length in seconds, for a new RewardMinter. */
+  periodSeconds: number;
+  /** Most base units the batches of one period may mint together, for a new RewardMinter. */
+  periodMintCap: bigint;
   log: Log;
 }): Promise<StackDeployment> {
-  const { pool, rpcUrl, chainId, deployer, minter, log } = params;
+  const { pool, rpcUrl, chainId, deployer, minter, periodSeconds, periodMintCap, log } = params;
   const chain = chainFor(chainId, rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
   const { rows } = await pool.query<DeploymentRow>(
@@ -64,13 +70,26 @@ export async function ensureDeployment(params: {
     [chainId],
   );
   const recorded = rows[0];
+  let predatesCap = false;
   if (recorded?.green_certificates && recorded.perks) {
     const codes = await Promise.all(
       [recorded.token, recorded.reward_minter, recorded.green_certificates, recorded.perks].map((a) =>
         publicClient.getCode({ address: getAddress(a) }),
       ),
     );
-    if (codes.every(hasCode)) {
+    predatesCap =
+      codes.every(hasCode) &&
+      (await publicClient
+        .readContract({
+          address: getAddress(recorded.reward_minter),
+          abi: rewardMinterAbi,
+          functionName: "periodSeconds",
+        })
+        .then(
+          () => false,
+          () => true,
+        ));
+    if (codes.every(hasCode) && !predatesCap) {
       return {
         token: getAddress(recorded.token),
         rewardMinter: getAddress(recorded.reward_minter),
@@ -93,7 +112,9 @@ export async function ensureDeployment(params: {
     log(
       recorded.perks === null
         ? `chain ${chainId}: the recorded contracts predate perks and certificates: redeploying and re-minting rewards`
-        : `chain ${chainId} has no code at the recorded contracts (a new local chain): redeploying and re-minting rewards`,
+        : predatesCap
+          ? `chain ${chainId}: the recorded RewardMinter predates the per-period mint cap: redeploying and re-minting rewards`
+          : `chain ${chainId} has no code at the recorded contracts (a new local chain): redeploying and re-minting rewards`,
     );
     await resetChainMirror(pool, chainId);
     await pool.query(
@@ -102,7 +123,7 @@ export async function ensureDeployment(params: {
     );
   }
   const walletClient = createWalletClient({ account: deployer, chain, transport: http(rpcUrl) });
-  const d = await deployC4E({ publicClient, walletClient, minter });
+  const d = await deployC4E({ publicClient, walletClient, minter, periodSeconds, periodMintCap });
   await pool.query(
     `INSERT INTO chain_deployment (chain_id, token, reward_minter, green_certificates, perks, block_number, block_hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7)

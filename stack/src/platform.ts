@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { seedBillingDemo } from "@c4e/billing/seed-demo";
+import { DEFAULT_REWARD_MAX_GAP_MINUTES } from "@c4e/domain";
 import { createIndexer } from "@c4e/indexer";
 import { createIngest } from "@c4e/ingest";
 import { createPool } from "@c4e/prisma";
@@ -17,6 +18,7 @@ import { assertPortFree } from "./embedded/ports.ts";
 import { startEmbeddedPostgres, stopLeftoverServer } from "./embedded/postgres.ts";
 import { type Config, ConfigError } from "./env.ts";
 import { createLog, type Log, redactUrl } from "./log.ts";
+import { capacityMintCap, syncMintCap } from "./mint-cap.ts";
 import { checkBroker, checkChain, checkDatabase, migrateDatabase } from "./services.ts";
 import { createSimulator } from "./simulator/simulator.ts";
 import { buildWeb, startWeb } from "./web.ts";
@@ -188,6 +190,12 @@ export async function startPlatform(
       chainId,
       deployer,
       minter: minterAddress,
+      periodSeconds: config.settlement.periodMinutes * 60,
+      periodMintCap: await capacityMintCap(
+        pool,
+        config.settlement.periodMinutes,
+        DEFAULT_REWARD_MAX_GAP_MINUTES,
+      ),
       log: createLog("chain"),
     });
     summary.push(
@@ -206,6 +214,19 @@ export async function startPlatform(
         chainId,
         perks: deployment.perks,
         retailer: devAccount(DEV_ACCOUNT_INDEX.deployer),
+        log: createLog("chain"),
+      });
+    }
+    if (chainId === LOCAL_CHAIN_ID) {
+      // The fleet's capacity is known now (after the seed): the local chain's admin (the deployer, dev
+      // account 0 unless DEPLOYER_PRIVATE_KEY says otherwise; CAP_MANAGER_ROLE) sets the period and cap.
+      await syncMintCap({
+        rpcUrl,
+        chainId,
+        rewardMinter: deployment.rewardMinter,
+        admin: deployer ?? devAccount(DEV_ACCOUNT_INDEX.deployer),
+        cap: await capacityMintCap(pool, config.settlement.periodMinutes, DEFAULT_REWARD_MAX_GAP_MINUTES),
+        periodSeconds: config.settlement.periodMinutes * 60,
         log: createLog("chain"),
       });
     }

@@ -73,7 +73,13 @@ async function deployWithCertificates(rpcUrl: string): Promise<Deployment> {
   const transport = http(rpcUrl);
   publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 100 });
   const admin = createWalletClient({ account: account(0), chain: hardhat, transport });
-  const deployed = await deployC4E({ publicClient, walletClient: admin, minter: account(1).address });
+  const deployed = await deployC4E({
+    publicClient,
+    walletClient: admin,
+    minter: account(1).address,
+    periodSeconds: 900,
+    periodMintCap: 10n ** 24n,
+  });
   expect(deployed.token.toLowerCase()).toBe(TOKEN);
   const confirm = async (hash: Hash) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });

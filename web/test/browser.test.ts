@@ -73,6 +73,8 @@ async function deployWithPerk(rpcUrl: string): Promise<Deployment> {
     publicClient,
     walletClient: wallet(0),
     minter: account(1).address,
+    periodSeconds: 900,
+    periodMintCap: 10n ** 24n,
   });
   expect(deployed.token.toLowerCase()).toBe(TOKEN);
   const confirm = async (hash: Hash) => {

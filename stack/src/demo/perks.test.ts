@@ -14,6 +14,8 @@ import { createTestDatabase, startTestChain, type TestDatabase } from "../testin
 import { DEMO_PARTNER_ACCOUNT_INDEX, DEMO_PERKS, seedDemoPerks } from "./perks.ts";
 
 const alice = devAccount(DEV_ACCOUNT_INDEX.prosumers[0]);
+const PERIOD_SECONDS = 900;
+const PERIOD_START = 1_793_491_200n; // 2026-11-01T00:00Z, a quarter hour long over
 const quiet = () => {};
 
 describe("demo perks: seeded on deployment, redeemed by a prosumer, shown by the mirror", () => {
@@ -41,6 +43,8 @@ describe("demo perks: seeded on deployment, redeemed by a prosumer, shown by the
       chainId: chain.chainId,
       deployer: devAccount(0),
       minter: devAccount(1).address,
+      periodSeconds: PERIOD_SECONDS,
+      periodMintCap: 1_000n * 10n ** 18n,
       log: quiet,
     };
     const first = await ensureDeployment(params);
@@ -110,6 +114,7 @@ describe("demo perks: seeded on deployment, redeemed by a prosumer, shown by the
       functionName: "mintBatchWithCertificates",
       args: [
         keccak256(stringToHex("demo")),
+        PERIOD_START,
         keccak256(stringToHex("root")),
         [alice.address],
         [12n * 10n ** 18n],

@@ -19,7 +19,7 @@ export type ServerConfig = {
   mqttUrl: string;
   /** Scheme + host + port the app is served from (SIWE domain and uri are checked against it). */
   webOrigin: string;
-  /** The built-in development wallet: DEV_WALLET=1 and only on the local chain 31337. */
+  /** The built-in development wallet: DEV_WALLET=1, refused on any chain but the local chain 31337. */
   devWallet: boolean;
   sessionTtlHours: number;
   /**
@@ -34,6 +34,14 @@ export type ServerConfig = {
    * (sliding windows counted in Postgres, so they hold across web processes).
    */
   switchDraftLimits: SwitchDraftLimits;
+  /** The most SIWE nonces (`POST /api/auth/nonce`) issued per client address in any minute. */
+  siweNoncesPerIpPerMinute: number;
+  /**
+   * How many reverse proxies in front of the app append the address they saw to X-Forwarded-For.
+   * 0: none, the client is the TCP peer (X-Forwarded-For is ignored: a client can write anything
+   * there); n: the n-th entry from the right is the client (server/client-address.ts).
+   */
+  trustedProxies: number;
 };
 
 export type SwitchDraftLimits = { perIpPerHour: number; perPodPerDay: number };
@@ -103,6 +111,18 @@ const schema = z.object({
     .min(1, "must be at least 1")
     .max(1_000, "must be at most 1000")
     .default(5),
+  SIWE_NONCES_PER_IP_PER_MINUTE: z.coerce
+    .number({ error: "must be a whole number of nonces" })
+    .int("must be a whole number of nonces")
+    .min(1, "must be at least 1")
+    .max(100_000, "must be at most 100000")
+    .default(30),
+  TRUSTED_PROXIES: z.coerce
+    .number({ error: "must be a whole number of proxies" })
+    .int("must be a whole number of proxies")
+    .min(0, "must be 0 (no reverse proxy) or more")
+    .max(10, "must be at most 10")
+    .default(0),
 });
 
 /** A configuration error; its message names every offending variable, never its value. */
@@ -121,6 +141,12 @@ export function parseServerConfig(source: Record<string, string | undefined>): S
     throw new ConfigError(`Invalid web configuration:\n${lines.join("\n")}`);
   }
   const e = result.data;
+  if (e.DEV_WALLET === "1" && e.CHAIN_ID !== LOCAL_CHAIN_ID) {
+    // the development wallet signs with the well-known keys of the local Hardhat node
+    throw new ConfigError(
+      `Invalid web configuration:\n  DEV_WALLET: must be off (0) on chain ${e.CHAIN_ID}: the development wallet is for the local chain ${LOCAL_CHAIN_ID} only`,
+    );
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     rpcUrl: e.RPC_URL,
@@ -131,7 +157,7 @@ export function parseServerConfig(source: Record<string, string | undefined>): S
     greenCertificatesAddress: e.GREEN_CERTIFICATES_ADDRESS ?? null,
     mqttUrl: e.MQTT_URL,
     webOrigin: e.WEB_ORIGIN,
-    devWallet: e.DEV_WALLET === "1" && e.CHAIN_ID === LOCAL_CHAIN_ID,
+    devWallet: e.DEV_WALLET === "1",
     sessionTtlHours: e.SESSION_TTL_HOURS,
     publicRetailerId: e.PUBLIC_RETAILER_ID ?? null,
     switchActivationMinutes: e.SWITCH_ACTIVATION_MINUTES,
@@ -139,6 +165,8 @@ export function parseServerConfig(source: Record<string, string | undefined>): S
       perIpPerHour: e.SWITCH_DRAFTS_PER_IP_PER_HOUR,
       perPodPerDay: e.SWITCH_DRAFTS_PER_POD_PER_DAY,
     },
+    siweNoncesPerIpPerMinute: e.SIWE_NONCES_PER_IP_PER_MINUTE,
+    trustedProxies: e.TRUSTED_PROXIES,
   };
 }
 

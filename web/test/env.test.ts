@@ -28,6 +28,8 @@ describe("web config", () => {
       publicRetailerId: null,
       switchActivationMinutes: 60,
       switchDraftLimits: { perIpPerHour: 20, perPodPerDay: 5 },
+      siweNoncesPerIpPerMinute: 30,
+      trustedProxies: 0,
     });
   });
 
@@ -51,10 +53,22 @@ describe("web config", () => {
     expect(() => parseServerConfig({ ...valid, PERKS_ADDRESS: "0x12" })).toThrow(/PERKS_ADDRESS/);
   });
 
-  it("honours DEV_WALLET only on the local chain 31337", () => {
+  it("takes the nonce limit and the number of trusted proxies", () => {
+    const c = parseServerConfig({ ...valid, SIWE_NONCES_PER_IP_PER_MINUTE: "5", TRUSTED_PROXIES: "2" });
+    expect(c.siweNoncesPerIpPerMinute).toBe(5);
+    expect(c.trustedProxies).toBe(2);
+  });
+
+  it("honours DEV_WALLET on the local chain 31337 and refuses it on any other, naming it", () => {
     expect(parseServerConfig({ ...valid, DEV_WALLET: "1" }).devWallet).toBe(true);
-    expect(parseServerConfig({ ...valid, DEV_WALLET: "1", CHAIN_ID: "8453" }).devWallet).toBe(false);
     expect(parseServerConfig({ ...valid, DEV_WALLET: "0" }).devWallet).toBe(false);
+    expect(parseServerConfig({ ...valid, DEV_WALLET: "0", CHAIN_ID: "8453" }).devWallet).toBe(false);
+    for (const chainId of ["8453", "1", "1337"]) {
+      expect(() => parseServerConfig({ ...valid, DEV_WALLET: "1", CHAIN_ID: chainId })).toThrow(ConfigError);
+      expect(() => parseServerConfig({ ...valid, DEV_WALLET: "1", CHAIN_ID: chainId })).toThrow(
+        /DEV_WALLET: must be off \(0\) on chain \d+: the development wallet is for the local chain 31337 only/,
+      );
+    }
   });
 
   it.each([
@@ -74,6 +88,10 @@ describe("web config", () => {
     ["SWITCH_DRAFTS_PER_IP_PER_HOUR", "ten"],
     ["SWITCH_DRAFTS_PER_POD_PER_DAY", "2.5"],
     ["SWITCH_DRAFTS_PER_POD_PER_DAY", "1001"],
+    ["SIWE_NONCES_PER_IP_PER_MINUTE", "0"],
+    ["SIWE_NONCES_PER_IP_PER_MINUTE", "many"],
+    ["TRUSTED_PROXIES", "-1"],
+    ["TRUSTED_PROXIES", "yes"],
   ])("names %s when its value (%s) is bad, without echoing values", (name, value) => {
     const env = { ...valid, [name]: value };
     expect(() => parseServerConfig(env)).toThrow(ConfigError);

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
+import type pg from "pg";
 import { type Address, type Client, getAddress, type Hex, isAddress } from "viem";
 import { parseSiweMessage, validateSiweMessage, verifySiweMessage } from "viem/siwe";
+import { withTransaction } from "./authz.ts";
 import { AppError } from "./errors.ts";
+import { slidingWindowExceeded } from "./rate-limit.ts";
 import type { Queryable } from "./session.ts";
 
 /** A nonce is valid for 5 minutes and for one sign-in only. */
@@ -35,21 +38,66 @@ export type SiweRefusal =
 export type VerifySignInResult =
   { ok: true; address: Address; chainId: number } | { ok: false; reason: SiweRefusal };
 
+/** Nonces are limited per client address over this sliding window (`issueNonce`). */
+export const NONCE_LIMIT_WINDOW_SECONDS = 60;
+
 /**
  * Issues a single-use nonce (128 random bits, hex: EIP-4361 wants ≥ 8 alphanumerics) and stores it
- * with its expiry. Also drops nonces that expired more than an hour ago.
+ * with its expiry and the client address it went to (`siwe_nonce_request`, which the per-client limit
+ * counts). Also purges what expired more than an hour ago, used or not, with its request row (a
+ * message with a purged nonce is refused as `unknown_nonce`). Unlimited: requests go through
+ * `issueNonce`.
  */
-export async function createNonce(db: Queryable): Promise<{ nonce: string; expiresAt: Date }> {
+export async function createNonce(
+  db: Queryable,
+  clientIp: string | null = null,
+): Promise<{ nonce: string; expiresAt: Date }> {
   const nonce = randomBytes(16).toString("hex");
   const { rows } = await db.query<{ expires_at: Date }>(
     `INSERT INTO siwe_nonce (nonce, expires_at) VALUES ($1, now() + make_interval(secs => $2))
      RETURNING expires_at`,
     [nonce, NONCE_TTL_SECONDS],
   );
-  await db.query("DELETE FROM siwe_nonce WHERE expires_at < now() - interval '1 hour'");
+  await db.query(`INSERT INTO siwe_nonce_request (nonce, client_ip) VALUES ($1, $2)`, [nonce, clientIp]);
+  // by the request rows' index on created_at: a nonce expires NONCE_TTL_SECONDS after it was issued
+  await db.query(
+    `WITH gone AS (
+       DELETE FROM siwe_nonce_request
+        WHERE created_at < now() - make_interval(secs => $1) - interval '1 hour'
+       RETURNING nonce)
+     DELETE FROM siwe_nonce WHERE nonce IN (SELECT nonce FROM gone)`,
+    [NONCE_TTL_SECONDS],
+  );
   const row = rows[0];
   if (!row) throw new Error("createNonce: insert returned no row");
   return { nonce, expiresAt: row.expires_at };
+}
+
+export type IssueNonceResult =
+  { ok: true; nonce: string; expiresAt: Date } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * A nonce for a sign-in, at most `perMinute` per client address in any minute (sliding window counted
+ * in Postgres under an advisory lock on the address, `slidingWindowExceeded`, as the switch drafts
+ * are). Beyond it nothing is stored and the answer says when the next one will be issued. Requests
+ * without a known address share one bucket.
+ */
+export async function issueNonce(
+  pool: pg.Pool,
+  { perMinute }: { perMinute: number },
+  clientIp: string | null,
+): Promise<IssueNonceResult> {
+  return withTransaction(pool, async (db) => {
+    const limited = await slidingWindowExceeded(db, {
+      bucket: `siwe-nonce-ip:${clientIp ?? ""}`,
+      events: `SELECT created_at FROM siwe_nonce_request WHERE client_ip IS NOT DISTINCT FROM $3`,
+      params: [clientIp],
+      max: perMinute,
+      windowSeconds: NONCE_LIMIT_WINDOW_SECONDS,
+    });
+    if (limited) return { ok: false as const, retryAfterSeconds: limited.retryAfterSeconds };
+    return { ok: true as const, ...(await createNonce(db, clientIp)) };
+  });
 }
 
 export type VerifySignInDeps = {

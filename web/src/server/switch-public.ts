@@ -24,6 +24,7 @@ import { type ActionResult, invalid } from "./action-result.ts";
 import { type SignerScope, withTransaction } from "./authz.ts";
 import { publicRetailerId, publishedProduct } from "./catalogue-public.ts";
 import { AppError, statusOf } from "./errors.ts";
+import { slidingWindowExceeded } from "./rate-limit.ts";
 import type { Queryable } from "./session.ts";
 import {
   addSwitchEvent,
@@ -253,9 +254,9 @@ export async function createSwitchDraft(
  * Refuses a draft beyond the limits: `perIpPerHour` drafts from one client address within the last
  * hour, `perPodPerDay` drafts for one POD within the last 24 hours (sliding windows over
  * `switch_request.created_at`; every request counts, signed or not). Counted in Postgres under
- * transaction-scoped advisory locks on the address and the POD, so two web processes cannot both
- * admit the last draft. Requests without a known address share one bucket. Call in the transaction
- * that inserts the draft.
+ * transaction-scoped advisory locks on the address and the POD (`slidingWindowExceeded`), so two web
+ * processes cannot both admit the last draft. Requests without a known address share one bucket.
+ * Call in the transaction that inserts the draft.
  */
 export async function draftLimitExceeded(
   db: Queryable,
@@ -263,17 +264,6 @@ export async function draftLimitExceeded(
   ip: string | null,
   podIdentifier: string,
 ): Promise<ActionResult<{ draftId: string }> | null> {
-  // always address first, then POD: one order, no deadlock between two drafts
-  await db.query(`SELECT pg_advisory_xact_lock(hashtext('switch-draft-ip:' || coalesce($1, '')))`, [ip]);
-  await db.query(`SELECT pg_advisory_xact_lock(hashtext('switch-draft-pod:' || $1))`, [podIdentifier]);
-  const { rows } = await db.query<{ by_ip: number; by_pod: number }>(
-    `SELECT (SELECT count(*)::int FROM switch_request
-              WHERE client_ip IS NOT DISTINCT FROM $1 AND created_at > now() - interval '1 hour') AS by_ip,
-            (SELECT count(*)::int FROM switch_request
-              WHERE pod_identifier = $2 AND created_at > now() - interval '24 hours') AS by_pod`,
-    [ip, podIdentifier],
-  );
-  const counts = rows[0] ?? { by_ip: 0, by_pod: 0 };
   const refuse = (message: string, fieldErrors?: Partial<Record<string, MessageKey>>) => ({
     ok: false as const,
     error: "too_many_requests" as const,
@@ -281,9 +271,23 @@ export async function draftLimitExceeded(
     message,
     ...(fieldErrors ? { fieldErrors } : {}),
   });
-  if (counts.by_ip >= limits.perIpPerHour)
-    return refuse("too many drafts from this address; try again later");
-  if (counts.by_pod >= limits.perPodPerDay)
+  // always address first, then POD: one order, no deadlock between two drafts
+  const byIp = await slidingWindowExceeded(db, {
+    bucket: `switch-draft-ip:${ip ?? ""}`,
+    events: `SELECT created_at FROM switch_request WHERE client_ip IS NOT DISTINCT FROM $3`,
+    params: [ip],
+    max: limits.perIpPerHour,
+    windowSeconds: 3600,
+  });
+  if (byIp) return refuse("too many drafts from this address; try again later");
+  const byPod = await slidingWindowExceeded(db, {
+    bucket: `switch-draft-pod:${podIdentifier}`,
+    events: `SELECT created_at FROM switch_request WHERE pod_identifier = $3`,
+    params: [podIdentifier],
+    max: limits.perPodPerDay,
+    windowSeconds: 24 * 3600,
+  });
+  if (byPod)
     return refuse("too many drafts for this point of delivery today", {
       podIdentifier: "switch.form.error.podTooMany",
     });

@@ -193,18 +193,6 @@ export async function moveSwitchLead(
 }
 
 /**
- * The client's address of a request for the audit trail: the LAST x-forwarded-for entry (the one the
- * nearest proxy appended; entries before it come from the client and can be forged), else x-real-ip.
- * Next.js fills x-forwarded-for with the socket address only when it is absent, so in production the
- * app must sit behind a reverse proxy that appends the peer address (docs/supplier-switch.md).
- */
-export function clientIp(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-  const ip = forwarded || headers.get("x-real-ip")?.trim();
-  return ip ? ip.slice(0, 64) : null;
-}
-
-/**
  * Why a POD cannot be switched, or null: it is supplied under an active contract of this platform
  * (a `pod` row with a contract, not signed out by `today`, or a customer's site), or another signed
  * request for it is still open. `exceptRequest` leaves one request out (re-validation of itself).

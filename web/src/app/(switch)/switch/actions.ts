@@ -4,6 +4,7 @@ import { headers } from "next/headers";
 import { type ActionResult, runAction } from "../../../server/action-result.ts";
 import { getSession } from "../../../server/auth.ts";
 import { authorizeSigner } from "../../../server/authz.ts";
+import { clientAddress } from "../../../server/client-address.ts";
 import { getServerContext } from "../../../server/context.ts";
 import {
   createSwitchDraft,
@@ -11,7 +12,6 @@ import {
   signSwitchDraft,
   withdrawOwnSwitchRequest,
 } from "../../../server/switch-public.ts";
-import { clientIp } from "../../../server/switch-store.ts";
 
 // Server actions of the public supplier switch. Drafting and signing need no session (a prospect has
 // no account yet; the EIP-712 signature proves the wallet); withdrawing needs the signer's session.
@@ -20,10 +20,15 @@ import { clientIp } from "../../../server/switch-store.ts";
 const fields = (form: FormData) =>
   Object.fromEntries([...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string"));
 
-/** Time, client IP (x-forwarded-for / x-real-ip) and user agent of the current request. */
+/** Time, client address (TCP peer, or X-Forwarded-For per TRUSTED_PROXIES) and user agent of the current request. */
 async function requestMeta(): Promise<DraftMeta> {
   const h = await headers();
-  return { ip: clientIp(h), userAgent: h.get("user-agent")?.slice(0, 500) ?? null, now: new Date() };
+  const { trustedProxies } = getServerContext().config;
+  return {
+    ip: clientAddress(h, trustedProxies),
+    userAgent: h.get("user-agent")?.slice(0, 500) ?? null,
+    now: new Date(),
+  };
 }
 
 /** Checks the public form and stores a draft for the product `code` (field errors otherwise). */

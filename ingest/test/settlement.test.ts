@@ -98,7 +98,13 @@ describe("ingest: settlement and minting", () => {
       transport: http(chainHandle.url),
       account: devAccount(0),
     });
-    deployment = await deployC4E({ publicClient, walletClient, minter: devAccount(1).address });
+    deployment = await deployC4E({
+      publicClient,
+      walletClient,
+      minter: devAccount(1).address,
+      periodSeconds: 3600, // baseConfig's settlementPeriodMinutes
+      periodMintCap: 10n ** 30n,
+    });
 
     fixture = await insertFixture(db.url, {
       customers: [{ id: "c-alice", wallet: alice }, { id: "c-bob", wallet: bob }, { id: "c-nowallet" }],
@@ -363,6 +369,7 @@ describe("ingest: settlement and minting", () => {
       functionName: "mintBatch",
       args: [
         batch.id,
+        BigInt(batch.periodStart.getTime() / 1000),
         batch.readingsRoot,
         allocations.map((a) => a.wallet),
         allocations.map((a) => BigInt(a.amount)),

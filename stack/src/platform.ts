@@ -217,9 +217,10 @@ export async function startPlatform(
         log: createLog("chain"),
       });
     }
-    if (chainId === LOCAL_CHAIN_ID) {
+    if (localDevChain) {
       // The fleet's capacity is known now (after the seed): the local chain's admin (the deployer, dev
       // account 0 unless DEPLOYER_PRIVATE_KEY says otherwise; CAP_MANAGER_ROLE) sets the period and cap.
+      // Not on any other chain, an external 31337 one included: no development key signs there.
       await syncMintCap({
         rpcUrl,
         chainId,

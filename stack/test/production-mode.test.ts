@@ -212,8 +212,29 @@ describe("RPC_URL to a chain with the development chain id 31337", () => {
       const perks = { address: getAddress(platform.deployment.perks), abi: c4ePerksAbi } as const;
       const client = createPublicClient({ transport: http(chain.url) });
       expect(await client.readContract({ ...perks, functionName: "perkCount" })).toBe(0n);
+      // the operator registers a fleet of its own (its capacity raises the period mint cap)
+      await platform.pool.query(`
+        INSERT INTO retailer (id, name) VALUES ('ret-own', 'Own Energy');
+        INSERT INTO customer (id, retailer_id, name) VALUES ('cust-own', 'ret-own', 'Own Customer');
+        INSERT INTO site (id, customer_id, name, address, pod_id, time_zone)
+          VALUES ('site-own', 'cust-own', 'Home', 'Street 1', 'POD-OWN', 'Europe/Berlin');
+        INSERT INTO gateway (id, retailer_id, public_key) VALUES ('gw-own', 'ret-own', 'pk');
+        INSERT INTO meter (id, site_id, gateway_id, kind, rated_power_w)
+          VALUES ('m-own', 'site-own', 'gw-own', 'grid', 500000)`);
     } finally {
       await platform.stop();
+    }
+    // a restart on the recorded contracts needs no deployer key, and none of the node's funded
+    // development accounts may stand in for it (e.g. to adjust the mint cap to the new fleet)
+    const again = await startPlatform(
+      loadConfig({ ...env, ALLOW_DEV_CHAIN: "1", DEPLOYER_PRIVATE_KEY: "" }),
+      { web: false },
+    );
+    await again.stop();
+    const client = createPublicClient({ transport: http(chain.url) });
+    for (let i = 0; i < DEV_ACCOUNTS_CHECKED; i++) {
+      const address = devAccount(i).address;
+      expect({ i, sent: await client.getTransactionCount({ address }) }).toEqual({ i, sent: 0 });
     }
   });
 });

@@ -6,7 +6,9 @@ import {
   GAS_PER_BATCH,
   GAS_PER_RECIPIENT,
   maxRecipientsForGas,
+  mintGasLimit,
   splitRewards,
+  TRANSACTION_GAS_CAP,
 } from "./reward-batches.ts";
 import { type RewardRow, summarizeRewards, type WalletAddress } from "./reward-policy.ts";
 
@@ -46,6 +48,14 @@ describe("maxRecipientsForGas", () => {
   });
   it("refuses a budget below one recipient", () => {
     expect(() => maxRecipientsForGas({ gasBudget: 100_000n })).toThrow(RangeError);
+  });
+});
+
+describe("mintGasLimit", () => {
+  it("is the worst case plus a quarter, capped at the per-transaction cap", () => {
+    expect(mintGasLimit({ recipients: 126 })).toBe(((GAS_PER_BATCH + 126n * GAS_PER_RECIPIENT) * 5n) / 4n);
+    expect(mintGasLimit({ recipients: 10_000 })).toBe(TRANSACTION_GAS_CAP);
+    expect(() => mintGasLimit({ recipients: 0 })).toThrow(RangeError);
   });
 });
 

@@ -21,6 +21,25 @@ export const GAS_PER_BATCH = 150_000n;
 /** Default gas budget of one mint transaction: half the 16,777,216 per-transaction cap. */
 export const DEFAULT_REWARD_BATCH_GAS_BUDGET = 8_000_000n;
 
+/** EIP-7825: no transaction may carry a gas limit above 2^24. */
+export const TRANSACTION_GAS_CAP = 16_777_216n;
+
+/**
+ * The gas limit to send a batch of `recipients` with: the worst case plus a quarter, never above the
+ * per-transaction cap. Set explicitly so the node's estimator (Hardhat's probes up to three times the
+ * gas used and fails above the cap) is not in the way; the transaction pays only what it uses.
+ * @example mintGasLimit({ recipients: 126 }) // 9_952_500n
+ */
+export function mintGasLimit(params: { recipients: number }): bigint {
+  const { recipients } = params;
+  if (!Number.isSafeInteger(recipients) || recipients < 1) {
+    throw new RangeError(`recipients must be a positive integer, got ${recipients}`);
+  }
+  const worst = GAS_PER_BATCH + BigInt(recipients) * GAS_PER_RECIPIENT;
+  const limit = (worst * 5n) / 4n;
+  return limit < TRANSACTION_GAS_CAP ? limit : TRANSACTION_GAS_CAP;
+}
+
 /**
  * How many recipients fit `gasBudget` in the worst case.
  * @example maxRecipientsForGas({ gasBudget: 8_000_000n }) // 126

@@ -1,5 +1,11 @@
 import { buildRewardTree, greenCertificatesAbi, rewardMinterAbi } from "@c4e/contracts";
-import { batchProblems, type RewardLeaf, type RewardRecipient, type WalletAddress } from "@c4e/domain";
+import {
+  batchProblems,
+  mintGasLimit,
+  type RewardLeaf,
+  type RewardRecipient,
+  type WalletAddress,
+} from "@c4e/domain";
 import type pg from "pg";
 import {
   type Account,
@@ -298,6 +304,7 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
       abi: rewardMinterAbi,
       functionName: "mintBatchWithCertificates",
       args,
+      gas: mintGasLimit({ recipients: contents.recipients.length }),
     });
     hash = await walletClient.writeContract(request);
   } catch (error) {
@@ -439,7 +446,10 @@ function revertName(error: unknown): string | undefined {
   return reverted instanceof ContractFunctionRevertedError ? reverted.data?.errorName : undefined;
 }
 
+/** viem's short message, with the node's own words (`details`) when it gave any. */
 function shortError(error: unknown): string {
-  if (error instanceof Error) return (error as { shortMessage?: string }).shortMessage ?? error.message;
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const { shortMessage, details } = error as { shortMessage?: string; details?: string };
+  const message = shortMessage ?? error.message;
+  return details && !message.includes(details) ? `${message} (${details})` : message;
 }

@@ -484,6 +484,7 @@ describe("ingest: a period with 5,000 recipients", () => {
     const parts = Math.ceil(RECIPIENTS / 126);
     expect(result.created).toHaveLength(parts);
     expect(result.created.map((b) => b.part)).toEqual(Array.from({ length: parts }, (_, i) => i));
+    expect(result.minted.filter((m) => m.status !== "minted").map((m) => m.error)).toEqual([]);
     expect(result.minted.filter((m) => m.status === "minted")).toHaveLength(parts);
     const expectedTotal = ((RECIPIENTS * (RECIPIENTS + 1)) / 2) * 1; // Σ n Wh
     expect(

@@ -59,6 +59,15 @@ const schema = z
     SETTLEMENT_MAX_WAIT_SECONDS: z.coerce.number().int().min(0).default(3600),
     CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
     INDEXER_POLL_MS: z.coerce.number().int().min(100).default(1000),
+    REWARD_MAX_GAP_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+    REWARD_BATCH_GAS_BUDGET: z.coerce
+      .number()
+      .int()
+      .min(500_000, "must leave room for at least a few recipients (≥ 500000)")
+      .max(16_000_000, "must stay under the 16,777,216 per-transaction gas cap (EIP-7825)")
+      .default(8_000_000),
+    REWARD_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).optional(),
+    REJECTED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     // on by default on the local chain, off with RPC_URL (and refused there: see below)
     SEED_DEMO: flag.optional(),
     SIMULATOR: flag.optional(),
@@ -117,6 +126,16 @@ export type Config = {
   web: { port: number; origin: string };
   settlement: { periodMinutes: number; maxWaitSeconds: number; clockSkewSeconds: number };
   indexer: { pollIntervalMs: number };
+  rewards: {
+    /** longest rewardable span between two readings (docs/reward-policy.md, "Baselines") */
+    maxGapMinutes: number;
+    /** gas budget of one mint transaction; a period is split into batches that fit it */
+    batchGasBudget: bigint;
+    /** blocks on top of a mint before it is reconciled; undefined: 0 on the local chain, else 12 */
+    confirmations: number | undefined;
+  };
+  /** rejected input is purged after this many days */
+  rejectedRetentionDays: number;
   /** the demo data (fleet, staff, billing, perks); only ever on the local chain the stack starts */
   seedDemo: boolean;
   simulator: { enabled: boolean; gateways: number; meters: number; speed: number; backfillHours: number };
@@ -155,6 +174,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clockSkewSeconds: e.CLOCK_SKEW_SECONDS,
     },
     indexer: { pollIntervalMs: e.INDEXER_POLL_MS },
+    rewards: {
+      maxGapMinutes: e.REWARD_MAX_GAP_MINUTES,
+      batchGasBudget: BigInt(e.REWARD_BATCH_GAS_BUDGET),
+      confirmations: e.REWARD_CONFIRMATIONS,
+    },
+    rejectedRetentionDays: e.REJECTED_RETENTION_DAYS,
     seedDemo: e.SEED_DEMO ?? !e.RPC_URL,
     simulator: {
       enabled: e.SIMULATOR ?? !e.RPC_URL,

@@ -7,7 +7,7 @@ import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDeployment, type StackDeployment } from "./deployment.ts";
 import { devAccount } from "./dev-accounts.ts";
-import { capacityMintCap, MIN_PERIOD_MINT_CAP, syncMintCap } from "./mint-cap.ts";
+import { capacityMintCap, checkMintCap, MIN_PERIOD_MINT_CAP, syncMintCap } from "./mint-cap.ts";
 import { createTestDatabase, startTestChain, type TestDatabase } from "./testing/index.ts";
 
 const C4E = 10n ** 18n;
@@ -112,5 +112,27 @@ describe("mint cap: the fleet's capacity bounds what one period can mint", () =>
         log: quiet,
       }),
     ).rejects.toThrow(/AccessControlUnauthorizedAccount/);
+  });
+
+  it("checkMintCap stops a start whose settlement period differs from the chain's, and reports a low cap", async () => {
+    const logs: string[] = [];
+    const params = {
+      rpcUrl: chain.url,
+      chainId: chain.chainId,
+      rewardMinter: deployment.rewardMinter,
+      log: (msg: string) => logs.push(msg),
+    };
+    const onChain = await createPublicClient({ chain: hardhat, transport: http(chain.url) }).readContract({
+      address: deployment.rewardMinter,
+      abi: rewardMinterAbi,
+      functionName: "periodMintCap",
+    });
+    await expect(checkMintCap({ ...params, periodSeconds: 3600, capacityCap: 1n })).rejects.toThrow(
+      /^SETTLEMENT_PERIOD_MINUTES: gives periods of 3600 s, but RewardMinter .* mints periods of 900 s/,
+    );
+    await checkMintCap({ ...params, periodSeconds: 900, capacityCap: onChain });
+    expect(logs).toEqual([]);
+    await checkMintCap({ ...params, periodSeconds: 900, capacityCap: onChain + 1n });
+    expect(logs).toEqual([expect.stringContaining("below the registered capacity")]);
   });
 });

@@ -3,6 +3,7 @@ import { periodMintCap } from "@c4e/domain";
 import type pg from "pg";
 import { type Account, type Address, createPublicClient, createWalletClient, type Hex, http } from "viem";
 import { chainFor } from "./deployment.ts";
+import { ConfigError } from "./env.ts";
 import type { Log } from "./log.ts";
 
 /** The least cap a deployment gets: 1 C4E, so a stack without meters yet can deploy (zero refuses every batch). */
@@ -77,4 +78,44 @@ export async function syncMintCap(params: {
     previousCap: currentCap.toString(),
   });
   return { changed: true, periodSeconds, cap, txHash };
+}
+
+/**
+ * On a chain where the stack holds no cap-manager key (any chain but its own local one): the
+ * RewardMinter's period must be the settlement period, or every mint would revert with
+ * `PeriodNotAligned`/overrun the cap, so a mismatch stops the start with a ConfigError naming
+ * SETTLEMENT_PERIOD_MINUTES; a cap below the registered capacity's is logged (batches over it wait).
+ */
+export async function checkMintCap(params: {
+  rpcUrl: string;
+  chainId: number;
+  rewardMinter: Address;
+  capacityCap: bigint;
+  periodSeconds: number;
+  log: Log;
+}): Promise<void> {
+  const { rpcUrl, chainId, rewardMinter, capacityCap, periodSeconds, log } = params;
+  const publicClient = createPublicClient({ chain: chainFor(chainId, rpcUrl), transport: http(rpcUrl) });
+  const contract = { address: rewardMinter, abi: rewardMinterAbi } as const;
+  const [chainSeconds, chainCap] = await Promise.all([
+    publicClient.readContract({ ...contract, functionName: "periodSeconds" }),
+    publicClient.readContract({ ...contract, functionName: "periodMintCap" }),
+  ]);
+  if (chainSeconds !== BigInt(periodSeconds)) {
+    throw new ConfigError([
+      {
+        variable: "SETTLEMENT_PERIOD_MINUTES",
+        message: `gives periods of ${periodSeconds} s, but RewardMinter ${rewardMinter} mints periods of ${chainSeconds} s: set the same period on chain (setPeriodMintCap with the cap manager's key, docs/security.md) or change the variable`,
+      },
+    ]);
+  }
+  if (chainCap < capacityCap) {
+    log(
+      "reward mint cap on chain is below the registered capacity's: batches over it wait until it is raised",
+      {
+        chainCap: chainCap.toString(),
+        capacityCap: capacityCap.toString(),
+      },
+    );
+  }
 }

@@ -1,6 +1,5 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { seedBillingDemo } from "@c4e/billing/seed-demo";
-import { DEFAULT_REWARD_MAX_GAP_MINUTES } from "@c4e/domain";
 import { createIndexer } from "@c4e/indexer";
 import { createIngest } from "@c4e/ingest";
 import { createPool } from "@c4e/prisma";
@@ -18,7 +17,7 @@ import { assertPortFree } from "./embedded/ports.ts";
 import { startEmbeddedPostgres, stopLeftoverServer } from "./embedded/postgres.ts";
 import { type Config, ConfigError } from "./env.ts";
 import { createLog, type Log, redactUrl } from "./log.ts";
-import { capacityMintCap, syncMintCap } from "./mint-cap.ts";
+import { capacityMintCap, checkMintCap, syncMintCap } from "./mint-cap.ts";
 import { checkBroker, checkChain, checkDatabase, migrateDatabase } from "./services.ts";
 import { createSimulator } from "./simulator/simulator.ts";
 import { buildWeb, startWeb } from "./web.ts";
@@ -194,7 +193,7 @@ export async function startPlatform(
       periodMintCap: await capacityMintCap(
         pool,
         config.settlement.periodMinutes,
-        DEFAULT_REWARD_MAX_GAP_MINUTES,
+        config.rewards.maxGapMinutes,
       ),
       log: createLog("chain"),
     });
@@ -226,7 +225,20 @@ export async function startPlatform(
         chainId,
         rewardMinter: deployment.rewardMinter,
         admin: deployer ?? devAccount(DEV_ACCOUNT_INDEX.deployer),
-        cap: await capacityMintCap(pool, config.settlement.periodMinutes, DEFAULT_REWARD_MAX_GAP_MINUTES),
+        cap: await capacityMintCap(pool, config.settlement.periodMinutes, config.rewards.maxGapMinutes),
+        periodSeconds: config.settlement.periodMinutes * 60,
+        log: createLog("chain"),
+      });
+    } else {
+      await checkMintCap({
+        rpcUrl,
+        chainId,
+        rewardMinter: deployment.rewardMinter,
+        capacityCap: await capacityMintCap(
+          pool,
+          config.settlement.periodMinutes,
+          config.rewards.maxGapMinutes,
+        ),
         periodSeconds: config.settlement.periodMinutes * 60,
         log: createLog("chain"),
       });
@@ -257,6 +269,10 @@ export async function startPlatform(
       settlementPeriodMinutes: config.settlement.periodMinutes,
       settlementMaxWaitSeconds: config.settlement.maxWaitSeconds,
       clockSkewSeconds: config.settlement.clockSkewSeconds,
+      rewardMaxGapMinutes: config.rewards.maxGapMinutes,
+      rewardBatchGasBudget: config.rewards.batchGasBudget,
+      rewardConfirmations: config.rewards.confirmations ?? (localDevChain ? 0 : 12),
+      rejectedRetentionDays: config.rejectedRetentionDays,
       batch: { maxMessages: 500, maxWaitMs: 200 },
       settleIntervalMs: 2000,
       log: createLog("ingest"),

@@ -52,6 +52,23 @@ describe("loadConfig", () => {
     expect(issuesOf({ PG_PORT: "70000", WEB_PORT: "abc" }).sort()).toEqual(["PG_PORT", "WEB_PORT"]);
     expect(issuesOf({ SETTLEMENT_PERIOD_MINUTES: "7" })).toEqual(["SETTLEMENT_PERIOD_MINUTES"]);
     expect(issuesOf({ MQTT_TOPIC_ROOT: "c4e/#" })).toEqual(["MQTT_TOPIC_ROOT"]);
+    expect(issuesOf({ REWARD_BATCH_GAS_BUDGET: "20000000" })).toEqual(["REWARD_BATCH_GAS_BUDGET"]);
+    expect(issuesOf({ REWARD_MAX_GAP_MINUTES: "0" })).toEqual(["REWARD_MAX_GAP_MINUTES"]);
+    expect(issuesOf({ REJECTED_RETENTION_DAYS: "-1" })).toEqual(["REJECTED_RETENTION_DAYS"]);
+  });
+
+  it("takes the reward settings, with defaults", () => {
+    expect(loadConfig({})).toMatchObject({
+      rewards: { maxGapMinutes: 60, batchGasBudget: 8_000_000n, confirmations: undefined },
+      rejectedRetentionDays: 30,
+    });
+    expect(
+      loadConfig({
+        REWARD_MAX_GAP_MINUTES: "90",
+        REWARD_BATCH_GAS_BUDGET: "4000000",
+        REWARD_CONFIRMATIONS: "32",
+      }),
+    ).toMatchObject({ rewards: { maxGapMinutes: 90, batchGasBudget: 4_000_000n, confirmations: 32 } });
   });
 
   it("puts the variable name first in the message", () => {

@@ -1,5 +1,9 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { type Deployment, deployC4E } from "@c4e/contracts";
 import pg from "pg";
+import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
+import { hardhat } from "viem/chains";
+import { devAccount } from "../../stack/src/dev-accounts.ts";
 import { rawPublicKeyBase64 } from "../../stack/src/demo/keys.ts";
 import { signEnvelope } from "../../stack/src/simulator/gateway-message.ts";
 import type { IngestConfig } from "../src/index.ts";
@@ -156,4 +160,25 @@ export async function purgeSession(mqttUrl: string, clientId: string): Promise<v
   const { default: mqtt } = await import("mqtt");
   const client = await mqtt.connectAsync(mqttUrl, { clientId, clean: true, reconnectPeriod: 0 });
   await client.endAsync();
+}
+
+/**
+ * The C4E contracts on a test chain: deployed by dev account 0 with dev account 1 as minter, periods of
+ * `periodSeconds` and a cap no test reaches.
+ */
+export async function deployOnTestChain(
+  url: string,
+  periodSeconds: number,
+): Promise<{ publicClient: PublicClient; deployment: Deployment }> {
+  const chain = { ...hardhat, rpcUrls: { default: { http: [url] } } };
+  const publicClient = createPublicClient({ chain, transport: http(url), pollingInterval: 100 });
+  const walletClient = createWalletClient({ chain, transport: http(url), account: devAccount(0) });
+  const deployment = await deployC4E({
+    publicClient,
+    walletClient,
+    minter: devAccount(1).address,
+    periodSeconds,
+    periodMintCap: 10n ** 30n,
+  });
+  return { publicClient, deployment };
 }

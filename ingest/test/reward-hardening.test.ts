@@ -3,21 +3,27 @@ import {
   c4eTokenAbi,
   certificateIdFor,
   type Deployment,
-  deployC4E,
   greenCertificatesAbi,
   rewardMinterAbi,
 } from "@c4e/contracts";
 import { createPool } from "@c4e/prisma";
 import type pg from "pg";
-import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
-import { hardhat } from "viem/chains";
+import type { PublicClient } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devAccount, devPrivateKey } from "../../stack/src/dev-accounts.ts";
 import { createTestDatabase, startTestChain, type TestDatabase } from "../../stack/src/testing/index.ts";
 import { createIngest, type Ingest, type IngestConfig, REJECTED_PAYLOAD_KEPT_BYTES } from "../src/index.ts";
 import { processBatch, type ReceivedMessage } from "../src/process-batch.ts";
 import { createGatewayKeyCache } from "../src/verify-signature.ts";
-import { baseConfig, type Fixture, insertFixture, query, signedMessage, testClock } from "./fixtures.ts";
+import {
+  baseConfig,
+  deployOnTestChain,
+  type Fixture,
+  insertFixture,
+  query,
+  signedMessage,
+  testClock,
+} from "./fixtures.ts";
 
 /**
  * The reward path's proofs of concept from the security review (issue 11), written as tests on the
@@ -124,20 +130,7 @@ describe("ingest: rewards that cannot be gamed, jammed or capped out", () => {
 
   beforeAll(async () => {
     [db, chainHandle] = await Promise.all([createTestDatabase("ingest_reward_hardening"), startTestChain()]);
-    const chain = { ...hardhat, rpcUrls: { default: { http: [chainHandle.url] } } };
-    publicClient = createPublicClient({ chain, transport: http(chainHandle.url), pollingInterval: 100 });
-    const walletClient = createWalletClient({
-      chain,
-      transport: http(chainHandle.url),
-      account: devAccount(0),
-    });
-    deployment = await deployC4E({
-      publicClient,
-      walletClient,
-      minter: devAccount(1).address,
-      periodSeconds: 900,
-      periodMintCap: 10n ** 30n,
-    });
+    ({ publicClient, deployment } = await deployOnTestChain(chainHandle.url, 900));
     await publicClient.request({
       method: "hardhat_setCode" as never,
       params: [wallets.delegated, "0xfe"] as never,
@@ -407,20 +400,7 @@ describe("ingest: a period with 5,000 recipients", () => {
 
   beforeAll(async () => {
     [db, chainHandle] = await Promise.all([createTestDatabase("ingest_reward_5000"), startTestChain()]);
-    const chain = { ...hardhat, rpcUrls: { default: { http: [chainHandle.url] } } };
-    publicClient = createPublicClient({ chain, transport: http(chainHandle.url), pollingInterval: 100 });
-    const walletClient = createWalletClient({
-      chain,
-      transport: http(chainHandle.url),
-      account: devAccount(0),
-    });
-    deployment = await deployC4E({
-      publicClient,
-      walletClient,
-      minter: devAccount(1).address,
-      periodSeconds: 900,
-      periodMintCap: 10n ** 30n,
-    });
+    ({ publicClient, deployment } = await deployOnTestChain(chainHandle.url, 900));
     // 5,000 households with a wallet and a meter each, and one eligible 15-minute export delta each
     // (the readings path is covered above; here the volume is what matters).
     const ids = Array.from({ length: RECIPIENTS }, (_, i) => String(i).padStart(5, "0"));

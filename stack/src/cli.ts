@@ -2,10 +2,13 @@
 import { parseArgs } from "node:util";
 import { BILLING_COMMANDS, runBillingCommand } from "@c4e/billing/commands";
 import { createPool } from "@c4e/prisma";
+import { getAddress } from "viem";
 import { demoFleet, seedFleet } from "./demo/fleet.ts";
+import { DEV_ACCOUNT_INDEX, devAccount } from "./dev-accounts.ts";
 import { PortInUseError } from "./embedded/ports.ts";
 import { type Config, ConfigError, loadConfig } from "./env.ts";
 import { createLog } from "./log.ts";
+import { capacityMintCap, syncMintCap } from "./mint-cap.ts";
 import { startPlatform } from "./platform.ts";
 import { checkChain } from "./services.ts";
 import { createSimulator } from "./simulator/simulator.ts";
@@ -107,6 +110,24 @@ async function simulate(config: Config, args: string[]): Promise<void> {
   const fleet = demoFleet({ gateways: overrides.simulator.gateways, meters: overrides.simulator.meters });
   const chainId = await checkChain(`http://127.0.0.1:${config.chain.embedded.port}`);
   await seedFleet(pool, fleet, { chainId }); // registers the simulated gateways' public keys and meters
+  // More meters, more capacity: raise the local chain's per-period mint cap with them (the local admin
+  // is dev account 0), or the larger fleet's periods would exceed it.
+  const chainUrl = `http://127.0.0.1:${config.chain.embedded.port}`;
+  const { rows } = await pool.query<{ reward_minter: string }>(
+    "SELECT reward_minter FROM chain_deployment WHERE chain_id = $1",
+    [chainId],
+  );
+  if (rows[0]) {
+    await syncMintCap({
+      rpcUrl: chainUrl,
+      chainId,
+      rewardMinter: getAddress(rows[0].reward_minter),
+      admin: devAccount(DEV_ACCOUNT_INDEX.deployer),
+      cap: await capacityMintCap(pool, overrides.settlement.periodMinutes, overrides.rewards.maxGapMinutes),
+      periodSeconds: overrides.settlement.periodMinutes * 60,
+      log: createLog("chain"),
+    });
+  }
   const sim = createSimulator({
     mqttUrl,
     topicRoot: overrides.topicRoot,

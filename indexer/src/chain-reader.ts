@@ -1,5 +1,22 @@
 import { c4ePerksAbi, c4eTokenAbi, greenCertificatesAbi, rewardMinterAbi } from "@c4e/contracts";
-import { type Address, BlockNotFoundError, createPublicClient, getAbiItem, type Hex, http } from "viem";
+import {
+  type Address,
+  BlockNotFoundError,
+  createPublicClient,
+  formatLog,
+  getAbiItem,
+  type Hex,
+  HttpRequestError,
+  http,
+  LimitExceededRpcError,
+  numberToHex,
+  parseEventLogs,
+  ResponseBodyTooLargeError,
+  type RpcLog,
+  TimeoutError,
+  toEventSelector,
+} from "viem";
+import { InconsistentChainReadError } from "./errors.ts";
 
 /** The part of a block header the indexer keeps: hashes chain the blocks, the time stamps the events. */
 export type BlockHeader = { number: bigint; hash: Hex; parentHash: Hex; timestamp: bigint };
@@ -118,8 +135,24 @@ export type ChainReader = {
   head(): Promise<bigint>;
   /** Headers of the given blocks; null for a block the chain does not have (any more). */
   headers(numbers: readonly bigint[]): Promise<Map<bigint, BlockHeader | null>>;
-  /** The mirrored events of the C4E contracts in [fromBlock, toBlock], in chain order. */
-  logs(fromBlock: bigint, toBlock: bigint): Promise<MirroredLog[]>;
+  /**
+   * The mirrored events of the C4E contracts in [fromBlock, toBlock'], in chain order, where
+   * toBlock' ≤ toBlock: a range whose response is too large is shortened (halved until it fits), and
+   * a single block that is too large on its own is read in parts (see `LogsResult.parts`).
+   */
+  logs(fromBlock: bigint, toBlock: bigint): Promise<LogsResult>;
+};
+
+export type LogsResult = {
+  logs: MirroredLog[];
+  /** Last block covered (≤ the requested toBlock). */
+  toBlock: bigint;
+  /** JSON size of the raw logs read (their share of the response bodies), for sizing the next range. */
+  bytes: number;
+  /** Requests refused as too large (response limit, result cap, timeout) on the way. */
+  refused: number;
+  /** Set when one block was read in parts: per contract and event, or from its transactions' receipts. */
+  parts?: "byEvent" | "receipts";
 };
 
 export type CreateChainReaderParams = {
@@ -130,6 +163,12 @@ export type CreateChainReaderParams = {
   perks?: Address;
   /** GreenCertificates; omitted: its events are not mirrored. */
   greenCertificates?: Address;
+  /** viem's `maxResponseBodySize` for every request (default 10 MiB). */
+  maxResponseBytes?: number;
+  /** Per request, ms (default 15000). */
+  requestTimeoutMs?: number;
+  /** Retries of a failed request that was not too large (default 2). */
+  retries?: number;
 };
 
 const transferEvent = getAbiItem({ abi: c4eTokenAbi, name: "Transfer" });
@@ -142,6 +181,10 @@ const perkEvents = [
   getAbiItem({ abi: c4ePerksAbi, name: "TransferSingle" }),
   getAbiItem({ abi: c4ePerksAbi, name: "TransferBatch" }),
 ] as const;
+const erc1155Events = [
+  getAbiItem({ abi: greenCertificatesAbi, name: "TransferSingle" }),
+  getAbiItem({ abi: greenCertificatesAbi, name: "TransferBatch" }),
+] as const;
 const certificateEvents = [
   getAbiItem({ abi: greenCertificatesAbi, name: "CertificatesIssued" }),
   getAbiItem({ abi: greenCertificatesAbi, name: "CertificatesClaimed" }),
@@ -149,17 +192,42 @@ const certificateEvents = [
 
 /** Requests per JSON-RPC batch when fetching many headers (providers cap batch sizes). */
 const HEADER_BATCH = 100;
+/** Assumed JSON size of one header (with a few transaction hashes), to keep a header batch under the limit. */
+const HEADER_BYTES = 4_096;
+/** Receipts fetched at once when a block is read from its transactions' receipts. */
+const RECEIPT_CONCURRENCY = 4;
 
-/** A ChainReader over JSON-RPC (HTTP, batched). */
+/** One part of a block read in parts: one contract, one event. */
+type FilterPart = { address: Address; topic0: Hex };
+
+/** A ChainReader over JSON-RPC (HTTP; headers batched, logs and receipts one per response). */
 export function createChainReader({
   rpcUrl,
   token,
   rewardMinter,
   perks,
   greenCertificates,
+  maxResponseBytes = 10_485_760,
+  requestTimeoutMs = 15_000,
+  retries = 2,
 }: CreateChainReaderParams): ChainReader {
+  const headerBatch = Math.max(1, Math.min(HEADER_BATCH, Math.floor(maxResponseBytes / 2 / HEADER_BYTES)));
   const client = createPublicClient({
-    transport: http(rpcUrl, { batch: { batchSize: HEADER_BATCH }, retryCount: 2, timeout: 15_000 }),
+    transport: http(rpcUrl, {
+      batch: { batchSize: headerBatch },
+      retryCount: retries,
+      timeout: requestTimeoutMs,
+      maxResponseBodySize: maxResponseBytes,
+    }),
+  });
+  // Logs and receipts: never batched (one response per request), and retried here, not by viem,
+  // which would also retry a response that is too large (and throw its bytes away each time).
+  const single = createPublicClient({
+    transport: http(rpcUrl, {
+      retryCount: 0,
+      timeout: requestTimeoutMs,
+      maxResponseBodySize: maxResponseBytes,
+    }),
   });
   const tokenAddress = token.toLowerCase();
   const minterAddress = rewardMinter.toLowerCase();
@@ -178,21 +246,206 @@ export function createChainReader({
     ...(perks || greenCertificates ? perkEvents : []),
     ...(greenCertificates ? certificateEvents : []),
   ];
+  const topics = events.map((e) => toEventSelector(e));
+  // Per contract only its own events: the parts of a block read in parts.
+  const parts: FilterPart[] = [
+    { address: token, topic0: toEventSelector(transferEvent) },
+    { address: rewardMinter, topic0: toEventSelector(rewardBatchMintedEvent) },
+    ...(perks ? perkEvents.map((e) => ({ address: perks, topic0: toEventSelector(e) })) : []),
+    ...(greenCertificates
+      ? [...erc1155Events, ...certificateEvents].map((e) => ({
+          address: greenCertificates,
+          topic0: toEventSelector(e),
+        }))
+      : []),
+  ];
+
+  /** Runs `request` with up to `retries` retries; a too-large refusal is thrown at once (to be split). */
+  async function withRetries<T>(request: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request();
+      } catch (err) {
+        if (isTooLarge(err) || attempt >= retries) throw err;
+        await new Promise((r) => setTimeout(r, 150 * 2 ** attempt));
+      }
+    }
+  }
 
   async function header(number: bigint): Promise<BlockHeader | null> {
+    const read = async (c: typeof client) => {
+      try {
+        const block = await c.getBlock({ blockNumber: number });
+        if (block.hash === null) return null;
+        return {
+          number: block.number,
+          hash: lower(block.hash),
+          parentHash: lower(block.parentHash),
+          timestamp: block.timestamp,
+        };
+      } catch (err) {
+        if (err instanceof BlockNotFoundError) return null;
+        throw err;
+      }
+    };
     try {
-      const block = await client.getBlock({ blockNumber: number });
-      if (block.hash === null) return null;
-      return {
-        number: block.number,
-        hash: lower(block.hash),
-        parentHash: lower(block.parentHash),
-        timestamp: block.timestamp,
-      };
+      return await read(client);
     } catch (err) {
-      if (err instanceof BlockNotFoundError) return null;
-      throw err;
+      // a batch of headers too large for the limit: this header alone
+      if (!isTooLarge(err)) throw err;
+      return await withRetries(() => read(single));
     }
+  }
+
+  async function getLogs(filter: {
+    address: Address | Address[];
+    topics: Hex[];
+    fromBlock?: bigint;
+    toBlock?: bigint;
+    blockHash?: Hex;
+  }): Promise<RpcLog[]> {
+    const topicFilter = [filter.topics.length === 1 ? (filter.topics[0] as Hex) : filter.topics];
+    return await withRetries(() =>
+      filter.blockHash !== undefined
+        ? single.request({
+            method: "eth_getLogs",
+            params: [{ address: filter.address, topics: topicFilter, blockHash: filter.blockHash }],
+          })
+        : single.request({
+            method: "eth_getLogs",
+            params: [
+              {
+                address: filter.address,
+                topics: topicFilter,
+                fromBlock: numberToHex(filter.fromBlock ?? 0n),
+                toBlock: numberToHex(filter.toBlock ?? 0n),
+              },
+            ],
+          }),
+    );
+  }
+
+  /**
+   * The logs of one block too large for one response: per contract and event (by block hash, so
+   * every part is of the same block); a part still too large comes from the block's receipts.
+   */
+  async function blockInParts(
+    number: bigint,
+  ): Promise<{ raw: RpcLog[]; refused: number; receipts: boolean }> {
+    const head = await header(number);
+    if (head === null)
+      throw new InconsistentChainReadError(`block ${number} vanished while its logs were read`);
+    const raw: RpcLog[] = [];
+    const fromReceipts: FilterPart[] = [];
+    let refused = 0;
+    for (const part of parts) {
+      try {
+        raw.push(...(await getLogs({ address: part.address, topics: [part.topic0], blockHash: head.hash })));
+      } catch (err) {
+        if (!isTooLarge(err)) throw err;
+        refused++;
+        fromReceipts.push(part);
+      }
+    }
+    if (fromReceipts.length > 0) raw.push(...(await receiptLogs(head.hash, fromReceipts)));
+    return { raw, refused, receipts: fromReceipts.length > 0 };
+  }
+
+  /** The logs matching `wanted` of the block `hash`, read from its transactions' receipts one by one. */
+  async function receiptLogs(hash: Hex, wanted: readonly FilterPart[]): Promise<RpcLog[]> {
+    const block = await withRetries(() =>
+      single.request({ method: "eth_getBlockByHash", params: [hash, false] }),
+    );
+    if (block === null)
+      throw new InconsistentChainReadError(`block ${hash} vanished while its logs were read`);
+    const keys = new Set(wanted.map((p) => `${p.address.toLowerCase()}|${p.topic0.toLowerCase()}`));
+    const txHashes = (block.transactions as readonly (Hex | { hash: Hex })[]).map((t) =>
+      typeof t === "string" ? t : t.hash,
+    );
+    const out: RpcLog[] = [];
+    for (let i = 0; i < txHashes.length; i += RECEIPT_CONCURRENCY) {
+      const receipts = await Promise.all(
+        txHashes.slice(i, i + RECEIPT_CONCURRENCY).map(async (tx) => {
+          try {
+            return await withRetries(() =>
+              single.request({ method: "eth_getTransactionReceipt", params: [tx] }),
+            );
+          } catch (err) {
+            if (!isTooLarge(err)) throw err;
+            throw new Error(
+              `the receipt of transaction ${tx} alone exceeds the response limit (maxResponseBytes = ${maxResponseBytes}): raise it`,
+              { cause: err },
+            );
+          }
+        }),
+      );
+      for (const receipt of receipts) {
+        if (receipt === null) throw new InconsistentChainReadError(`a receipt of block ${hash} vanished`);
+        if (lower(receipt.blockHash) !== lower(hash)) {
+          throw new InconsistentChainReadError(`a transaction of block ${hash} moved to another block`);
+        }
+        for (const log of receipt.logs) {
+          const topic0 = log.topics[0];
+          if (topic0 !== undefined && keys.has(`${log.address.toLowerCase()}|${topic0.toLowerCase()}`)) {
+            out.push(log);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  function decode(raw: readonly RpcLog[]): MirroredLog[] {
+    const parsed = parseEventLogs({ abi: events, logs: raw.map((l) => formatLog(l)), strict: true });
+    const out: MirroredLog[] = [];
+    const seen = new Set<string>();
+    for (const log of parsed) {
+      if (log.removed) continue;
+      if (
+        log.blockNumber === null ||
+        log.blockHash === null ||
+        log.transactionHash === null ||
+        log.logIndex === null
+      ) {
+        continue; // pending logs: never returned for a mined range
+      }
+      const position: LogPosition = {
+        blockNumber: log.blockNumber,
+        blockHash: lower(log.blockHash),
+        txHash: lower(log.transactionHash),
+        logIndex: log.logIndex,
+      };
+      const key = `${position.txHash}|${position.logIndex}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const address = log.address.toLowerCase();
+      if (log.eventName === "Transfer" && address === tokenAddress) {
+        out.push({
+          ...position,
+          kind: "transfer",
+          token: lower(log.address),
+          from: lower(log.args.from),
+          to: lower(log.args.to),
+          value: log.args.value,
+        });
+      } else if (log.eventName === "RewardBatchMinted" && address === minterAddress) {
+        out.push({
+          ...position,
+          kind: "rewardBatchMinted",
+          batchId: lower(log.args.batchId),
+          readingsRoot: lower(log.args.readingsRoot),
+          count: log.args.count,
+          total: log.args.total,
+        });
+      } else if (address === perksAddress || address === certificatesAddress) {
+        const decoded = perkOrCertificateLog(log, address === perksAddress ? "coupon" : "certificate");
+        if (decoded)
+          out.push({ ...position, contract: lower(log.address), ...decoded } as PerkOrCertificateLog);
+      }
+    }
+    return out.sort((a, b) =>
+      a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+    );
   }
 
   return {
@@ -201,8 +454,8 @@ export function createChainReader({
 
     async headers(numbers) {
       const result = new Map<bigint, BlockHeader | null>();
-      for (let i = 0; i < numbers.length; i += HEADER_BATCH) {
-        const chunk = numbers.slice(i, i + HEADER_BATCH);
+      for (let i = 0; i < numbers.length; i += headerBatch) {
+        const chunk = numbers.slice(i, i + headerBatch);
         const got = await Promise.all(chunk.map((n) => header(n)));
         chunk.forEach((n, j) => {
           result.set(n, got[j] ?? null);
@@ -212,63 +465,61 @@ export function createChainReader({
     },
 
     async logs(fromBlock, toBlock) {
-      const logs = await client.getLogs({
-        address: addresses,
-        events,
-        fromBlock,
-        toBlock,
-        // one call for the whole range; a range the provider rejects as too large is halved and retried
-        blockRange: toBlock - fromBlock + 1n,
-        strict: true,
-      });
-      const out: MirroredLog[] = [];
-      for (const log of logs) {
-        if (log.removed) continue;
-        if (
-          log.blockNumber === null ||
-          log.blockHash === null ||
-          log.transactionHash === null ||
-          log.logIndex === null
-        ) {
-          continue; // pending logs: never returned for a mined range
+      let to = toBlock;
+      let refused = 0;
+      for (;;) {
+        try {
+          const raw = await getLogs({ address: addresses, topics, fromBlock, toBlock: to });
+          return { logs: decode(raw), toBlock: to, bytes: jsonBytes(raw), refused };
+        } catch (err) {
+          if (!isTooLarge(err)) throw err;
+          refused++;
         }
-        const position: LogPosition = {
-          blockNumber: log.blockNumber,
-          blockHash: lower(log.blockHash),
-          txHash: lower(log.transactionHash),
-          logIndex: log.logIndex,
+        if (to > fromBlock) {
+          // keep the first half: the rest is the next range's (nothing read is thrown away but the refusal)
+          to = fromBlock + (to - fromBlock - 1n) / 2n;
+          continue;
+        }
+        const block = await blockInParts(fromBlock);
+        return {
+          logs: decode(block.raw),
+          toBlock: fromBlock,
+          bytes: jsonBytes(block.raw),
+          refused: refused + block.refused,
+          parts: block.receipts ? "receipts" : "byEvent",
         };
-        const address = log.address.toLowerCase();
-        if (log.eventName === "Transfer" && address === tokenAddress) {
-          out.push({
-            ...position,
-            kind: "transfer",
-            token: lower(log.address),
-            from: lower(log.args.from),
-            to: lower(log.args.to),
-            value: log.args.value,
-          });
-        } else if (log.eventName === "RewardBatchMinted" && address === minterAddress) {
-          out.push({
-            ...position,
-            kind: "rewardBatchMinted",
-            batchId: lower(log.args.batchId),
-            readingsRoot: lower(log.args.readingsRoot),
-            count: log.args.count,
-            total: log.args.total,
-          });
-        } else if (address === perksAddress || address === certificatesAddress) {
-          const decoded = perkOrCertificateLog(log, address === perksAddress ? "coupon" : "certificate");
-          if (decoded)
-            out.push({ ...position, contract: lower(log.address), ...decoded } as PerkOrCertificateLog);
-        }
       }
-      return out.sort((a, b) =>
-        a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
-      );
     },
   };
 }
+
+/** JSON size of raw logs (as the node sent them, give or take whitespace). */
+function jsonBytes(raw: readonly RpcLog[]): number {
+  let bytes = 2;
+  for (const log of raw) bytes += JSON.stringify(log).length + 1;
+  return bytes;
+}
+
+/**
+ * Whether a failed request asked for too much and should be split rather than retried: viem's
+ * response size limit, an HTTP 413, JSON-RPC "limit exceeded" (-32005), a provider's result cap
+ * ("query returned more than 10000 results", "block range too large", …) or a timeout.
+ */
+export function isTooLarge(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof ResponseBodyTooLargeError || e.name === "ResponseBodyTooLargeError") return true;
+    if (e instanceof TimeoutError) return true;
+    if (e instanceof HttpRequestError && e.status === 413) return true;
+    const code = (e as { code?: unknown }).code;
+    if (code === LimitExceededRpcError.code) return true;
+    const text = `${e.message} ${(e as { details?: unknown }).details ?? ""}`;
+    if (TOO_LARGE.test(text)) return true;
+  }
+  return false;
+}
+
+const TOO_LARGE =
+  /more than \d+ (results|logs)|too many (results|logs|blocks)|(response|result)s? (size|is too (big|large)|too (big|large))|(block )?range (is )?too (large|wide|big)|exceed(s|ed)? (the )?(max|limit|range|\d)|limit exceeded|query timeout|timed? ?out/i;
 
 type DecodedLog = { eventName: string; args: unknown };
 type AllArgs = {

@@ -8,12 +8,16 @@ import {
 import { InconsistentChainReadError } from "./errors.ts";
 import { findCommonAncestor, type StoredBlock } from "./find-common-ancestor.ts";
 import { createMirrorStore } from "./mirror-store.ts";
-import { checkRange, headersToFetch } from "./plan-range.ts";
+import { checkRange, headersToFetch, nextRange } from "./plan-range.ts";
+import { type IndexerSettingsInput, resolveSettings } from "./settings.ts";
 
-/** Blocks below the head whose hashes are kept in chain_block (the reorganisation depth handled in place). */
-export const DEFAULT_REORG_WINDOW = 256;
+export { DEFAULT_REORG_WINDOW } from "./settings.ts";
 
-export type IndexerConfig = {
+/**
+ * Settings (IndexerSettingsInput, validated by resolveSettings): pollIntervalMs, maxBlockRange,
+ * reorgWindow, maxResponseBytes, requestTimeoutMs, retries (docs/indexer.md, "Settings").
+ */
+export type IndexerConfig = IndexerSettingsInput & {
   databaseUrl: string;
   rpcUrl: string;
   chainId: number;
@@ -28,14 +32,6 @@ export type IndexerConfig = {
     greenCertificates?: `0x${string}` | null;
     blockNumber: bigint;
   };
-  pollIntervalMs: number;
-  /** Most blocks per range (one eth_getLogs call and one transaction), e.g. 2000. */
-  maxBlockRange: number;
-  /**
-   * Blocks below the head whose hashes are kept to find a common ancestor (default 256). A deeper
-   * reorganisation is still handled, by re-indexing the chain from the deployment block.
-   */
-  reorgWindow?: number;
   log: (msg: string, fields?: object) => void;
 };
 
@@ -74,16 +70,8 @@ type StepResult =
  */
 export function createIndexer(config: IndexerConfig): Indexer {
   const { chainId, deployment, log } = config;
-  const reorgWindow = config.reorgWindow ?? DEFAULT_REORG_WINDOW;
-  if (!Number.isInteger(config.maxBlockRange) || config.maxBlockRange < 1) {
-    throw new RangeError(`maxBlockRange must be a positive integer, got ${config.maxBlockRange}`);
-  }
-  if (!Number.isFinite(config.pollIntervalMs) || config.pollIntervalMs < 0) {
-    throw new RangeError(`pollIntervalMs must be a non-negative number, got ${config.pollIntervalMs}`);
-  }
-  if (!Number.isInteger(reorgWindow) || reorgWindow < 1) {
-    throw new RangeError(`reorgWindow must be a positive integer, got ${reorgWindow}`);
-  }
+  const settings = resolveSettings(config);
+  const { reorgWindow } = settings;
   const pool = createPool({
     url: config.databaseUrl,
     max: 3,
@@ -97,9 +85,14 @@ export function createIndexer(config: IndexerConfig): Indexer {
     rewardMinter: deployment.rewardMinter,
     perks: deployment.perks ?? undefined,
     greenCertificates: deployment.greenCertificates ?? undefined,
+    maxResponseBytes: settings.maxResponseBytes,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    retries: settings.retries,
   });
   const beforeDeployment = deployment.blockNumber - 1n;
-  const maxRange = BigInt(config.maxBlockRange);
+  const maxRange = BigInt(settings.maxBlockRange);
+  /** Blocks of the next range: adapted to the bytes of the ranges read (nextRange), ≤ maxRange. */
+  let range = maxRange;
 
   let chainIdChecked = false;
   /** Last observed head and checkpoint, for the heartbeat of a failed poll. */
@@ -158,12 +151,23 @@ export function createIndexer(config: IndexerConfig): Indexer {
     }
 
     const fromBlock = indexed + 1n;
-    const toBlock = head < indexed + maxRange ? head : indexed + maxRange;
-    const lastBefore = (await reader.headers([toBlock])).get(toBlock);
+    const requestedTo = head < indexed + range ? head : indexed + range;
+    const lastBefore = (await reader.headers([requestedTo])).get(requestedTo);
     if (!lastBefore) {
-      throw new InconsistentChainReadError(`block ${toBlock} vanished while the range was read`);
+      throw new InconsistentChainReadError(`block ${requestedTo} vanished while the range was read`);
     }
-    const logs = await reader.logs(fromBlock, toBlock);
+    // may cover less than asked: a range too large for one response is shortened
+    const read = await reader.logs(fromBlock, requestedTo);
+    const { logs, toBlock } = read;
+    range = nextRange({
+      blocks: toBlock - fromBlock + 1n,
+      requested: requestedTo - fromBlock + 1n,
+      bytes: read.bytes,
+      refused: read.refused,
+      current: range,
+      max: maxRange,
+      targetBytes: Math.floor(settings.maxResponseBytes / 2),
+    });
     const numbers = headersToFetch({
       fromBlock,
       toBlock,
@@ -171,17 +175,22 @@ export function createIndexer(config: IndexerConfig): Indexer {
       reorgWindow,
       logBlocks: logs.map((l) => l.blockNumber),
     });
-    const fetched = await reader.headers(numbers);
+    // the requested last block too: its hash unchanged across the log query vouches for the blocks below
+    const fetched = await reader.headers(toBlock < requestedTo ? [...numbers, requestedTo] : numbers);
     const headers: BlockHeader[] = [];
     for (const n of numbers) {
       const header = fetched.get(n);
       if (!header) throw new InconsistentChainReadError(`block ${n} vanished while the range was read`);
       headers.push(header);
     }
+    const requestedLast = fetched.get(requestedTo);
+    if (!requestedLast) {
+      throw new InconsistentChainReadError(`block ${requestedTo} vanished while the range was read`);
+    }
 
     const check = checkRange({
       parentHash: checkpoint?.hash ?? null,
-      headers,
+      headers: toBlock < requestedTo ? [...headers, requestedLast] : headers,
       logs,
       lastHashBeforeLogs: lastBefore.hash,
     });
@@ -214,6 +223,10 @@ export function createIndexer(config: IndexerConfig): Indexer {
         toBlock: toBlock.toString(),
         head: head.toString(),
         ...countByKind(logs),
+        bytes: read.bytes,
+        ...(read.refused > 0 ? { refused: read.refused } : {}),
+        ...(read.parts ? { blockReadInParts: read.parts } : {}),
+        nextRange: Number(range),
       });
     }
     return { kind: "indexed", fromBlock, toBlock, head };

@@ -82,3 +82,44 @@ export function checkRange({ parentHash, headers, logs, lastHashBeforeLogs }: Ch
   }
   return { kind: "ok" };
 }
+
+export type NextRangeParams = {
+  /** Blocks the last read covered. */
+  blocks: bigint;
+  /** Blocks it asked for (more than `blocks` when the range was shortened, or capped by the head). */
+  requested: bigint;
+  /** JSON bytes of the logs it read. */
+  bytes: number;
+  /** Requests refused as too large during the read. */
+  refused: number;
+  /** The range in force for that read. */
+  current: bigint;
+  max: bigint;
+  /** Bytes a range should bring back (half the response limit: room for denser blocks). */
+  targetBytes: number;
+};
+
+/**
+ * Blocks of the next range, from what the last one brought back: after a refusal the shortened range
+ * that fit; else the blocks scaled to `targetBytes` by the observed bytes per block, growing at most
+ * twofold per step (a range capped by the head says little) and within 1..max.
+ * @example nextRange({ blocks: 100n, requested: 100n, bytes: 8e6, refused: 0, current: 100n, max: 2000n, targetBytes: 4e6 }) // 50n
+ */
+export function nextRange({
+  blocks,
+  requested,
+  bytes,
+  refused,
+  current,
+  max,
+  targetBytes,
+}: NextRangeParams): bigint {
+  const clamp = (n: bigint) => (n < 1n ? 1n : n > max ? max : n);
+  if (refused > 0) return clamp(blocks);
+  const grown = current * 2n;
+  if (bytes <= 0) return clamp(grown);
+  const scaled = (blocks * BigInt(Math.max(1, Math.floor(targetBytes)))) / BigInt(Math.ceil(bytes));
+  // a read capped by the head (fewer blocks than the range) only lowers the range when it was dense
+  const fitted = blocks < requested || blocks < current ? (scaled < current ? scaled : current) : scaled;
+  return clamp(fitted < grown ? fitted : grown);
+}

@@ -33,7 +33,8 @@ export type LogLine = { msg: string; fields?: object };
 export async function setupFixture(label: string) {
   const db = await createTestDatabase(label);
   const chain = await startTestChain();
-  const transport = http(chain.url);
+  // no response size limit on the test's own reads (a block of 20,000 transfers is > 10 MiB of logs)
+  const transport = http(chain.url, { maxResponseBodySize: false });
   const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 });
   const testClient = createTestClient({ chain: hardhat, mode: "hardhat", transport });
   const wallet = (i: number) => createWalletClient({ account: devAccount(i), chain: hardhat, transport });

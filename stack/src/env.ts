@@ -59,6 +59,12 @@ const schema = z
     SETTLEMENT_MAX_WAIT_SECONDS: z.coerce.number().int().min(0).default(3600),
     CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
     INDEXER_POLL_MS: z.coerce.number().int().min(100).default(1000),
+    INDEXER_MAX_BLOCK_RANGE: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+    INDEXER_MAX_RESPONSE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(16_384, "must hold a block header (≥ 16384)")
+      .default(10_485_760),
     REWARD_MAX_GAP_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
     REWARD_BATCH_GAS_BUDGET: z.coerce
       .number()
@@ -125,7 +131,7 @@ export type Config = {
   topicRoot: string;
   web: { port: number; origin: string };
   settlement: { periodMinutes: number; maxWaitSeconds: number; clockSkewSeconds: number };
-  indexer: { pollIntervalMs: number };
+  indexer: { pollIntervalMs: number; maxBlockRange: number; maxResponseBytes: number };
   rewards: {
     /** longest rewardable span between two readings (docs/reward-policy.md, "Baselines") */
     maxGapMinutes: number;
@@ -173,7 +179,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxWaitSeconds: e.SETTLEMENT_MAX_WAIT_SECONDS,
       clockSkewSeconds: e.CLOCK_SKEW_SECONDS,
     },
-    indexer: { pollIntervalMs: e.INDEXER_POLL_MS },
+    indexer: {
+      pollIntervalMs: e.INDEXER_POLL_MS,
+      maxBlockRange: e.INDEXER_MAX_BLOCK_RANGE,
+      maxResponseBytes: e.INDEXER_MAX_RESPONSE_BYTES,
+    },
     rewards: {
       maxGapMinutes: e.REWARD_MAX_GAP_MINUTES,
       batchGasBudget: BigInt(e.REWARD_BATCH_GAS_BUDGET),

@@ -252,7 +252,8 @@ export async function startPlatform(
       chainId,
       deployment,
       pollIntervalMs: config.indexer.pollIntervalMs,
-      maxBlockRange: 2000,
+      maxBlockRange: config.indexer.maxBlockRange,
+      maxResponseBytes: config.indexer.maxResponseBytes,
       log: createLog("indexer"),
     });
     await indexer.start();

@@ -1,5 +1,5 @@
 // Ingest throughput: signed gateway messages over MQTT into Postgres, wall-clock until all are stored.
-// Usage: npx tsx bench/ingest-throughput.ts [--gateways 50] [--meters 20] [--steps 8]
+// Usage: npx tsx bench/ingest-throughput.ts [--gateways 50] [--meters 20] [--steps 8] [--timeout 600]
 //        (embedded Postgres and aedes; set DATABASE_URL / MQTT_URL to measure real services)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,11 +22,14 @@ const { values } = parseArgs({
     gateways: { type: "string", default: "50" },
     meters: { type: "string", default: "20" },
     steps: { type: "string", default: "8" },
+    // seconds until the run is declared stalled (exit code 1)
+    timeout: { type: "string", default: "600" },
   },
 });
 const gateways = Number(values.gateways);
 const meters = Number(values.meters);
 const steps = Number(values.steps);
+const timeoutMs = Number(values.timeout) * 1000;
 
 const dir = mkdtempSync(join(tmpdir(), "c4e-bench-"));
 const cleanups: (() => Promise<void>)[] = [];
@@ -100,15 +103,23 @@ try {
   const start = performance.now();
   await Promise.all(payloads.map((p) => publisher.publishAsync(p.topic, p.payload, { qos: 1 })));
   const published = performance.now();
+  let storedRows = 0;
   for (;;) {
     const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM reading");
-    if (Number(rows[0]?.n) >= expectedRows) break;
+    storedRows = Number(rows[0]?.n);
+    if (storedRows >= expectedRows) break;
+    if (performance.now() - start > timeoutMs) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   const done = performance.now();
   await publisher.endAsync();
   const seconds = (done - start) / 1000;
   const readings = expectedRows / 2;
+  const stats = ingest.stats();
+  if (storedRows < expectedRows) {
+    process.exitCode = 1;
+    console.error(`stalled: ${storedRows} of ${expectedRows} rows stored after ${seconds.toFixed(0)} s`);
+  }
   console.log(
     JSON.stringify(
       {
@@ -121,7 +132,11 @@ try {
         totalSeconds: +seconds.toFixed(2),
         messagesPerSecond: Math.round(payloads.length / seconds),
         readingsPerSecond: Math.round(readings / seconds),
-        rejected: ingest.stats().rejected,
+        storedRows,
+        batches: stats.batches,
+        storedMessages: stats.storedMessages,
+        duplicateMessages: stats.duplicateMessages,
+        rejected: stats.rejected,
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       },
       null,

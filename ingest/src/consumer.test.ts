@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBroker, type TestBroker } from "../../stack/src/testing/index.ts";
 import { createConsumer } from "./consumer.ts";
 import type { ReceivedMessage } from "./process-batch.ts";
+import { PartiallyStoredError } from "./sql.ts";
 
 async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
@@ -101,6 +102,32 @@ describe("consumer batching", () => {
     await waitFor(() => again.length >= 1, "r2");
     expect(again).toEqual(["r2"]);
     await next.stop();
+    await purge(clientId);
+  });
+
+  it("acknowledges the stored head of a partly stored batch and retries only the rest", async () => {
+    const clientId = `c-${randomBytes(4).toString("hex")}`;
+    const topic = `${broker.topicRoot}/gateways/gw-1/readings`;
+    const calls: string[][] = [];
+    const consumer = createConsumer({
+      mqttUrl: broker.url,
+      topicRoot: broker.topicRoot,
+      clientId,
+      batch: { maxMessages: 3, maxWaitMs: 50 },
+      now: () => new Date(),
+      log: () => {},
+      onBatch: async (messages) => {
+        calls.push(messages.map((m) => m.payload.toString()));
+        // first call: a split batch whose first two messages committed, then the connection was lost
+        if (calls.length === 1) throw new PartiallyStoredError(2, null, new Error("connection terminated"));
+      },
+    });
+    await consumer.start();
+    for (const n of [1, 2, 3]) await publisher.publishAsync(topic, `p${n}`, { qos: 1 });
+    await waitFor(() => calls.length === 2, "the retry");
+    expect(calls).toEqual([["p1", "p2", "p3"], ["p3"]]);
+    expect(consumer.status()).toMatchObject({ queued: 0 });
+    await consumer.stop();
     await purge(clientId);
   });
 

@@ -1,6 +1,7 @@
 import mqtt, { type MqttClient } from "mqtt";
 import { type HeldMessage, installDeferredAck } from "./deferred-ack.ts";
 import type { ReceivedMessage } from "./process-batch.ts";
+import { PartiallyStoredError } from "./sql.ts";
 
 export type ConsumerConfig = {
   mqttUrl: string;
@@ -12,7 +13,8 @@ export type ConsumerConfig = {
   log: (msg: string, fields?: object) => void;
   /**
    * Stores one batch and resolves after its commit; the batch's messages are acknowledged then.
-   * Throws only when storage failed: the batch is kept and retried with backoff.
+   * Throws only when storage failed: the batch is kept and retried with backoff. A
+   * `PartiallyStoredError` acknowledges its first `stored` messages and keeps only the rest.
    */
   onBatch: (messages: ReceivedMessage[]) => Promise<void>;
 };
@@ -89,6 +91,13 @@ export function createConsumer(config: ConsumerConfig): Consumer {
     }, delay);
   };
 
+  /** Removes committed entries from the head of the queue and sends their PUBACKs. */
+  const acknowledge = (entries: readonly Entry[]) => {
+    queue.splice(0, entries.length);
+    // PUBACKs in arrival order, as MQTT 3.1.1 §4.6 asks.
+    for (const e of entries) e.held.release();
+  };
+
   /**
    * Stores the queue batch by batch; a failing batch stays at the head of the queue. Without `all`,
    * only full batches are taken and a remainder waits for its `maxWaitMs`.
@@ -101,11 +110,17 @@ export function createConsumer(config: ConsumerConfig): Consumer {
     }
     while (gen === generation && (all ? queue.length > 0 : queue.length >= maxMessages)) {
       const entries = queue.slice(0, maxMessages);
-      await config.onBatch(entries.map((e) => e.message));
+      try {
+        await config.onBatch(entries.map((e) => e.message));
+      } catch (error) {
+        // A split batch whose first messages were committed before a part failed: acknowledge those,
+        // retry only the rest.
+        const stored = error instanceof PartiallyStoredError ? Math.min(error.stored, entries.length) : 0;
+        if (stored > 0 && gen === generation) acknowledge(entries.slice(0, stored));
+        throw error;
+      }
       if (gen !== generation) return; // aborted meanwhile: the broker redelivers, storage is idempotent
-      queue.splice(0, entries.length);
-      // PUBACKs in arrival order, as MQTT 3.1.1 §4.6 asks.
-      for (const e of entries) e.held.release();
+      acknowledge(entries);
     }
     if (gen === generation) armWaitTimer();
   };

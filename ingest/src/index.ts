@@ -12,7 +12,8 @@ import {
   type ReconcileOutcome,
   reconcileMintedBatches,
 } from "./mint-batches.ts";
-import { processBatch } from "./process-batch.ts";
+import { type BatchResult, processBatch } from "./process-batch.ts";
+import { PartiallyStoredError } from "./sql.ts";
 import { type CreatedBatch, settlePeriods } from "./settle-periods.ts";
 import { purgeRejectedInputs } from "./store-readings.ts";
 import { createGatewayKeyCache } from "./verify-signature.ts";
@@ -25,7 +26,8 @@ export type { MintChain, MintOutcome, ReconcileOutcome } from "./mint-batches.ts
 export { createMintChain, mintBatches, reconcileMintedBatches } from "./mint-batches.ts";
 export type { BatchResult, ProcessBatchDeps, ReceivedMessage } from "./process-batch.ts";
 export { processBatch, REJECTED_PAYLOAD_KEPT_BYTES } from "./process-batch.ts";
-export { purgeRejectedInputs } from "./store-readings.ts";
+export { PartiallyStoredError, storageErrorKind } from "./sql.ts";
+export { LOCK_BUCKETS, purgeRejectedInputs } from "./store-readings.ts";
 export type { CreatedBatch, SettlePeriodsResult } from "./settle-periods.ts";
 export { settlePeriods } from "./settle-periods.ts";
 export { createGatewayKeyCache, ed25519PublicKey, verifySignature } from "./verify-signature.ts";
@@ -91,6 +93,8 @@ export type IngestStats = {
   batches: number;
   /** Messages stored in ingest_message. */
   storedMessages: number;
+  /** Redelivered copies of stored messages: counted (ingest_message.redeliveries), not stored again. */
+  duplicateMessages: number;
   acceptedReadings: number;
   duplicateReadings: number;
   /** rejected_input rows written (messages and readings). */
@@ -140,6 +144,7 @@ export function createIngest(config: IngestConfig): Ingest {
   const stats = {
     batches: 0,
     storedMessages: 0,
+    duplicateMessages: 0,
     acceptedReadings: 0,
     duplicateReadings: 0,
     rejected: 0,
@@ -163,6 +168,19 @@ export function createIngest(config: IngestConfig): Ingest {
     return pool;
   };
 
+  const record = (result: BatchResult) => {
+    stats.batches++;
+    stats.storedMessages += result.storedMessages;
+    stats.duplicateMessages += result.duplicateMessages;
+    stats.acceptedReadings += result.acceptedReadings;
+    stats.duplicateReadings += result.duplicateReadings;
+    stats.rejected += result.rejected;
+    for (const [reason, count] of Object.entries(result.rejectedByReason) as [RejectReason, number][]) {
+      stats.rejectedByReason[reason] = (stats.rejectedByReason[reason] ?? 0) + count;
+    }
+    stats.lastFlushAt = now();
+  };
+
   const heartbeat = async () => {
     const status = consumer?.status();
     try {
@@ -175,6 +193,7 @@ export function createIngest(config: IngestConfig): Ingest {
           queued: status?.queued ?? 0,
           accepted: stats.acceptedReadings,
           rejected: stats.rejected,
+          duplicateMessages: stats.duplicateMessages,
         },
       });
     } catch (error) {
@@ -255,16 +274,15 @@ export function createIngest(config: IngestConfig): Ingest {
         now,
         log,
         onBatch: async (messages) => {
-          const result = await processBatch(deps, messages);
-          stats.batches++;
-          stats.storedMessages += result.storedMessages;
-          stats.acceptedReadings += result.acceptedReadings;
-          stats.duplicateReadings += result.duplicateReadings;
-          stats.rejected += result.rejected;
-          for (const [reason, count] of Object.entries(result.rejectedByReason) as [RejectReason, number][]) {
-            stats.rejectedByReason[reason] = (stats.rejectedByReason[reason] ?? 0) + count;
+          let result: BatchResult;
+          try {
+            result = await processBatch(deps, messages);
+          } catch (error) {
+            // Part of a split batch was committed before a transient error: count that part.
+            if (error instanceof PartiallyStoredError) record(error.result as BatchResult);
+            throw error;
           }
-          stats.lastFlushAt = now();
+          record(result);
           if (result.rejected > 0) {
             log("ingest: batch stored with rejections", {
               messages: result.messages,

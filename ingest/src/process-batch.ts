@@ -9,10 +9,12 @@ import {
   parseEnvelope,
   type RejectReason,
 } from "@c4e/domain";
+import { createHash } from "node:crypto";
 import type pg from "pg";
 import { createMeterView, type MeterView } from "./meter-view.ts";
-import { isDataError, withTransaction } from "./sql.ts";
+import { PartiallyStoredError, sqlState, storageErrorKind, withTransaction } from "./sql.ts";
 import {
+  countRedeliveries,
   type IngestMessageRow,
   insertIngestMessages,
   insertRejectedInputs,
@@ -40,6 +42,11 @@ export type BatchResult = {
   messages: number;
   /** Messages stored in `ingest_message` (verified, not a duplicate message). */
   storedMessages: number;
+  /**
+   * Redelivered copies of stored messages (same gateway, message id and body, e.g. after a crash
+   * between commit and acknowledgement): counted on `ingest_message.redeliveries`, nothing else stored.
+   */
+  duplicateMessages: number;
   acceptedReadings: number;
   duplicateReadings: number;
   /** Rows written to `rejected_input` (messages and readings). */
@@ -67,42 +74,75 @@ export const REJECTED_PAYLOAD_KEPT_BYTES = 4096;
 /**
  * Verifies, checks and stores one batch of messages in one transaction. Bad input never throws: every
  * refused message or reading becomes a `rejected_input` row, and the rest of the batch is stored.
- * Throws only when the database fails (the caller retries; nothing was acknowledged).
  *
- * Should the database refuse the batch's data itself (an input the checks let through but a column
- * cannot hold), the batch is retried message by message and the message that cannot be stored is
- * recorded as rejected, so one poisonous message never blocks ingest.
+ * Storage errors (sql.ts, `storageErrorKind`): should the database refuse the batch for what it holds
+ * (a value a column cannot hold, a statement too large, a resource a smaller transaction would not
+ * exhaust), the batch is halved and each half stored on its own, recursively, until the message that
+ * fails alone is isolated; that message is recorded as rejected (`malformed_envelope`, "not storable: …")
+ * so one poisonous message or an oversized batch never blocks ingest. A transient error (connection,
+ * serialization failure, deadlock) is thrown for the caller to retry; if part of a split batch was
+ * committed before, a `PartiallyStoredError` says how many leading messages are stored.
  */
 export async function processBatch(
   deps: ProcessBatchDeps,
   messages: readonly ReceivedMessage[],
 ): Promise<BatchResult> {
+  const progress = { stored: 0, result: emptyResult(0) };
   try {
-    return await runBatch(deps, messages);
+    await storeSplitting(deps, messages, progress);
+    return progress.result;
   } catch (error) {
-    if (!isDataError(error)) throw error;
-    if (messages.length === 1) {
-      const message = messages[0] as ReceivedMessage;
-      deps.log("ingest: message cannot be stored, recorded as rejected", {
-        topic: message.topic,
-        error: (error as Error).message,
-      });
-      const row = messageRejection(
-        message,
-        "malformed_envelope",
-        `not storable: ${(error as Error).message}`,
-      );
-      await withTransaction(deps.pool, (db) => insertRejectedInputs(db, [row]));
-      return { ...emptyResult(1), rejected: 1, rejectedByReason: { malformed_envelope: 1 } };
-    }
-    deps.log("ingest: batch refused by the database, retrying message by message", {
-      messages: messages.length,
+    if (progress.stored === 0) throw error;
+    throw new PartiallyStoredError(progress.stored, progress.result, error);
+  }
+}
+
+/** Stores `messages`, halving on non-transient errors; parts are committed in arrival order. */
+async function storeSplitting(
+  deps: ProcessBatchDeps,
+  messages: readonly ReceivedMessage[],
+  progress: { stored: number; result: BatchResult },
+): Promise<void> {
+  if (messages.length === 0) return;
+  const done = (result: BatchResult) => {
+    progress.stored += messages.length;
+    progress.result = addResults(progress.result, result);
+  };
+  let error: unknown;
+  try {
+    done(await runBatch(deps, messages));
+    return;
+  } catch (e) {
+    error = e;
+  }
+  const kind = storageErrorKind(error);
+  const code = sqlState(error);
+  if (kind === "transient" || (kind === "resource" && messages.length === 1)) throw error;
+  if (messages.length === 1) {
+    const message = messages[0] as ReceivedMessage;
+    deps.log("ingest: message cannot be stored, recorded as rejected", {
+      topic: message.topic,
+      code,
       error: (error as Error).message,
     });
-    let total = emptyResult(0);
-    for (const message of messages) total = addResults(total, await processBatch(deps, [message]));
-    return total;
+    const row = messageRejection(
+      message,
+      "malformed_envelope",
+      `not storable: ${(error as Error).message}${code === null ? "" : ` (SQLSTATE ${code})`}`,
+    );
+    await withTransaction(deps.pool, (db) => insertRejectedInputs(db, [row]));
+    done({ ...emptyResult(1), rejected: 1, rejectedByReason: { malformed_envelope: 1 } });
+    return;
   }
+  const half = Math.ceil(messages.length / 2);
+  deps.log("ingest: batch refused by the database, storing it in halves", {
+    messages: messages.length,
+    halves: [half, messages.length - half],
+    code,
+    error: (error as Error).message,
+  });
+  await storeSplitting(deps, messages.slice(0, half), progress);
+  await storeSplitting(deps, messages.slice(half), progress);
 }
 
 type Candidate = {
@@ -122,6 +162,7 @@ async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessa
   const candidates = await verifyMessages(deps, messages, rejections);
 
   const ingestRows: IngestMessageRow[] = [];
+  const redeliveries: { gatewayId: string; messageId: string; receivedAt: Date }[] = [];
   await withTransaction(deps.pool, async (db) => {
     const meterIds = [
       ...new Set(candidates.flatMap(({ candidate }) => candidate.readings.map((r) => r.meterId))),
@@ -165,23 +206,36 @@ async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessa
       return view;
     };
 
-    const seen = new Set<string>();
+    // Body hashes of the messages stored before or earlier in this batch (null: stored without one).
+    const known = new Map<string, Buffer | null>(storedMessages);
     for (const { index, candidate: c } of candidates) {
       const out = rejections[index] as RejectedInputRow[];
       const key = messageKey(c.gatewayId, c.header.messageId);
-      if (storedMessages.has(key) || seen.has(key)) {
+      const bodySha256 = createHash("sha256").update(c.body, "utf8").digest();
+      if (known.has(key)) {
+        const storedSha256 = known.get(key) ?? null;
+        if (storedSha256 === null || storedSha256.equals(bodySha256)) {
+          // A redelivered copy (crash or reconnect between commit and acknowledgement): counted only.
+          redeliveries.push({
+            gatewayId: c.gatewayId,
+            messageId: c.header.messageId,
+            receivedAt: c.message.receivedAt,
+          });
+          continue;
+        }
         out.push({
           ...messageRejection(
             c.message,
             "duplicate_message",
-            `message ${c.header.messageId} was already processed`,
+            `message id ${c.header.messageId} was already stored with a different body; this message was not stored`,
+            c.raw,
           ),
           gatewayId: c.gatewayId,
           messageId: c.header.messageId,
         });
         continue;
       }
-      seen.add(key);
+      known.set(key, bodySha256);
       const rawOf = rawReadingLookup(c);
       const rejectReading = (reading: ParsedReading, reason: RejectReason, detail: string) =>
         out.push({
@@ -286,6 +340,7 @@ async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessa
         accepted,
         duplicates,
         rejected: rejectedReadings,
+        bodySha256,
       });
       result.acceptedReadings += accepted;
       result.duplicateReadings += duplicates;
@@ -299,10 +354,12 @@ async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessa
     }
     await insertBaselines(db, newBaselines);
     await insertIngestMessages(db, ingestRows);
+    await countRedeliveries(db, redeliveries);
     await insertRejectedInputs(db, rejections.flat());
   });
 
   result.storedMessages = ingestRows.length;
+  result.duplicateMessages = redeliveries.length;
   for (const row of rejections.flat()) {
     result.rejected++;
     result.rejectedByReason[row.reason] = (result.rejectedByReason[row.reason] ?? 0) + 1;
@@ -501,6 +558,7 @@ function emptyResult(messages: number): BatchResult {
   return {
     messages,
     storedMessages: 0,
+    duplicateMessages: 0,
     acceptedReadings: 0,
     duplicateReadings: 0,
     rejected: 0,
@@ -516,6 +574,7 @@ function addResults(a: BatchResult, b: BatchResult): BatchResult {
   return {
     messages: a.messages + b.messages,
     storedMessages: a.storedMessages + b.storedMessages,
+    duplicateMessages: a.duplicateMessages + b.duplicateMessages,
     acceptedReadings: a.acceptedReadings + b.acceptedReadings,
     duplicateReadings: a.duplicateReadings + b.duplicateReadings,
     rejected: a.rejected + b.rejected,

@@ -57,34 +57,90 @@ export async function insertBaselines(
 }
 
 /**
- * Serialises concurrent consumers (shared subscriptions) on the same meters and message ids until the
- * transaction ends, so the references each one loads are the ones it writes against. Keys are locked
- * in sorted order, which rules out deadlocks between batches.
+ * Advisory locks of the readings path: class `INGEST_LOCK_CLASS` (the two-key form, a key space of its
+ * own), second key a bucket in `[0, LOCK_BUCKETS)`.
  */
-export async function lockKeys(db: Queryable, keys: readonly string[]): Promise<void> {
-  if (keys.length === 0) return;
-  const sorted = [...new Set(keys)].sort();
-  await db.query("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k", [
-    sorted,
-  ]);
+export const INGEST_LOCK_CLASS = 0x0c4e16;
+/**
+ * Meter and message keys are hashed into this many buckets, so a transaction holds at most this many
+ * advisory locks whatever the batch size. Postgres' lock table is shared by all sessions and holds
+ * `max_locks_per_transaction × (max_connections + max_prepared_transactions)` locks (6,400 by
+ * default); one lock per key overflowed it ("out of shared memory") from about 16,000 meters a batch.
+ */
+export const LOCK_BUCKETS = 256;
+
+/** The lock bucket of a key (FNV-1a over its UTF-16 code units, mod `LOCK_BUCKETS`). */
+export function lockBucket(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % LOCK_BUCKETS;
 }
 
-/** The (gatewayId, messageId) pairs among `keys` that were already stored, as `gatewayId\nmessageId`. */
+/**
+ * Serialises concurrent consumers (shared subscriptions) on the same meters and message ids until the
+ * transaction ends, so the references each one loads are the ones it writes against. The keys are
+ * hashed into at most `LOCK_BUCKETS` buckets (two batches on the same meter or message always share a
+ * bucket; unrelated keys may share one too, which only serialises more than needed). Buckets are locked
+ * in ascending order, which rules out deadlocks between batches. Returns the buckets locked.
+ */
+export async function lockKeys(db: Queryable, keys: readonly string[]): Promise<number[]> {
+  const buckets = [...new Set(keys.map(lockBucket))].sort((x, y) => x - y);
+  if (buckets.length === 0) return buckets;
+  // unnest is scanned in array order: the locks are taken in ascending bucket order.
+  await db.query("SELECT pg_advisory_xact_lock($1::int, b) FROM unnest($2::int[]) AS b", [
+    INGEST_LOCK_CLASS,
+    buckets,
+  ]);
+  return buckets;
+}
+
+/**
+ * The (gatewayId, messageId) pairs among `keys` that were already stored, as `gatewayId\nmessageId`,
+ * with the SHA-256 of the stored body (null for messages stored before it was kept).
+ */
 export async function loadStoredMessageKeys(
   db: Queryable,
   keys: readonly { gatewayId: string; messageId: string }[],
-): Promise<Set<string>> {
-  const stored = new Set<string>();
+): Promise<Map<string, Buffer | null>> {
+  const stored = new Map<string, Buffer | null>();
   if (keys.length === 0) return stored;
-  const { rows } = await db.query<{ gateway_id: string; message_id: string }>(
-    `SELECT m.gateway_id, m.message_id
+  const { rows } = await db.query<{ gateway_id: string; message_id: string; body_sha256: Buffer | null }>(
+    `SELECT m.gateway_id, m.message_id, m.body_sha256
        FROM ingest_message m
        JOIN unnest($1::text[], $2::text[]) AS k(gateway_id, message_id)
          ON m.gateway_id = k.gateway_id AND m.message_id = k.message_id`,
     [keys.map((k) => k.gatewayId), keys.map((k) => k.messageId)],
   );
-  for (const r of rows) stored.add(messageKey(r.gateway_id, r.message_id));
+  for (const r of rows) stored.set(messageKey(r.gateway_id, r.message_id), r.body_sha256);
   return stored;
+}
+
+/**
+ * Counts redelivered copies of stored messages (same gateway, message id and body) on their
+ * `ingest_message` row: `redeliveries` and `last_redelivered_at`. Nothing else is written for them.
+ */
+export async function countRedeliveries(
+  db: Queryable,
+  copies: readonly { gatewayId: string; messageId: string; receivedAt: Date }[],
+): Promise<void> {
+  if (copies.length === 0) return;
+  await db.query(
+    `UPDATE ingest_message m
+        SET redeliveries = m.redeliveries + c.n,
+            last_redelivered_at = greatest(m.last_redelivered_at, c.at)
+       FROM (SELECT gateway_id, message_id, count(*)::int AS n, max(at) AS at
+               FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(gateway_id, message_id, at)
+              GROUP BY gateway_id, message_id) c
+      WHERE m.gateway_id = c.gateway_id AND m.message_id = c.message_id`,
+    [
+      copies.map((c) => c.gatewayId),
+      copies.map((c) => c.messageId),
+      copies.map((c) => c.receivedAt.toISOString()),
+    ],
+  );
 }
 
 export function messageKey(gatewayId: string, messageId: string): string {
@@ -291,13 +347,16 @@ export type IngestMessageRow = {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** SHA-256 of the signed body: tells a redelivered copy from a different message under a reused id. */
+  bodySha256: Buffer;
 };
 
 export async function insertIngestMessages(db: Queryable, rows: readonly IngestMessageRow[]): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO ingest_message (gateway_id, message_id, received_at, sent_at, accepted, duplicates, rejected)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::int[], $7::int[])
+    `INSERT INTO ingest_message (gateway_id, message_id, received_at, sent_at, accepted, duplicates, rejected, body_sha256)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::int[], $7::int[],
+                          $8::bytea[])
      ON CONFLICT DO NOTHING`,
     [
       rows.map((r) => r.gatewayId),
@@ -307,6 +366,7 @@ export async function insertIngestMessages(db: Queryable, rows: readonly IngestM
       rows.map((r) => r.accepted),
       rows.map((r) => r.duplicates),
       rows.map((r) => r.rejected),
+      rows.map((r) => r.bodySha256),
     ],
   );
 }

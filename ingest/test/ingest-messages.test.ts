@@ -120,6 +120,15 @@ describe("ingest: verification, plausibility and storage", () => {
       },
       keyOf("gw-1"),
     );
+    // the same message id with another body (a gateway that reused an id): not a redelivery
+    const msgAReused = signedMessage(
+      {
+        gatewayId: "gw-1",
+        messageId: "msg-a",
+        readings: [{ meterId: "m-1", at: "2026-11-01T10:20:00Z", importWh: 1120, exportWh: 720 }],
+      },
+      keyOf("gw-1"),
+    );
     const oversized = JSON.stringify({
       v: 1,
       alg: "ed25519",
@@ -200,7 +209,8 @@ describe("ingest: verification, plausibility and storage", () => {
           keyOf("gw-1"),
         ),
       },
-      { topic: topic("gw-1"), payload: msgA }, // the same message again
+      { topic: topic("gw-1"), payload: msgA }, // the same message again: counted, not stored
+      { topic: topic("gw-1"), payload: msgAReused },
       { topic: topic("gw-1"), payload: oversized },
       { topic: `${broker.topicRoot}/gateways/gw-1/extra/readings`, payload: msgA },
       { topic: `${broker.topicRoot}/gateways/gw-1/status`, payload: "online" },
@@ -288,7 +298,12 @@ describe("ingest: verification, plausibility and storage", () => {
     const byReason = (reason: string) => rejected.filter((r) => r.reason === reason);
     // message-level rejections keep the raw message, reading-level ones the reading's JSON as sent
     expect(byReason("malformed_json")[0]?.payload).toBe("{not json");
-    expect(byReason("duplicate_message")[0]?.payload).toBe(msgA);
+    expect(byReason("duplicate_message")[0]?.payload).toBe(msgAReused);
+    expect(byReason("duplicate_message")[0]?.detail).toContain("different body");
+    // the identical copy is only counted on its message row
+    expect(await query(db.url, "SELECT redeliveries FROM ingest_message WHERE message_id = 'msg-a'")).toEqual(
+      [{ redeliveries: 1 }],
+    );
     expect(JSON.parse(byReason("unknown_meter")[0]?.payload ?? "")).toEqual({
       meterId: "m-404",
       at: "2026-11-01T10:15:00Z",
@@ -306,6 +321,7 @@ describe("ingest: verification, plausibility and storage", () => {
 
     const stats = ingest.stats();
     expect(stats.rejected).toBe(16);
+    expect(stats.duplicateMessages).toBe(1);
     expect(stats.rejectedByReason.wrong_topic).toBe(2);
     expect(stats.batches).toBe(1);
 

@@ -474,11 +474,11 @@ export function createChainReader({
         } catch (err) {
           if (!isTooLarge(err)) throw err;
           refused++;
-        }
-        if (to > fromBlock) {
-          // keep the first half: the rest is the next range's (nothing read is thrown away but the refusal)
-          to = fromBlock + (to - fromBlock - 1n) / 2n;
-          continue;
+          if (to > fromBlock) {
+            // the provider's suggestion, else the first half: the rest is the next range's
+            to = suggestedEnd(err, fromBlock, to) ?? fromBlock + (to - fromBlock - 1n) / 2n;
+            continue;
+          }
         }
         const block = await blockInParts(fromBlock);
         return {
@@ -516,6 +516,21 @@ export function isTooLarge(err: unknown): boolean {
     if (TOO_LARGE.test(text)) return true;
   }
   return false;
+}
+
+/**
+ * The end of a shorter range a provider proposes in its refusal, e.g. Alchemy's "… this block range
+ * should work: [0x1, 0x3e8]"; undefined unless it starts at `fromBlock` and ends inside the range.
+ */
+export function suggestedEnd(err: unknown, fromBlock: bigint, toBlock: bigint): bigint | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const text = `${e.message} ${(e as { details?: unknown }).details ?? ""}`;
+    const m = /\[\s*(0x[0-9a-f]+)\s*,\s*(0x[0-9a-f]+)\s*\]/i.exec(text);
+    if (!m) continue;
+    const [start, end] = [BigInt(m[1] as string), BigInt(m[2] as string)];
+    if (start === fromBlock && end >= fromBlock && end < toBlock) return end;
+  }
+  return undefined;
 }
 
 const TOO_LARGE =

@@ -6,7 +6,7 @@ import {
   TimeoutError,
 } from "viem";
 import { describe, expect, it } from "vitest";
-import { isTooLarge } from "./chain-reader.ts";
+import { isTooLarge, suggestedEnd } from "./chain-reader.ts";
 import { nextRange } from "./plan-range.ts";
 import { DEFAULT_MAX_RESPONSE_BYTES, resolveSettings } from "./settings.ts";
 
@@ -77,5 +77,26 @@ describe("isTooLarge", () => {
     ["not an error", "nope"],
   ])("%s: not split", (_name, err) => {
     expect(isTooLarge(err)).toBe(false);
+  });
+});
+
+describe("suggestedEnd", () => {
+  const alchemy = (range: string) =>
+    new RpcRequestError({
+      body: {},
+      url: "http://x",
+      error: {
+        code: -32602,
+        message: `Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range and no limit on the response size, or you can request any block range with a cap of 10K logs in the response. Based on your parameters, this block range should work: ${range}`,
+      },
+    });
+  it("takes the provider's shorter range", () => {
+    expect(isTooLarge(alchemy("[0x64, 0x96]"))).toBe(true);
+    expect(suggestedEnd(alchemy("[0x64, 0x96]"), 100n, 2099n)).toBe(150n);
+  });
+  it("ignores a suggestion that does not shorten this range", () => {
+    expect(suggestedEnd(alchemy("[0x65, 0x96]"), 100n, 2099n)).toBeUndefined();
+    expect(suggestedEnd(alchemy("[0x64, 0x1000]"), 100n, 2099n)).toBeUndefined();
+    expect(suggestedEnd(new Error("too large"), 100n, 2099n)).toBeUndefined();
   });
 });

@@ -371,7 +371,7 @@ export function createChainReader({
               single.request({ method: "eth_getTransactionReceipt", params: [tx] }),
             );
           } catch (err) {
-            if (!isTooLarge(err)) throw err;
+            if (!isTooLarge(err) || isTimeout(err)) throw err;
             throw new Error(
               `the receipt of transaction ${tx} alone exceeds the response limit (maxResponseBytes = ${maxResponseBytes}): raise it`,
               { cause: err },
@@ -467,12 +467,14 @@ export function createChainReader({
     async logs(fromBlock, toBlock) {
       let to = toBlock;
       let refused = 0;
+      let timeouts = 0;
       for (;;) {
         try {
           const raw = await getLogs({ address: addresses, topics, fromBlock, toBlock: to });
           return { logs: decode(raw), toBlock: to, bytes: jsonBytes(raw), refused };
         } catch (err) {
           if (!isTooLarge(err)) throw err;
+          if (isTimeout(err) && ++timeouts > MAX_TIMEOUT_SPLITS) throw err;
           refused++;
           if (to > fromBlock) {
             // the provider's suggestion, else the first half: the rest is the next range's
@@ -512,11 +514,25 @@ export function isTooLarge(err: unknown): boolean {
     if (e instanceof HttpRequestError && e.status === 413) return true;
     const code = (e as { code?: unknown }).code;
     if (code === LimitExceededRpcError.code) return true;
+    // the wording only of an answer from the node (a JSON-RPC error or an HTTP status), never of a
+    // transport failure such as "connect ETIMEDOUT" (a node that is down is retried, not split)
+    const answered = typeof code === "number" || (e instanceof HttpRequestError && e.status !== undefined);
     const text = `${e.message} ${(e as { details?: unknown }).details ?? ""}`;
-    if (TOO_LARGE.test(text)) return true;
+    if (answered && TOO_LARGE.test(text)) return true;
   }
   return false;
 }
+
+/** viem's request timeout (in the cause chain). */
+function isTimeout(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof TimeoutError) return true;
+  }
+  return false;
+}
+
+/** Timeouts one logs() call splits on before it gives up (a hung node, not a heavy query). */
+const MAX_TIMEOUT_SPLITS = 3;
 
 /**
  * The end of a shorter range a provider proposes in its refusal, e.g. Alchemy's "… this block range

@@ -73,6 +73,10 @@ describe("isTooLarge", () => {
   });
   it.each([
     ["a refused connection", new HttpRequestError({ url: "http://x", details: "fetch failed" })],
+    [
+      "a connect timeout",
+      new HttpRequestError({ url: "http://x", details: "connect ETIMEDOUT 10.0.0.1:8545" }),
+    ],
     ["a server error", rpc(-32603, "internal error")],
     ["not an error", "nope"],
   ])("%s: not split", (_name, err) => {

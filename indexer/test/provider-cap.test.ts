@@ -5,6 +5,7 @@ import { type Hash, keccak256, stringToHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devAccount } from "../../stack/src/dev-accounts.ts";
 import { createIndexer, type Indexer } from "../src/create-indexer.ts";
+import { resetChainMirror } from "../src/reset-chain-mirror.ts";
 import { batchId, type Fixture, setupFixture, TOKEN } from "./fixture.ts";
 
 /** Results the proxied provider returns from one eth_getLogs at most. */
@@ -16,21 +17,33 @@ const CAP = 60;
  */
 async function startCappingProxy(target: string, cap: number) {
   const stats = { getLogs: 0, refused: 0 };
+  /** When set: every eth_getLogs after this many answers 503 (the provider is gone mid-sync). */
+  const failure: { afterGetLogs?: number } = {};
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       void (async () => {
         const body = Buffer.concat(chunks).toString();
+        const request = JSON.parse(body) as { id?: number; method?: string };
+        if (
+          !Array.isArray(request) &&
+          request.method === "eth_getLogs" &&
+          failure.afterGetLogs !== undefined &&
+          stats.getLogs++ >= failure.afterGetLogs
+        ) {
+          res.writeHead(503);
+          res.end("gone");
+          return;
+        }
         const upstream = await fetch(target, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body,
         });
         let text = await upstream.text();
-        const request = JSON.parse(body) as { id?: number; method?: string };
         if (!Array.isArray(request) && request.method === "eth_getLogs") {
-          stats.getLogs++;
+          if (failure.afterGetLogs === undefined) stats.getLogs++;
           const { result } = JSON.parse(text) as { result?: unknown[] };
           if (Array.isArray(result) && result.length > cap) {
             stats.refused++;
@@ -54,6 +67,7 @@ async function startCappingProxy(target: string, cap: number) {
   return {
     url: `http://127.0.0.1:${port}`,
     stats,
+    failure,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -146,5 +160,44 @@ describe("indexer behind a provider that caps eth_getLogs results", () => {
     expect(ranges.length).toBeGreaterThan(1);
     // refused whole, then read per contract and event (each part ≤ CAP): no receipts needed
     expect(ranges.find((r) => BigInt(r.toBlock) === cappedBlock)?.blockReadInParts).toBe("byEvent");
+  });
+
+  it("commits range by range: a sync cut off midway keeps what it committed, the next one continues", async () => {
+    await indexer?.stop();
+    indexer = undefined;
+    await resetChainMirror(f.pool, f.chain.chainId);
+    const head = await f.publicClient.getBlockNumber({ cacheTime: 0 });
+    proxy.stats.getLogs = 0;
+    proxy.failure.afterGetLogs = 6;
+    const cut = createIndexer(f.config({ rpcUrl: proxy.url, retries: 0 }));
+    await expect(cut.syncOnce()).rejects.toThrow();
+    await cut.stop();
+    proxy.failure.afterGetLogs = undefined;
+
+    const partial = await f.checkpoint();
+    expect(partial).not.toBeNull();
+    const at = partial?.number ?? 0n;
+    expect(at).toBeGreaterThan(f.deployment.blockNumber);
+    expect(at).toBeLessThan(head);
+    // exactly the chain's transfers up to the checkpoint, none above
+    const onChain = await f.publicClient.getContractEvents({
+      address: f.deployment.token,
+      abi: c4eTokenAbi,
+      eventName: "Transfer",
+      fromBlock: f.deployment.blockNumber,
+      toBlock: at,
+    });
+    const { rows } = await f.pool.query<{ n: number; top: string | null }>(
+      `SELECT count(*)::int AS n, max("block_number")::text AS top FROM "token_transfer" WHERE "chain_id" = $1`,
+      [f.chain.chainId],
+    );
+    expect(rows[0]?.n).toBe(onChain.length);
+    expect(BigInt(rows[0]?.top ?? "0")).toBeLessThanOrEqual(at);
+
+    indexer = createIndexer(f.config({ rpcUrl: proxy.url }));
+    const rest = await indexer.syncOnce();
+    expect(rest.fromBlock).toBe(at + 1n);
+    expect(rest.toBlock).toBe(head);
+    await f.expectMirrorEqualsChain();
   });
 });

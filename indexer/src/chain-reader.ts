@@ -215,13 +215,13 @@ export function createChainReader({
   const client = createPublicClient({
     transport: http(rpcUrl, {
       batch: { batchSize: headerBatch },
-      retryCount: retries,
+      retryCount: 0, // retried by withRetries: viem would also retry a too-large response
       timeout: requestTimeoutMs,
       maxResponseBodySize: maxResponseBytes,
     }),
   });
-  // Logs and receipts: never batched (one response per request), and retried here, not by viem,
-  // which would also retry a response that is too large (and throw its bytes away each time).
+  // Logs and receipts: never batched (one response per request). Both clients are retried here, not
+  // by viem, which would also retry a response that is too large (and throw its bytes away each time).
   const single = createPublicClient({
     transport: http(rpcUrl, {
       retryCount: 0,
@@ -289,7 +289,7 @@ export function createChainReader({
       }
     };
     try {
-      return await read(client);
+      return await withRetries(() => read(client));
     } catch (err) {
       // a batch of headers too large for the limit: this header alone
       if (!isTooLarge(err)) throw err;
@@ -449,8 +449,8 @@ export function createChainReader({
   }
 
   return {
-    chainId: () => client.getChainId(),
-    head: () => client.getBlockNumber({ cacheTime: 0 }),
+    chainId: () => withRetries(() => client.getChainId()),
+    head: () => withRetries(() => client.getBlockNumber({ cacheTime: 0 })),
 
     async headers(numbers) {
       const result = new Map<bigint, BlockHeader | null>();

@@ -6,6 +6,7 @@ export type {
   ChainReader,
   CouponConsumedLog,
   Erc1155TransferLog,
+  LogsResult,
   MirroredLog,
   PerkCreatedLog,
   PerkEndedLog,
@@ -32,3 +33,12 @@ export {
 export { CheckpointMovedError, InconsistentChainReadError } from "./errors.ts";
 export { INDEXER_HEARTBEAT_SERVICE } from "./mirror-store.ts";
 export { resetChainMirror } from "./reset-chain-mirror.ts";
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_RETRIES,
+  type IndexerSettings,
+  type IndexerSettingsInput,
+  MIN_MAX_RESPONSE_BYTES,
+  resolveSettings,
+} from "./settings.ts";

@@ -55,6 +55,8 @@ describe("loadConfig", () => {
     expect(issuesOf({ REWARD_BATCH_GAS_BUDGET: "20000000" })).toEqual(["REWARD_BATCH_GAS_BUDGET"]);
     expect(issuesOf({ REWARD_MAX_GAP_MINUTES: "0" })).toEqual(["REWARD_MAX_GAP_MINUTES"]);
     expect(issuesOf({ REJECTED_RETENTION_DAYS: "-1" })).toEqual(["REJECTED_RETENTION_DAYS"]);
+    expect(issuesOf({ INDEXER_MAX_RESPONSE_BYTES: "100" })).toEqual(["INDEXER_MAX_RESPONSE_BYTES"]);
+    expect(issuesOf({ INDEXER_MAX_BLOCK_RANGE: "0" })).toEqual(["INDEXER_MAX_BLOCK_RANGE"]);
   });
 
   it("takes the reward settings, with defaults", () => {

@@ -184,16 +184,20 @@ export async function loadStoredReadings(
        SELECT r.meter_id, r.at FROM span s
          JOIN reading r ON r.meter_id = s.meter_id AND r.at >= s.min_at AND r.at <= s.max_at
      )
-     SELECT i.meter_id, i.at,
-            max(r.value_wh) FILTER (WHERE r.register = 'import')::text AS import_wh,
-            max(r.value_wh) FILTER (WHERE r.register = 'export')::text AS export_wh,
-            max(r.delta_wh) FILTER (WHERE r.register = 'import')::text AS import_delta_wh,
-            max(r.delta_wh) FILTER (WHERE r.register = 'export')::text AS export_delta_wh,
-            max(r.reward_batch_id) FILTER (WHERE r.register = 'export') AS export_reward_batch_id,
-            bool_or(r.reward_eligible) FILTER (WHERE r.register = 'export') AS export_reward_eligible
+     SELECT i.meter_id, i.at, v.*
        FROM instants i
-       JOIN reading r ON r.meter_id = i.meter_id AND r.at = i.at
-      GROUP BY i.meter_id, i.at
+       -- LATERAL with an aggregate: one primary-key lookup per instant. A plain join grouped afterwards
+       -- let the planner hash-join a sequential scan of the whole reading table for every batch.
+       CROSS JOIN LATERAL (
+         SELECT max(r.value_wh) FILTER (WHERE r.register = 'import')::text AS import_wh,
+                max(r.value_wh) FILTER (WHERE r.register = 'export')::text AS export_wh,
+                max(r.delta_wh) FILTER (WHERE r.register = 'import')::text AS import_delta_wh,
+                max(r.delta_wh) FILTER (WHERE r.register = 'export')::text AS export_delta_wh,
+                max(r.reward_batch_id) FILTER (WHERE r.register = 'export') AS export_reward_batch_id,
+                bool_or(r.reward_eligible) FILTER (WHERE r.register = 'export') AS export_reward_eligible
+           FROM reading r
+          WHERE r.meter_id = i.meter_id AND r.at = i.at
+       ) v
       ORDER BY i.meter_id, i.at`,
     [
       spans.map((s) => s.meterId),

@@ -18,6 +18,7 @@ import {
   type Hex,
   http,
   type PublicClient,
+  type TransactionReceipt,
   type Transport,
   type WalletClient,
 } from "viem";
@@ -187,12 +188,13 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
   const { publicClient, walletClient, rewardMinter } = chain;
   const receiptTimeout = params.receiptTimeoutMs ?? 120_000;
 
+  /** Records the mint; `receipt` (of `txHash`, when known) gives its block and held certificates. */
   const markMinted = async (
     status: "minted" | "already_minted",
     txHash: Hex | null,
-    certificatesHeld: string[] = [],
+    receipt: TransactionReceipt | null,
   ): Promise<MintOutcome> => {
-    const receipt = txHash === null ? null : await receiptOf(publicClient, txHash);
+    const certificatesHeld = receipt === null ? [] : heldCertificates(receipt.logs);
     await pool.query(
       `UPDATE reward_batch SET status = 'minted', minted_at = $2, chain_id = $3, tx_hash = COALESCE($4, tx_hash),
               minted_block = $5, minted_block_hash = $6, confirmed_at = NULL, hold_reason = NULL
@@ -246,14 +248,13 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
         storedRoot: batch.readings_root,
       });
     }
-    const ours =
-      batch.tx_hash !== null && (await receiptOf(publicClient, batch.tx_hash))?.status === "success";
-    const txHash = ours ? batch.tx_hash : await findMintTx(chain, batch.id);
-    const receipt = txHash === null ? null : await receiptOf(publicClient, txHash);
+    const ownReceipt = batch.tx_hash === null ? null : await receiptOf(publicClient, batch.tx_hash);
+    if (ownReceipt?.status === "success") return await markMinted("minted", batch.tx_hash, ownReceipt);
+    const txHash = await findMintTx(chain, batch.id);
     return await markMinted(
-      ours ? "minted" : "already_minted",
+      "already_minted",
       txHash,
-      receipt === null ? [] : heldCertificates(receipt.logs),
+      txHash === null ? null : await receiptOf(publicClient, txHash),
     );
   }
 
@@ -266,7 +267,7 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
         timeout: receiptTimeout,
       });
       if (receipt.status === "success") {
-        return await markMinted("minted", batch.tx_hash, heldCertificates(receipt.logs));
+        return await markMinted("minted", batch.tx_hash, receipt);
       }
     }
   }
@@ -308,7 +309,7 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
     });
     hash = await walletClient.writeContract(request);
   } catch (error) {
-    if (revertName(error) === "BatchAlreadyMinted") return await markMinted("already_minted", null);
+    if (revertName(error) === "BatchAlreadyMinted") return await markMinted("already_minted", null, null);
     throw error;
   }
   await pool.query(
@@ -320,7 +321,7 @@ async function mintBatch(params: MintBatchesParams, batch: BatchRow): Promise<Mi
     // Maybe another minter got there first; the next tick asks the chain again.
     throw new Error(`mintBatch transaction ${hash} reverted`);
   }
-  return await markMinted("minted", hash, heldCertificates(receipt.logs));
+  return await markMinted("minted", hash, receipt);
 }
 
 /** Holders whose certificates `GreenCertificates` credited as pending (`CertificatesHeld`) in these logs. */

@@ -33,15 +33,6 @@ export function bigintText(value: bigint | null): string | null {
 }
 
 /**
- * SQLSTATE classes 22 (data exception) and 23 (integrity violation): the statement can never succeed
- * with this input, unlike a lost connection, which is worth retrying.
- */
-export function isDataError(error: unknown): boolean {
-  const code = sqlState(error);
-  return code !== null && (code.startsWith("22") || code.startsWith("23"));
-}
-
-/**
  * How a storage error is handled (docs/ingest.md, "Storage errors"):
  * - `input`: SQLSTATE class 22, 23 (a value or row the database refuses) and 54 (program limit
  *   exceeded: statement too large or complex). Retrying the same input fails the same way: the batch is

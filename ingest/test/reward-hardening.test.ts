@@ -38,6 +38,39 @@ import {
  */
 
 const WH = 10n ** 15n; // base units per Wh (1 C4E per kWh)
+
+/**
+ * Settlement and minting only (the consumer is never started): 15-minute periods settled as soon as
+ * they end, a 60-minute rewardable gap, mints confirmed at once; dev account 1 mints on the local chain.
+ */
+function settleConfig(params: {
+  databaseUrl: string;
+  chain: { url: string; chainId: number };
+  deployment: Deployment;
+  now: () => Date;
+  logs?: string[];
+}): IngestConfig {
+  return {
+    ...baseConfig({
+      databaseUrl: params.databaseUrl,
+      mqttUrl: "mqtt://127.0.0.1:1",
+      topicRoot: "c4e/v1",
+      clientId: "unused",
+      now: params.now,
+      ...(params.logs ? { logs: params.logs } : {}),
+      chain: {
+        rpcUrl: params.chain.url,
+        chainId: params.chain.chainId,
+        rewardMinter: params.deployment.rewardMinter,
+        minterPrivateKey: devPrivateKey(1),
+      },
+    }),
+    settlementPeriodMinutes: 15,
+    settlementMaxWaitSeconds: 0,
+    rewardMaxGapMinutes: 60,
+    rewardConfirmations: 0,
+  };
+}
 const MINUTE = 60_000;
 
 describe("ingest: rewards that cannot be gamed, jammed or capped out", () => {
@@ -90,24 +123,7 @@ describe("ingest: rewards that cannot be gamed, jammed or capped out", () => {
 
   const ingestWith = (overrides: Partial<IngestConfig> = {}): Ingest =>
     createIngest({
-      ...baseConfig({
-        databaseUrl: db.url,
-        mqttUrl: "mqtt://127.0.0.1:1", // settlement and minting only: never started
-        topicRoot,
-        clientId: "unused",
-        now: clock.now,
-        logs,
-        chain: {
-          rpcUrl: chainHandle.url,
-          chainId: chainHandle.chainId,
-          rewardMinter: deployment.rewardMinter,
-          minterPrivateKey: devPrivateKey(1),
-        },
-      }),
-      settlementPeriodMinutes: 15,
-      settlementMaxWaitSeconds: 0,
-      rewardMaxGapMinutes: 60,
-      rewardConfirmations: 0,
+      ...settleConfig({ databaseUrl: db.url, chain: chainHandle, deployment, now: clock.now, logs }),
       ...overrides,
     });
 
@@ -439,24 +455,12 @@ describe("ingest: a period with 5,000 recipients", () => {
 
   it("splits the period into batches under the gas budget and mints every one exactly once", async () => {
     const clock = testClock("2026-11-01T11:00:00Z");
-    const config: IngestConfig = {
-      ...baseConfig({
-        databaseUrl: db.url,
-        mqttUrl: "mqtt://127.0.0.1:1",
-        topicRoot: "c4e/v1",
-        clientId: "unused",
-        now: clock.now,
-        chain: {
-          rpcUrl: chainHandle.url,
-          chainId: chainHandle.chainId,
-          rewardMinter: deployment.rewardMinter,
-          minterPrivateKey: devPrivateKey(1),
-        },
-      }),
-      settlementPeriodMinutes: 15,
-      settlementMaxWaitSeconds: 0,
-      rewardConfirmations: 0,
-    };
+    const config = settleConfig({
+      databaseUrl: db.url,
+      chain: chainHandle,
+      deployment,
+      now: clock.now,
+    });
     const ingest = createIngest(config);
     const result = await ingest.settleAndMint();
     await ingest.stop();

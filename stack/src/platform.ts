@@ -183,18 +183,18 @@ export async function startPlatform(
       `chain      ${redactUrl(rpcUrl)}  (chain id ${chainId}${"embedded" in config.chain ? ", local hardhat node" : ""})`,
     );
     const minterAddress = privateKeyToAccount(minterKey).address;
+    const periodSeconds = config.settlement.periodMinutes * 60;
+    const fleetMintCap = () =>
+      capacityMintCap(pool, config.settlement.periodMinutes, config.rewards.maxGapMinutes);
+    const deployMintCap = await fleetMintCap();
     const deployment = await ensureDeployment({
       pool,
       rpcUrl,
       chainId,
       deployer,
       minter: minterAddress,
-      periodSeconds: config.settlement.periodMinutes * 60,
-      periodMintCap: await capacityMintCap(
-        pool,
-        config.settlement.periodMinutes,
-        config.rewards.maxGapMinutes,
-      ),
+      periodSeconds,
+      periodMintCap: deployMintCap,
       log: createLog("chain"),
     });
     summary.push(
@@ -225,21 +225,18 @@ export async function startPlatform(
         chainId,
         rewardMinter: deployment.rewardMinter,
         admin: deployer ?? devAccount(DEV_ACCOUNT_INDEX.deployer),
-        cap: await capacityMintCap(pool, config.settlement.periodMinutes, config.rewards.maxGapMinutes),
-        periodSeconds: config.settlement.periodMinutes * 60,
+        cap: config.seedDemo ? await fleetMintCap() : deployMintCap,
+        periodSeconds,
         log: createLog("chain"),
       });
     } else {
+      // No seed here: the fleet's capacity is the one the deployment was given.
       await checkMintCap({
         rpcUrl,
         chainId,
         rewardMinter: deployment.rewardMinter,
-        capacityCap: await capacityMintCap(
-          pool,
-          config.settlement.periodMinutes,
-          config.rewards.maxGapMinutes,
-        ),
-        periodSeconds: config.settlement.periodMinutes * 60,
+        capacityCap: deployMintCap,
+        periodSeconds,
         log: createLog("chain"),
       });
     }

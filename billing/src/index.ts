@@ -3,6 +3,7 @@ export * from "./aggregate-intervals.ts";
 export * from "./bill-run.ts";
 export * from "./bill-run-xlsx.ts";
 export * from "./commands.ts";
+export * from "./compact-intervals.ts";
 export * from "./corrections.ts";
 export * from "./invoice-pdf.ts";
 export * from "./invoice-store.ts";

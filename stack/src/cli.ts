@@ -51,14 +51,15 @@ async function shutDown(stop: () => Promise<void>): Promise<never> {
   process.exit(0);
 }
 
-async function start(config: Config): Promise<void> {
+/** `start [--no-web]`: without the web app (fault cases, headless servers). */
+async function start(config: Config, args: string[] = []): Promise<void> {
   const t0 = Date.now();
   const stopping = new AbortController();
   const signalled = untilSignal();
   void signalled.then(() => stopping.abort());
   let platform: Awaited<ReturnType<typeof startPlatform>>;
   try {
-    platform = await startPlatform(config, { signal: stopping.signal });
+    platform = await startPlatform(config, { signal: stopping.signal, web: !args.includes("--no-web") });
   } catch (err) {
     if (!stopping.signal.aborted) throw err;
     log("stopped during start");
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
     process.exit(await runBillingCommand(process.argv.slice(2)));
   }
   const config = loadConfig();
-  if (command === "start") await start(config);
+  if (command === "start") await start(config, rest);
   else if (command === "simulate") await simulate(config, rest);
   else throw new Error(`unknown command ${command}: use start or simulate`);
 }

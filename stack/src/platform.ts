@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { seedBillingDemo } from "@c4e/billing/seed-demo";
 import { createIndexer } from "@c4e/indexer";
 import { createIngest } from "@c4e/ingest";
@@ -131,11 +132,17 @@ export async function startPlatform(
       mqttUrl = config.mqtt.url;
       summary.push(`mqtt       ${redactUrl(mqttUrl)}`);
     } else {
-      const broker = await startEmbeddedBroker({ port: config.mqtt.embedded.port });
+      // its own process, sessions and queued messages on disk: what a gateway saw acknowledged
+      // survives a kill -9 of this process (docs/broker.md)
+      const broker = await startEmbeddedBroker({
+        port: config.mqtt.embedded.port,
+        dataDir: join(config.dataDir, "mqtt"),
+        log: createLog("mqtt"),
+      });
       stops.push({ name: "broker", stop: broker.stop });
       step();
       mqttUrl = broker.url;
-      summary.push(`mqtt       ${mqttUrl}  (embedded aedes)`);
+      summary.push(`mqtt       ${mqttUrl}  (embedded aedes, data in ${broker.dataDir})`);
     }
 
     // Chain

@@ -1,9 +1,13 @@
 import { createPool } from "@c4e/prisma";
+import type { Hex } from "viem";
 import {
   type BlockHeader,
   createChainReader,
+  type LogsResult,
   type MirroredLog,
   type PerkOrCertificateLog,
+  type RewardBatchMintedLog,
+  type TransferLog,
 } from "./chain-reader.ts";
 import { InconsistentChainReadError } from "./errors.ts";
 import { findCommonAncestor, type StoredBlock } from "./find-common-ancestor.ts";
@@ -56,10 +60,28 @@ export type Indexer = {
 /** Rollbacks tolerated within one syncOnce before it gives up until the next poll. */
 const MAX_ROLLBACKS_PER_SYNC = 8;
 
-type StepResult =
-  | { kind: "indexed"; fromBlock: bigint; toBlock: bigint; head: bigint }
-  | { kind: "rolledBack"; depth: number; indexed: bigint; head: bigint }
-  | { kind: "idle"; indexed: bigint; head: bigint };
+/** A range read and checked, ready to commit. */
+type ReadRange = {
+  fromBlock: bigint;
+  toBlock: bigint;
+  /** Headers to store and to time the events by, ascending; the last is the range's last block. */
+  headers: BlockHeader[];
+  logs: MirroredLog[];
+  read: LogsResult;
+  /** The range planned after this one (for the log line). */
+  nextRange: bigint;
+  /** Time the read took (logs, headers, decoding, checks). */
+  readMs: number;
+};
+
+type BackfillResult = {
+  /** First block committed (undefined: nothing was). */
+  fromBlock: bigint | undefined;
+  /** The checkpoint afterwards. */
+  indexed: bigint;
+  /** A range did not continue the one before: at the checkpoint ("start") or between two read ranges. */
+  reorg: "start" | "midway" | undefined;
+};
 
 /**
  * The chain → Postgres mirror of the C4E token (Transfer), reward minter (RewardBatchMinted), perks
@@ -92,7 +114,7 @@ export function createIndexer(config: IndexerConfig): Indexer {
   const beforeDeployment = deployment.blockNumber - 1n;
   const maxRange = BigInt(settings.maxBlockRange);
   /** Blocks of the next range: adapted to the bytes of the ranges read (nextRange), ≤ maxRange. */
-  let range = maxRange;
+  let range = BigInt(settings.initialBlockRange);
 
   let chainIdChecked = false;
   /** Last observed head and checkpoint, for the heartbeat of a failed poll. */
@@ -105,7 +127,8 @@ export function createIndexer(config: IndexerConfig): Indexer {
   /** Tail of the queue that runs syncs one after the other (the loop and direct callers). */
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function rollBack(checkpoint: StoredBlock, head: bigint, reason: string): Promise<StepResult> {
+  /** Rolls the mirror back to the common ancestor of the stored and the current chain; the depth. */
+  async function rollBack(checkpoint: StoredBlock, head: bigint, reason: string): Promise<number> {
     const stored = await store.recentBlocks(checkpoint.number);
     const ancestor = await findCommonAncestor({
       stored,
@@ -115,7 +138,7 @@ export function createIndexer(config: IndexerConfig): Indexer {
         return new Map([...headers].map(([n, h]) => [n, h?.hash ?? null]));
       },
     });
-    await store.rollback({ expected: checkpoint, ancestor, head });
+    const { confirmedBefore } = await store.rollback({ expected: checkpoint, ancestor, head });
     const indexed = ancestor?.number ?? beforeDeployment;
     const depth = Number(checkpoint.number - indexed);
     log("indexer: reorganisation, mirror rolled back", {
@@ -128,30 +151,28 @@ export function createIndexer(config: IndexerConfig): Indexer {
         ? { note: "no common ancestor in the stored window: re-indexing from the deployment" }
         : {}),
     });
-    return { kind: "rolledBack", depth, indexed, head };
+    if (confirmedBefore !== null && confirmedBefore > indexed) {
+      log("indexer: a reorganisation replaced confirmed blocks (raise confirmations)", {
+        chainId,
+        confirmedBefore: confirmedBefore.toString(),
+        ancestor: indexed.toString(),
+        confirmations: settings.confirmations,
+      });
+    }
+    return depth;
   }
 
-  /** One step: detect a reorganisation (and roll back), or index the next range. */
-  async function step(): Promise<StepResult> {
-    const checkpoint = await store.checkpoint();
-    const head = await reader.head();
-    const indexed = checkpoint?.number ?? beforeDeployment;
-
-    if (checkpoint !== null) {
-      if (head < checkpoint.number) return await rollBack(checkpoint, head, "head below checkpoint");
-      if (head === checkpoint.number) {
-        const current = (await reader.headers([head])).get(head);
-        if (current?.hash !== checkpoint.hash) {
-          return await rollBack(checkpoint, head, "checkpoint block replaced");
-        }
-        return { kind: "idle", indexed, head };
-      }
-    } else if (head <= beforeDeployment) {
-      return { kind: "idle", indexed, head };
-    }
-
-    const fromBlock = indexed + 1n;
-    const requestedTo = head < indexed + range ? head : indexed + range;
+  /**
+   * Reads the range starting at `fromBlock` (at most `range` blocks, up to `head`) and checks it
+   * continues `parentHash`: "reorg" when its first block does not.
+   */
+  async function readRange(
+    fromBlock: bigint,
+    parentHash: Hex | null,
+    head: bigint,
+  ): Promise<ReadRange | "reorg"> {
+    const started = performance.now();
+    const requestedTo = head < fromBlock - 1n + range ? head : fromBlock - 1n + range;
     const lastBefore = (await reader.headers([requestedTo])).get(requestedTo);
     if (!lastBefore) {
       throw new InconsistentChainReadError(`block ${requestedTo} vanished while the range was read`);
@@ -187,49 +208,131 @@ export function createIndexer(config: IndexerConfig): Indexer {
     if (!requestedLast) {
       throw new InconsistentChainReadError(`block ${requestedTo} vanished while the range was read`);
     }
-
     const check = checkRange({
-      parentHash: checkpoint?.hash ?? null,
+      parentHash,
       headers: toBlock < requestedTo ? [...headers, requestedLast] : headers,
       logs,
       lastHashBeforeLogs: lastBefore.hash,
     });
-    if (check.kind === "reorg" && checkpoint !== null) {
-      return await rollBack(checkpoint, head, `block ${fromBlock} does not continue the checkpoint`);
-    }
-    if (check.kind !== "ok") {
-      throw new InconsistentChainReadError(check.kind === "inconsistent" ? check.reason : "unexpected reorg");
-    }
+    if (check.kind === "reorg") return "reorg";
+    if (check.kind !== "ok") throw new InconsistentChainReadError(check.reason);
+    return { fromBlock, toBlock, headers, logs, read, nextRange: range, readMs: performance.now() - started };
+  }
 
-    const last = headers[headers.length - 1] as BlockHeader;
-    const pruneBelow = toBlock - BigInt(reorgWindow);
+  /** Stores one range read against `expected` (one transaction) and logs it. */
+  async function commit(expected: StoredBlock | null, r: ReadRange, head: bigint): Promise<StoredBlock> {
+    const last = r.headers[r.headers.length - 1] as BlockHeader;
+    const pruneBelow = r.toBlock - BigInt(reorgWindow);
+    const transfers: TransferLog[] = [];
+    const batches: RewardBatchMintedLog[] = [];
+    const perkLogs: PerkOrCertificateLog[] = [];
+    for (const l of r.logs) {
+      if (l.kind === "transfer") transfers.push(l);
+      else if (l.kind === "rewardBatchMinted") batches.push(l);
+      else perkLogs.push(l);
+    }
+    const confirmedUpTo = head - BigInt(settings.confirmations);
+    const started = performance.now();
     await store.commitRange({
-      expected: checkpoint,
-      blocks: headers.filter((h) => h.number >= pruneBelow),
-      blockTimes: new Map(headers.map((h) => [h.number, h.timestamp])),
-      transfers: logs.filter((l) => l.kind === "transfer"),
-      batches: logs.filter((l) => l.kind === "rewardBatchMinted"),
-      perkLogs: logs.filter(
-        (l): l is PerkOrCertificateLog => l.kind !== "transfer" && l.kind !== "rewardBatchMinted",
-      ),
+      expected,
+      blocks: r.headers.filter((h) => h.number >= pruneBelow),
+      blockTimes: new Map(r.headers.map((h) => [h.number, h.timestamp])),
+      transfers,
+      batches,
+      perkLogs,
       checkpoint: { number: last.number, hash: last.hash },
       head,
       pruneBelow,
+      confirmed: confirmedUpTo < last.number ? confirmedUpTo : last.number,
+      confirmations: settings.confirmations,
     });
-    if (logs.length > 0 || toBlock < head) {
+    if (r.logs.length > 0 || r.toBlock < head) {
       log("indexer: range indexed", {
         chainId,
-        fromBlock: fromBlock.toString(),
-        toBlock: toBlock.toString(),
+        fromBlock: r.fromBlock.toString(),
+        toBlock: r.toBlock.toString(),
         head: head.toString(),
-        ...countByKind(logs),
-        bytes: read.bytes,
-        ...(read.refused > 0 ? { refused: read.refused } : {}),
-        ...(read.parts ? { blockReadInParts: read.parts } : {}),
-        nextRange: Number(range),
+        transfers: transfers.length,
+        rewardBatches: batches.length,
+        perkAndCertificateEvents: perkLogs.length,
+        bytes: r.read.bytes,
+        ...(r.read.refused > 0 ? { refused: r.read.refused } : {}),
+        ...(r.read.parts ? { blockReadInParts: r.read.parts } : {}),
+        nextRange: Number(r.nextRange),
+        readMs: Math.round(r.readMs),
+        commitMs: Math.round(performance.now() - started),
       });
     }
-    return { kind: "indexed", fromBlock, toBlock, head };
+    return { number: last.number, hash: last.hash };
+  }
+
+  /**
+   * Indexes from the checkpoint up to `head`, range by range, each range committed in its own
+   * transaction. Reading runs ahead of committing by at most `readAhead` ranges (fetch and decode of
+   * the next ranges overlap the commit of this one); commits stay in chain order, each against the
+   * checkpoint the previous one wrote. A range read that fails or finds the chain reorganised stops
+   * the reading; the ranges read before it are still committed, then the error (if any) is thrown.
+   */
+  async function backfill(checkpoint: StoredBlock | null, head: bigint): Promise<BackfillResult> {
+    const indexed = checkpoint?.number ?? beforeDeployment;
+    const ready: ReadRange[] = [];
+    let readingDone = false;
+    let readError: { err: unknown } | undefined;
+    let reorg: "start" | "midway" | undefined;
+    let committing = true;
+    let wakeCommitter: () => void = () => {};
+    let wakeReader: () => void = () => {};
+    const reading = (async () => {
+      let from = indexed + 1n;
+      let parent = checkpoint?.hash ?? null;
+      try {
+        while (from <= head && !stopping && committing) {
+          if (ready.length >= settings.readAhead) {
+            await new Promise<void>((resolve) => {
+              wakeReader = resolve;
+            });
+            continue;
+          }
+          const r = await readRange(from, parent, head);
+          if (r === "reorg") {
+            reorg = from === indexed + 1n ? "start" : "midway";
+            break;
+          }
+          ready.push(r);
+          wakeCommitter();
+          from = r.toBlock + 1n;
+          parent = (r.headers[r.headers.length - 1] as BlockHeader).hash;
+        }
+      } catch (err) {
+        readError = { err };
+      } finally {
+        readingDone = true;
+        wakeCommitter();
+      }
+    })();
+    let expected = checkpoint;
+    let fromBlock: bigint | undefined;
+    try {
+      for (;;) {
+        const next = ready.shift();
+        if (next === undefined) {
+          if (readingDone) break;
+          await new Promise<void>((resolve) => {
+            wakeCommitter = resolve;
+          });
+          continue;
+        }
+        wakeReader();
+        expected = await commit(expected, next, head);
+        fromBlock ??= next.fromBlock;
+      }
+    } finally {
+      committing = false;
+      wakeReader();
+      await reading;
+    }
+    if (readError !== undefined) throw readError.err;
+    return { fromBlock, indexed: expected?.number ?? indexed, reorg };
   }
 
   async function sync(): Promise<SyncResult> {
@@ -244,23 +347,48 @@ export function createIndexer(config: IndexerConfig): Indexer {
     let rollbacks = 0;
     let fromBlock: bigint | undefined;
     let target: bigint | undefined;
-    let last: StepResult;
+    let indexed: bigint;
+    let head: bigint;
     for (;;) {
-      last = await step();
-      if (last.kind === "rolledBack") {
-        reorgDepth += last.depth;
+      const checkpoint = await store.checkpoint();
+      head = await reader.head();
+      indexed = checkpoint?.number ?? beforeDeployment;
+      let rolledBack: number | undefined;
+      if (checkpoint !== null && head < checkpoint.number) {
+        rolledBack = await rollBack(checkpoint, head, "head below checkpoint");
+      } else if (checkpoint !== null && head === checkpoint.number) {
+        const current = (await reader.headers([head])).get(head);
+        if (current?.hash !== checkpoint.hash) {
+          rolledBack = await rollBack(checkpoint, head, "checkpoint block replaced");
+        }
+      }
+      if (rolledBack === undefined) {
+        target ??= head;
+        if (head <= indexed) break; // nothing new
+        const done = await backfill(checkpoint, head);
+        fromBlock ??= done.fromBlock;
+        indexed = done.indexed;
+        if (done.reorg === "start" && checkpoint !== null) {
+          rolledBack = await rollBack(
+            checkpoint,
+            head,
+            `block ${indexed + 1n} does not continue the checkpoint`,
+          );
+        } else if (done.reorg === undefined && (stopping || indexed >= target)) {
+          break;
+        } else if (done.reorg === "start") {
+          throw new InconsistentChainReadError("unexpected reorg");
+        }
+        // a reorganisation midway (the next step rolls back) or a head that moved on: another step
+      }
+      if (rolledBack !== undefined) {
+        reorgDepth += rolledBack;
         if (++rollbacks > MAX_ROLLBACKS_PER_SYNC) {
           throw new InconsistentChainReadError("the chain keeps reorganising");
         }
-        continue;
       }
-      target ??= last.head;
-      if (last.kind === "idle" || stopping) break;
-      fromBlock ??= last.fromBlock;
-      if (last.toBlock >= target) break;
     }
-    const indexed = last.kind === "indexed" ? last.toBlock : last.indexed;
-    progress = { head: last.head.toString(), indexed: indexed.toString() };
+    progress = { head: head.toString(), indexed: indexed.toString() };
     await store.heartbeat({ chainId, ...progress });
     return { fromBlock: fromBlock ?? indexed + 1n, toBlock: indexed, reorgDepth };
   }
@@ -321,18 +449,4 @@ function describeError(err: unknown): string {
   const { shortMessage, details } = err as { shortMessage?: unknown; details?: unknown };
   if (typeof shortMessage !== "string") return `${err.name}: ${err.message}`;
   return `${err.name}: ${shortMessage}${typeof details === "string" && details !== "" ? ` (${details})` : ""}`;
-}
-
-function countByKind(logs: readonly MirroredLog[]): {
-  transfers: number;
-  rewardBatches: number;
-  perkAndCertificateEvents: number;
-} {
-  let transfers = 0;
-  let rewardBatches = 0;
-  for (const l of logs) {
-    if (l.kind === "transfer") transfers++;
-    else if (l.kind === "rewardBatchMinted") rewardBatches++;
-  }
-  return { transfers, rewardBatches, perkAndCertificateEvents: logs.length - transfers - rewardBatches };
 }

@@ -14,6 +14,9 @@ export const INDEXER_HEARTBEAT_SERVICE = "indexer";
  */
 const CHAIN_LOCK_CLASS = 0x0c4e1d;
 
+/** Postgres unique_violation. */
+const UNIQUE_VIOLATION = "23505";
+
 export type CommitRangeParams = {
   /** The checkpoint the range was read against (null before the first range). */
   expected: StoredBlock | null;
@@ -30,6 +33,10 @@ export type CommitRangeParams = {
   head: bigint;
   /** chain_block rows below this number are deleted (outside the reorganisation window). */
   pruneBelow: bigint;
+  /** Last confirmed block (≤ checkpoint): rows above it are unconfirmed (chain_finality). */
+  confirmed?: bigint;
+  /** The confirmation depth it was computed with. */
+  confirmations?: number;
 };
 
 export type RollbackParams = {
@@ -46,12 +53,120 @@ export type MirrorStore = {
   recentBlocks(upTo: bigint): Promise<StoredBlock[]>;
   /** Stores a range's blocks and events and moves the checkpoint, in one transaction. */
   commitRange(params: CommitRangeParams): Promise<void>;
-  /** Deletes everything above the ancestor and moves the checkpoint back to it, in one transaction. */
-  rollback(params: RollbackParams): Promise<void>;
+  /**
+   * Deletes everything above the ancestor and moves the checkpoint back to it, in one transaction;
+   * the confirmed block before (null: none recorded), so a rollback of confirmed blocks can be reported.
+   */
+  rollback(params: RollbackParams): Promise<{ confirmedBefore: bigint | null }>;
   heartbeat(detail: Record<string, unknown>): Promise<void>;
 };
 
 export function createMirrorStore({ pool, chainId }: { pool: pg.Pool; chainId: number }): MirrorStore {
+  /**
+   * One range in one transaction. The token transfers go in without `ON CONFLICT` (a range above the
+   * checkpoint has no stored rows: rollbacks delete everything above their ancestor) unless
+   * `conflicts`; the other tables always skip stored rows.
+   */
+  async function commitRangeOnce(p: CommitRangeParams, conflicts: boolean): Promise<void> {
+    await withChainLock(pool, chainId, async (client) => {
+      await expectCheckpoint(client, chainId, p.expected);
+      if (p.blocks.length > 0) {
+        await client.query(
+          `INSERT INTO "chain_block" ("chain_id", "number", "hash", "parent_hash")
+             SELECT $1::int, t.n, t.h, t.p FROM unnest($2::bigint[], $3::text[], $4::text[]) AS t(n, h, p)
+             ON CONFLICT ("chain_id", "number") DO UPDATE SET "hash" = EXCLUDED."hash", "parent_hash" = EXCLUDED."parent_hash"`,
+          [
+            chainId,
+            p.blocks.map((b) => b.number.toString()),
+            p.blocks.map((b) => b.hash),
+            p.blocks.map((b) => b.parentHash),
+          ],
+        );
+      }
+      if (p.transfers.length > 0) {
+        // each column crosses as one array literal (built by join: no per-element quoting, as the
+        // values are hex, digits and ISO times) and is unnested in Postgres
+        const times = new Map<bigint, string>();
+        const time = (n: bigint) => {
+          let t = times.get(n);
+          if (t === undefined) {
+            t = blockTime(p.blockTimes, n);
+            times.set(n, t);
+          }
+          return t;
+        };
+        const literal = (f: (t: TransferLog) => string | number | bigint) => {
+          const out: (string | number | bigint)[] = new Array(p.transfers.length);
+          for (let i = 0; i < p.transfers.length; i++) out[i] = f(p.transfers[i] as TransferLog);
+          return `{${out.join(",")}}`;
+        };
+        await client.query(
+          `INSERT INTO "token_transfer"
+               ("chain_id", "block_number", "block_hash", "tx_hash", "log_index", "token", "from_address", "to_address", "value", "block_time")
+             SELECT $1::int, t.* FROM unnest(
+               $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::timestamptz[]
+             ) AS t${conflicts ? ` ON CONFLICT ("chain_id", "tx_hash", "log_index") DO NOTHING` : ""}`,
+          [
+            chainId,
+            literal((t) => t.blockNumber),
+            literal((t) => t.blockHash),
+            literal((t) => t.txHash),
+            literal((t) => t.logIndex),
+            literal((t) => t.token),
+            literal((t) => t.from),
+            literal((t) => t.to),
+            literal((t) => t.value),
+            literal((t) => `"${time(t.blockNumber)}"`),
+          ],
+        );
+      }
+      if (p.batches.length > 0) {
+        await client.query(
+          `INSERT INTO "reward_batch_minted"
+               ("chain_id", "block_number", "block_hash", "tx_hash", "log_index", "batch_id", "readings_root", "count", "total", "block_time")
+             SELECT $1::int, t.* FROM unnest(
+               $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::int[], $9::numeric[], $10::timestamptz[]
+             ) AS t
+             ON CONFLICT ("chain_id", "tx_hash", "log_index") DO NOTHING`,
+          [
+            chainId,
+            p.batches.map((b) => b.blockNumber.toString()),
+            p.batches.map((b) => b.blockHash),
+            p.batches.map((b) => b.txHash),
+            p.batches.map((b) => b.logIndex),
+            p.batches.map((b) => b.batchId),
+            p.batches.map((b) => b.readingsRoot),
+            p.batches.map((b) => b.count.toString()),
+            p.batches.map((b) => b.total.toString()),
+            p.batches.map((b) => blockTime(p.blockTimes, b.blockNumber)),
+          ],
+        );
+      }
+      if (p.perkLogs !== undefined && p.perkLogs.length > 0) {
+        await insertPerkLogs(client, chainId, p.perkLogs, (n) => blockTime(p.blockTimes, n));
+      }
+      await client.query(
+        `INSERT INTO "chain_checkpoint" ("chain_id", "block_number", "block_hash", "head_number", "updated_at")
+           VALUES ($1, $2, $3, $4, now())
+           ON CONFLICT ("chain_id") DO UPDATE SET "block_number" = EXCLUDED."block_number",
+             "block_hash" = EXCLUDED."block_hash", "head_number" = EXCLUDED."head_number", "updated_at" = now()`,
+        [chainId, p.checkpoint.number.toString(), p.checkpoint.hash, p.head.toString()],
+      );
+      await client.query(`DELETE FROM "chain_block" WHERE "chain_id" = $1 AND "number" < $2`, [
+        chainId,
+        p.pruneBelow.toString(),
+      ]);
+      const confirmed = p.confirmed ?? p.checkpoint.number;
+      await client.query(
+        `INSERT INTO "chain_finality" ("chain_id", "confirmed_number", "confirmations", "updated_at")
+           VALUES ($1, $2, $3, now())
+           ON CONFLICT ("chain_id") DO UPDATE SET "confirmed_number" = EXCLUDED."confirmed_number",
+             "confirmations" = EXCLUDED."confirmations", "updated_at" = now()`,
+        [chainId, confirmed.toString(), p.confirmations ?? 0],
+      );
+    });
+  }
+
   return {
     async checkpoint() {
       return await readCheckpoint(pool, chainId, false);
@@ -66,88 +181,27 @@ export function createMirrorStore({ pool, chainId }: { pool: pg.Pool; chainId: n
     },
 
     async commitRange(p) {
-      await withChainLock(pool, chainId, async (client) => {
-        await expectCheckpoint(client, chainId, p.expected);
-        if (p.blocks.length > 0) {
-          await client.query(
-            `INSERT INTO "chain_block" ("chain_id", "number", "hash", "parent_hash")
-             SELECT $1::int, t.n, t.h, t.p FROM unnest($2::bigint[], $3::text[], $4::text[]) AS t(n, h, p)
-             ON CONFLICT ("chain_id", "number") DO UPDATE SET "hash" = EXCLUDED."hash", "parent_hash" = EXCLUDED."parent_hash"`,
-            [
-              chainId,
-              p.blocks.map((b) => b.number.toString()),
-              p.blocks.map((b) => b.hash),
-              p.blocks.map((b) => b.parentHash),
-            ],
-          );
-        }
-        if (p.transfers.length > 0) {
-          await client.query(
-            `INSERT INTO "token_transfer"
-               ("chain_id", "block_number", "block_hash", "tx_hash", "log_index", "token", "from_address", "to_address", "value", "block_time")
-             SELECT $1::int, t.* FROM unnest(
-               $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::timestamptz[]
-             ) AS t
-             ON CONFLICT ("chain_id", "tx_hash", "log_index") DO NOTHING`,
-            [
-              chainId,
-              p.transfers.map((t) => t.blockNumber.toString()),
-              p.transfers.map((t) => t.blockHash),
-              p.transfers.map((t) => t.txHash),
-              p.transfers.map((t) => t.logIndex),
-              p.transfers.map((t) => t.token),
-              p.transfers.map((t) => t.from),
-              p.transfers.map((t) => t.to),
-              p.transfers.map((t) => t.value.toString()),
-              p.transfers.map((t) => blockTime(p.blockTimes, t.blockNumber)),
-            ],
-          );
-        }
-        if (p.batches.length > 0) {
-          await client.query(
-            `INSERT INTO "reward_batch_minted"
-               ("chain_id", "block_number", "block_hash", "tx_hash", "log_index", "batch_id", "readings_root", "count", "total", "block_time")
-             SELECT $1::int, t.* FROM unnest(
-               $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::int[], $9::numeric[], $10::timestamptz[]
-             ) AS t
-             ON CONFLICT ("chain_id", "tx_hash", "log_index") DO NOTHING`,
-            [
-              chainId,
-              p.batches.map((b) => b.blockNumber.toString()),
-              p.batches.map((b) => b.blockHash),
-              p.batches.map((b) => b.txHash),
-              p.batches.map((b) => b.logIndex),
-              p.batches.map((b) => b.batchId),
-              p.batches.map((b) => b.readingsRoot),
-              p.batches.map((b) => b.count.toString()),
-              p.batches.map((b) => b.total.toString()),
-              p.batches.map((b) => blockTime(p.blockTimes, b.blockNumber)),
-            ],
-          );
-        }
-        if (p.perkLogs !== undefined && p.perkLogs.length > 0) {
-          await insertPerkLogs(client, chainId, p.perkLogs, (n) => blockTime(p.blockTimes, n));
-        }
-        await client.query(
-          `INSERT INTO "chain_checkpoint" ("chain_id", "block_number", "block_hash", "head_number", "updated_at")
-           VALUES ($1, $2, $3, $4, now())
-           ON CONFLICT ("chain_id") DO UPDATE SET "block_number" = EXCLUDED."block_number",
-             "block_hash" = EXCLUDED."block_hash", "head_number" = EXCLUDED."head_number", "updated_at" = now()`,
-          [chainId, p.checkpoint.number.toString(), p.checkpoint.hash, p.head.toString()],
-        );
-        await client.query(`DELETE FROM "chain_block" WHERE "chain_id" = $1 AND "number" < $2`, [
-          chainId,
-          p.pruneBelow.toString(),
-        ]);
-      });
+      try {
+        await commitRangeOnce(p, false);
+      } catch (err) {
+        // a row of the range is already stored (never after a clean rollback; e.g. rows written by
+        // hand): the same range again, skipping the stored rows
+        if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
+        await commitRangeOnce(p, true);
+      }
     },
 
     async rollback({ expected, ancestor, head }) {
-      await withChainLock(pool, chainId, async (client) => {
+      return await withChainLock(pool, chainId, async (client) => {
         await expectCheckpoint(client, chainId, expected);
+        const { rows } = await client.query<{ confirmed_number: string }>(
+          `SELECT "confirmed_number" FROM "chain_finality" WHERE "chain_id" = $1`,
+          [chainId],
+        );
+        const confirmedBefore = rows[0] === undefined ? null : BigInt(rows[0].confirmed_number);
         if (ancestor === null) {
           await deleteChainRows(client, chainId);
-          return;
+          return { confirmedBefore };
         }
         const above = ancestor.number.toString();
         await client.query(`DELETE FROM "token_transfer" WHERE "chain_id" = $1 AND "block_number" > $2`, [
@@ -173,6 +227,12 @@ export function createMirrorStore({ pool, chainId }: { pool: pg.Pool; chainId: n
            WHERE "chain_id" = $1`,
           [chainId, above, ancestor.hash, head.toString()],
         );
+        await client.query(
+          `UPDATE "chain_finality" SET "confirmed_number" = LEAST("confirmed_number", $2::bigint), "updated_at" = now()
+           WHERE "chain_id" = $1`,
+          [chainId, above],
+        );
+        return { confirmedBefore };
       });
     },
 
@@ -218,6 +278,7 @@ export async function deleteChainRows(client: pg.PoolClient, chainId: number): P
     ...PERK_TABLE_NAMES,
     "chain_block",
     "chain_checkpoint",
+    "chain_finality",
   ]) {
     await client.query(`DELETE FROM "${table}" WHERE "chain_id" = $1`, [chainId]);
   }

@@ -15,11 +15,18 @@ describe("resolveSettings", () => {
     expect(resolveSettings({ pollIntervalMs: 1000, maxBlockRange: 2000 })).toEqual({
       pollIntervalMs: 1000,
       maxBlockRange: 2000,
+      initialBlockRange: 16,
       reorgWindow: 256,
       maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
       requestTimeoutMs: 15_000,
       retries: 2,
+      confirmations: 0,
+      readAhead: 2,
     });
+  });
+
+  it("caps the first range at the largest", () => {
+    expect(resolveSettings({ pollIntervalMs: 1000, maxBlockRange: 5 }).initialBlockRange).toBe(5);
   });
 
   it.each([
@@ -31,6 +38,12 @@ describe("resolveSettings", () => {
     { maxResponseBytes: Number.NaN },
     { requestTimeoutMs: 10 },
     { retries: -1 },
+    { initialBlockRange: 0 },
+    { confirmations: -1 },
+    { confirmations: 1.5 },
+    { confirmations: 256 }, // not below the reorganisation window
+    { confirmations: 10, reorgWindow: 10 },
+    { readAhead: 0 },
   ])("refuses %o", (bad) => {
     expect(() => resolveSettings({ pollIntervalMs: 1000, maxBlockRange: 2000, ...bad })).toThrow(RangeError);
   });

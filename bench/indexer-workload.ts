@@ -1,0 +1,218 @@
+// Shared by the indexer benchmark and fault scripts: a local chain (Hardhat, or anvil when a binary is
+// given), the C4E contracts on it, and an ERC-20 workload (C4EToken.mintBatch of `batch` transfers per
+// transaction, one transaction per block, then empty padding blocks).
+import { spawn } from "node:child_process";
+import { c4eTokenAbi, type Deployment, deployC4E } from "@c4e/contracts";
+import { applyMigrations, createDatabase, dropDatabase } from "@c4e/prisma";
+import {
+  type Address,
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  getAddress,
+  type Hash,
+  http,
+  keccak256,
+  toHex,
+} from "viem";
+import { hardhat } from "viem/chains";
+import { devAccount } from "../stack/src/dev-accounts.ts";
+import { startLocalChain } from "../stack/src/embedded/chain.ts";
+
+export const TOKEN = 10n ** 18n;
+/** Under EIP-7825's per-transaction cap of 16,777,216 gas. */
+const TX_GAS = 16_000_000n;
+/** Dev account allowed to mint on the token directly (granted MINTER_ROLE by the deployer). */
+const MINTER = 3;
+
+export type BenchChain = { url: string; kind: "hardhat" | "anvil"; pid: number; stop: () => Promise<void> };
+
+/**
+ * A local chain on 127.0.0.1:port, chain id 31337, the well-known dev accounts: anvil when `anvil` is
+ * the path of its binary (e.g. from `@foundry-rs/anvil-linux-amd64`), else `hardhat node` of the repo.
+ */
+export async function startBenchChain({
+  port,
+  anvil,
+}: {
+  port: number;
+  anvil?: string;
+}): Promise<BenchChain> {
+  if (!anvil) {
+    const chain = await startLocalChain({ port });
+    return { url: chain.url, kind: "hardhat", pid: chain.pid, stop: chain.stop };
+  }
+  const child = spawn(
+    anvil,
+    ["--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--gas-limit", "1000000000"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`anvil did not start:\n${output}`)), 30_000);
+    child.stdout.on("data", (c: Buffer) => {
+      output += c.toString();
+      if (output.includes("Listening on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      output += c.toString();
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`anvil exited with ${code}:\n${output}`));
+    });
+  });
+  child.stdout.removeAllListeners("data");
+  child.stdout.resume();
+  child.stderr.resume();
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  };
+  process.once("exit", () => child.kill("SIGKILL"));
+  return { url: `http://127.0.0.1:${port}`, kind: "anvil", pid: child.pid as number, stop };
+}
+
+export function chainClients(url: string, kind: "hardhat" | "anvil" = "hardhat") {
+  const transport = http(url, { maxResponseBodySize: false, timeout: 120_000 });
+  const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 20 });
+  const testClient = createTestClient({ chain: hardhat, mode: kind, transport });
+  const wallet = (i: number) => createWalletClient({ account: devAccount(i), chain: hardhat, transport });
+  return { publicClient, testClient, wallet };
+}
+
+export type ChainClients = ReturnType<typeof chainClients>;
+
+/** Deploys the C4E contracts and lets dev account 3 mint on the token. */
+export async function deployBench(c: ChainClients): Promise<Deployment> {
+  const deployment = await deployC4E({
+    publicClient: c.publicClient,
+    walletClient: c.wallet(0),
+    minter: devAccount(1).address,
+    periodSeconds: 900,
+    periodMintCap: 1_000_000n * TOKEN,
+  });
+  const role = await c.publicClient.readContract({
+    address: deployment.token,
+    abi: c4eTokenAbi,
+    functionName: "MINTER_ROLE",
+  });
+  await waitOk(
+    c,
+    await c.wallet(0).writeContract({
+      address: deployment.token,
+      abi: c4eTokenAbi,
+      functionName: "grantRole",
+      args: [role, devAccount(MINTER).address],
+    }),
+  );
+  return deployment;
+}
+
+/** Deterministic holder addresses (a pool that later batches reuse, like real holders). */
+export function holder(i: number): Address {
+  return getAddress(keccak256(toHex(`bench holder ${i}`)).slice(0, 42));
+}
+
+/**
+ * `transfers` token transfers as mintBatch transactions of `batch` recipients (each mined in its own
+ * block), then `padding` empty blocks. Recipients cycle through `holders` addresses. Resolves to the
+ * head after the workload.
+ */
+export async function generateTransfers(
+  c: ChainClients,
+  deployment: Deployment,
+  { transfers, batch, padding, holders = 5_000, offset = 0 }: WorkloadSize & { offset?: number },
+): Promise<bigint> {
+  for (let done = 0; done < transfers; done += batch) {
+    const n = Math.min(batch, transfers - done);
+    const recipients = Array.from({ length: n }, (_, i) => holder((offset + done + i) % holders));
+    const amounts = Array.from({ length: n }, (_, i) => BigInt(((offset + done + i) % 997) + 1) * 10n ** 15n);
+    await waitOk(c, await mintBatch(c, deployment, recipients, amounts));
+  }
+  if (padding > 0) await c.testClient.mine({ blocks: padding });
+  return await c.publicClient.getBlockNumber({ cacheTime: 0 });
+}
+
+export type WorkloadSize = { transfers: number; batch: number; padding: number; holders?: number };
+
+export async function mintBatch(
+  c: ChainClients,
+  deployment: Deployment,
+  recipients: readonly Address[],
+  amounts: readonly bigint[],
+): Promise<Hash> {
+  return await c.wallet(MINTER).writeContract({
+    address: deployment.token,
+    abi: c4eTokenAbi,
+    functionName: "mintBatch",
+    args: [recipients, amounts],
+    gas: TX_GAS,
+  });
+}
+
+export async function waitOk(c: ChainClients, hash: Hash): Promise<void> {
+  const receipt = await c.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+}
+
+/** A fresh, migrated database `name` on the server (dropped first if it exists). */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  await dropDatabase(serverUrl, name).catch(() => {});
+  const url = await createDatabase(serverUrl, name);
+  await applyMigrations(url);
+  return url;
+}
+
+/** Peak resident memory of a process tree, sampled from /proc every `everyMs` (Linux). */
+export function sampleTreeRss(rootPid: number, everyMs = 50) {
+  let peak = 0;
+  const read = async () => {
+    const { readFile, readdir } = await import("node:fs/promises");
+    const children = new Map<number, number[]>();
+    for (const entry of await readdir("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      } catch {
+        // gone
+      }
+    }
+    let total = 0;
+    const stack = [rootPid];
+    while (stack.length > 0) {
+      const pid = stack.pop() as number;
+      try {
+        const status = await readFile(`/proc/${pid}/status`, "utf8");
+        const m = /VmRSS:\s+(\d+) kB/.exec(status);
+        if (m) total += Number(m[1]) * 1024;
+      } catch {
+        // gone
+      }
+      stack.push(...(children.get(pid) ?? []));
+    }
+    if (total > peak) peak = total;
+  };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await read().catch(() => {});
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop(): Promise<number> {
+      running = false;
+      await loop;
+      return peak;
+    },
+  };
+}

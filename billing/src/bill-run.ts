@@ -89,8 +89,16 @@ export type BillRunSummary = BillRunProgress & {
   status: "completed" | "interrupted";
   periodStart: string;
   periodEnd: string;
-  /** summed over the workers (with several, more than the wall time); compactMs: compact-first */
-  timings: { sqlMs: number; nodeMs: number; writeMs: number; compactMs: number; totalMs: number };
+  /** sql/node/write/compact: summed over the workers (with several, more than the wall time);
+   * compactMs: compact-first; prepareMs: items and chunks queued; totalMs: wall time */
+  timings: {
+    sqlMs: number;
+    nodeMs: number;
+    writeMs: number;
+    compactMs: number;
+    prepareMs: number;
+    totalMs: number;
+  };
 };
 
 export class BillRunError extends Error {
@@ -290,8 +298,10 @@ export async function billRunWorker(
   const caches: WorkerCaches = { tariffs: new Map(), windows: new Map() };
   const timings = opts.timings ?? { sqlMs: 0, nodeMs: 0, writeMs: 0, compactMs: 0 };
   const client = await pool.connect();
-  // JIT off: compiling each chunk's aggregation costs more (≈ 1.7 s measured) than running it.
+  // JIT off: compiling each chunk's aggregation costs more (≈ 1.7 s measured) than running it;
+  // work_mem for the compaction's sorts (the default 4 MB spills a chunk's days to disk).
   await client.query("SET jit = off");
+  await client.query("SET work_mem = '64MB'");
   try {
     for (;;) {
       if (opts.signal?.aborted) break;
@@ -351,7 +361,6 @@ async function billChunk(
   caches: WorkerCaches,
   timings: WorkerTimings,
 ): Promise<ChunkResult> {
-  const maxMissing = run.maxMissing;
   let t = performance.now();
   const batch = await db.query<PodContext>(
     `${POD_CONTEXT_SELECT}
@@ -363,12 +372,94 @@ async function billChunk(
   timings.sqlMs += performance.now() - t;
   if (batch.rows.length === 0) return { drafted: 0, incomplete: 0, failed: 0, pods: 0 };
 
-  // Group the AMR PODs by (tariff, time zone, billed period): one set of windows, one SQL query each.
+  const { drafts, failures } = await draftChunk(db, run, batch.rows, caches, timings);
+
   t = performance.now();
+  // An item billed again whose draft is held (incomplete, or failed since): the held draft makes
+  // way for the new one (drafts may be deleted; a released one is not held any more).
+  await db.query(
+    `WITH again AS (
+       UPDATE bill_run_item it SET invoice_id = NULL
+       FROM invoice i
+       WHERE it.bill_run_id = $1 AND it.pod_id = ANY($2::text[])
+         AND i.id = it.invoice_id AND i.status = 'draft' AND i.hold_reason IS NOT NULL
+         AND i.hold_released_at IS NULL
+       RETURNING i.id)
+     DELETE FROM invoice WHERE id IN (SELECT id FROM again)`,
+    [run.id, drafts.map((d) => d.podId)],
+  );
+  const ids = await insertDraftInvoices(
+    db,
+    drafts.map((d) => d.draft),
+  );
+  // A null id: this run already holds the POD's invoice (a concurrent or earlier run): link it.
+  await db.query(
+    `UPDATE bill_run_item it SET
+       status = (CASE WHEN u.completeness IS NULL THEN 'drafted' ELSE 'incomplete' END)::"BillRunItemStatus",
+       error = NULL, updated_at = now(),
+       invoice_id = coalesce(u.invoice_id,
+         (SELECT i.id FROM invoice i WHERE i.bill_run_id = it.bill_run_id AND i.pod_id = it.pod_id AND i.kind = 'monthly')),
+       intervals = u.intervals, expected_intervals = u.expected,
+       missing_intervals = CASE WHEN u.expected IS NULL THEN NULL ELSE greatest(u.expected - u.intervals, 0) END,
+       missing_ranges = u.completeness -> 'ranges',
+       missing_range_count = (u.completeness ->> 'rangeCount')::int
+     FROM unnest($2::text[], $3::uuid[], $4::int[], $5::int[], $6::jsonb[])
+       AS u(pod_id, invoice_id, intervals, expected, completeness)
+     WHERE it.bill_run_id = $1 AND it.pod_id = u.pod_id`,
+    [
+      run.id,
+      drafts.map((d) => d.podId),
+      ids,
+      drafts.map((d) => d.intervals),
+      drafts.map((d) => d.expected),
+      drafts.map((d) => (d.completeness ? JSON.stringify(d.completeness) : null)),
+    ],
+  );
+  if (failures.length > 0) {
+    await db.query(
+      `UPDATE bill_run_item it SET status = 'failed', error = u.error, updated_at = now()
+       FROM unnest($2::text[], $3::text[]) AS u(pod_id, error)
+       WHERE it.bill_run_id = $1 AND it.pod_id = u.pod_id`,
+      [run.id, failures.map((f) => f.podId), failures.map((f) => f.error)],
+    );
+  }
+  timings.writeMs += performance.now() - t;
+  const held = drafts.filter((d) => d.completeness !== null).length;
+  return {
+    drafted: drafts.length - held,
+    incomplete: held,
+    failed: failures.length,
+    pods: batch.rows.length,
+  };
+}
+
+type ChunkDraft = {
+  podId: string;
+  draft: DraftInvoiceParams;
+  intervals: number | null;
+  expected: number | null;
+  completeness: Completeness | null;
+};
+
+/**
+ * The drafts of `contexts` (PODs of one run): interval sums from the run's interval source (the
+ * compact store, compacted first, or reading_interval), advances, and the domain's invoice. Writes
+ * nothing but the compaction.
+ */
+async function draftChunk(
+  db: Queryable,
+  run: RunContext,
+  contexts: PodContext[],
+  caches: WorkerCaches,
+  timings: WorkerTimings,
+): Promise<{ drafts: ChunkDraft[]; failures: { podId: string; error: string }[] }> {
+  const maxMissing = run.maxMissing;
+  let t = performance.now();
+  // Group the AMR PODs by (tariff, time zone, billed period): one set of windows, one SQL query each.
   type Job = { ctx: PodContext; period: { start: string; end: string }; tariff: Tariff };
   const jobs: Job[] = [];
   const failures: { podId: string; error: string }[] = [];
-  for (const ctx of batch.rows) {
+  for (const ctx of contexts) {
     let tariff = caches.tariffs.get(ctx.tariff_key);
     if (tariff === undefined) {
       const parsed = parseTariff(ctx.tariff);
@@ -481,13 +572,7 @@ async function billChunk(
   timings.sqlMs += performance.now() - t;
 
   t = performance.now();
-  const drafts: {
-    podId: string;
-    draft: DraftInvoiceParams;
-    intervals: number | null;
-    expected: number | null;
-    completeness: Completeness | null;
-  }[] = [];
+  const drafts: ChunkDraft[] = [];
   for (const { ctx, period, tariff } of jobs) {
     try {
       let consumption: Consumption;
@@ -585,63 +670,49 @@ async function billChunk(
   }
   timings.nodeMs += performance.now() - t;
 
-  t = performance.now();
-  // An item billed again whose draft is held (incomplete, or failed since): the held draft makes
-  // way for the new one (drafts may be deleted; a released one is not held any more).
-  await db.query(
-    `WITH again AS (
-       UPDATE bill_run_item it SET invoice_id = NULL
-       FROM invoice i
-       WHERE it.bill_run_id = $1 AND it.pod_id = ANY($2::text[])
-         AND i.id = it.invoice_id AND i.status = 'draft' AND i.hold_reason IS NOT NULL
-         AND i.hold_released_at IS NULL
-       RETURNING i.id)
-     DELETE FROM invoice WHERE id IN (SELECT id FROM again)`,
-    [run.id, drafts.map((d) => d.podId)],
-  );
-  const ids = await insertDraftInvoices(
-    db,
-    drafts.map((d) => d.draft),
-  );
-  // A null id: this run already holds the POD's invoice (a concurrent or earlier run): link it.
-  await db.query(
-    `UPDATE bill_run_item it SET
-       status = (CASE WHEN u.completeness IS NULL THEN 'drafted' ELSE 'incomplete' END)::"BillRunItemStatus",
-       error = NULL, updated_at = now(),
-       invoice_id = coalesce(u.invoice_id,
-         (SELECT i.id FROM invoice i WHERE i.bill_run_id = it.bill_run_id AND i.pod_id = it.pod_id AND i.kind = 'monthly')),
-       intervals = u.intervals, expected_intervals = u.expected,
-       missing_intervals = CASE WHEN u.expected IS NULL THEN NULL ELSE greatest(u.expected - u.intervals, 0) END,
-       missing_ranges = u.completeness -> 'ranges',
-       missing_range_count = (u.completeness ->> 'rangeCount')::int
-     FROM unnest($2::text[], $3::uuid[], $4::int[], $5::int[], $6::jsonb[])
-       AS u(pod_id, invoice_id, intervals, expected, completeness)
-     WHERE it.bill_run_id = $1 AND it.pod_id = u.pod_id`,
-    [
-      run.id,
-      drafts.map((d) => d.podId),
-      ids,
-      drafts.map((d) => d.intervals),
-      drafts.map((d) => d.expected),
-      drafts.map((d) => (d.completeness ? JSON.stringify(d.completeness) : null)),
-    ],
-  );
-  if (failures.length > 0) {
-    await db.query(
-      `UPDATE bill_run_item it SET status = 'failed', error = u.error, updated_at = now()
-       FROM unnest($2::text[], $3::text[]) AS u(pod_id, error)
-       WHERE it.bill_run_id = $1 AND it.pod_id = u.pod_id`,
-      [run.id, failures.map((f) => f.podId), failures.map((f) => f.error)],
-    );
-  }
-  timings.writeMs += performance.now() - t;
-  const held = drafts.filter((d) => d.completeness !== null).length;
-  return {
-    drafted: drafts.length - held,
-    incomplete: held,
-    failed: failures.length,
-    pods: batch.rows.length,
+  return { drafts, failures };
+}
+
+/**
+ * The invoices a run of `period` would draft for `podIds` now, computed but not stored (nothing is
+ * written but the compaction): the benchmark compares the two interval sources with it.
+ */
+export async function previewInvoices(
+  pool: pg.Pool,
+  params: { period: string; podIds: string[] } & Pick<
+    BillRunParams,
+    "maxMissingIntervals" | "intervals" | "compact" | "compute"
+  >,
+): Promise<Map<string, { invoice: Invoice; held: boolean } | { error: string }>> {
+  const { start, end } = monthPeriod(params.period);
+  const run: RunContext = {
+    id: "00000000-0000-0000-0000-000000000000",
+    start,
+    end,
+    parameters: await monthParameters(pool, start),
+    vat: await vatRates(pool),
+    maxMissing: params.maxMissingIntervals ?? 0,
+    compute: params.compute ?? computeInvoice,
+    intervals: params.intervals ?? "compact",
+    compact: params.compact ?? true,
   };
+  const contexts = await pool.query<PodContext>(
+    `${POD_CONTEXT_SELECT} WHERE p.id = ANY($1::text[]) ORDER BY p.id`,
+    [params.podIds],
+  );
+  const timings: WorkerTimings = { sqlMs: 0, nodeMs: 0, writeMs: 0, compactMs: 0 };
+  const caches: WorkerCaches = { tariffs: new Map(), windows: new Map() };
+  const client = await pool.connect();
+  try {
+    await client.query("SET jit = off");
+    const { drafts, failures } = await draftChunk(client, run, contexts.rows, caches, timings);
+    const out = new Map<string, { invoice: Invoice; held: boolean } | { error: string }>();
+    for (const d of drafts) out.set(d.podId, { invoice: d.draft.invoice, held: d.completeness !== null });
+    for (const f of failures) out.set(f.podId, { error: f.error });
+    return out;
+  } finally {
+    client.release();
+  }
 }
 
 /**
@@ -663,7 +734,14 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
     throw new BillRunError(`worker processes need the database URL`);
   const prepared = await prepareBillRun(pool, params.period, { chunkSize: batchSize });
   const run = await loadRunContext(pool, prepared.id, params);
-  const timings = { sqlMs: 0, nodeMs: 0, writeMs: 0, compactMs: 0, totalMs: 0 };
+  const timings = {
+    prepareMs: performance.now() - t0,
+    sqlMs: 0,
+    nodeMs: 0,
+    writeMs: 0,
+    compactMs: 0,
+    totalMs: 0,
+  };
   const counts = await pool.query<{ status: string; n: number }>(
     `SELECT status::text, count(*)::int AS n FROM bill_run_item WHERE bill_run_id = $1 GROUP BY status`,
     [run.id],
@@ -721,6 +799,7 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
       nodeMs: ms(timings.nodeMs),
       writeMs: ms(timings.writeMs),
       compactMs: ms(timings.compactMs),
+      prepareMs: ms(timings.prepareMs),
       totalMs: ms(timings.totalMs),
     },
   };

@@ -72,34 +72,32 @@ export async function compactIntervals(db: Queryable, params: CompactionParams):
          ((extract(epoch FROM start_at) - extract(epoch FROM day::timestamp AT TIME ZONE 'UTC')) / 900)::int AS k
        FROM src WHERE on_grid
      ),
-     day_key AS (
-       SELECT meter_id, register, day,
-         array_agg(start_at ORDER BY start_at) FILTER (WHERE NOT on_grid) AS off_grid_at
-       FROM src GROUP BY meter_id, register, day
-     ),
+     day_key AS (SELECT DISTINCT meter_id, register, day FROM src),
      grid AS (
        SELECT d.meter_id, d.register, d.day, g.k, s.energy_wh,
          sum(coalesce(s.energy_wh, 0)) OVER (PARTITION BY d.meter_id, d.register, d.day ORDER BY g.k) AS run
        FROM day_key d CROSS JOIN generate_series(0, ${SLOTS_PER_DAY - 1}) AS g(k)
        LEFT JOIN slot s ON s.meter_id = d.meter_id AND s.register = d.register AND s.day = d.day AND s.k = g.k
      ),
-     hour_max AS (
-       SELECT meter_id, register, day, max(wh) AS max_hour_wh
-       FROM (SELECT meter_id, register, day, k / 4 AS h, sum(energy_wh) AS wh FROM slot GROUP BY 1, 2, 3, 4) AS x
-       GROUP BY 1, 2, 3
+     agg AS (
+       SELECT meter_id, register, day,
+         count(energy_wh)::smallint AS intervals,
+         string_agg(CASE WHEN energy_wh IS NULL THEN '0' ELSE '1' END, '' ORDER BY k)::bit(${SLOTS_PER_DAY}) AS present,
+         ARRAY[0]::int[] || array_agg(run::int ORDER BY k) AS cum,
+         max(energy_wh)::int AS max_wh
+       FROM grid GROUP BY meter_id, register, day
+     ),
+     off AS (
+       SELECT meter_id, register, day, array_agg(start_at ORDER BY start_at) AS off_grid_at
+       FROM src WHERE NOT on_grid GROUP BY meter_id, register, day
      ),
      fresh AS (
-       SELECT g.meter_id, g.register, g.day,
-         count(g.energy_wh)::smallint AS intervals,
-         string_agg(CASE WHEN g.energy_wh IS NULL THEN '0' ELSE '1' END, '' ORDER BY g.k)::bit(${SLOTS_PER_DAY}) AS present,
-         ARRAY[0]::int[] || array_agg(g.run::int ORDER BY g.k) AS cum,
-         max(g.energy_wh)::int AS max_wh,
-         h.max_hour_wh::int AS max_hour_wh,
-         d.off_grid_at
-       FROM grid g
-       JOIN day_key d ON d.meter_id = g.meter_id AND d.register = g.register AND d.day = g.day
-       LEFT JOIN hour_max h ON h.meter_id = g.meter_id AND h.register = g.register AND h.day = g.day
-       GROUP BY g.meter_id, g.register, g.day, h.max_hour_wh, d.off_grid_at
+       -- the largest UTC hour among the hours with a slot present
+       SELECT a.meter_id, a.register, a.day, a.intervals, a.present, a.cum, a.max_wh,
+         (SELECT max(a.cum[4 * h + 5] - a.cum[4 * h + 1]) FROM generate_series(0, 23) AS h
+          WHERE substring(a.present FROM 4 * h + 1 FOR 4) <> B'0000') AS max_hour_wh,
+         o.off_grid_at
+       FROM agg a LEFT JOIN off o ON o.meter_id = a.meter_id AND o.register = a.register AND o.day = a.day
      ),
      upsert AS (
        INSERT INTO interval_day AS x (meter_id, register, day, intervals, present, cum, max_wh, max_hour_wh, off_grid_at)

@@ -7,12 +7,12 @@
 // Usage: npx tsx bench/indexer-throughput.ts [--transfers 100000] [--batch 500] [--padding 64] [--runs 3]
 //          [--anvil PATH] [--port 18553] [--pg postgresql://postgres@127.0.0.1:5432] [--ponder DIR]
 import { spawn } from "node:child_process";
-import { cpSync } from "node:fs";
-import { loadavg } from "node:os";
+import { cpSync, mkdtempSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createDatabase, createPool, dropDatabase } from "@c4e/prisma";
-import { createIndexer } from "@c4e/indexer";
+import type { IndexerRunParams } from "./indexer-run.ts";
 import {
   chainClients,
   deployBench,
@@ -36,52 +36,13 @@ const { values } = parseArgs({
     // settings of the C4E runs
     "max-block-range": { type: "string", default: "2000" },
     "read-ahead": { type: "string" },
-    // internal: one C4E run in this (child) process
-    child: { type: "string" },
+    // how the C4E child runs: "bundle" (esbuild bundle, plain node; default) or "tsx"
+    runner: { type: "string", default: "bundle" },
   },
 });
 
-if (values.child) {
-  await childRun(JSON.parse(values.child) as ChildParams);
-  process.exit(0);
-}
-
-type ChildParams = {
-  databaseUrl: string;
-  rpcUrl: string;
-  token: `0x${string}`;
-  rewardMinter: `0x${string}`;
-  blockNumber: string;
-  head: string;
-  maxBlockRange: number;
-  readAhead?: number;
-};
-
-/** One C4E run: index to the head, print { syncSeconds, ranges, maxRssMb }. */
-async function childRun(p: ChildParams): Promise<void> {
-  let ranges = 0;
-  const start = performance.now();
-  const indexer = createIndexer({
-    databaseUrl: p.databaseUrl,
-    rpcUrl: p.rpcUrl,
-    chainId: 31337,
-    deployment: { token: p.token, rewardMinter: p.rewardMinter, blockNumber: BigInt(p.blockNumber) },
-    pollIntervalMs: 1000,
-    maxBlockRange: p.maxBlockRange,
-    ...(p.readAhead ? { readAhead: p.readAhead } : {}),
-    log: (msg, fields) => {
-      if (msg === "indexer: range indexed") ranges++;
-      if (process.env.BENCH_VERBOSE) console.error(msg, JSON.stringify(fields));
-    },
-  });
-  const result = await indexer.syncOnce();
-  const syncSeconds = (performance.now() - start) / 1000;
-  await indexer.stop();
-  if (result.toBlock !== BigInt(p.head)) throw new Error(`indexed to ${result.toBlock}, head ${p.head}`);
-  console.log(
-    JSON.stringify({ syncSeconds, ranges, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }),
-  );
-}
+/** The child: indexer-run.ts bundled with esbuild (plain node, as deployed), or run through tsx. */
+const runner = await bundleRunner(values.runner === "tsx");
 
 const transfers = Number(values.transfers);
 const batch = Number(values.batch);
@@ -137,7 +98,7 @@ try {
   async function runC4E(run: number): Promise<RunResult> {
     const name = `c4e_idx_bench_${run}`;
     const databaseUrl = await freshDatabase(serverUrl, name);
-    const params: ChildParams = {
+    const params: IndexerRunParams = {
       databaseUrl,
       rpcUrl: chain.url,
       token: deployment.token,
@@ -148,20 +109,10 @@ try {
       ...(values["read-ahead"] ? { readAhead: Number(values["read-ahead"]) } : {}),
     };
     const start = performance.now();
-    const child = spawn(
-      process.execPath,
-      [
-        ...(process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
-        "--import",
-        "tsx",
-        process.argv[1] as string,
-        "--child",
-        JSON.stringify(params),
-      ],
-      {
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
+    const nodeArgs = process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, ...runner, JSON.stringify(params)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const rss = sampleTreeRss(child.pid as number);
     let out = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -174,6 +125,7 @@ try {
     const inner = JSON.parse(out.trim().split("\n").pop() as string) as {
       syncSeconds: number;
       ranges: number;
+      rssBeforeMb: number;
       maxRssMb: number;
     };
     const rows = await countRows(
@@ -182,7 +134,14 @@ try {
     );
     await dropDatabase(serverUrl, name);
     if (rows !== expected) throw new Error(`C4E run ${run}: ${rows} rows, expected ${expected}`);
-    return { seconds, syncSeconds: inner.syncSeconds, ranges: inner.ranges, peakRssMb: mb(peak), rows };
+    return {
+      seconds,
+      syncSeconds: inner.syncSeconds,
+      ranges: inner.ranges,
+      rssBeforeSyncMb: inner.rssBeforeMb,
+      peakRssMb: mb(peak),
+      rows,
+    };
   }
 
   async function runPonder(dir: string, run: number): Promise<RunResult> {
@@ -238,7 +197,14 @@ try {
   await chain.stop();
 }
 
-type RunResult = { seconds: number; syncSeconds?: number; ranges?: number; peakRssMb: number; rows: number };
+type RunResult = {
+  seconds: number;
+  syncSeconds?: number;
+  ranges?: number;
+  rssBeforeSyncMb?: number;
+  peakRssMb: number;
+  rows: number;
+};
 
 async function countRows(databaseUrl: string, sql: string): Promise<number> {
   const pool = createPool({ url: databaseUrl, max: 1 });
@@ -257,6 +223,7 @@ function summary(results: RunResult[]) {
       seconds: round(r.seconds),
       ...(r.syncSeconds !== undefined ? { syncSeconds: round(r.syncSeconds) } : {}),
       ...(r.ranges !== undefined ? { ranges: r.ranges } : {}),
+      ...(r.rssBeforeSyncMb !== undefined ? { rssBeforeSyncMb: r.rssBeforeSyncMb } : {}),
       eventsPerSecond: Math.round(r.rows / r.seconds),
       peakRssMb: r.peakRssMb,
     })),
@@ -278,4 +245,26 @@ function round(x: number): number {
 
 function mb(bytes: number): number {
   return Math.round(bytes / 1024 / 1024);
+}
+
+/** Node arguments that run indexer-run.ts: its esbuild bundle (outside the timing), or via tsx. */
+async function bundleRunner(tsx: boolean): Promise<string[]> {
+  const entry = join(import.meta.dirname, "indexer-run.ts");
+  if (tsx) return ["--import", "tsx", entry];
+  const { build } = await import("esbuild");
+  const outfile = join(mkdtempSync(join(tmpdir(), "c4e-idx-bench-")), "indexer-run.mjs");
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile,
+    external: ["pg-native"],
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: "warning",
+  });
+  return [outfile];
 }

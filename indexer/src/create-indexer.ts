@@ -138,7 +138,12 @@ export function createIndexer(config: IndexerConfig): Indexer {
         return new Map([...headers].map(([n, h]) => [n, h?.hash ?? null]));
       },
     });
-    const { confirmedBefore } = await store.rollback({ expected: checkpoint, ancestor, head });
+    const { confirmedBefore } = await store.rollback({
+      expected: checkpoint,
+      ancestor,
+      head,
+      confirmations: settings.confirmations,
+    });
     const indexed = ancestor?.number ?? beforeDeployment;
     const depth = Number(checkpoint.number - indexed);
     log("indexer: reorganisation, mirror rolled back", {

@@ -1,4 +1,11 @@
-export { balanceOf, balances, type Queryable } from "./balances.ts";
+export {
+  balanceOf,
+  balances,
+  confirmedBalanceOf,
+  type MirrorFinality,
+  mirrorFinality,
+  type Queryable,
+} from "./balances.ts";
 export type {
   BlockHeader,
   CertificatesClaimedLog,
@@ -34,7 +41,10 @@ export { CheckpointMovedError, InconsistentChainReadError } from "./errors.ts";
 export { INDEXER_HEARTBEAT_SERVICE } from "./mirror-store.ts";
 export { resetChainMirror } from "./reset-chain-mirror.ts";
 export {
+  DEFAULT_CONFIRMATIONS,
+  DEFAULT_INITIAL_BLOCK_RANGE,
   DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_READ_AHEAD,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_RETRIES,
   type IndexerSettings,

@@ -44,6 +44,8 @@ export type RollbackParams = {
   /** The common ancestor, or null to drop the whole mirror of the chain (re-index from the deployment). */
   ancestor: StoredBlock | null;
   head: bigint;
+  /** The confirmation depth: the confirmed block becomes at most min(ancestor, head − confirmations). */
+  confirmations?: number;
 };
 
 /** The indexer's tables of one chain (a port over pg). */
@@ -191,7 +193,7 @@ export function createMirrorStore({ pool, chainId }: { pool: pg.Pool; chainId: n
       }
     },
 
-    async rollback({ expected, ancestor, head }) {
+    async rollback({ expected, ancestor, head, confirmations = 0 }) {
       return await withChainLock(pool, chainId, async (client) => {
         await expectCheckpoint(client, chainId, expected);
         const { rows } = await client.query<{ confirmed_number: string }>(
@@ -227,10 +229,12 @@ export function createMirrorStore({ pool, chainId }: { pool: pg.Pool; chainId: n
            WHERE "chain_id" = $1`,
           [chainId, above, ancestor.hash, head.toString()],
         );
+        const confirmedNow =
+          head - BigInt(confirmations) < ancestor.number ? head - BigInt(confirmations) : ancestor.number;
         await client.query(
           `UPDATE "chain_finality" SET "confirmed_number" = LEAST("confirmed_number", $2::bigint), "updated_at" = now()
            WHERE "chain_id" = $1`,
-          [chainId, above],
+          [chainId, confirmedNow.toString()],
         );
         return { confirmedBefore };
       });

@@ -65,6 +65,12 @@ const schema = z
       .int()
       .min(16_384, "must hold a block header (≥ 16384)")
       .default(10_485_760),
+    INDEXER_INITIAL_BLOCK_RANGE: z.coerce.number().int().min(1).max(1_000_000).default(16),
+    INDEXER_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+    INDEXER_RETRIES: z.coerce.number().int().min(0).max(20).default(2),
+    INDEXER_REORG_WINDOW: z.coerce.number().int().min(1).max(100_000).default(256),
+    INDEXER_CONFIRMATIONS: z.coerce.number().int().min(0).max(99_999).default(0),
+    INDEXER_READ_AHEAD: z.coerce.number().int().min(1).max(16).default(2),
     REWARD_MAX_GAP_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
     REWARD_BATCH_GAS_BUDGET: z.coerce
       .number()
@@ -102,6 +108,11 @@ const schema = z
         "SIMULATOR",
         "must be off with RPC_URL: the simulator signs readings with demo gateway keys anyone can derive, and they earn real rewards (local chain only)",
       );
+    if (v.INDEXER_CONFIRMATIONS >= v.INDEXER_REORG_WINDOW)
+      issue(
+        "INDEXER_CONFIRMATIONS",
+        `must be below INDEXER_REORG_WINDOW (${v.INDEXER_REORG_WINDOW}): unconfirmed blocks must stay within the blocks whose hashes are kept`,
+      );
     for (const variable of ["MINTER_PRIVATE_KEY", "DEPLOYER_PRIVATE_KEY"] as const) {
       const key = v[variable];
       const index = key === undefined ? null : devKeyIndex(key);
@@ -131,7 +142,17 @@ export type Config = {
   topicRoot: string;
   web: { port: number; origin: string };
   settlement: { periodMinutes: number; maxWaitSeconds: number; clockSkewSeconds: number };
-  indexer: { pollIntervalMs: number; maxBlockRange: number; maxResponseBytes: number };
+  indexer: {
+    pollIntervalMs: number;
+    maxBlockRange: number;
+    maxResponseBytes: number;
+    initialBlockRange: number;
+    requestTimeoutMs: number;
+    retries: number;
+    reorgWindow: number;
+    confirmations: number;
+    readAhead: number;
+  };
   rewards: {
     /** longest rewardable span between two readings (docs/reward-policy.md, "Baselines") */
     maxGapMinutes: number;
@@ -183,6 +204,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollIntervalMs: e.INDEXER_POLL_MS,
       maxBlockRange: e.INDEXER_MAX_BLOCK_RANGE,
       maxResponseBytes: e.INDEXER_MAX_RESPONSE_BYTES,
+      initialBlockRange: e.INDEXER_INITIAL_BLOCK_RANGE,
+      requestTimeoutMs: e.INDEXER_REQUEST_TIMEOUT_MS,
+      retries: e.INDEXER_RETRIES,
+      reorgWindow: e.INDEXER_REORG_WINDOW,
+      confirmations: e.INDEXER_CONFIRMATIONS,
+      readAhead: e.INDEXER_READ_AHEAD,
     },
     rewards: {
       maxGapMinutes: e.REWARD_MAX_GAP_MINUTES,

@@ -255,9 +255,7 @@ export async function startPlatform(
       rpcUrl,
       chainId,
       deployment,
-      pollIntervalMs: config.indexer.pollIntervalMs,
-      maxBlockRange: config.indexer.maxBlockRange,
-      maxResponseBytes: config.indexer.maxResponseBytes,
+      ...config.indexer,
       log: createLog("indexer"),
     });
     await indexer.start();

@@ -76,7 +76,40 @@ export async function insertDraftInvoices(
 ): Promise<(string | null)[]> {
   if (drafts.length === 0) return [];
   const ids = drafts.map(() => randomUUID());
-  const col = <T>(f: (d: DraftInvoiceParams, i: number) => T) => drafts.map((d, i) => f(d, i));
+  // One JSON document per statement (json_to_recordset): Postgres parses it once, and the JSON
+  // columns arrive as JSON, not as escaped elements of 23 array literals (≈ 2× faster measured).
+  const rows = drafts.map((d, i) => ({
+    id: ids[i],
+    kind: d.invoice.kind,
+    series_id: d.seriesId,
+    contract_id: d.contractId,
+    pod_id: d.podId ?? null,
+    bill_run_id: d.billRunId ?? null,
+    original_invoice_id: d.originalInvoiceId ?? null,
+    currency: d.invoice.currency,
+    minor_unit_digits: d.invoice.minorUnitDigits,
+    period_start: d.invoice.period.start,
+    period_end: d.invoice.period.end,
+    time_zone: d.invoice.period.timeZone,
+    net_minor: d.invoice.netMinor,
+    vat_minor: d.invoice.vatMinor,
+    total_minor: d.invoice.totalMinor,
+    amount_due_minor: d.invoice.amountDueMinor,
+    vat_summary: d.invoice.vatSummary.map((v) => ({
+      vatRate: v.vatRate,
+      netMinor: v.netMinor,
+      vatMinor: v.vatMinor,
+    })),
+    advances_deducted: d.invoice.advancesDeducted.map((a) => ({
+      reference: a.reference,
+      amountMinor: a.amountMinor,
+    })),
+    buyer: d.buyer,
+    payment_terms_days: d.paymentTermsDays,
+    idempotency_key: d.idempotencyKey ?? null,
+    billing_input: d.billingInput ?? null,
+    hold_reason: d.holdReason ?? null,
+  }));
   const inserted = await db.query<{ id: string }>(
     `INSERT INTO invoice (id, status, kind, series_id, contract_id, pod_id, bill_run_id, original_invoice_id,
        currency, minor_unit_digits, period_start, period_end, time_zone, net_minor, vat_minor, total_minor,
@@ -86,55 +119,14 @@ export async function insertDraftInvoices(
        u.original_invoice_id, u.currency, u.minor_unit_digits, u.period_start, u.period_end, u.time_zone,
        u.net_minor, u.vat_minor, u.total_minor, u.amount_due_minor, u.vat_summary, u.advances_deducted,
        u.buyer, u.payment_terms_days, u.idempotency_key, u.billing_input, u.hold_reason
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[],
-       $8::text[], $9::int[], $10::date[], $11::date[], $12::text[], $13::bigint[], $14::bigint[],
-       $15::bigint[], $16::bigint[], $17::jsonb[], $18::jsonb[], $19::jsonb[], $20::int[], $21::text[], $22::jsonb[], $23::text[])
-       AS u(id, kind, series_id, contract_id, pod_id, bill_run_id, original_invoice_id, currency,
-            minor_unit_digits, period_start, period_end, time_zone, net_minor, vat_minor, total_minor,
-            amount_due_minor, vat_summary, advances_deducted, buyer, payment_terms_days, idempotency_key,
-            billing_input, hold_reason)
+     FROM json_to_recordset($1::json) AS u(id uuid, kind text, series_id text, contract_id text, pod_id text,
+       bill_run_id uuid, original_invoice_id uuid, currency text, minor_unit_digits int, period_start date,
+       period_end date, time_zone text, net_minor bigint, vat_minor bigint, total_minor bigint,
+       amount_due_minor bigint, vat_summary jsonb, advances_deducted jsonb, buyer jsonb, payment_terms_days int,
+       idempotency_key text, billing_input jsonb, hold_reason text)
      ON CONFLICT DO NOTHING
      RETURNING id`,
-    [
-      ids,
-      col((d) => d.invoice.kind),
-      col((d) => d.seriesId),
-      col((d) => d.contractId),
-      col((d) => d.podId ?? null),
-      col((d) => d.billRunId ?? null),
-      col((d) => d.originalInvoiceId ?? null),
-      col((d) => d.invoice.currency),
-      col((d) => d.invoice.minorUnitDigits),
-      col((d) => d.invoice.period.start),
-      col((d) => d.invoice.period.end),
-      col((d) => d.invoice.period.timeZone),
-      col((d) => d.invoice.netMinor.toString()),
-      col((d) => d.invoice.vatMinor.toString()),
-      col((d) => d.invoice.totalMinor.toString()),
-      col((d) => d.invoice.amountDueMinor.toString()),
-      col((d) =>
-        JSON.stringify(
-          d.invoice.vatSummary.map((v) => ({
-            vatRate: v.vatRate,
-            netMinor: v.netMinor.toString(),
-            vatMinor: v.vatMinor.toString(),
-          })),
-        ),
-      ),
-      col((d) =>
-        JSON.stringify(
-          d.invoice.advancesDeducted.map((a) => ({
-            reference: a.reference,
-            amountMinor: a.amountMinor.toString(),
-          })),
-        ),
-      ),
-      col((d) => JSON.stringify(d.buyer)),
-      col((d) => d.paymentTermsDays),
-      col((d) => d.idempotencyKey ?? null),
-      col((d) => (d.billingInput === undefined ? null : JSON.stringify(d.billingInput))),
-      col((d) => d.holdReason ?? null),
-    ],
+    [JSON.stringify(rows, bigintToString)],
   );
   const insertedIds = new Set(inserted.rows.map((r) => r.id));
   const lines: { invoiceId: string; position: number; line: InvoiceLine }[] = [];
@@ -151,33 +143,31 @@ async function insertLines(
   db: Queryable,
   lines: { invoiceId: string; position: number; line: InvoiceLine }[],
 ): Promise<void> {
-  const col = <T>(f: (l: InvoiceLine) => T) => lines.map((l) => f(l.line));
+  const rows = lines.map(({ invoiceId, position, line: l }) => ({
+    invoice_id: invoiceId,
+    position,
+    grp: l.group,
+    code: l.code,
+    description: l.description,
+    quantity: l.quantity,
+    unit: l.unit,
+    unit_price: l.unitPrice,
+    amount_minor: l.amountMinor,
+    precise_amount: l.preciseAmount,
+    vat_rate: l.vatRate,
+    period_start: l.period.start,
+    period_end: l.period.end,
+    breakdown: l.breakdown ?? null,
+  }));
   await db.query(
     `INSERT INTO invoice_line (invoice_id, position, "group", code, description, quantity, unit, unit_price,
        amount_minor, precise_amount, vat_rate, period_start, period_end, breakdown)
      SELECT u.invoice_id, u.position, u.grp::"BillingLineGroup", u.code, u.description, u.quantity, u.unit,
        u.unit_price, u.amount_minor, u.precise_amount, u.vat_rate, u.period_start, u.period_end, u.breakdown
-     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::text[],
-       $8::numeric[], $9::bigint[], $10::numeric[], $11::numeric[], $12::timestamptz[], $13::timestamptz[],
-       $14::jsonb[])
-       AS u(invoice_id, position, grp, code, description, quantity, unit, unit_price, amount_minor,
-            precise_amount, vat_rate, period_start, period_end, breakdown)`,
-    [
-      lines.map((l) => l.invoiceId),
-      lines.map((l) => l.position),
-      col((l) => l.group),
-      col((l) => l.code),
-      col((l) => l.description),
-      col((l) => l.quantity),
-      col((l) => l.unit),
-      col((l) => l.unitPrice),
-      col((l) => l.amountMinor.toString()),
-      col((l) => l.preciseAmount),
-      col((l) => l.vatRate),
-      col((l) => l.period.start),
-      col((l) => l.period.end),
-      col((l) => (l.breakdown === undefined ? null : JSON.stringify(l.breakdown, bigintToString))),
-    ],
+     FROM json_to_recordset($1::json) AS u(invoice_id uuid, position int, grp text, code text, description text,
+       quantity numeric, unit text, unit_price numeric, amount_minor bigint, precise_amount numeric,
+       vat_rate numeric, period_start timestamptz, period_end timestamptz, breakdown jsonb)`,
+    [JSON.stringify(rows, bigintToString)],
   );
 }
 

@@ -43,3 +43,30 @@ CREATE INDEX "bill_run_chunk_bill_run_id_status_idx" ON "bill_run_chunk"("bill_r
 -- AddForeignKey
 ALTER TABLE "bill_run_chunk" ADD CONSTRAINT "bill_run_chunk_bill_run_id_fkey" FOREIGN KEY ("bill_run_id") REFERENCES "bill_run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+
+-- Draft lines are written in bulk (≈ 9 per invoice, 900,000 per 100,000-POD run): the check that a
+-- line is inserted into a draft runs once per statement over its new lines (a transition table)
+-- instead of one lookup per row (≈ 40 % of the line insert's time measured). UPDATE and DELETE of
+-- lines keep the row trigger; the rule and its error are unchanged.
+DROP TRIGGER "invoice_line_immutable" ON "invoice_line";
+CREATE TRIGGER "invoice_line_immutable" BEFORE UPDATE OR DELETE ON "invoice_line"
+  FOR EACH ROW EXECUTE FUNCTION billing_invoice_line_immutable();
+
+CREATE FUNCTION billing_invoice_line_insert_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  closed RECORD;
+BEGIN
+  SELECT i."number", i."status" INTO closed
+  FROM (SELECT DISTINCT "invoice_id" FROM new_lines) AS n JOIN "invoice" i ON i."id" = n."invoice_id"
+  WHERE i."status" <> 'draft'
+  LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'invoice % is % and its lines cannot be changed', closed."number", closed."status"
+      USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "invoice_line_insert_draft_only" AFTER INSERT ON "invoice_line"
+  REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION billing_invoice_line_insert_check();

@@ -216,3 +216,141 @@ export function sampleTreeRss(rootPid: number, everyMs = 50) {
     },
   };
 }
+
+/** The indexer's mirror tables whose rows are the chain's events (chain_block depends on history). */
+export const MIRROR_TABLES = [
+  "token_transfer",
+  "reward_batch_minted",
+  "perk_created",
+  "perk_ended",
+  "perk_redeemed",
+  "coupon_consumed",
+  "coupon_transfer",
+  "certificates_issued",
+  "certificates_claimed",
+  "certificate_transfer",
+] as const;
+
+export type MirrorDigest = {
+  checkpoint: { number: string; hash: string } | null;
+  tables: Record<string, { rows: number; md5: string }>;
+};
+
+/**
+ * Per mirror table its row count and the md5 of its rows (every column, ordered by the key), and the
+ * checkpoint; with `upTo`, only rows of blocks ≤ upTo. Two mirrors of one chain are equal iff their
+ * digests are.
+ */
+export async function mirrorDigest(
+  databaseUrl: string,
+  chainId: number,
+  upTo?: bigint,
+): Promise<MirrorDigest> {
+  const { createPool } = await import("@c4e/prisma");
+  const pool = createPool({ url: databaseUrl, max: 1 });
+  try {
+    const { rows: cp } = await pool.query<{ number: string; hash: string }>(
+      `SELECT "block_number"::text AS "number", "block_hash" AS "hash" FROM "chain_checkpoint" WHERE "chain_id" = $1`,
+      [chainId],
+    );
+    const tables: MirrorDigest["tables"] = {};
+    for (const table of MIRROR_TABLES) {
+      const { rows } = await pool.query<{ rows: number; md5: string | null }>(
+        `SELECT count(*)::int AS "rows",
+                md5(string_agg(t::text, E'\\n' ORDER BY t."tx_hash", t."log_index")) AS "md5"
+         FROM "${table}" t WHERE t."chain_id" = $1 AND ($2::bigint IS NULL OR t."block_number" <= $2::bigint)`,
+        [chainId, upTo === undefined ? null : upTo.toString()],
+      );
+      tables[table] = { rows: rows[0]?.rows ?? 0, md5: rows[0]?.md5 ?? "" };
+    }
+    return { checkpoint: cp[0] ?? null, tables };
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The names of the tables where two digests differ (the checkpoint as "checkpoint"). */
+export function digestDifferences(a: MirrorDigest, b: MirrorDigest): string[] {
+  const out: string[] = [];
+  if (JSON.stringify(a.checkpoint) !== JSON.stringify(b.checkpoint)) out.push("checkpoint");
+  for (const table of MIRROR_TABLES) {
+    if (JSON.stringify(a.tables[table]) !== JSON.stringify(b.tables[table])) out.push(table);
+  }
+  return out;
+}
+
+/**
+ * A Postgres server for the fault scripts: `url` when given and reachable (default the machine's,
+ * 127.0.0.1:5432), else an embedded one in a temporary folder.
+ */
+export async function benchPostgres(url = "postgresql://postgres@127.0.0.1:5432") {
+  const { createPool } = await import("@c4e/prisma");
+  const probeUrl = new URL(url);
+  probeUrl.pathname = "/postgres";
+  const probe = createPool({ url: probeUrl.toString(), max: 1 });
+  try {
+    await probe.query("SELECT 1");
+    return { serverUrl: url, stop: async () => {} };
+  } catch {
+    const { chmodSync, mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { startEmbeddedPostgres } = await import("../stack/src/embedded/postgres.ts");
+    const { freePort } = await import("../stack/src/embedded/ports.ts");
+    const dir = mkdtempSync(join(tmpdir(), "c4e-idx-faults-"));
+    chmodSync(dir, 0o755);
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(dir, "pg"),
+      port: await freePort(),
+      database: "postgres",
+    });
+    return {
+      serverUrl: pg.serverUrl,
+      stop: async () => {
+        await pg.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } finally {
+    await probe.end().catch(() => {});
+  }
+}
+
+/** Starts bench/indexer-follow.ts as a child process (its own pid, killable). */
+export function startFollower(params: import("./indexer-follow.ts").FollowParams) {
+  const entry = new URL("./indexer-follow.ts", import.meta.url).pathname;
+  const child = spawn(process.execPath, ["--import", "tsx", entry, JSON.stringify(params)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  child.stdout.on("data", (c: Buffer) => lines.push(...c.toString().split("\n").filter(Boolean)));
+  child.stderr.on("data", (c: Buffer) => lines.push(...c.toString().split("\n").filter(Boolean)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal)),
+  );
+  process.once("exit", () => child.kill("SIGKILL"));
+  return {
+    pid: child.pid as number,
+    lines,
+    exited,
+    kill9: async () => {
+      child.kill("SIGKILL");
+      return await exited;
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return await exited;
+    },
+  };
+}
+
+/** The checkpoint of chain 31337 in `databaseUrl` (null before the first range). */
+export async function readCheckpoint(
+  pool: import("pg").Pool,
+): Promise<{ number: bigint; hash: string } | null> {
+  const { rows } = await pool.query<{ n: string; h: string }>(
+    `SELECT "block_number"::text AS "n", "block_hash" AS "h" FROM "chain_checkpoint" WHERE "chain_id" = 31337`,
+  );
+  const row = rows[0];
+  return row ? { number: BigInt(row.n), hash: row.h } : null;
+}

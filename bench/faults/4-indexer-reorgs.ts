@@ -21,7 +21,6 @@ import {
   readCheckpoint,
   startBenchChain,
   startFollower,
-  TOKEN,
   waitOk,
 } from "../indexer-workload.ts";
 

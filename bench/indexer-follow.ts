@@ -30,7 +30,7 @@ const indexer = createIndexer({
   ...(p.confirmations ? { confirmations: p.confirmations } : {}),
   ...(p.readAhead ? { readAhead: p.readAhead } : {}),
   log: (msg, fields) => {
-    if (msg !== "indexer: range indexed") console.log(JSON.stringify({ msg, ...fields }));
+    console.log(JSON.stringify({ msg, ...fields }));
   },
 });
 process.once("SIGTERM", () => {

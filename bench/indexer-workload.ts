@@ -136,7 +136,9 @@ export async function generateTransfers(
     const amounts = Array.from({ length: n }, (_, i) => BigInt(((offset + done + i) % 997) + 1) * 10n ** 15n);
     await waitOk(c, await mintBatch(c, deployment, recipients, amounts));
   }
-  if (padding > 0) await c.testClient.mine({ blocks: padding });
+  // one block per call: Hardhat's multi-block hardhat_mine reserves blocks whose parent hashes do not
+  // link to the blocks before them (an indexer rightly refuses such a chain)
+  for (let i = 0; i < padding; i++) await c.testClient.mine({ blocks: 1 });
   return await c.publicClient.getBlockNumber({ cacheTime: 0 });
 }
 

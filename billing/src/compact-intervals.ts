@@ -67,12 +67,12 @@ export async function compactIntervals(db: Queryable, params: CompactionParams):
          extract(epoch FROM s.start_at) % 900 = 0 AS on_grid
        FROM (${source}) AS s
      ),
-     slot AS (
+     slot AS MATERIALIZED (
        SELECT meter_id, register, day, energy_wh,
          ((extract(epoch FROM start_at) - extract(epoch FROM day::timestamp AT TIME ZONE 'UTC')) / 900)::int AS k
        FROM src WHERE on_grid
      ),
-     day_key AS (SELECT DISTINCT meter_id, register, day FROM src),
+     day_key AS MATERIALIZED (SELECT DISTINCT meter_id, register, day FROM src),
      grid AS (
        SELECT d.meter_id, d.register, d.day, g.k, s.energy_wh,
          sum(coalesce(s.energy_wh, 0)) OVER (PARTITION BY d.meter_id, d.register, d.day ORDER BY g.k) AS run

@@ -1,0 +1,186 @@
+// Fault case 2 (issue 15): the broker (Mosquitto with the shipped stack/mosquitto/c4e.conf and its own
+// persistence directory) and Postgres are restarted during a burst of signed gateway messages, one
+// MQTT connection per gateway with its own user (the shipped ACL). Every message a gateway got a
+// PUBACK for must be stored; the gateways resend what was not acknowledged, so in the end every
+// message is stored, once. Ingest runs in this process (no chain), Postgres is an embedded server of
+// its own, so both can be restarted without touching the machine's services.
+// Usage: npx tsx bench/faults/2-broker-postgres-restart.ts [--small] [--gateways 500] [--steps 8]
+// Prints JSON; exits 1 on a failure; skips (exit 0, "skipped") where no mosquitto binary exists.
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createIngest } from "@c4e/ingest";
+import pg from "pg";
+import { demoFleet, seedFleet } from "../../stack/src/demo/fleet.ts";
+import { LOCAL_CHAIN_ID } from "../../stack/src/dev-accounts.ts";
+import { freePort } from "../../stack/src/embedded/ports.ts";
+import { startEmbeddedPostgres } from "../../stack/src/embedded/postgres.ts";
+import { migrateDatabase } from "../../stack/src/services.ts";
+import {
+  key,
+  loadAverage,
+  publishBurst,
+  report,
+  signBurst,
+  sleep,
+  storedCounts,
+  storedMessages,
+  waitFor,
+} from "./lib/common.ts";
+import { mosquittoMissing, passwordOf, prepareMosquitto } from "./lib/mosquitto.ts";
+
+const { values } = parseArgs({
+  options: {
+    small: { type: "boolean", default: false },
+    gateways: { type: "string" },
+    steps: { type: "string", default: "8" },
+    // messages per second: the burst lasts long enough for both restarts to fall inside it
+    rate: { type: "string" },
+  },
+});
+const gateways = Number(values.gateways ?? (values.small ? 50 : 500));
+const steps = Number(values.steps);
+const households = 1;
+const rate = Number(values.rate ?? (values.small ? 50 : 200));
+
+const missing = mosquittoMissing();
+if (missing) {
+  console.log(JSON.stringify({ case: "2-broker-postgres-restart", skipped: missing }));
+  process.exit(0);
+}
+
+const t0 = Date.now();
+const dir = mkdtempSync(join(tmpdir(), "c4e-fault2-"));
+chmodSync(dir, 0o755);
+const cleanups: (() => Promise<void>)[] = [];
+const timeline: { atMs: number; event: string; acked: number }[] = [];
+try {
+  const pgPort = await freePort();
+  const startPg = () => startEmbeddedPostgres({ dataDir: join(dir, "pg"), port: pgPort, database: "faults" });
+  let postgres = await startPg();
+  cleanups.push(() => postgres.stop());
+  await migrateDatabase(postgres.url, () => {});
+  const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  pool.on("error", () => {});
+  cleanups.push(() => pool.end());
+  const fleet = demoFleet({ gateways, meters: households });
+  await seedFleet(pool, fleet, { chainId: LOCAL_CHAIN_ID });
+
+  const mosquitto = prepareMosquitto(join(dir, "mosquitto"), await freePort(), [
+    "c4e-ingest",
+    ...fleet.gateways.map((g) => g.id),
+  ]);
+  await mosquitto.start();
+  cleanups.push(mosquitto.stop);
+
+  const topicRoot = "c4e/v1"; // the shipped ACL's topic root
+  const ingest = createIngest({
+    databaseUrl: postgres.url,
+    mqttUrl: mosquitto.url("c4e-ingest"),
+    topicRoot,
+    clientId: "c4e-ingest-fault2",
+    chain: null,
+    settlementPeriodMinutes: 15,
+    settlementMaxWaitSeconds: 3600,
+    clockSkewSeconds: 120,
+    batch: { maxMessages: 500, maxWaitMs: 200 },
+    settleIntervalMs: 3_600_000,
+    log: () => {},
+  });
+  await ingest.start();
+  cleanups.push(() => ingest.stop());
+
+  const messages = signBurst(fleet, steps, topicRoot, "f2");
+  const expectedRows = messages.length * households * 2 * 2;
+  const burstStart = Date.now();
+  const mark = (event: string) =>
+    timeline.push({ atMs: Date.now() - burstStart, event, acked: burst.acked.size });
+  const burst = await publishBurst(mosquitto.url(null), messages, {
+    credentials: (id) => ({ username: id, password: passwordOf(id) }),
+    ratePerSecond: rate,
+  });
+  cleanups.push(burst.close);
+  mark("burst published");
+
+  // the broker restarts once a quarter of the burst is acknowledged
+  await waitFor(
+    "a quarter of the burst acknowledged",
+    () => burst.acked.size >= messages.length / 4,
+    120_000,
+    10,
+  );
+  mark("broker stopping (SIGTERM)");
+  await mosquitto.stop();
+  mark("broker stopped");
+  await sleep(1_000);
+  await mosquitto.start();
+  mark("broker started");
+
+  // Postgres restarts while ingest is storing: once some, not all, of the burst is stored
+  await waitFor(
+    "part of the burst stored",
+    async () => (await storedCounts(pool).catch(() => ({ messages: 0 }))).messages >= messages.length / 2,
+    180_000,
+    50,
+  );
+  mark("postgres stopping");
+  await postgres.stop();
+  mark("postgres stopped");
+  await sleep(2_000);
+  postgres = await startPg();
+  mark("postgres started");
+
+  await Promise.race([burst.done, sleep(300_000)]);
+  mark("every publish acknowledged");
+  const acked = new Set(burst.acked);
+  await waitFor(
+    "every acknowledged message stored",
+    async () => {
+      const stored = await storedMessages(pool).catch(() => new Set<string>());
+      return [...acked].every((k) => stored.has(k));
+    },
+    300_000,
+    200,
+  ).catch(() => {});
+  mark("stored");
+  await sleep(1_000);
+  const stored = await storedMessages(pool);
+  const counts = await storedCounts(pool);
+  const lostAcknowledged = [...acked].filter((k) => !stored.has(k));
+  const neverStored = messages.filter((m) => !stored.has(key(m))).length;
+  const ok =
+    lostAcknowledged.length === 0 &&
+    acked.size === messages.length &&
+    neverStored === 0 &&
+    counts.messages === messages.length &&
+    counts.readingRows === expectedRows &&
+    counts.rejected === 0;
+  report(ok, {
+    case: "2-broker-postgres-restart",
+    small: values.small,
+    broker: "mosquitto (stack/mosquitto/c4e.conf)",
+    gateways,
+    steps,
+    ratePerSecond: rate,
+    messages: messages.length,
+    acknowledgedToGateways: acked.size,
+    lostAcknowledged: lostAcknowledged.length,
+    lostExamples: lostAcknowledged.slice(0, 5),
+    storedMessages: counts.messages,
+    neverStored,
+    redeliveriesCounted: counts.redeliveries,
+    readingRows: counts.readingRows,
+    expectedReadingRows: expectedRows,
+    rejected: counts.rejected,
+    timeline,
+    seconds: +((Date.now() - t0) / 1000).toFixed(1),
+    loadAverage: loadAverage(),
+  });
+} catch (error) {
+  report(false, { case: "2-broker-postgres-restart", error: (error as Error).stack, timeline });
+} finally {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(process.exitCode ?? 0);

@@ -9,7 +9,15 @@ import { createPool } from "@c4e/prisma";
 import type pg from "pg";
 import { billAdvances } from "./advance-run.ts";
 import { runBillCase } from "./bill-case.ts";
-import { BillRunError, billRunIdOf, incompleteItems, issueBillRun, runBill } from "./bill-run.ts";
+import {
+  BillRunError,
+  billRunIdOf,
+  incompleteItems,
+  issueBillRun,
+  monthPeriod,
+  runBill,
+} from "./bill-run.ts";
+import { compactIntervals } from "./compact-intervals.ts";
 import { exportBillRunXlsx } from "./bill-run-xlsx.ts";
 import { billCorrections } from "./corrections.ts";
 import { loadBillingConfig } from "./env.ts";
@@ -95,6 +103,7 @@ async function heldDrafts(pool: pg.Pool, where: string, param: string) {
 export const BILLING_COMMANDS = [
   "bill-case",
   "bill-run",
+  "compact-intervals",
   "bill-advances",
   "settlement-reading",
   "bill-settlement",
@@ -128,9 +137,17 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
           batch: { type: "string" },
           xlsx: { type: "string" },
           "max-missing": { type: "string" },
+          workers: { type: "string" },
+          processes: { type: "string" },
+          "no-compact": { type: "boolean", default: false },
         },
       });
       if (!values.period) throw new BillRunError("bill-run needs --period YYYY-MM");
+      for (const k of ["workers", "processes", "batch"] as const) {
+        const v = values[k];
+        if (v !== undefined && !/^\d{1,6}$/.test(v))
+          throw new BillRunError(`--${k} must be a whole number (got ${v})`);
+      }
       const maxMissing = values["max-missing"];
       if (maxMissing !== undefined && !/^\d{1,6}$/.test(maxMissing))
         throw new BillRunError(`--max-missing must be a whole number of intervals (got ${maxMissing})`);
@@ -151,6 +168,10 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
           period,
           batchSize: values.batch ? Number(values.batch) : undefined,
           maxMissingIntervals: maxMissing === undefined ? undefined : Number(maxMissing),
+          workers: values.workers ? Number(values.workers) : undefined,
+          processes: values.processes ? Number(values.processes) : undefined,
+          databaseUrl: loadBillingConfig().databaseUrl,
+          compact: !values["no-compact"],
           signal: stop.signal,
           onProgress: (p) => {
             const pct = p.total === 0 ? 100 : Math.floor(((p.done + p.failed) * 100) / p.total);
@@ -183,6 +204,52 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
         }
         console.log(json({ ...summary, issued, failedPods: failed.rows, incompletePods: incomplete }));
         return summary.status === "completed" ? 0 : 3;
+      });
+    }
+    case "compact-intervals": {
+      // The billing compaction: reading_interval → interval_day for whole UTC days (idempotent; only
+      // changed days are written). Run it for yesterday nightly and before a bill run with --no-compact.
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          from: { type: "string" },
+          to: { type: "string" },
+          period: { type: "string" },
+          days: { type: "string", default: "7" },
+        },
+      });
+      const day = (d: Date) => d.toISOString().slice(0, 10);
+      let range: { fromDay: string; toDay: string };
+      if (values.period) {
+        // the month's local days in any zone (UTC−12 … UTC+14) lie within these UTC days
+        const { start, end } = monthPeriod(values.period);
+        const from = new Date(`${start}T00:00:00Z`);
+        const to = new Date(`${end}T00:00:00Z`);
+        from.setUTCDate(from.getUTCDate() - 1);
+        to.setUTCDate(to.getUTCDate() + 1);
+        range = { fromDay: day(from), toDay: day(to) };
+      } else if (values.from && values.to) {
+        range = { fromDay: values.from, toDay: values.to };
+      } else {
+        if (!/^\d{1,4}$/.test(values.days)) throw new BillRunError(`--days must be a whole number`);
+        const to = new Date();
+        to.setUTCHours(0, 0, 0, 0);
+        to.setUTCDate(to.getUTCDate() + 1);
+        const from = new Date(to);
+        from.setUTCDate(from.getUTCDate() - Number(values.days));
+        range = { fromDay: day(from), toDay: day(to) };
+      }
+      return withPool(async (pool) => {
+        const client = await pool.connect();
+        try {
+          await client.query("SET work_mem = '64MB'");
+          const t = performance.now();
+          const result = await compactIntervals(client, range);
+          console.log(json({ ...range, ...result, seconds: Math.round(performance.now() - t) / 1000 }));
+          return 0;
+        } finally {
+          client.release();
+        }
       });
     }
     case "bill-advances": {

@@ -9,7 +9,8 @@ import { DEMO_TOU_DEMAND_TARIFF } from "../src/seed-demo.ts";
 import { periodInstants, touWindows } from "@c4e/domain";
 import { createPool } from "@c4e/prisma";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runBillingCommand } from "../src/commands.ts";
 import {
   aggregatePodIntervals,
   missingIntervalGaps,
@@ -122,6 +123,8 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
   await t?.close();
 });
 
@@ -352,5 +355,29 @@ describe("bill run workers and chunks", () => {
     );
     // resumed (the same pass, its pending chunks), not queued again; one invoice per POD
     expect(after.rows[0]).toEqual({ pending: 0, passes: 1, open: 0, invoices: total, pods: total });
+  });
+
+  it("the command line compacts a month and bills with worker processes", async () => {
+    vi.stubEnv("DATABASE_URL", t.db.url);
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect(await runBillingCommand(["compact-intervals", "--period", "2026-12"])).toBe(0);
+    expect(JSON.parse(String(log.mock.calls.at(-1)?.[0]))).toMatchObject({
+      fromDay: "2026-11-30",
+      toDay: "2027-01-02",
+      days: EXTRA_PODS, // the extra PODs' data ends on 30 November 22:45 UTC: one UTC day each
+    });
+    // December has no data for anyone: every POD fails, in two worker processes, and the run says so
+    expect(
+      await runBillingCommand(["bill-run", "--period", "2026-12", "--processes", "2", "--batch", "10"]),
+    ).toBe(0);
+    const out = JSON.parse(String(log.mock.calls.at(-1)?.[0]));
+    expect(out).toMatchObject({ status: "completed", failed: EXTRA_PODS + 3, drafted: 0 });
+    const chunks = await t.pool.query(
+      `SELECT count(DISTINCT worker)::int AS workers, count(*)::int AS n FROM bill_run_chunk c
+       JOIN bill_run r ON r.id = c.bill_run_id WHERE r.period_start = '2026-12-01' AND c.status = 'done'`,
+    );
+    expect(chunks.rows[0].n).toBe(Math.ceil((EXTRA_PODS + 3) / 10));
+    expect(err).toHaveBeenCalled();
   });
 });

@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
   compactIntervals,
+  launchWorkerProcesses,
   issueBillRun,
   loadInvoices,
   previewInvoices,
@@ -236,6 +237,7 @@ const summary = await runBill(pool, {
   batchSize: Number(values.batch),
   processes: Number(values.processes),
   databaseUrl: url,
+  launchProcesses: launchWorkerProcesses,
   // The compact store is current (generated above, as the compaction step leaves it): no compact-first
   // pass over reading_interval, which holds no rows here and would empty the generated days.
   compact: false,

@@ -19,7 +19,6 @@ import {
   periodInstants,
   touWindows,
 } from "@c4e/domain";
-import { fileURLToPath } from "node:url";
 import type pg from "pg";
 import {
   aggregateDynamicCost,
@@ -70,7 +69,19 @@ export type BillRunParams = {
   processes?: number;
   /** the database URL the worker processes connect to (needed with `processes`) */
   databaseUrl?: string;
+  /** starts the worker processes (`launchWorkerProcesses` of bill-run-processes.ts; needed with
+   * `processes`): kept out of this module, which the web app bundles */
+  launchProcesses?: WorkerProcessLauncher;
 };
+
+/** Starts `processes` worker processes on the run, reports progress, resolves to their summed timings. */
+export type WorkerProcessLauncher = (
+  pool: pg.Pool,
+  run: RunContext,
+  params: BillRunParams,
+  processes: number,
+  progress: BillRunProgress,
+) => Promise<WorkerTimings>;
 
 /** How many merged ranges of missing intervals an incomplete item keeps (the count covers all). */
 export const MISSING_RANGES_KEPT = 10;
@@ -730,8 +741,8 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
   if (!Number.isInteger(maxMissing) || maxMissing < 0)
     throw new BillRunError(`the missing-interval threshold must be a whole number ≥ 0 (got ${maxMissing})`);
   const processes = params.processes ?? 0;
-  if (processes > 0 && params.databaseUrl === undefined)
-    throw new BillRunError(`worker processes need the database URL`);
+  if (processes > 0 && (params.databaseUrl === undefined || params.launchProcesses === undefined))
+    throw new BillRunError(`worker processes need the database URL and a launcher (bill-run-processes.ts)`);
   const prepared = await prepareBillRun(pool, params.period, { chunkSize: batchSize });
   const run = await loadRunContext(pool, prepared.id, params);
   const timings = {
@@ -757,7 +768,8 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
   };
   params.onProgress?.({ ...progress });
   if (processes > 0) {
-    const t = await runWorkerProcesses(pool, run, params, processes, progress);
+    const launch = params.launchProcesses as WorkerProcessLauncher;
+    const t = await launch(pool, run, params, processes, progress);
     for (const k of ["sqlMs", "nodeMs", "writeMs", "compactMs"] as const) timings[k] += t[k];
   } else {
     const workers = Math.max(1, params.workers ?? 1);
@@ -803,81 +815,6 @@ export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<Bil
       totalMs: ms(timings.totalMs),
     },
   };
-}
-
-/** The worker processes of a run: spawned, polled for progress, their timings summed. */
-async function runWorkerProcesses(
-  pool: pg.Pool,
-  run: RunContext,
-  params: BillRunParams,
-  processes: number,
-  progress: BillRunProgress,
-): Promise<WorkerTimings> {
-  const { spawn } = await import("node:child_process");
-  const entry = fileURLToPath(new URL("./bill-run-worker.ts", import.meta.url));
-  const tsx = import.meta.resolve("tsx");
-  const base = { ...progress };
-  const sum: WorkerTimings = { sqlMs: 0, nodeMs: 0, writeMs: 0, compactMs: 0 };
-  const poll = async () => {
-    const r = await pool.query<{ drafted: number; incomplete: number; failed: number }>(
-      `SELECT coalesce(sum(drafted), 0)::int AS drafted, coalesce(sum(incomplete), 0)::int AS incomplete,
-         coalesce(sum(failed), 0)::int AS failed
-       FROM bill_run_chunk WHERE bill_run_id = $1 AND status = 'done' AND finished_at >= $2`,
-      [run.id, new Date(started)],
-    );
-    const c = r.rows[0] ?? { drafted: 0, incomplete: 0, failed: 0 };
-    progress.drafted = base.drafted + c.drafted;
-    progress.incomplete = c.incomplete;
-    progress.failed = c.failed;
-    progress.done = base.done + c.drafted + c.incomplete;
-    params.onProgress?.({ ...progress });
-  };
-  const started = Date.now() - 1000;
-  const children = Array.from({ length: processes }, (_, w) => {
-    const args = [
-      "--import",
-      tsx,
-      entry,
-      "--url",
-      params.databaseUrl as string,
-      "--run",
-      run.id,
-      "--max-missing",
-      String(run.maxMissing),
-      "--intervals",
-      run.intervals,
-      "--worker",
-      `p${w}`,
-      ...(run.compact ? [] : ["--no-compact"]),
-    ];
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    return {
-      child,
-      done: new Promise<string>((resolve, reject) => {
-        child.on("error", reject);
-        child.on("exit", (code) =>
-          code === 0 ? resolve(out) : reject(new BillRunError(`bill-run worker p${w} exited with ${code}`)),
-        );
-      }),
-    };
-  });
-  const onAbort = () => children.forEach((c) => c.child.kill("SIGTERM"));
-  params.signal?.addEventListener("abort", onAbort);
-  const timer = setInterval(() => void poll().catch(() => {}), 1000);
-  try {
-    for (const c of children) {
-      const out = await c.done;
-      const t = JSON.parse(out.trim().split("\n").pop() ?? "{}") as { timings?: WorkerTimings };
-      for (const k of ["sqlMs", "nodeMs", "writeMs", "compactMs"] as const) sum[k] += t.timings?.[k] ?? 0;
-    }
-  } finally {
-    clearInterval(timer);
-    params.signal?.removeEventListener("abort", onAbort);
-  }
-  await poll();
-  return sum;
 }
 
 /** Issues every draft of a bill run, in chunks (each chunk one transaction with gapless numbers). */

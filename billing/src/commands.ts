@@ -17,6 +17,7 @@ import {
   monthPeriod,
   runBill,
 } from "./bill-run.ts";
+import { launchWorkerProcesses } from "./bill-run-processes.ts";
 import { compactIntervals } from "./compact-intervals.ts";
 import { exportBillRunXlsx } from "./bill-run-xlsx.ts";
 import { billCorrections } from "./corrections.ts";
@@ -171,6 +172,7 @@ export async function runBillingCommand(argv: string[]): Promise<number> {
           workers: values.workers ? Number(values.workers) : undefined,
           processes: values.processes ? Number(values.processes) : undefined,
           databaseUrl: loadBillingConfig().databaseUrl,
+          launchProcesses: launchWorkerProcesses,
           compact: !values["no-compact"],
           signal: stop.signal,
           onProgress: (p) => {

@@ -1,6 +1,7 @@
 export * from "./advance-run.ts";
 export * from "./aggregate-intervals.ts";
 export * from "./bill-run.ts";
+export * from "./bill-run-processes.ts";
 export * from "./bill-run-xlsx.ts";
 export * from "./commands.ts";
 export * from "./compact-intervals.ts";

@@ -31,8 +31,12 @@ const indexer = createIndexer({
     if (process.env.BENCH_VERBOSE) console.error(msg, JSON.stringify(fields));
   },
 });
+const cpuBefore = process.cpuUsage();
 const result = await indexer.syncOnce();
 const syncSeconds = (performance.now() - start) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+// CPU of the indexer's Postgres backends (same machine: /proc), for the profile of where time goes
+const postgresCpuSeconds = await backendCpuSeconds(p.databaseUrl);
 await indexer.stop();
 if (result.toBlock !== BigInt(p.head)) throw new Error(`indexed to ${result.toBlock}, head ${p.head}`);
 console.log(
@@ -40,6 +44,31 @@ console.log(
     syncSeconds,
     ranges,
     rssBeforeMb,
+    nodeCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    postgresCpuSeconds,
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   }),
 );
+
+async function backendCpuSeconds(databaseUrl: string): Promise<number | null> {
+  const { readFile } = await import("node:fs/promises");
+  const pg = (await import("pg")).default;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = 'c4e-indexer' AND datname = current_database()`,
+    );
+    let ticks = 0;
+    for (const { pid } of rows) {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+    }
+    return ticks / 100;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -8,6 +8,7 @@
 //          [--anvil PATH] [--port 18553] [--pg postgresql://postgres@127.0.0.1:5432] [--ponder DIR]
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -108,6 +109,7 @@ try {
       maxBlockRange: Number(values["max-block-range"]),
       ...(values["read-ahead"] ? { readAhead: Number(values["read-ahead"]) } : {}),
     };
+    const chainCpu = await procCpuSeconds(chain.pid);
     const start = performance.now();
     const nodeArgs = process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
     const child = spawn(process.execPath, [...nodeArgs, ...runner, JSON.stringify(params)], {
@@ -120,6 +122,7 @@ try {
     });
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     const seconds = (performance.now() - start) / 1000;
+    const chainCpuSeconds = (await procCpuSeconds(chain.pid)) - chainCpu;
     const peak = await rss.stop();
     if (code !== 0) throw new Error(`C4E run ${run} failed (${code})`);
     const inner = JSON.parse(out.trim().split("\n").pop() as string) as {
@@ -127,6 +130,8 @@ try {
       ranges: number;
       rssBeforeMb: number;
       maxRssMb: number;
+      nodeCpuSeconds: number;
+      postgresCpuSeconds: number | null;
     };
     const rows = await countRows(
       databaseUrl,
@@ -139,6 +144,11 @@ try {
       syncSeconds: inner.syncSeconds,
       ranges: inner.ranges,
       rssBeforeSyncMb: inner.rssBeforeMb,
+      cpuSeconds: {
+        indexer: round(inner.nodeCpuSeconds),
+        postgres: inner.postgresCpuSeconds,
+        chain: round(chainCpuSeconds),
+      },
       peakRssMb: mb(peak),
       rows,
     };
@@ -150,6 +160,7 @@ try {
     await dropDatabase(serverUrl, name).catch(() => {});
     const databaseUrl = await createDatabase(serverUrl, name);
     const port = Number(values.port) + 1;
+    const chainCpu = await procCpuSeconds(chain.pid);
     const start = performance.now();
     const child = spawn(
       join(dir, "node_modules", ".bin", "ponder"),
@@ -185,13 +196,14 @@ try {
       await new Promise((r) => setTimeout(r, 50));
     }
     const seconds = (performance.now() - start) / 1000;
+    const chainCpuSeconds = (await procCpuSeconds(chain.pid)) - chainCpu;
     const peak = await rss.stop();
     child.kill("SIGTERM");
     await new Promise((r) => (exited ? r(undefined) : child.once("exit", r)));
     const rows = await countRows(databaseUrl, `SELECT count(*)::int AS n FROM "bench"."token_transfer"`);
     await dropDatabase(serverUrl, name);
     if (rows !== expected) throw new Error(`Ponder run ${run}: ${rows} rows, expected ${expected}`);
-    return { seconds, peakRssMb: mb(peak), rows };
+    return { seconds, cpuSeconds: { chain: round(chainCpuSeconds) }, peakRssMb: mb(peak), rows };
   }
 } finally {
   await chain.stop();
@@ -202,6 +214,7 @@ type RunResult = {
   syncSeconds?: number;
   ranges?: number;
   rssBeforeSyncMb?: number;
+  cpuSeconds?: Record<string, number | null>;
   peakRssMb: number;
   rows: number;
 };
@@ -224,6 +237,7 @@ function summary(results: RunResult[]) {
       ...(r.syncSeconds !== undefined ? { syncSeconds: round(r.syncSeconds) } : {}),
       ...(r.ranges !== undefined ? { ranges: r.ranges } : {}),
       ...(r.rssBeforeSyncMb !== undefined ? { rssBeforeSyncMb: r.rssBeforeSyncMb } : {}),
+      ...(r.cpuSeconds !== undefined ? { cpuSeconds: r.cpuSeconds } : {}),
       eventsPerSecond: Math.round(r.rows / r.seconds),
       peakRssMb: r.peakRssMb,
     })),
@@ -267,4 +281,15 @@ async function bundleRunner(tsx: boolean): Promise<string[]> {
     logLevel: "warning",
   });
   return [outfile];
+}
+
+/** utime + stime of a process, in seconds (Linux /proc; 0 when unreadable). */
+async function procCpuSeconds(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }

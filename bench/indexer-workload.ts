@@ -160,7 +160,20 @@ export async function mintBatch(
 }
 
 export async function waitOk(c: ChainClients, hash: Hash): Promise<void> {
-  const receipt = await c.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  const wait = (timeout: number) =>
+    c.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20, timeout });
+  let receipt;
+  try {
+    receipt = await wait(30_000);
+  } catch {
+    // seen twice under heavy load on anvil: an automined transaction left pending; mine it by hand
+    const pending = await c.publicClient.getTransaction({ hash }).catch(() => null);
+    process.stderr.write(
+      `transaction ${hash} not mined in 30 s (${pending ? "known" : "unknown"}): mining a block\n`,
+    );
+    await c.testClient.mine({ blocks: 1 });
+    receipt = await wait(60_000);
+  }
   if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
 }
 

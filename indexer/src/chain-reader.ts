@@ -514,28 +514,28 @@ export function createChainReader({
 }
 
 /**
- * JSON size of raw logs as the node sent them, estimated from their fields' lengths (within a few
- * per cent of `JSON.stringify`, at a fraction of its cost): sizes the next range.
+ * JSON size of raw logs as the node sent them, estimated from the variable-width fields (data and
+ * topics) plus a fixed size for the rest (addresses, hashes, numbers, keys): within about 10 % of
+ * `JSON.stringify`, at a fraction of its cost. Sizes the next range.
  */
 export function jsonBytes(raw: readonly RpcLog[]): number {
   let bytes = 2;
-  for (const log of raw) {
-    bytes += 3; // braces and the separating comma
-    for (const [key, value] of Object.entries(log)) {
-      bytes += key.length + 4; // "key":,
-      if (typeof value === "string") bytes += value.length + 2;
-      else if (Array.isArray(value)) {
-        bytes += 2;
-        for (const v of value as unknown[]) bytes += String(v).length + 3;
-      } else bytes += String(value).length;
-    }
-  }
+  for (const log of raw) bytes += LOG_FIXED_BYTES + log.data.length + 69 * log.topics.length;
   return bytes;
 }
 
+/** JSON of a log without its data and topics: keys, address, block and transaction hashes, numbers. */
+const LOG_FIXED_BYTES = 360;
+
 const TRANSFER_TOPIC = toEventSelector(transferEvent);
 const HEX_WORD = /^0x[0-9a-fA-F]{64}$/;
-const PADDED_ADDRESS = /^0x0{24}[0-9a-fA-F]{40}$/;
+const ADDRESS_PADDING = "0x000000000000000000000000";
+const HEX_40 = /^[0-9a-fA-F]{40}$/;
+
+/** A 32-byte topic holding an address: 12 zero bytes, then 20 bytes of hex. */
+function paddedAddress(topic: string): boolean {
+  return topic.length === 66 && topic.startsWith(ADDRESS_PADDING) && HEX_40.test(topic.slice(26));
+}
 
 /**
  * A `Transfer(address indexed, address indexed, uint256)` of the token decoded without the ABI
@@ -548,7 +548,7 @@ export function fastTransfer(log: RpcLog, token: string): TransferLog | null | u
   if (log.address.toLowerCase() !== token) return undefined;
   const from = topics[1] as string;
   const to = topics[2] as string;
-  if (!PADDED_ADDRESS.test(from) || !PADDED_ADDRESS.test(to) || !HEX_WORD.test(data)) return undefined;
+  if (!paddedAddress(from) || !paddedAddress(to) || !HEX_WORD.test(data)) return undefined;
   if (log.removed) return null;
   if (log.blockNumber === null || log.blockHash === null || log.transactionHash === null) return null;
   if (log.logIndex === null) return null;

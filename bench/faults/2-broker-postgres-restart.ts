@@ -184,11 +184,15 @@ try {
   await Promise.race([burst.done, sleep(300_000)]);
   mark("every publish acknowledged");
   const acked = new Set(burst.acked);
+  // until every acknowledged message is stored, or nothing more was stored for 30 s
+  let lastCount = -1;
+  let lastChange = Date.now();
   await waitFor(
     "every acknowledged message stored",
     async () => {
       const stored = await storedMessages(pool).catch(() => new Set<string>());
-      return [...acked].every((k) => stored.has(k));
+      if (stored.size !== lastCount) [lastCount, lastChange] = [stored.size, Date.now()];
+      return [...acked].every((k) => stored.has(k)) || Date.now() - lastChange > 30_000;
     },
     300_000,
     200,
@@ -217,6 +221,17 @@ try {
     acknowledgedToGateways: acked.size,
     lostAcknowledged: lostAcknowledged.length,
     lostExamples: lostAcknowledged.slice(0, 5),
+    lostByStep: Object.fromEntries(
+      [...new Set(lostAcknowledged.map((k) => k.split("-").at(-1)))].map((step) => [
+        step,
+        lostAcknowledged.filter((k) => k.endsWith(`-${step}`)).length,
+      ]),
+    ),
+    mosquittoWarnings: mosquitto
+      .log()
+      .split("\n")
+      .filter((l) => /warn|drop|error/i.test(l))
+      .slice(0, 10),
     storedMessages: counts.messages,
     neverStored,
     redeliveriesCounted: counts.redeliveries,

@@ -174,6 +174,7 @@ try {
   const counts = await storedCounts(pool);
   const ok =
     settled === true &&
+    counts.messages === messages.length &&
     proxy.cuts.length === modes.length &&
     audit.batches > 0 &&
     audit.mintedTwice === 0 &&
@@ -188,7 +189,9 @@ try {
     households,
     steps,
     messages: messages.length,
+    acknowledgedToGateways: burst.acked.size,
     storedMessages: counts.messages,
+    rejected: counts.rejected,
     downSecondsPerCut: downMs / 1000,
     cutsWanted: modes.length,
     cuts: proxy.cuts,

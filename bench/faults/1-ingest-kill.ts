@@ -207,14 +207,18 @@ try {
   await Promise.race([burst.done, sleep(300_000)]);
   mark("every publish acknowledged");
   const acked = new Set(burst.acked);
+  // settlement creates batches period by period: wait until all are minted and none was added for 10 s
+  let lastBatches = -1;
+  let stableSince = Date.now();
   await waitFor(
     "every message stored and every batch minted",
     async () => {
       const c = await storedCounts(pool);
       const s = await batchStatus(pool);
-      return (
-        c.messages === messages.length && (s.pending ?? 0) + (s.submitted ?? 0) === 0 && (s.minted ?? 0) > 0
-      );
+      const total = Object.values(s).reduce((a, n) => a + n, 0);
+      if (total !== lastBatches) [lastBatches, stableSince] = [total, Date.now()];
+      const open = (s.pending ?? 0) + (s.submitted ?? 0);
+      return c.messages === messages.length && open === 0 && total > 0 && Date.now() - stableSince > 10_000;
     },
     300_000,
     250,

@@ -12,7 +12,7 @@ import {
   type ReconcileOutcome,
   reconcileMintedBatches,
 } from "./mint-batches.ts";
-import { type BatchResult, processBatch } from "./process-batch.ts";
+import { type BatchResult, emptyPhases, type IngestPhases, processBatch } from "./process-batch.ts";
 import { PartiallyStoredError } from "./sql.ts";
 import { type CreatedBatch, settlePeriods } from "./settle-periods.ts";
 import { purgeRejectedInputs } from "./store-readings.ts";
@@ -24,8 +24,8 @@ export type { DeferredAck, HeldMessage } from "./deferred-ack.ts";
 export { installDeferredAck } from "./deferred-ack.ts";
 export type { MintChain, MintOutcome, ReconcileOutcome } from "./mint-batches.ts";
 export { createMintChain, mintBatches, reconcileMintedBatches } from "./mint-batches.ts";
-export type { BatchResult, ProcessBatchDeps, ReceivedMessage } from "./process-batch.ts";
-export { processBatch, REJECTED_PAYLOAD_KEPT_BYTES } from "./process-batch.ts";
+export type { BatchResult, IngestPhases, ProcessBatchDeps, ReceivedMessage } from "./process-batch.ts";
+export { emptyPhases, processBatch, REJECTED_PAYLOAD_KEPT_BYTES } from "./process-batch.ts";
 export { PartiallyStoredError, storageErrorKind } from "./sql.ts";
 export { LOCK_BUCKETS, purgeRejectedInputs } from "./store-readings.ts";
 export type { CreatedBatch, SettlePeriodsResult } from "./settle-periods.ts";
@@ -108,6 +108,8 @@ export type IngestStats = {
   /** From the latest settlement run. */
   lateExportReadings: number;
   lateExportWh: bigint;
+  /** Milliseconds per phase of storing batches since start (docs/ingest.md, "Phase timings"). */
+  phases: IngestPhases;
 };
 
 export type Ingest = {
@@ -155,6 +157,7 @@ export function createIngest(config: IngestConfig): Ingest {
     mintFailures: 0,
     lateExportReadings: 0,
     lateExportWh: 0n,
+    phases: emptyPhases(),
   };
 
   const getPool = (): pg.Pool => {
@@ -265,6 +268,7 @@ export function createIngest(config: IngestConfig): Ingest {
         clockSkewMs: config.clockSkewSeconds * 1000,
         rewardMaxGapMinutes,
         log,
+        phases: stats.phases,
       };
       const c = createConsumer({
         mqttUrl: config.mqttUrl,
@@ -332,6 +336,7 @@ export function createIngest(config: IngestConfig): Ingest {
       return {
         ...stats,
         rejectedByReason: { ...stats.rejectedByReason },
+        phases: { ...stats.phases },
         connected: status?.connected ?? false,
         queued: status?.queued ?? 0,
         received: status?.received ?? 0,

@@ -62,7 +62,44 @@ export type ProcessBatchDeps = {
   /** Longest span between two readings whose export delta may be rewarded (domain `rewardEligibility`). */
   rewardMaxGapMinutes: number;
   log: (msg: string, fields?: object) => void;
+  /** When given, milliseconds spent per phase of every batch are added to it (bench, stats). */
+  phases?: IngestPhases;
 };
+
+/** Wall-clock milliseconds per phase of storing batches (summed over batches; retries included). */
+export type IngestPhases = {
+  /** size, topic, envelope, Ed25519 signature, body (no transaction) */
+  verify: number;
+  /** connection and BEGIN, registered meters */
+  loadMeters: number;
+  /** the advisory lock buckets (waits for other consumers' batches on the same buckets) */
+  locks: number;
+  /** stored message ids */
+  loadMessages: number;
+  /** stored readings around the batch's and baselines */
+  loadReferences: number;
+  /** plausibility gate and meter views (domain checkReadings, rewardEligibility) */
+  checks: number;
+  /** reading rows (COPY) and intervals */
+  writeReadings: number;
+  /** baselines, ingest_message, redeliveries, rejected_input */
+  writeOther: number;
+  commit: number;
+};
+
+export function emptyPhases(): IngestPhases {
+  return {
+    verify: 0,
+    loadMeters: 0,
+    locks: 0,
+    loadMessages: 0,
+    loadReferences: 0,
+    checks: 0,
+    writeReadings: 0,
+    writeOther: 0,
+    commit: 0,
+  };
+}
 
 /**
  * Bytes of a refused message kept with its rejection. Message-level rejections are unauthenticated
@@ -110,10 +147,24 @@ async function storeSplitting(
   };
   let error: unknown;
   try {
-    done(await runBatch(deps, messages));
+    done(await runBatch(deps, messages, { copy: true }));
     return;
   } catch (e) {
     error = e;
+  }
+  if (sqlState(error) === "23505") {
+    // COPY met a reading row the meter views did not know (writeReadings): store the same batch again
+    // with INSERT … ON CONFLICT DO NOTHING, which skips it.
+    deps.log("ingest: COPY met a stored reading, storing the batch with INSERT instead", {
+      messages: messages.length,
+      error: (error as Error).message,
+    });
+    try {
+      done(await runBatch(deps, messages, { copy: false }));
+      return;
+    } catch (e) {
+      error = e;
+    }
   }
   const kind = storageErrorKind(error);
   const code = sqlState(error);
@@ -155,11 +206,24 @@ type Candidate = {
   readonly malformed: MalformedReading[];
 };
 
-async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessage[]): Promise<BatchResult> {
+async function runBatch(
+  deps: ProcessBatchDeps,
+  messages: readonly ReceivedMessage[],
+  options: { copy: boolean },
+): Promise<BatchResult> {
+  const phases = deps.phases;
+  let t = performance.now();
+  /** Adds the time since the previous mark to `phase` (docs/ingest.md, "Phase timings"). */
+  const tick = (phase: keyof IngestPhases) => {
+    const now = performance.now();
+    if (phases !== undefined) phases[phase] += now - t;
+    t = now;
+  };
   const result = emptyResult(messages.length);
   // Rejections per message, so rows are written in arrival order.
   const rejections: RejectedInputRow[][] = messages.map(() => []);
   const candidates = await verifyMessages(deps, messages, rejections);
+  tick("verify");
 
   const ingestRows: IngestMessageRow[] = [];
   const redeliveries: { gatewayId: string; messageId: string; receivedAt: Date }[] = [];
@@ -168,14 +232,17 @@ async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessa
       ...new Set(candidates.flatMap(({ candidate }) => candidate.readings.map((r) => r.meterId))),
     ];
     const meters = await loadMeters(db, meterIds);
+    tick("loadMeters");
     await lockKeys(db, [
       ...[...meters.keys()].map((id) => `meter:${id}`),
       ...candidates.map(({ candidate: c }) => `message:${messageKey(c.gatewayId, c.header.messageId)}`),
     ]);
+    tick("locks");
     const storedMessages = await loadStoredMessageKeys(
       db,
       candidates.map(({ candidate: c }) => ({ gatewayId: c.gatewayId, messageId: c.header.messageId })),
     );
+    tick("loadMessages");
 
     // One query for the references of every meter in the batch.
     const spans = new Map<string, MeterSpan>();
@@ -193,6 +260,7 @@ async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessa
     }
     const stored = await loadStoredReadings(db, [...spans.values()]);
     const baselines = await loadBaselines(db, [...spans.keys()]);
+    tick("loadReferences");
     const views = new Map<string, MeterView>();
     const viewOf = (meterId: string): MeterView => {
       let view = views.get(meterId);
@@ -346,7 +414,9 @@ async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessa
       result.duplicateReadings += duplicates;
     }
 
-    await writeReadings(db, new Map([...views].map(([id, view]) => [id, view.entries()])));
+    tick("checks");
+    await writeReadings(db, new Map([...views].map(([id, view]) => [id, view.entries()])), options);
+    tick("writeReadings");
     const newBaselines: { meterId: string; baselineAt: Date }[] = [];
     for (const [meterId, view] of views) {
       const baseline = view.baseline();
@@ -356,7 +426,9 @@ async function runBatch(deps: ProcessBatchDeps, messages: readonly ReceivedMessa
     await insertIngestMessages(db, ingestRows);
     await countRedeliveries(db, redeliveries);
     await insertRejectedInputs(db, rejections.flat());
+    tick("writeOther");
   });
+  tick("commit");
 
   result.storedMessages = ingestRows.length;
   result.duplicateMessages = redeliveries.length;
@@ -417,9 +489,17 @@ async function verifyMessages(
     parsed.push({ index, message, gatewayId, raw, envelope: envelope.envelope });
   });
 
-  const verified = (gateway: GatewayKey | undefined, p: Parsed): boolean =>
-    gateway?.publicKey != null &&
-    verifySignature({ publicKey: gateway.publicKey, body: p.envelope.body, signature: p.envelope.sigBytes });
+  // Each signature is verified once per key: the result is kept with the key object it was checked with.
+  const checkedWith = new Map<Parsed, { key: GatewayKey["publicKey"]; ok: boolean }>();
+  const verified = (gateway: GatewayKey | undefined, p: Parsed): boolean => {
+    const key = gateway?.publicKey ?? null;
+    if (key === null) return false;
+    const done = checkedWith.get(p);
+    if (done !== undefined && done.key === key) return done.ok;
+    const ok = verifySignature({ publicKey: key, body: p.envelope.body, signature: p.envelope.sigBytes });
+    checkedWith.set(p, { key, ok });
+    return ok;
+  };
 
   let gateways = await deps.gatewayKeys.get(parsed.map((p) => p.gatewayId));
   // A failed signature may mean a rotated key: reload those gateways once before refusing.

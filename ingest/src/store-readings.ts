@@ -1,11 +1,14 @@
 import type { RejectReason } from "@c4e/domain";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import type { ViewEntry } from "./meter-view.ts";
 import { bigintText, safeText } from "./sql.ts";
 
 /**
  * Bulk SQL of the readings path: one statement per table and batch (`INSERT … SELECT FROM unnest`),
- * idempotent on natural keys (`ON CONFLICT DO NOTHING`).
+ * idempotent on natural keys (`ON CONFLICT DO NOTHING`). New reading rows go in by `COPY` (below).
  */
 
 type Queryable = Pick<pg.PoolClient, "query">;
@@ -224,6 +227,59 @@ export async function loadStoredReadings(
   return byMeter;
 }
 
+/** A value in COPY's text format: `\N` for null; backslash, tab, newline and carriage return escaped. */
+function copyField(value: string | null): string {
+  if (value === null) return "\\N";
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) =>
+        c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r",
+      )
+    : value;
+}
+
+/** Rows per chunk handed to the COPY stream (bounded memory for any batch size). */
+const COPY_CHUNK_ROWS = 5_000;
+
+/**
+ * Writes rows with `COPY … FROM STDIN` (text format). COPY has no `ON CONFLICT`: a row that exists
+ * fails the whole statement with a unique violation (23505), which `writeReadings`' callers answer by
+ * storing the batch again with `INSERT … ON CONFLICT DO NOTHING` (process-batch.ts).
+ */
+async function copyRows(
+  db: Queryable,
+  table: string,
+  columns: readonly string[],
+  rowCount: number,
+  field: (row: number, column: number) => string | null,
+): Promise<void> {
+  if (rowCount === 0) return;
+  function* lines(): Generator<string> {
+    let chunk = "";
+    for (let r = 0; r < rowCount; r++) {
+      let line = "";
+      for (let c = 0; c < columns.length; c++) line += (c === 0 ? "" : "\t") + copyField(field(r, c));
+      chunk += line + "\n";
+      if ((r + 1) % COPY_CHUNK_ROWS === 0) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    if (chunk !== "") yield chunk;
+  }
+  const stream = (db as pg.PoolClient).query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN`));
+  await pipeline(Readable.from(lines()), stream);
+}
+
+export type WriteReadingsOptions = {
+  /**
+   * New reading rows by `COPY` (default) instead of `INSERT … ON CONFLICT DO NOTHING`. The batch's meter
+   * views list only readings the database does not hold (under the batch's locks), so COPY meets no
+   * conflict; should it meet one (e.g. half a reading stored by an older version), it fails with 23505
+   * and the batch is stored again with `copy: false`.
+   */
+  copy?: boolean;
+};
+
 /**
  * Writes a batch's view changes: new readings as two rows each (import, export) with their deltas,
  * their intervals, and re-based deltas of stored readings. Returns the number of readings inserted.
@@ -231,6 +287,7 @@ export async function loadStoredReadings(
 export async function writeReadings(
   db: Queryable,
   views: ReadonlyMap<string, readonly ViewEntry[]>,
+  options: WriteReadingsOptions = {},
 ): Promise<number> {
   const ins = {
     meter: [] as string[],
@@ -302,7 +359,22 @@ export async function writeReadings(
       }
     }
   }
-  if (ins.meter.length > 0) {
+  if (ins.meter.length > 0 && options.copy !== false) {
+    const columns = [
+      ins.meter,
+      ins.at,
+      ins.register,
+      ins.value,
+      ins.delta,
+      ins.gateway,
+      ins.message,
+      ins.receivedAt,
+      ins.reward,
+    ];
+    await copyRows(db, "reading", READING_COLUMNS, ins.meter.length, (row, column) =>
+      column === 9 ? (ins.eligible[row] ? "t" : "f") : ((columns[column] as (string | null)[])[row] ?? null),
+    );
+  } else if (ins.meter.length > 0) {
     await db.query(
       `INSERT INTO reading (meter_id, at, register, value_wh, delta_wh, gateway_id, message_id, received_at, reward_batch_id,
                             reward_eligible)
@@ -342,6 +414,19 @@ export async function writeReadings(
   }
   return inserted;
 }
+
+const READING_COLUMNS = [
+  "meter_id",
+  "at",
+  "register",
+  "value_wh",
+  "delta_wh",
+  "gateway_id",
+  "message_id",
+  "received_at",
+  "reward_batch_id",
+  "reward_eligible",
+];
 
 export type IngestMessageRow = {
   gatewayId: string;

@@ -8,6 +8,12 @@ export type ConsumerConfig = {
   topicRoot: string;
   /** Stable across restarts: the broker keeps the session (subscription + unacknowledged messages). */
   clientId: string;
+  /**
+   * MQTT 5 shared subscription group: several ingest processes (each its own `clientId`) subscribe to
+   * `$share/{group}/{topicRoot}/gateways/#` and the broker hands each message to one of them
+   * (docs/ingest.md, "Scale-out"). Unset: a plain subscription (one consumer).
+   */
+  sharedGroup?: string;
   batch: { maxMessages: number; maxWaitMs: number };
   now: () => Date;
   log: (msg: string, fields?: object) => void;
@@ -41,6 +47,18 @@ export type Consumer = {
 
 const MAX_RETRY_DELAY_MS = 30_000;
 
+/** The subscription filter: `{root}/gateways/#`, or `$share/{group}/{root}/gateways/#` for a shared group. */
+export function subscriptionFilter(topicRoot: string, sharedGroup?: string): string {
+  const topic = `${topicRoot}/gateways/#`;
+  if (sharedGroup === undefined) return topic;
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(sharedGroup)) {
+    throw new Error(
+      `ingest: shared subscription group ${JSON.stringify(sharedGroup)} must be 1–64 letters, digits, '.', '_' or '-'`,
+    );
+  }
+  return `$share/${sharedGroup}/${topic}`;
+}
+
 /**
  * The MQTT side of ingest: subscribes to `${topicRoot}/gateways/#` with QoS 1 on a persistent session,
  * queues messages, hands them to `onBatch` when `maxMessages` are queued or `maxWaitMs` after the first
@@ -52,6 +70,7 @@ const MAX_RETRY_DELAY_MS = 30_000;
  */
 export function createConsumer(config: ConsumerConfig): Consumer {
   const { batch, log, now } = config;
+  const filter = subscriptionFilter(config.topicRoot, config.sharedGroup);
   const maxMessages = Math.max(1, Math.floor(batch.maxMessages));
   let client: MqttClient | null = null;
   /** `queuedAtMs` is wall-clock (not the injectable `now`): it only times the wait trigger. */
@@ -210,8 +229,18 @@ export function createConsumer(config: ConsumerConfig): Consumer {
       c.on("error", (error) => log("ingest: MQTT error", { error: error.message }));
       c.on("offline", () => log("ingest: MQTT connection lost, reconnecting", { queued: queue.length }));
       c.on("reconnect", () => log("ingest: MQTT reconnecting"));
-      await c.subscribeAsync(`${config.topicRoot}/gateways/#`, { qos: 1 });
-      log("ingest: subscribed", { topic: `${config.topicRoot}/gateways/#`, clientId: config.clientId });
+      const granted = await c.subscribeAsync(filter, { qos: 1 });
+      // A broker that refuses the filter (e.g. no shared subscriptions) grants 128 (3.1.1) or ≥ 0x80 (5).
+      const code = granted[0]?.qos ?? 128;
+      if (code >= 0x80) {
+        c.end(true);
+        client = null;
+        throw new Error(
+          `ingest: the MQTT broker at ${config.mqttUrl} refused the subscription ${filter} (code ${code})` +
+            (config.sharedGroup === undefined ? "" : "; does it support MQTT 5 shared subscriptions?"),
+        );
+      }
+      log("ingest: subscribed", { topic: filter, clientId: config.clientId });
     },
 
     async stop() {

@@ -19,7 +19,7 @@ import { purgeRejectedInputs } from "./store-readings.ts";
 import { createGatewayKeyCache } from "./verify-signature.ts";
 
 export type { Consumer, ConsumerConfig } from "./consumer.ts";
-export { createConsumer } from "./consumer.ts";
+export { createConsumer, subscriptionFilter } from "./consumer.ts";
 export type { DeferredAck, HeldMessage } from "./deferred-ack.ts";
 export { installDeferredAck } from "./deferred-ack.ts";
 export type { MintChain, MintOutcome, ReconcileOutcome } from "./mint-batches.ts";
@@ -40,6 +40,8 @@ export type IngestConfig = {
   topicRoot: string;
   /** Stable across restarts: the broker keeps the session, so unacknowledged messages are redelivered. */
   clientId: string;
+  /** Shared subscription group of several ingest processes (consumer.ts `sharedGroup`); unset: one process. */
+  sharedGroup?: string;
   /** null: store and settle only, no minting (pending batches are minted once a chain is configured). */
   chain: {
     rpcUrl: string;
@@ -274,6 +276,7 @@ export function createIngest(config: IngestConfig): Ingest {
         mqttUrl: config.mqttUrl,
         topicRoot: config.topicRoot,
         clientId: config.clientId,
+        ...(config.sharedGroup === undefined ? {} : { sharedGroup: config.sharedGroup }),
         batch: config.batch,
         now,
         log,

@@ -51,6 +51,16 @@ const schema = z
       .trim()
       .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "must be topic levels without wildcards, e.g. c4e/v1")
       .default("c4e/v1"),
+    INGEST_CLIENT_ID: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1–64 letters, digits, '.', '_' or '-'")
+      .optional(),
+    INGEST_SHARED_GROUP: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1–64 letters, digits, '.', '_' or '-'")
+      .optional(),
     SETTLEMENT_PERIOD_MINUTES: z.coerce
       .number()
       .int()
@@ -108,6 +118,11 @@ const schema = z
         "SIMULATOR",
         "must be off with RPC_URL: the simulator signs readings with demo gateway keys anyone can derive, and they earn real rewards (local chain only)",
       );
+    if (v.INGEST_SHARED_GROUP && !v.MQTT_URL)
+      issue(
+        "INGEST_SHARED_GROUP",
+        "needs MQTT_URL: the embedded broker has no shared subscriptions; run Mosquitto or EMQX (docs/broker.md)",
+      );
     if (v.INDEXER_CONFIRMATIONS >= v.INDEXER_REORG_WINDOW)
       issue(
         "INDEXER_CONFIRMATIONS",
@@ -140,6 +155,8 @@ export type Config = {
       }
     | { embedded: { port: number } };
   topicRoot: string;
+  /** INGEST_CLIENT_ID (default c4e-ingest-{chainId}) and INGEST_SHARED_GROUP (docs/ingest.md, "Scale-out") */
+  ingest: { clientId?: string; sharedGroup?: string };
   web: { port: number; origin: string };
   settlement: { periodMinutes: number; maxWaitSeconds: number; clockSkewSeconds: number };
   indexer: {
@@ -194,6 +211,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : { embedded: { port: e.CHAIN_PORT } },
     topicRoot: e.MQTT_TOPIC_ROOT,
+    ingest: {
+      ...(e.INGEST_CLIENT_ID === undefined ? {} : { clientId: e.INGEST_CLIENT_ID }),
+      ...(e.INGEST_SHARED_GROUP === undefined ? {} : { sharedGroup: e.INGEST_SHARED_GROUP }),
+    },
     web: { port: e.WEB_PORT, origin: e.WEB_ORIGIN ?? `http://localhost:${e.WEB_PORT}` },
     settlement: {
       periodMinutes: e.SETTLEMENT_PERIOD_MINUTES,

@@ -73,6 +73,22 @@ describe("loadConfig", () => {
     ).toMatchObject({ rewards: { maxGapMinutes: 90, batchGasBudget: 4_000_000n, confirmations: 32 } });
   });
 
+  it("takes the ingest client id and shared group, and refuses a group on the embedded broker", () => {
+    expect(loadConfig({}).ingest).toEqual({});
+    expect(
+      loadConfig({
+        MQTT_URL: "mqtt://127.0.0.1:1883",
+        INGEST_CLIENT_ID: "ingest-2",
+        INGEST_SHARED_GROUP: "c4e",
+      }).ingest,
+    ).toEqual({ clientId: "ingest-2", sharedGroup: "c4e" });
+    expect(issuesOf({ INGEST_SHARED_GROUP: "c4e" })).toEqual(["INGEST_SHARED_GROUP"]);
+    expect(issuesOf({ MQTT_URL: "mqtt://127.0.0.1:1883", INGEST_SHARED_GROUP: "a/#" })).toEqual([
+      "INGEST_SHARED_GROUP",
+    ]);
+    expect(issuesOf({ INGEST_CLIENT_ID: "bad id" })).toEqual(["INGEST_CLIENT_ID"]);
+  });
+
   it("puts the variable name first in the message", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/^DATABASE_URL: must be a URL/);
   });

@@ -3,11 +3,12 @@
 // follower mirrors them, evm_revert, then other blocks to the same height or a greater one; once the
 // follower is at the new head, its mirror must equal a fresh re-index of the chain (every mirror
 // table, row by row, and the checkpoint). Prints JSON; exits 1 on a failure.
-// Usage: npx tsx bench/faults/4-indexer-reorgs.ts [--small] [--rounds 5] [--anvil PATH] [--port 18555]
+// Usage: npx tsx bench/faults/4-indexer-reorgs.ts [--small] [--rounds 5] [--anvil PATH] [--port N]
 //          [--pg postgresql://postgres@127.0.0.1:5432]
 import { parseArgs } from "node:util";
 import { createIndexer } from "@c4e/indexer";
 import { createPool, dropDatabase } from "@c4e/prisma";
+import { freePort } from "../../stack/src/embedded/ports.ts";
 import { type Address } from "viem";
 import {
   benchPostgres,
@@ -29,7 +30,7 @@ const { values } = parseArgs({
     small: { type: "boolean", default: false },
     rounds: { type: "string" },
     anvil: { type: "string", default: process.env.ANVIL_BIN },
-    port: { type: "string", default: "18555" },
+    port: { type: "string" }, // default: a free one
     pg: { type: "string", default: process.env.FAULTS_PG_URL ?? "postgresql://postgres@127.0.0.1:5432" },
   },
 });
@@ -42,7 +43,10 @@ const results: Record<string, unknown>[] = [];
 let failures = 0;
 
 const pg = await benchPostgres(values.pg);
-const chain = await startBenchChain({ port: Number(values.port), anvil: values.anvil });
+const chain = await startBenchChain({
+  port: values.port ? Number(values.port) : await freePort(),
+  anvil: values.anvil,
+});
 const c = chainClients(chain.url, chain.kind);
 let follower: ReturnType<typeof startFollower> | undefined;
 const names = ["c4e_idx_fault4_follower", "c4e_idx_fault4_fresh"];

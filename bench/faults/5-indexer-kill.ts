@@ -4,10 +4,11 @@
 // indexer continues from that checkpoint; at the end the mirror equals the fresh re-index.
 // Prints JSON; exits 1 on a failure.
 // Usage: npx tsx bench/faults/5-indexer-kill.ts [--small] [--kills 8] [--transfers 100000] [--anvil PATH]
-//          [--port 18557] [--pg postgresql://postgres@127.0.0.1:5432]
+//          [--port N] [--pg postgresql://postgres@127.0.0.1:5432]
 import { parseArgs } from "node:util";
 import { createIndexer } from "@c4e/indexer";
 import { createPool, dropDatabase } from "@c4e/prisma";
+import { freePort } from "../../stack/src/embedded/ports.ts";
 import {
   benchPostgres,
   chainClients,
@@ -27,7 +28,7 @@ const { values } = parseArgs({
     kills: { type: "string" },
     transfers: { type: "string" },
     anvil: { type: "string", default: process.env.ANVIL_BIN },
-    port: { type: "string", default: "18557" },
+    port: { type: "string" }, // default: a free one
     pg: { type: "string", default: process.env.FAULTS_PG_URL ?? "postgresql://postgres@127.0.0.1:5432" },
   },
 });
@@ -38,7 +39,10 @@ const results: Record<string, unknown>[] = [];
 let failures = 0;
 
 const pg = await benchPostgres(values.pg);
-const chain = await startBenchChain({ port: Number(values.port), anvil: values.anvil });
+const chain = await startBenchChain({
+  port: values.port ? Number(values.port) : await freePort(),
+  anvil: values.anvil,
+});
 const c = chainClients(chain.url, chain.kind);
 let follower: ReturnType<typeof startFollower> | undefined;
 const names = ["c4e_idx_fault5_killed", "c4e_idx_fault5_fresh"];

@@ -24,6 +24,27 @@ if (!Number.isInteger(port) || port <= 0) {
   process.exit(2);
 }
 
+/**
+ * aedes-persistence-level updates a client's outgoing packets in several separate reads and writes
+ * (enqueue, then the message id on delivery, then clear on PUBACK). Interleaved for many messages at
+ * once, an update can miss its packet ("no such packet"): aedes then does not send it to the
+ * connected subscriber at all; it stays stored and reaches ingest only after a reconnect (measured:
+ * 1–13 of 800 messages from 100 concurrent publishers). One operation at a time removes the race.
+ */
+function serialiseOutgoing(persistence) {
+  let tail = Promise.resolve();
+  // not outgoingEnqueue: outgoingEnqueueCombi calls it (it would wait for itself)
+  for (const name of ["outgoingEnqueueCombi", "outgoingUpdate", "outgoingClearMessageId"]) {
+    const original = persistence[name].bind(persistence);
+    persistence[name] = (...args) => {
+      const run = tail.then(() => original(...args));
+      tail = run.catch(() => {});
+      return run;
+    };
+  }
+  return persistence;
+}
+
 let db = null;
 let persistence;
 if (values.dir) {
@@ -32,7 +53,7 @@ if (values.dir) {
   const { default: AsyncLevelPersistence } = await import("aedes-persistence-level/asyncPersistence.js");
   db = new ClassicLevel(values.dir);
   await db.open();
-  persistence = new AsyncLevelPersistence(db);
+  persistence = serialiseOutgoing(new AsyncLevelPersistence(db));
 }
 
 const broker = await Aedes.createBroker(persistence ? { persistence } : {});

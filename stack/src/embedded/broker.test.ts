@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { installDeferredAck } from "@c4e/ingest";
 import mqtt from "mqtt";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startEmbeddedBroker } from "./broker.ts";
@@ -154,6 +155,52 @@ describe("embedded broker persistence", () => {
     stops.push(again.stop);
     const received = await collect(again.url, "ingest-b", acked);
     expect(missing(acked, received)).toEqual([]);
+  }, 60_000);
+
+  it("delivers every message live to a connected persistent session under 100 concurrent publishers", async () => {
+    // aedes-persistence-level's outgoing updates raced (broker-process.mjs, serialiseOutgoing): 1–13
+    // of 800 acknowledged messages stayed stored but were never sent until the subscriber reconnected
+    const broker = await startEmbeddedBroker({ port: await freePort(), dataDir: join(dir, "live") });
+    stops.push(broker.stop);
+    const sub = mqtt.connect(broker.url, { clientId: "ingest-live", clean: false, reconnectPeriod: 0 });
+    const received = new Set<string>();
+    const held: { release: () => void }[] = [];
+    // acknowledged in batches after a while, as ingest does after each commit
+    installDeferredAck(sub, (m) => {
+      received.add((JSON.parse(m.payload.toString()) as { id: string }).id);
+      held.push(m);
+    });
+    const releaser = setInterval(() => held.splice(0, 500).forEach((m) => m.release()), 200);
+    try {
+      await new Promise<void>((resolve) => sub.once("connect", () => resolve()));
+      await sub.subscribeAsync("c4e-test/gateways/#", { qos: 1 });
+      const acked = new Set<string>();
+      await Promise.all(
+        Array.from({ length: 100 }, async (_, g) => {
+          const gw = await mqtt.connectAsync(broker.url, { clientId: `live-gw-${g}` });
+          await Promise.all(
+            Array.from({ length: 8 }, async (_, i) => {
+              const id = `g${g}-m${i}`;
+              await gw.publishAsync(
+                `c4e-test/gateways/g${g}/readings`,
+                JSON.stringify({ id, pad: "x".repeat(4000) }),
+                { qos: 1 },
+              );
+              acked.add(id);
+            }),
+          );
+          await gw.endAsync();
+        }),
+      );
+      const deadline = Date.now() + 10_000;
+      while (received.size < acked.size && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(acked.size).toBe(800);
+      expect(missing(acked, received)).toEqual([]);
+    } finally {
+      clearInterval(releaser);
+      sub.end(true);
+    }
   }, 60_000);
 
   it("control: the same broker without a data directory loses PUBACKed messages on SIGKILL", async () => {

@@ -207,7 +207,7 @@ try {
   await Promise.race([burst.done, sleep(300_000)]);
   mark("every publish acknowledged");
   const acked = new Set(burst.acked);
-  // settlement creates batches period by period: wait until all are minted and none was added for 10 s
+  // settlement creates batches period by period: wait until all are minted and none was added for 20 s
   let lastBatches = -1;
   let stableSince = Date.now();
   await waitFor(
@@ -218,7 +218,7 @@ try {
       const total = Object.values(s).reduce((a, n) => a + n, 0);
       if (total !== lastBatches) [lastBatches, stableSince] = [total, Date.now()];
       const open = (s.pending ?? 0) + (s.submitted ?? 0);
-      return c.messages === messages.length && open === 0 && total > 0 && Date.now() - stableSince > 10_000;
+      return c.messages === messages.length && open === 0 && total > 0 && Date.now() - stableSince > 20_000;
     },
     300_000,
     250,
@@ -230,6 +230,18 @@ try {
   const audit = await mintAudit(pool, chain.url, LOCAL_CHAIN_ID, rewardMinter, minter.address);
   const status = await batchStatus(pool);
   const lostAcknowledged = [...acked].filter((k) => !stored.has(k));
+  // when each status's batches were created, relative to the start (a batch left pending is a finding)
+  const { rows: batchTimes } = await pool.query<{
+    status: string;
+    n: string;
+    first: Date;
+    last: Date;
+    periods: string;
+  }>(
+    `SELECT status::text AS status, count(*) AS n, min(created_at) AS first, max(created_at) AS last,
+            count(DISTINCT period_start) AS periods
+       FROM reward_batch GROUP BY status`,
+  );
   const ok =
     lostAcknowledged.length === 0 &&
     acked.size === messages.length &&
@@ -262,6 +274,13 @@ try {
     duplicatedReadings: counts.readingRows - expectedRows,
     rejected: counts.rejected,
     rewardBatches: status,
+    rewardBatchesCreated: batchTimes.map((r) => ({
+      status: r.status,
+      batches: Number(r.n),
+      periods: Number(r.periods),
+      firstAtMs: r.first.getTime() - t0,
+      lastAtMs: r.last.getTime() - t0,
+    })),
     mints: audit,
     timeline,
     seconds: +((Date.now() - t0) / 1000).toFixed(1),

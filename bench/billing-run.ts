@@ -230,9 +230,6 @@ let peakRss = rssBefore;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 100);
-const lsn = async () =>
-  (await pool.query<{ lsn: string }>(`SELECT pg_current_wal_lsn()::text AS lsn`)).rows[0]?.lsn as string;
-const walBefore = await lsn();
 let t = performance.now();
 let lastLog = 0;
 const summary = await runBill(pool, {
@@ -252,15 +249,6 @@ const summary = await runBill(pool, {
   },
 });
 const billRunS = secs(performance.now() - t);
-const walMb =
-  Number(
-    (
-      await pool.query<{ b: string }>(`SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::text AS b`, [
-        await lsn(),
-        walBefore,
-      ])
-    ).rows[0]?.b,
-  ) / 1e6;
 const loadAfterRun = load();
 t = performance.now();
 const issued = await issueBillRun(pool, summary.billRunId, { issueDate: "2026-11-02", chunk: 20000 });
@@ -364,8 +352,6 @@ const out = {
     failed: summary.failed,
     incomplete: summary.incomplete,
     prepareS: secs(summary.timings.prepareMs),
-    // WAL the run wrote (all of the server's databases: others' work counts too)
-    walMb: Math.round(walMb),
     // summed over the worker processes (CPU-ish time per step, not wall time)
     workerSqlS: secs(summary.timings.sqlMs),
     workerCompactFirstS: secs(summary.timings.compactMs),

@@ -11,7 +11,6 @@ import { createPool } from "@c4e/prisma";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runBillingCommand } from "../src/commands.ts";
-import { uuidV7 } from "../src/invoice-store.ts";
 import {
   aggregatePodIntervals,
   missingIntervalGaps,
@@ -380,19 +379,5 @@ describe("bill run workers and chunks", () => {
     );
     expect(chunks.rows[0].n).toBe(Math.ceil((EXTRA_PODS + 3) / 10));
     expect(err).toHaveBeenCalled();
-  });
-
-  it("draft ids are time-ordered UUIDs (version 7): later drafts sort after earlier ones", async () => {
-    const a = uuidV7(Date.UTC(2026, 11, 3, 12, 0, 0, 0));
-    const b = uuidV7(Date.UTC(2026, 11, 3, 12, 0, 0, 1));
-    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(a.slice(0, 13)).toBe("01a23bc6-9600"); // 1,796,299,200,000 ms = 0x01a23bc69600
-    expect(a < b).toBe(true);
-    // every stored draft of the October run has a version-7 id
-    const ids = await t.pool.query<{ id: string }>(
-      `SELECT i.id::text FROM invoice i JOIN bill_run r ON r.id = i.bill_run_id WHERE r.period_start = '2026-10-01'`,
-    );
-    expect(ids.rows.length).toBeGreaterThan(0);
-    for (const r of ids.rows) expect(r.id[14]).toBe("7");
   });
 });

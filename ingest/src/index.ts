@@ -15,6 +15,7 @@ import {
 import { type BatchResult, emptyPhases, type IngestPhases, processBatch } from "./process-batch.ts";
 import { PartiallyStoredError } from "./sql.ts";
 import { type CreatedBatch, settlePeriods } from "./settle-periods.ts";
+import { ensureMonthPartitions } from "./partitions.ts";
 import { purgeRejectedInputs } from "./store-readings.ts";
 import { createGatewayKeyCache } from "./verify-signature.ts";
 
@@ -28,6 +29,8 @@ export type { BatchResult, IngestPhases, ProcessBatchDeps, ReceivedMessage } fro
 export { emptyPhases, processBatch, REJECTED_PAYLOAD_KEPT_BYTES } from "./process-batch.ts";
 export { PartiallyStoredError, storageErrorKind } from "./sql.ts";
 export { LOCK_BUCKETS, purgeRejectedInputs } from "./store-readings.ts";
+export type { PartitionInfo, PartitionedTable } from "./partitions.ts";
+export { detachMonth, ensureMonthPartitions, listPartitions, monthOf, partitionName } from "./partitions.ts";
 export type { CreatedBatch, SettlePeriodsResult } from "./settle-periods.ts";
 export { settlePeriods } from "./settle-periods.ts";
 export { createGatewayKeyCache, ed25519PublicKey, verifySignature } from "./verify-signature.ts";
@@ -241,6 +244,7 @@ export function createIngest(config: IngestConfig): Ingest {
     }
     if (now().getTime() - lastPurgeAt >= PURGE_INTERVAL_MS) {
       lastPurgeAt = now().getTime();
+      await preparePartitions(db);
       const retentionDays = config.rejectedRetentionDays ?? 30;
       const purged = await purgeRejectedInputs(db, {
         before: new Date(now().getTime() - retentionDays * 86_400_000),
@@ -250,6 +254,12 @@ export function createIngest(config: IngestConfig): Ingest {
     }
     await heartbeat();
     return { ...settled, minted, reconciled };
+  };
+
+  /** The month partitions of readings and intervals, this month and the next two (hourly and at start). */
+  const preparePartitions = async (db: pg.Pool) => {
+    const created = await ensureMonthPartitions(db, now());
+    if (created.length > 0) log("ingest: month partitions created", { partitions: created });
   };
 
   const settleAndMint = (): Promise<SettleResult> => {
@@ -263,6 +273,7 @@ export function createIngest(config: IngestConfig): Ingest {
       if (consumer !== null) return;
       const db = getPool();
       const gatewayKeys = createGatewayKeyCache({ pool: db, ttlMs: GATEWAY_KEY_TTL_MS, now });
+      await preparePartitions(db);
       const deps = {
         pool: db,
         gatewayKeys,

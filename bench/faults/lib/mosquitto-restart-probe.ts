@@ -11,8 +11,11 @@ import { sleep } from "./common.ts";
 import { prepareMosquitto } from "./mosquitto.ts";
 
 const n = Number(process.argv[2] ?? 1000);
+/** publishers, each its own connection and user (as the fleet) */
+const publishers = Number(process.argv[3] ?? 1);
 const dir = mkdtempSync(join(tmpdir(), "mqprobe-"));
-const m = prepareMosquitto(dir, await freePort(), ["c4e-ingest", "gw1"]);
+const gateways = Array.from({ length: publishers }, (_, i) => `gw${i}`);
+const m = prepareMosquitto(dir, await freePort(), ["c4e-ingest", ...gateways]);
 await m.start();
 const sub = mqtt.connect(m.url("c4e-ingest"), {
   clientId: "probe-ingest",
@@ -29,13 +32,19 @@ installDeferredAck(sub, (h) => {
 });
 await new Promise((r) => sub.once("connect", r));
 await sub.subscribeAsync("c4e/v1/gateways/#", { qos: 1 });
-const pub = await mqtt.connectAsync(m.url("gw1"), { clientId: "gw1" });
+const pubs = await Promise.all(gateways.map((g) => mqtt.connectAsync(m.url(g), { clientId: g })));
 await Promise.all(
-  Array.from({ length: n }, (_, i) => pub.publishAsync("c4e/v1/gateways/gw1/readings", `m${i}`, { qos: 1 })),
+  Array.from({ length: n }, (_, i) =>
+    (pubs[i % publishers] as mqtt.MqttClient).publishAsync(
+      `c4e/v1/gateways/gw${i % publishers}/readings`,
+      `m${i}`,
+      { qos: 1 },
+    ),
+  ),
 );
 await sleep(200);
 console.log("received before restart", got.size);
-await pub.endAsync();
+await Promise.all(pubs.map((p) => p.endAsync()));
 await m.stop();
 await sleep(500);
 await m.start();

@@ -31,6 +31,12 @@ export type ConsumerStatus = {
   /** Messages received since start (redeliveries included). */
   received: number;
   lastMessageAt: Date | null;
+  /** Arrival of the oldest message not yet acknowledged (queued or in the batch being stored). */
+  oldestQueuedAt: Date | null;
+  /** A failed batch waits for its retry (storage is failing: see `lastError`). */
+  retrying: boolean;
+  /** The latest storage error since the last successful batch. */
+  lastError: string | null;
 };
 
 export type Consumer = {
@@ -81,6 +87,7 @@ export function createConsumer(config: ConsumerConfig): Consumer {
   let waitTimer: NodeJS.Timeout | null = null;
   let retryTimer: NodeJS.Timeout | null = null;
   let retryDelayMs = 0;
+  let lastError: string | null = null;
   let autoFlushPending = false;
   let tail: Promise<void> = Promise.resolve();
   let lastMessageAt: Date | null = null;
@@ -151,6 +158,7 @@ export function createConsumer(config: ConsumerConfig): Consumer {
       .then(
         () => {
           retryDelayMs = 0;
+          lastError = null;
         },
         (error: unknown) => {
           scheduleRetry(error);
@@ -162,6 +170,7 @@ export function createConsumer(config: ConsumerConfig): Consumer {
   };
 
   const scheduleRetry = (error: unknown) => {
+    lastError = (error as Error).message;
     retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(batch.maxWaitMs, 100, retryDelayMs * 2));
     log("ingest: storing a batch failed, retrying", {
       error: (error as Error).message,
@@ -270,6 +279,14 @@ export function createConsumer(config: ConsumerConfig): Consumer {
 
     flush,
 
-    status: () => ({ connected: client?.connected ?? false, queued: queue.length, received, lastMessageAt }),
+    status: () => ({
+      connected: client?.connected ?? false,
+      queued: queue.length,
+      received,
+      lastMessageAt,
+      oldestQueuedAt: queue[0]?.message.receivedAt ?? null,
+      retrying: lastError !== null,
+      lastError,
+    }),
   };
 }

@@ -92,6 +92,11 @@ export type SettleResult = {
 export type IngestStats = {
   connected: boolean;
   queued: number;
+  /** Arrival of the oldest unacknowledged message (null: nothing waits). */
+  oldestQueuedAt: Date | null;
+  /** Storage is failing and the queue waits for a retry; `lastError` says why. */
+  retrying: boolean;
+  lastError: string | null;
   /** Messages received since start. */
   received: number;
   /** Batches committed. */
@@ -199,6 +204,10 @@ export function createIngest(config: IngestConfig): Ingest {
         detail: {
           connected: status?.connected ?? false,
           queued: status?.queued ?? 0,
+          // the health check and the admin's gateways page call ingest stalled when this grows old
+          oldestQueuedAt: status?.oldestQueuedAt?.toISOString() ?? null,
+          retrying: status?.retrying ?? false,
+          lastError: status?.lastError ?? null,
           accepted: stats.acceptedReadings,
           rejected: stats.rejected,
           duplicateMessages: stats.duplicateMessages,
@@ -355,6 +364,9 @@ export function createIngest(config: IngestConfig): Ingest {
         queued: status?.queued ?? 0,
         received: status?.received ?? 0,
         lastMessageAt: status?.lastMessageAt ?? null,
+        oldestQueuedAt: status?.oldestQueuedAt ?? null,
+        retrying: status?.retrying ?? false,
+        lastError: status?.lastError ?? null,
       };
     },
   };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, startTestBroker, startTestChain } from "../../stack/src/testing/index.ts";
 import { probeMqttBroker } from "../src/server/broker.ts";
 import { createChainClient } from "../src/server/chain.ts";
+import { getIngestHealth } from "../src/server/admin-gateways.ts";
 import { checkHealth, type HealthDeps, secretsOf } from "../src/server/health.ts";
 import { CHAIN_ID } from "./fixtures.ts";
 
@@ -73,6 +74,34 @@ describe("health", () => {
     await db.query("DELETE FROM service_heartbeat");
     const none = await checkHealth(deps);
     expect(none.components.indexer).toMatchObject({ ok: false, error: "no heartbeat" });
+  });
+
+  it("is degraded when ingest's oldest unacknowledged message waits too long (stalled consumer)", async () => {
+    const head = Number(await deps.chain.getBlockNumber());
+    await heartbeats("5 seconds", "5 seconds", head);
+    const detail = (oldestAgo: string) =>
+      db.query(
+        `UPDATE service_heartbeat
+            SET detail = jsonb_build_object('queued', 1200, 'oldestQueuedAt', now() - $1::interval,
+                                            'lastError', 'out of shared memory')
+          WHERE service = 'ingest'`,
+        [oldestAgo],
+      );
+    await detail("10 seconds");
+    const busy = await checkHealth(deps);
+    expect(busy.components.ingest).toMatchObject({ ok: true, queued: 1200, oldestQueuedSeconds: 10 });
+    await detail("5 minutes");
+    const stalled = await checkHealth(deps);
+    expect(stalled.status).toBe("degraded");
+    expect(stalled.components.ingest).toMatchObject({
+      ok: false,
+      queued: 1200,
+      oldestQueuedSeconds: 300,
+      error:
+        "stalled or lagging: the oldest of 1200 unacknowledged messages waits 300 s (out of shared memory)",
+    });
+    const page = await getIngestHealth(db);
+    expect(page).toMatchObject({ ok: false, lagging: true, queued: 1200, oldestQueuedSeconds: 300 });
   });
 
   it("reports unreachable chain and broker without leaking their URLs or passwords", async () => {

@@ -347,6 +347,9 @@ export const messages = {
   "admin.gateways.ingest.ok": "Ingest is running (last seen {time}).",
   "admin.gateways.ingest.down": "Ingest has not reported recently (last seen {time}).",
   "admin.gateways.ingest.unknown": "Ingest has never reported.",
+  "admin.gateways.ingest.lagging":
+    "Ingest is stalled or lagging: {queued} messages wait, the oldest for {seconds} s.",
+  "admin.gateways.ingest.queue": "Queue: {queued} messages, the oldest waiting {seconds} s.",
   "admin.gateways.register.title": "Register a gateway",
   "admin.gateways.register.hint":
     "The gateway signs each batch with its Ed25519 key; readings not signed by the registered key are rejected.",

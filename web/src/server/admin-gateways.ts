@@ -4,7 +4,7 @@ import { z } from "zod";
 import { type ActionResult, invalid } from "./action-result.ts";
 import { audit, type StaffScope, withTransaction } from "./authz.ts";
 import { AppError } from "./errors.ts";
-import { HEARTBEAT_MAX_AGE_SECONDS } from "./health.ts";
+import { HEARTBEAT_MAX_AGE_SECONDS, INGEST_MAX_QUEUE_AGE_SECONDS } from "./health.ts";
 import type { Queryable } from "./session.ts";
 
 /** True when `value` is base64 of exactly 32 bytes that Node accepts as an Ed25519 public key. */
@@ -168,19 +168,46 @@ export async function getGatewayDetail(
   };
 }
 
-export type IngestHealth = { ok: boolean; lastSeenAt: string | null; lastMessageAt: string | null };
+export type IngestHealth = {
+  ok: boolean;
+  lastSeenAt: string | null;
+  lastMessageAt: string | null;
+  /** Messages ingest holds unacknowledged, and how long the oldest of them waits (heartbeat). */
+  queued: number;
+  oldestQueuedSeconds: number | null;
+  /** The oldest waits longer than INGEST_MAX_QUEUE_AGE_SECONDS: stalled or lagging. */
+  lagging: boolean;
+};
 
-/** Liveness of the ingest service from its heartbeat (shared by all retailers: no tenant data). */
+/** Liveness and queue of the ingest service from its heartbeat (shared by all retailers: no tenant data). */
 export async function getIngestHealth(db: Queryable, now = new Date()): Promise<IngestHealth> {
-  const { rows } = await db.query<{ last_seen_at: Date; last_message_at: Date | null }>(
-    "SELECT last_seen_at, last_message_at FROM service_heartbeat WHERE service = 'ingest'",
+  const { rows } = await db.query<{ last_seen_at: Date; last_message_at: Date | null; detail: unknown }>(
+    "SELECT last_seen_at, last_message_at, detail FROM service_heartbeat WHERE service = 'ingest'",
   );
   const row = rows[0];
-  if (!row) return { ok: false, lastSeenAt: null, lastMessageAt: null };
+  if (!row) {
+    return {
+      ok: false,
+      lastSeenAt: null,
+      lastMessageAt: null,
+      queued: 0,
+      oldestQueuedSeconds: null,
+      lagging: false,
+    };
+  }
+  const detail = (row.detail ?? {}) as { queued?: unknown; oldestQueuedAt?: unknown };
+  const oldest = typeof detail.oldestQueuedAt === "string" ? Date.parse(detail.oldestQueuedAt) : Number.NaN;
+  const oldestQueuedSeconds = Number.isNaN(oldest)
+    ? null
+    : Math.max(0, Math.round((now.getTime() - oldest) / 1000));
+  const lagging = oldestQueuedSeconds !== null && oldestQueuedSeconds > INGEST_MAX_QUEUE_AGE_SECONDS;
   return {
-    ok: now.getTime() - row.last_seen_at.getTime() < HEARTBEAT_MAX_AGE_SECONDS * 1000,
+    ok: now.getTime() - row.last_seen_at.getTime() < HEARTBEAT_MAX_AGE_SECONDS * 1000 && !lagging,
     lastSeenAt: row.last_seen_at.toISOString(),
     lastMessageAt: row.last_message_at?.toISOString() ?? null,
+    queued: typeof detail.queued === "number" ? detail.queued : 0,
+    oldestQueuedSeconds,
+    lagging,
   };
 }
 

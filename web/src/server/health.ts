@@ -5,6 +5,8 @@ export const HEARTBEAT_MAX_AGE_SECONDS = 60;
 /** The indexer may trail the chain head by this many blocks (its poll interval). */
 export const INDEXER_MAX_LAG_BLOCKS = 5;
 export const PROBE_TIMEOUT_MS = 2000;
+/** Ingest is lagging or stalled when its oldest unacknowledged message waits longer than this. */
+export const INGEST_MAX_QUEUE_AGE_SECONDS = 60;
 
 export type HealthReport = {
   status: "ok" | "degraded";
@@ -20,7 +22,16 @@ export type HealthReport = {
       lastSeenAt: string | null;
       error?: string;
     };
-    ingest: { ok: boolean; lastSeenAt: string | null; lastMessageAt: string | null; error?: string };
+    ingest: {
+      ok: boolean;
+      lastSeenAt: string | null;
+      lastMessageAt: string | null;
+      /** Messages ingest holds unacknowledged (from its heartbeat). */
+      queued: number | null;
+      /** Age of the oldest of them: a stalled or lagging consumer shows here. */
+      oldestQueuedSeconds: number | null;
+      error?: string;
+    };
   };
 };
 
@@ -85,6 +96,9 @@ type HeartbeatRow = {
   ingest_seen: Date | null;
   ingest_message: Date | null;
   ingest_age: string | null;
+  ingest_queued: string | null;
+  ingest_oldest_age: string | null;
+  ingest_error: string | null;
 };
 
 /** Checks database, broker, chain, indexer and ingest concurrently; each probe is bounded by ~2 s. */
@@ -104,7 +118,9 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
           `SELECT c.block_number::text AS indexed_block, c.head_number::text AS checkpoint_head,
                   i.last_seen_at AS indexer_seen, extract(epoch FROM now() - i.last_seen_at)::text AS indexer_age,
                   g.last_seen_at AS ingest_seen, g.last_message_at AS ingest_message,
-                  extract(epoch FROM now() - g.last_seen_at)::text AS ingest_age
+                  extract(epoch FROM now() - g.last_seen_at)::text AS ingest_age,
+                  g.detail->>'queued' AS ingest_queued, g.detail->>'lastError' AS ingest_error,
+                  extract(epoch FROM now() - (g.detail->>'oldestQueuedAt')::timestamptz)::text AS ingest_oldest_age
            FROM (SELECT 1) AS one
            LEFT JOIN chain_checkpoint c ON c.chain_id = $1
            LEFT JOIN service_heartbeat i ON i.service = 'indexer'
@@ -158,7 +174,14 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   if (!databaseResult.ok || !row) {
     const error = "database unavailable";
     indexer = { ok: false, indexedBlock: null, head: null, lag: null, lastSeenAt: null, error };
-    ingest = { ok: false, lastSeenAt: null, lastMessageAt: null, error };
+    ingest = {
+      ok: false,
+      lastSeenAt: null,
+      lastMessageAt: null,
+      queued: null,
+      oldestQueuedSeconds: null,
+      error,
+    };
   } else {
     const indexedBlock = row.indexed_block === null ? null : Number(row.indexed_block);
     const head = chainResult.head ?? (row.checkpoint_head === null ? null : Number(row.checkpoint_head));
@@ -184,18 +207,27 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
                     : `lag ${lag} blocks`,
           }),
     };
-    const ingestOk = row.ingest_age !== null && Number(row.ingest_age) < HEARTBEAT_MAX_AGE_SECONDS;
+    const ingestFresh = row.ingest_age !== null && Number(row.ingest_age) < HEARTBEAT_MAX_AGE_SECONDS;
+    const oldestQueuedSeconds =
+      row.ingest_oldest_age === null ? null : Math.max(0, Math.round(Number(row.ingest_oldest_age)));
+    const queued = row.ingest_queued === null ? null : Number(row.ingest_queued);
+    const lagging = oldestQueuedSeconds !== null && oldestQueuedSeconds > INGEST_MAX_QUEUE_AGE_SECONDS;
     ingest = {
-      ok: ingestOk,
+      ok: ingestFresh && !lagging,
       lastSeenAt: row.ingest_seen?.toISOString() ?? null,
       lastMessageAt: row.ingest_message?.toISOString() ?? null,
-      ...(ingestOk
+      queued,
+      oldestQueuedSeconds,
+      ...(ingestFresh && !lagging
         ? {}
         : {
             error:
               row.ingest_age === null
                 ? "no heartbeat"
-                : `heartbeat older than ${HEARTBEAT_MAX_AGE_SECONDS} s`,
+                : !ingestFresh
+                  ? `heartbeat older than ${HEARTBEAT_MAX_AGE_SECONDS} s`
+                  : `stalled or lagging: the oldest of ${queued ?? "?"} unacknowledged messages waits ${oldestQueuedSeconds} s` +
+                    (row.ingest_error === null ? "" : ` (${fail(row.ingest_error)})`),
           }),
     };
   }

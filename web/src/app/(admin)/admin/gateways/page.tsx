@@ -24,9 +24,17 @@ export default async function GatewaysPage() {
               <p className={ingest.ok ? "ok-text" : "error"} role="status" data-testid="ingest-health">
                 {ingest.lastSeenAt === null
                   ? t("admin.gateways.ingest.unknown")
-                  : t(ingest.ok ? "admin.gateways.ingest.ok" : "admin.gateways.ingest.down", {
-                      time: formatInstant(ingest.lastSeenAt, timeZone),
-                    })}
+                  : ingest.lagging
+                    ? t("admin.gateways.ingest.lagging", {
+                        queued: ingest.queued,
+                        seconds: ingest.oldestQueuedSeconds ?? 0,
+                      })
+                    : t(ingest.ok ? "admin.gateways.ingest.ok" : "admin.gateways.ingest.down", {
+                        time: formatInstant(ingest.lastSeenAt, timeZone),
+                      })}
+                {ingest.lastSeenAt !== null && !ingest.lagging && ingest.queued > 0
+                  ? ` ${t("admin.gateways.ingest.queue", { queued: ingest.queued, seconds: ingest.oldestQueuedSeconds ?? 0 })}`
+                  : ""}
               </p>
             </div>
             <section className="card" aria-labelledby="gw-list">

@@ -139,7 +139,7 @@ try {
     for (const table of WRITTEN_TABLES) {
       const chunks: Buffer[] = [];
       await pipeline(
-        client.query(copyTo(`COPY ${table} TO STDOUT (FORMAT binary)`)),
+        client.query(copyTo(`COPY (SELECT * FROM ${table}) TO STDOUT (FORMAT binary)`)),
         new Writable({
           write(chunk: Buffer, _enc, cb) {
             chunks.push(chunk);

@@ -96,47 +96,61 @@ export async function seedFleet(
       `INSERT INTO retailer (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
       [fleet.retailer.id, fleet.retailer.name],
     );
-    for (const gateway of fleet.gateways) {
-      await client.query(
-        `INSERT INTO gateway (id, retailer_id, public_key, key_algorithm) VALUES ($1, $2, $3, 'ed25519')
-         ON CONFLICT (id) DO UPDATE SET public_key = EXCLUDED.public_key`,
-        [gateway.id, fleet.retailer.id, demoGatewayKeyPair(gateway.id).publicKeyBase64],
-      );
-      for (const h of gateway.households) {
-        await client.query(
-          `INSERT INTO customer (id, retailer_id, name, email, kind) VALUES ($1, $2, $3, $4, 'retail')
-           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email`,
-          [h.customerId, fleet.retailer.id, h.name, h.email],
-        );
-        await client.query(
-          `INSERT INTO wallet (address, customer_id, "primary") VALUES ($1, $2, true) ON CONFLICT (address) DO NOTHING`,
-          [h.wallet, h.customerId],
-        );
-        await client.query(
-          `INSERT INTO site (id, customer_id, name, address, pod_id, time_zone, latitude, longitude, pv_peak_w, annual_kwh)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-           ON CONFLICT (id) DO UPDATE SET pv_peak_w = EXCLUDED.pv_peak_w, annual_kwh = EXCLUDED.annual_kwh`,
-          [
-            h.siteId,
-            h.customerId,
-            `Home of ${h.name}`,
-            h.address,
-            h.podId,
-            h.timeZone,
-            h.latitude,
-            h.longitude,
-            h.pvPeakW,
-            h.annualKwh,
-          ],
-        );
-        await client.query(
-          `INSERT INTO meter (id, site_id, gateway_id, kind, rated_power_w) VALUES
-             ($1, $3, $4, 'grid', 30000), ($2, $3, $4, 'pv', $5)
-           ON CONFLICT (id) DO UPDATE SET rated_power_w = EXCLUDED.rated_power_w`,
-          [h.gridMeterId, h.pvMeterId, h.siteId, gateway.id, Math.ceil(h.pvPeakW * 1.2)],
-        );
-      }
-    }
+    // One statement per table (unnest), so seeding a large fleet (bench) takes seconds, not minutes.
+    const households = fleet.gateways.flatMap((g) => g.households.map((h) => ({ gatewayId: g.id, h })));
+    await client.query(
+      `INSERT INTO gateway (id, retailer_id, public_key, key_algorithm)
+       SELECT id, $2, key, 'ed25519' FROM unnest($1::text[], $3::text[]) AS u(id, key)
+       ON CONFLICT (id) DO UPDATE SET public_key = EXCLUDED.public_key`,
+      [
+        fleet.gateways.map((g) => g.id),
+        fleet.retailer.id,
+        fleet.gateways.map((g) => demoGatewayKeyPair(g.id).publicKeyBase64),
+      ],
+    );
+    const column = <T>(f: (h: Household) => T): T[] => households.map(({ h }) => f(h));
+    await client.query(
+      `INSERT INTO customer (id, retailer_id, name, email, kind)
+       SELECT id, $2, name, email, 'retail'::"CustomerKind" FROM unnest($1::text[], $3::text[], $4::text[]) AS u(id, name, email)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email`,
+      [column((h) => h.customerId), fleet.retailer.id, column((h) => h.name), column((h) => h.email)],
+    );
+    await client.query(
+      `INSERT INTO wallet (address, customer_id, "primary")
+       SELECT address, customer_id, true FROM unnest($1::text[], $2::text[]) AS u(address, customer_id)
+       ON CONFLICT (address) DO NOTHING`,
+      [column((h) => h.wallet), column((h) => h.customerId)],
+    );
+    await client.query(
+      `INSERT INTO site (id, customer_id, name, address, pod_id, time_zone, latitude, longitude, pv_peak_w, annual_kwh)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                            $7::float8[], $8::float8[], $9::int[], $10::int[])
+       ON CONFLICT (id) DO UPDATE SET pv_peak_w = EXCLUDED.pv_peak_w, annual_kwh = EXCLUDED.annual_kwh`,
+      [
+        column((h) => h.siteId),
+        column((h) => h.customerId),
+        column((h) => `Home of ${h.name}`),
+        column((h) => h.address),
+        column((h) => h.podId),
+        column((h) => h.timeZone),
+        column((h) => h.latitude),
+        column((h) => h.longitude),
+        column((h) => h.pvPeakW),
+        column((h) => h.annualKwh),
+      ],
+    );
+    await client.query(
+      `INSERT INTO meter (id, site_id, gateway_id, kind, rated_power_w)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
+       ON CONFLICT (id) DO UPDATE SET rated_power_w = EXCLUDED.rated_power_w`,
+      [
+        households.flatMap(({ h }) => [h.gridMeterId, h.pvMeterId]),
+        households.flatMap(({ h }) => [h.siteId, h.siteId]),
+        households.flatMap(({ gatewayId }) => [gatewayId, gatewayId]),
+        households.flatMap(() => ["grid", "pv"]),
+        households.flatMap(({ h }) => [30000, Math.ceil(h.pvPeakW * 1.2)]),
+      ],
+    );
     await client.query("COMMIT");
   } catch (err) {
     await client.query("ROLLBACK");

@@ -11,6 +11,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import mqtt from "mqtt";
 import pg from "pg";
 import { demoFleet, seedFleet } from "../../stack/src/demo/fleet.ts";
 import { LOCAL_CHAIN_ID } from "../../stack/src/dev-accounts.ts";
@@ -141,6 +142,25 @@ try {
   await ingest.started;
   cleanups.push(ingest.stop);
 
+  // an observer session of its own (ingest's user, another client id): what did the broker deliver?
+  // A message the observer got but ingest did not store was lost in ingest, not in the broker.
+  const observed = new Set<string>();
+  const observer = mqtt.connect(mosquitto.url("c4e-ingest"), {
+    clientId: "c4e-fault2-observer",
+    clean: false,
+    reconnectPeriod: 300,
+  });
+  observer.on("error", () => {});
+  observer.on("message", (topic, payload) => {
+    const gatewayId = topic.split("/").at(-2) ?? "";
+    // the signed body is JSON inside JSON: its quotes may be escaped
+    const messageId = /messageId\\?"\s*:\s*\\?"([^"\\]+)/.exec(payload.toString())?.[1] ?? "";
+    observed.add(`${gatewayId}/${messageId}`);
+  });
+  await new Promise<void>((resolve) => observer.once("connect", () => resolve()));
+  await observer.subscribeAsync(`${topicRoot}/gateways/#`, { qos: 1 });
+  cleanups.push(async () => void observer.end(true));
+
   const messages = signBurst(fleet, steps, topicRoot, "f2");
   const expectedRows = messages.length * households * 2 * 2;
   const burstStart = Date.now();
@@ -221,6 +241,9 @@ try {
     acknowledgedToGateways: acked.size,
     lostAcknowledged: lostAcknowledged.length,
     lostExamples: lostAcknowledged.slice(0, 5),
+    // lost acknowledged messages that the broker did deliver to the observer session
+    lostButDeliveredToObserver: lostAcknowledged.filter((k) => observed.has(k)).length,
+    observerReceived: observed.size,
     lostByStep: Object.fromEntries(
       [...new Set(lostAcknowledged.map((k) => k.split("-").at(-1)))].map((step) => [
         step,

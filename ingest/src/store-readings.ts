@@ -176,9 +176,18 @@ export async function loadStoredReadings(
        SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS s(meter_id, min_at, max_at)
      ),
      instants AS (
+       -- The reading before: first among the last 32 days (run-time partition pruning leaves one or two
+       -- month partitions to probe), only then in every older partition (COALESCE stops at the first).
        SELECT s.meter_id, p.at FROM span s CROSS JOIN LATERAL (
-         SELECT r.at FROM reading r WHERE r.meter_id = s.meter_id AND r.at < s.min_at ORDER BY r.at DESC LIMIT 1
+         SELECT coalesce(
+           (SELECT r.at FROM reading r
+             WHERE r.meter_id = s.meter_id AND r.at < s.min_at AND r.at >= s.min_at - interval '32 days'
+             ORDER BY r.at DESC LIMIT 1),
+           (SELECT r.at FROM reading r
+             WHERE r.meter_id = s.meter_id AND r.at < s.min_at - interval '32 days'
+             ORDER BY r.at DESC LIMIT 1)) AS at
        ) p
+       WHERE p.at IS NOT NULL
        UNION
        SELECT s.meter_id, n.at FROM span s CROSS JOIN LATERAL (
          SELECT r.at FROM reading r WHERE r.meter_id = s.meter_id AND r.at > s.max_at ORDER BY r.at LIMIT 1

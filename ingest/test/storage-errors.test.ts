@@ -313,4 +313,18 @@ describe("ingest: bounded locks, storage errors split the batch, concurrent cons
     expect(again.acceptedReadings).toBe(1);
     expect(logs.slice(before).some((l) => l.includes("INSERT instead"))).toBe(false);
   });
+  it("finds the reading before across a long silence (older than the recent partitions it probes first)", async () => {
+    const logs: string[] = [];
+    await processBatch(depsWith(logs), [single("gap-1", "m-38", "2026-08-01T00:00:00Z", 1000)]);
+    await processBatch(depsWith(logs), [single("gap-2", "m-38", "2026-11-01T11:30:00Z", 5000)]);
+    const rows = await query<{ register: string; delta_wh: string | null }>(
+      db.url,
+      `SELECT register, delta_wh::text FROM reading WHERE meter_id = 'm-38' AND at = '2026-11-01T11:30:00Z'
+        ORDER BY register`,
+    );
+    expect(rows).toEqual([
+      { register: "export", delta_wh: "2000" },
+      { register: "import", delta_wh: "4000" },
+    ]);
+  });
 });

@@ -6,16 +6,25 @@ export async function withTransaction<T>(
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A connection that dies while held (Postgres restarted, network cut) emits 'error' on the client;
+  // without a listener that would crash the process. The running query rejects anyway, so the error is
+  // only remembered, and the broken connection is destroyed on release instead of going back to the pool.
+  let broken: Error | null = null;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await work(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
+    if (broken === null) await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {
-    client.release();
+    client.removeListener("error", onError);
+    client.release(broken ?? undefined);
   }
 }
 

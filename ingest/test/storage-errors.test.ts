@@ -3,7 +3,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../stack/src/testing/index.ts";
 import { processBatch, type ProcessBatchDeps, type ReceivedMessage } from "../src/process-batch.ts";
-import { PartiallyStoredError, withTransaction } from "../src/sql.ts";
+import { PartiallyStoredError, storageErrorKind, withTransaction } from "../src/sql.ts";
 import { LOCK_BUCKETS, lockBucket, lockKeys } from "../src/store-readings.ts";
 import { createGatewayKeyCache } from "../src/verify-signature.ts";
 import { type Fixture, insertFixture, query, signedMessage, testClock } from "./fixtures.ts";
@@ -326,5 +326,34 @@ describe("ingest: bounded locks, storage errors split the batch, concurrent cons
       { register: "export", delta_wh: "2000" },
       { register: "import", delta_wh: "4000" },
     ]);
+  });
+  it("survives its connection being killed mid-transaction (Postgres restart): the batch fails transiently, the pool recovers", async () => {
+    const crashes: unknown[] = [];
+    const onUncaught = (error: unknown) => crashes.push(error);
+    process.on("uncaughtException", onUncaught);
+    try {
+      const own = createPool({ url: db.url, max: 1 });
+      try {
+        const failed = await withTransaction(own, async (client) => {
+          const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+          await pool.query("SELECT pg_terminate_backend($1)", [rows[0]?.pid]);
+          await new Promise((resolve) => setTimeout(resolve, 200)); // the 'error' event arrives meanwhile
+          await client.query("SELECT 1");
+        }).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        expect(failed).toBeInstanceOf(Error);
+        expect(storageErrorKind(failed)).toBe("transient");
+        // The broken connection was discarded: the next transaction gets a working one.
+        const n = await withTransaction(own, async (client) => (await client.query("SELECT 1 AS n")).rows[0]);
+        expect(n).toEqual({ n: 1 });
+      } finally {
+        await own.end();
+      }
+      expect(crashes).toEqual([]);
+    } finally {
+      process.removeListener("uncaughtException", onUncaught);
+    }
   });
 });

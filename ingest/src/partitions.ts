@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { sqlState, withTransaction } from "./sql.ts";
 
 /**
  * Monthly partitions of the tables ingest owns (docs/ingest.md, "Partitions and retention"): `reading`
@@ -96,19 +97,15 @@ export async function detachMonth(
     );
     if (rows[0]?.attached !== true) continue;
     for (let attempt = 1; ; attempt++) {
-      const client = await pool.connect();
       try {
-        await client.query("BEGIN");
-        await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
-        await client.query(`ALTER TABLE ${table} DETACH PARTITION c4e_partitions.${name}`);
-        await client.query("COMMIT");
+        await withTransaction(pool, async (client) => {
+          await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
+          await client.query(`ALTER TABLE ${table} DETACH PARTITION c4e_partitions.${name}`);
+        });
         break;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
         // 55P03 lock_not_available: a long transaction held the table; try again.
-        if ((error as { code?: string }).code !== "55P03" || attempt >= attempts) throw error;
-      } finally {
-        client.release();
+        if (sqlState(error) !== "55P03" || attempt >= attempts) throw error;
       }
     }
     detached.push(`c4e_partitions.${name}`);

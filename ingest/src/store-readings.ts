@@ -368,40 +368,31 @@ export async function writeReadings(
       }
     }
   }
+  // The reading columns in READING_COLUMNS' order, for COPY or for INSERT … unnest.
+  const values = [
+    ins.meter,
+    ins.at,
+    ins.register,
+    ins.value,
+    ins.delta,
+    ins.gateway,
+    ins.message,
+    ins.receivedAt,
+    ins.reward,
+    ins.eligible,
+  ];
   if (ins.meter.length > 0 && options.copy !== false) {
-    const columns = [
-      ins.meter,
-      ins.at,
-      ins.register,
-      ins.value,
-      ins.delta,
-      ins.gateway,
-      ins.message,
-      ins.receivedAt,
-      ins.reward,
-    ];
-    await copyRows(db, "reading", READING_COLUMNS, ins.meter.length, (row, column) =>
-      column === 9 ? (ins.eligible[row] ? "t" : "f") : ((columns[column] as (string | null)[])[row] ?? null),
-    );
+    await copyRows(db, "reading", READING_COLUMNS, ins.meter.length, (row, column) => {
+      const value = (values[column] as readonly (string | boolean | null)[])[row] ?? null;
+      return typeof value === "boolean" ? (value ? "t" : "f") : value;
+    });
   } else if (ins.meter.length > 0) {
     await db.query(
-      `INSERT INTO reading (meter_id, at, register, value_wh, delta_wh, gateway_id, message_id, received_at, reward_batch_id,
-                            reward_eligible)
+      `INSERT INTO reading (${READING_COLUMNS.join(", ")})
        SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::bigint[], $5::bigint[], $6::text[],
                             $7::text[], $8::timestamptz[], $9::text[], $10::boolean[])
        ON CONFLICT DO NOTHING`,
-      [
-        ins.meter,
-        ins.at,
-        ins.register,
-        ins.value,
-        ins.delta,
-        ins.gateway,
-        ins.message,
-        ins.receivedAt,
-        ins.reward,
-        ins.eligible,
-      ],
+      values,
     );
   }
   if (upd.meter.length > 0) {

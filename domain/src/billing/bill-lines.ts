@@ -12,12 +12,17 @@ import {
 } from "./consumption.ts";
 import type { ContractTerms } from "./contract-terms.ts";
 import { BillingInputError } from "./errors.ts";
+import { capacityLines } from "./charges/capacity.ts";
+import { demandLines } from "./charges/demand.ts";
+import { ENERGY_MODELS, energyLines } from "./charges/energy-models.ts";
+import { feedInLines } from "./charges/export-compensation.ts";
+import { fixedChargeLines } from "./charges/fixed-charges.ts";
+import { type LineContext, ZERO, fixedLines, perKwhLines } from "./charges/lines.ts";
 import type { DraftLine } from "./invoice-builder.ts";
-import type { LineGroup } from "./invoice.ts";
-import { type LocalPeriod, daysBetween, localMidnightUtcMs } from "./local-time.ts";
+import type { LocalPeriod } from "./local-time.ts";
 import { BillingDecimal, DECIMAL_PATTERN, formatDecimal } from "./money.ts";
-import { monthsFraction, priceSegments } from "./price-schedule.ts";
-import { type PriceValue, type Tariff, energyKind } from "./tariff.ts";
+import { monthsFraction } from "./price-schedule.ts";
+import { type Tariff, energyKind, energyPricing } from "./tariff.ts";
 import { SINGLE_BAND, checkPeriod } from "./tou-windows.ts";
 
 export type BillLinesParams = {
@@ -42,15 +47,12 @@ export type BilledQuantities = {
   dynamicCost?: { energyKwh: BillingDecimal; cost: BillingDecimal };
 };
 
-const ZERO = new BillingDecimal(0);
-
 /** All unrounded lines of the bill, in presentation order. */
 export function billLines(params: BillLinesParams): { lines: DraftLine[]; quantities: BilledQuantities } {
   const { tariff, terms, period, timeZone } = params;
   checkPeriod(period, timeZone);
   const q = billedQuantities(params);
   const ctx: LineContext = { period, timeZone };
-  const lines: DraftLine[] = [];
   const netInfo =
     tariff.export?.kind === "net_metering"
       ? {
@@ -61,142 +63,29 @@ export function billLines(params: BillLinesParams): { lines: DraftLine[]; quanti
           },
         }
       : undefined;
-
-  switch (energyKind(tariff)) {
-    case "single":
-      lines.push(
-        ...perKwhLines(ctx, "energy", "energy", "Energy", q.billedKwh, tariff.single!.price, netInfo),
-      );
-      break;
-    case "tou":
-      for (const band of tariff.tou!.bands) {
-        const qty = q.billedByBand.get(band.code) ?? ZERO;
-        lines.push(
-          ...perKwhLines(
-            ctx,
-            "energy",
-            `energy.${band.code}`,
-            `Energy ${band.name}`,
-            qty,
-            band.price,
-            netInfo,
-          ),
-        );
-      }
-      break;
-    case "tiered": {
-      let lower = ZERO;
-      const tiers = tariff.tiered!.tiers;
-      tiers.forEach((tier, i) => {
-        const upper = tier.upToKwh === null ? undefined : new BillingDecimal(tier.upToKwh);
-        const above = BillingDecimal.max(ZERO, q.billedKwh.minus(lower));
-        const qty = upper === undefined ? above : BillingDecimal.min(above, upper.minus(lower));
-        if (qty.greaterThan(0) || i === 0) {
-          const range =
-            upper === undefined
-              ? `above ${formatDecimal(lower)} kWh`
-              : `${formatDecimal(lower)}–${formatDecimal(upper)} kWh`;
-          lines.push(
-            ...perKwhLines(
-              ctx,
-              "energy",
-              `energy.tier${i + 1}`,
-              `Energy tier ${i + 1} (${range})`,
-              qty,
-              tier.price,
-              netInfo,
-            ),
-          );
-        }
-        if (upper !== undefined) lower = upper;
-      });
-      break;
-    }
-    case "dynamic": {
-      const dyn = q.dynamicCost!;
-      const { startMs, endMs } = instantsOf(ctx, period);
-      lines.push({
-        group: "energy",
-        code: "energy.spot",
-        description: "Energy at market price",
-        quantity: dyn.energyKwh,
-        unit: "kWh",
-        // The average market price, shown to 6 places; the amount is the exact Σ kWh × price.
-        unitPrice: dyn.energyKwh.isZero() ? ZERO : dyn.cost.div(dyn.energyKwh).toDecimalPlaces(6),
-        precise: dyn.cost,
-        startMs,
-        endMs,
-      });
-      lines.push(
-        ...perKwhLines(
-          ctx,
-          "energy",
-          "energy.margin",
-          "Supplier margin",
-          dyn.energyKwh,
-          tariff.dynamic!.margin,
-        ),
-      );
-      break;
-    }
-  }
-
-  if (tariff.capacity !== undefined) {
-    lines.push(
-      ...perKwMonthLines(
-        ctx,
-        "capacity",
-        "Capacity charge (contracted kW)",
-        new BillingDecimal(tariff.capacity.contractedKw),
-        tariff.capacity.price,
-      ),
-    );
-  }
-  if (tariff.demand !== undefined) {
-    const label = tariff.demand.resolutionMinutes === 15 ? "15-minute" : "hourly";
-    lines.push(
-      ...perKwMonthLines(
-        ctx,
-        "demand",
-        `Demand charge (peak ${label} kW)`,
-        q.peakDemandKw ?? ZERO,
-        tariff.demand.price,
-      ),
-    );
-  }
-  for (const charge of tariff.fixedCharges ?? []) {
-    lines.push(...fixedLines(ctx, "fee", charge.code, charge.description, charge.per, charge.price));
-  }
-  if (terms.network !== undefined && terms.network.paidBy === "customer") {
-    for (const charge of terms.network.charges) {
-      if (charge.per === "kWh") {
-        lines.push(
-          ...perKwhLines(ctx, "network", charge.code, charge.description, q.billedKwh, charge.price),
-        );
-      } else {
-        lines.push(...fixedLines(ctx, "network", charge.code, charge.description, charge.per, charge.price));
-      }
-    }
-  }
+  const lines = energyLines({ ...ctx, quantities: q, netInfo }, energyPricing(tariff));
+  if (tariff.capacity !== undefined) lines.push(...capacityLines(ctx, tariff.capacity));
+  if (tariff.demand !== undefined) lines.push(...demandLines(ctx, tariff.demand, q.peakDemandKw ?? ZERO));
+  lines.push(...fixedChargeLines(ctx, tariff.fixedCharges ?? []));
+  lines.push(...networkLines(ctx, terms, q.billedKwh));
   if (!terms.priceIncludesLevy) {
     const levy = terms.levy;
     if (levy === undefined)
       throw new BillingInputError("invalid_input", "terms.levy is required when the price excludes it");
     lines.push(...perKwhLines(ctx, "levy", levy.code, levy.description, q.billedKwh, levy.price));
   }
-  if (tariff.export?.kind === "feed_in") {
-    for (const line of perKwhLines(
-      ctx,
-      "credit",
-      "export.feed_in",
-      "Feed-in compensation",
-      q.exportKwh,
-      tariff.export.price,
-    )) {
-      lines.push({ ...line, unitPrice: line.unitPrice.negated(), precise: line.precise.negated() });
-    }
-  }
+  if (tariff.export?.kind === "feed_in") lines.push(...feedInLines(ctx, tariff.export.price, q.exportKwh));
   return { lines, quantities: q };
+}
+
+/** The network charges of the contract, when the customer pays them through the supplier. */
+function networkLines(ctx: LineContext, terms: ContractTerms, billedKwh: BillingDecimal): DraftLine[] {
+  if (terms.network === undefined || terms.network.paidBy !== "customer") return [];
+  return terms.network.charges.flatMap((charge) =>
+    charge.per === "kWh"
+      ? perKwhLines(ctx, "network", charge.code, charge.description, billedKwh, charge.price)
+      : fixedLines(ctx, "network", charge.code, charge.description, charge.per, charge.price),
+  );
 }
 
 /** Resolves any consumption form into billed quantities (applying net metering). */
@@ -231,7 +120,7 @@ export function billedQuantities(params: BillLinesParams): BilledQuantities {
     } else {
       throw new BillingInputError("invalid_input", "readings need from and to");
     }
-    if (kind !== "single" && kind !== "tiered") {
+    if (!ENERGY_MODELS[kind].billsTotals) {
       throw new BillingInputError(
         "unsupported_combination",
         `a ${kind} tariff needs interval or aggregated consumption, not ${c.kind}`,
@@ -305,102 +194,4 @@ function quantitiesOf(tariff: Tariff, agg: AggregatedConsumption): BilledQuantit
     out.dynamicCost = { energyKwh, cost: new BillingDecimal(agg.dynamicCost.cost) };
   }
   return out;
-}
-
-type LineContext = { period: LocalPeriod; timeZone: string };
-
-function instantsOf(ctx: { timeZone: string }, p: LocalPeriod): { startMs: number; endMs: number } {
-  return {
-    startMs: localMidnightUtcMs(p.start, ctx.timeZone),
-    endMs: localMidnightUtcMs(p.end, ctx.timeZone),
-  };
-}
-
-/** Per-kWh lines: the quantity split pro rata by days of each price's validity. */
-function perKwhLines(
-  ctx: LineContext,
-  group: LineGroup,
-  code: string,
-  description: string,
-  quantity: BillingDecimal,
-  price: PriceValue,
-  breakdown?: Record<string, unknown>,
-): DraftLine[] {
-  const segments = priceSegments(price, ctx.period);
-  const totalDays = daysBetween(ctx.period.start, ctx.period.end);
-  let rest = quantity;
-  return segments.map((seg, i) => {
-    const qty = i === segments.length - 1 ? rest : quantity.times(seg.days).div(totalDays);
-    rest = rest.minus(qty);
-    const unitPrice = new BillingDecimal(seg.price);
-    const { startMs, endMs } = instantsOf(ctx, seg);
-    const line: DraftLine = {
-      group,
-      code,
-      description,
-      quantity: qty,
-      unit: "kWh",
-      unitPrice,
-      precise: qty.times(unitPrice),
-      startMs,
-      endMs,
-    };
-    const split = segments.length > 1 ? { proRata: { days: seg.days, periodDays: totalDays } } : undefined;
-    if (split !== undefined || breakdown !== undefined) line.breakdown = { ...breakdown, ...split };
-    return line;
-  });
-}
-
-/** kW × price per kW and month × months of each price's validity. */
-function perKwMonthLines(
-  ctx: LineContext,
-  code: string,
-  description: string,
-  kw: BillingDecimal,
-  price: PriceValue,
-): DraftLine[] {
-  return priceSegments(price, ctx.period).map((seg) => {
-    const unitPrice = new BillingDecimal(seg.price);
-    const months = monthsFraction(seg);
-    const { startMs, endMs } = instantsOf(ctx, seg);
-    return {
-      group: "energy" as const,
-      code,
-      description,
-      quantity: kw,
-      unit: "kW" as const,
-      unitPrice,
-      precise: kw.times(unitPrice).times(months),
-      startMs,
-      endMs,
-      breakdown: { months: formatDecimal(months) },
-    };
-  });
-}
-
-/** Fixed charges: days × price per day, or months (calendar fraction) × price per month. */
-function fixedLines(
-  ctx: LineContext,
-  group: LineGroup,
-  code: string,
-  description: string,
-  per: "day" | "month",
-  price: PriceValue,
-): DraftLine[] {
-  return priceSegments(price, ctx.period).map((seg) => {
-    const unitPrice = new BillingDecimal(seg.price);
-    const quantity = per === "day" ? new BillingDecimal(seg.days) : monthsFraction(seg);
-    const { startMs, endMs } = instantsOf(ctx, seg);
-    return {
-      group,
-      code,
-      description,
-      quantity,
-      unit: per,
-      unitPrice,
-      precise: quantity.times(unitPrice),
-      startMs,
-      endMs,
-    };
-  });
 }

@@ -12,7 +12,7 @@ import type { Invoice, LineGroup } from "./invoice.ts";
 import { type LocalPeriod, daysBetween, localMidnightUtcMs } from "./local-time.ts";
 import { BillingDecimal, formatDecimal } from "./money.ts";
 import { priceSegments } from "./price-schedule.ts";
-import { type PriceValue, type Tariff, energyKind } from "./tariff.ts";
+import { type PriceValue, type Tariff, energyPricing } from "./tariff.ts";
 import { checkPeriod } from "./tou-windows.ts";
 
 /** kWh an issued invoice billed for this POD in the settlement period. */
@@ -37,7 +37,8 @@ export type ComputeAnnualSettlementParams = {
 export function computeAnnualSettlement(params: ComputeAnnualSettlementParams): Invoice {
   const { tariff, terms, period, timeZone } = params;
   checkPeriod(period, timeZone);
-  if (energyKind(tariff) !== "single") {
+  const energy = energyPricing(tariff);
+  if (energy.model !== "single") {
     throw new BillingInputError(
       "unsupported_combination",
       "an SLP settlement needs a single-rate energy price",
@@ -82,7 +83,7 @@ export function computeAnnualSettlement(params: ComputeAnnualSettlementParams): 
       lines.push(line);
     });
   };
-  add("energy", "settlement.energy", "Energy: settlement difference", tariff.single!.price);
+  add("energy", "settlement.energy", "Energy: settlement difference", energy.pricing.price);
   if (terms.network?.paidBy === "customer") {
     for (const c of terms.network.charges) {
       if (c.per === "kWh")

@@ -1,0 +1,17 @@
+/** What every tariff has besides its energy price: name, currency and the optional add-on charges. */
+import type { CurrencyCode } from "../invoice.ts";
+import type { CapacityCharge } from "./capacity.ts";
+import type { DemandCharge } from "./demand.ts";
+import type { ExportCompensation } from "./export-compensation.ts";
+import type { FixedCharge } from "./fixed-charges.ts";
+
+export type TariffBase = {
+  name: string;
+  currency: CurrencyCode;
+  fixedCharges?: FixedCharge[];
+  /** Contracted kW × price per kW and month. */
+  capacity?: CapacityCharge;
+  /** Peak demand in the period (15-min or hourly mean kW) × price per kW and month. */
+  demand?: DemandCharge;
+  export?: ExportCompensation;
+};

@@ -23,6 +23,19 @@ module.exports = tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // No climbing: another workspace is imported by its package name (@c4e/billing/…), web's own
+      // files through the `@/` alias (web/src). One `../` inside a workspace's folder is fine.
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../../*"],
+              message: "Deep relative import: use the package name (@c4e/<workspace>/…) or web's @/ alias.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -28,9 +28,9 @@ import {
 } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { devAccount } from "../stack/src/dev-accounts.ts";
-import { startLocalChain } from "../stack/src/embedded/chain.ts";
-import { freePort } from "../stack/src/embedded/ports.ts";
+import { devAccount } from "@c4e/stack/dev-accounts";
+import { startLocalChain } from "@c4e/stack/embedded/chain";
+import { freePort } from "@c4e/stack/embedded/ports";
 
 const { values } = parseArgs({ options: { json: { type: "boolean", default: false } } });
 const BATCH = 100;

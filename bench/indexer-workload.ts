@@ -16,8 +16,8 @@ import {
   toHex,
 } from "viem";
 import { hardhat } from "viem/chains";
-import { devAccount } from "../stack/src/dev-accounts.ts";
-import { startLocalChain } from "../stack/src/embedded/chain.ts";
+import { devAccount } from "@c4e/stack/dev-accounts";
+import { startLocalChain } from "@c4e/stack/embedded/chain";
 
 export const TOKEN = 10n ** 18n;
 /** Under EIP-7825's per-transaction cap of 16,777,216 gas. */
@@ -310,8 +310,8 @@ export async function benchPostgres(url = "postgresql://postgres@127.0.0.1:5432"
     const { chmodSync, mkdtempSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
-    const { startEmbeddedPostgres } = await import("../stack/src/embedded/postgres.ts");
-    const { freePort } = await import("../stack/src/embedded/ports.ts");
+    const { startEmbeddedPostgres } = await import("@c4e/stack/embedded/postgres");
+    const { freePort } = await import("@c4e/stack/embedded/ports");
     const dir = mkdtempSync(join(tmpdir(), "c4e-idx-faults-"));
     chmodSync(dir, 0o755);
     const pg = await startEmbeddedPostgres({

@@ -12,14 +12,14 @@ import { parseArgs } from "node:util";
 import { createIngest } from "@c4e/ingest";
 import { createPool } from "@c4e/prisma";
 import mqtt from "mqtt";
-import { demoFleet, seedFleet } from "../stack/src/demo/fleet.ts";
-import { demoGatewayKeyPair } from "../stack/src/demo/keys.ts";
-import { LOCAL_CHAIN_ID } from "../stack/src/dev-accounts.ts";
-import { startEmbeddedBroker } from "../stack/src/embedded/broker.ts";
-import { freePort } from "../stack/src/embedded/ports.ts";
-import { startEmbeddedPostgres } from "../stack/src/embedded/postgres.ts";
-import { migrateDatabase } from "../stack/src/services.ts";
-import { encodeGatewayMessage } from "../stack/src/simulator/gateway-message.ts";
+import { demoFleet, seedFleet } from "@c4e/stack/demo/fleet";
+import { demoGatewayKeyPair } from "@c4e/stack/demo/keys";
+import { LOCAL_CHAIN_ID } from "@c4e/stack/dev-accounts";
+import { startEmbeddedBroker } from "@c4e/stack/embedded/broker";
+import { freePort } from "@c4e/stack/embedded/ports";
+import { startEmbeddedPostgres } from "@c4e/stack/embedded/postgres";
+import { migrateDatabase } from "@c4e/stack/services";
+import { encodeGatewayMessage } from "@c4e/stack/simulator/gateway-message";
 
 const { values } = parseArgs({
   options: {

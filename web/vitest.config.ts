@@ -1,6 +1,9 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // `@/…` is web/src, as in tsconfig.json's paths (Next.js reads those itself).
+  resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["../stack/src/testing/global-setup.ts"],

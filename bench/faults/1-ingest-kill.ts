@@ -14,12 +14,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { getAddress } from "viem";
-import { demoFleet, seedFleet } from "../../stack/src/demo/fleet.ts";
+import { demoFleet, seedFleet } from "@c4e/stack/demo/fleet";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { LOCAL_CHAIN_ID } from "../../stack/src/dev-accounts.ts";
-import { REPO_ROOT, startLocalChain } from "../../stack/src/embedded/chain.ts";
-import { freePort } from "../../stack/src/embedded/ports.ts";
-import { capacityMintCap, syncMintCap } from "../../stack/src/mint-cap.ts";
+import { LOCAL_CHAIN_ID } from "@c4e/stack/dev-accounts";
+import { REPO_ROOT, startLocalChain } from "@c4e/stack/embedded/chain";
+import { freePort } from "@c4e/stack/embedded/ports";
+import { capacityMintCap, syncMintCap } from "@c4e/stack/mint-cap";
 import {
   batchStatus,
   key,

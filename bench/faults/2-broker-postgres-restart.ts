@@ -13,12 +13,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import mqtt from "mqtt";
 import pg from "pg";
-import { demoFleet, seedFleet } from "../../stack/src/demo/fleet.ts";
-import { LOCAL_CHAIN_ID } from "../../stack/src/dev-accounts.ts";
-import { REPO_ROOT } from "../../stack/src/embedded/chain.ts";
-import { freePort } from "../../stack/src/embedded/ports.ts";
-import { startEmbeddedPostgres } from "../../stack/src/embedded/postgres.ts";
-import { migrateDatabase } from "../../stack/src/services.ts";
+import { demoFleet, seedFleet } from "@c4e/stack/demo/fleet";
+import { LOCAL_CHAIN_ID } from "@c4e/stack/dev-accounts";
+import { REPO_ROOT } from "@c4e/stack/embedded/chain";
+import { freePort } from "@c4e/stack/embedded/ports";
+import { startEmbeddedPostgres } from "@c4e/stack/embedded/postgres";
+import { migrateDatabase } from "@c4e/stack/services";
 import {
   key,
   loadAverage,

@@ -11,20 +11,15 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createIngest } from "@c4e/ingest";
 import pg from "pg";
-import { demoFleet, seedFleet } from "../../stack/src/demo/fleet.ts";
-import { ensureDeployment } from "../../stack/src/deployment.ts";
-import {
-  DEV_ACCOUNT_INDEX,
-  devAccount,
-  devPrivateKey,
-  LOCAL_CHAIN_ID,
-} from "../../stack/src/dev-accounts.ts";
-import { startEmbeddedBroker } from "../../stack/src/embedded/broker.ts";
-import { startLocalChain } from "../../stack/src/embedded/chain.ts";
-import { freePort } from "../../stack/src/embedded/ports.ts";
-import { startEmbeddedPostgres } from "../../stack/src/embedded/postgres.ts";
-import { capacityMintCap, syncMintCap } from "../../stack/src/mint-cap.ts";
-import { migrateDatabase } from "../../stack/src/services.ts";
+import { demoFleet, seedFleet } from "@c4e/stack/demo/fleet";
+import { ensureDeployment } from "@c4e/stack/deployment";
+import { DEV_ACCOUNT_INDEX, devAccount, devPrivateKey, LOCAL_CHAIN_ID } from "@c4e/stack/dev-accounts";
+import { startEmbeddedBroker } from "@c4e/stack/embedded/broker";
+import { startLocalChain } from "@c4e/stack/embedded/chain";
+import { freePort } from "@c4e/stack/embedded/ports";
+import { startEmbeddedPostgres } from "@c4e/stack/embedded/postgres";
+import { capacityMintCap, syncMintCap } from "@c4e/stack/mint-cap";
+import { migrateDatabase } from "@c4e/stack/services";
 import {
   batchStatus,
   loadAverage,

@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { createIndexer } from "@c4e/indexer";
 import { createPool, dropDatabase } from "@c4e/prisma";
-import { freePort } from "../../stack/src/embedded/ports.ts";
+import { freePort } from "@c4e/stack/embedded/ports";
 import {
   benchPostgres,
   chainClients,

@@ -2,9 +2,9 @@
 import type { Invoice } from "@c4e/domain";
 import { createPool } from "@c4e/prisma";
 import type pg from "pg";
-import { demoFleet, seedFleet } from "../../stack/src/demo/fleet.ts";
-import { LOCAL_CHAIN_ID } from "../../stack/src/dev-accounts.ts";
-import { createTestDatabase, type TestDatabase } from "../../stack/src/testing/index.ts";
+import { demoFleet, seedFleet } from "@c4e/stack/demo/fleet";
+import { LOCAL_CHAIN_ID } from "@c4e/stack/dev-accounts";
+import { createTestDatabase, type TestDatabase } from "@c4e/stack/testing/index";
 import { seedBillingDemo } from "../src/seed-demo.ts";
 
 export type BillingTestDb = { db: TestDatabase; pool: pg.Pool; close: () => Promise<void> };

@@ -12,10 +12,10 @@ import {
 } from "viem";
 import { hardhat } from "viem/chains";
 import { expect } from "vitest";
-import { devAccount } from "../../stack/src/dev-accounts.ts";
+import { devAccount } from "@c4e/stack/dev-accounts";
 // Brings in the `ProvidedContext` augmentation (pgServerUrl) that createTestDatabase's inject() needs.
 
-import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
+import { createTestDatabase, startTestChain } from "@c4e/stack/testing/index";
 import { balanceOf, balances } from "../src/balances.ts";
 import type { IndexerConfig } from "../src/create-indexer.ts";
 

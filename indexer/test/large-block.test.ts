@@ -1,7 +1,7 @@
 import { c4eTokenAbi } from "@c4e/contracts";
 import { type Address, getAddress, type Hash, keccak256, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devAccount } from "../../stack/src/dev-accounts.ts";
+import { devAccount } from "@c4e/stack/dev-accounts";
 import { createIndexer, type Indexer } from "../src/create-indexer.ts";
 import { type Fixture, setupFixture, TOKEN } from "./fixture.ts";
 

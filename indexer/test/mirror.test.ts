@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devAccount } from "../../stack/src/dev-accounts.ts";
-import { freePort } from "../../stack/src/embedded/ports.ts";
+import { devAccount } from "@c4e/stack/dev-accounts";
+import { freePort } from "@c4e/stack/embedded/ports";
 import { balanceOf, balances } from "../src/balances.ts";
 import { createIndexer, type Indexer } from "../src/create-indexer.ts";
 import { CheckpointMovedError } from "../src/errors.ts";

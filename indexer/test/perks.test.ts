@@ -7,7 +7,7 @@ import {
 } from "@c4e/contracts";
 import { type Hash, keccak256, stringToHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devAccount } from "../../stack/src/dev-accounts.ts";
+import { devAccount } from "@c4e/stack/dev-accounts";
 import { couponsOf, certificatesOf, perksOf } from "../src/coupons.ts";
 import { createIndexer, type Indexer } from "../src/create-indexer.ts";
 import { resetChainMirror } from "../src/reset-chain-mirror.ts";

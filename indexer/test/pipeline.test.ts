@@ -1,6 +1,6 @@
 import { c4eTokenAbi } from "@c4e/contracts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { devAccount } from "../../stack/src/dev-accounts.ts";
+import { devAccount } from "@c4e/stack/dev-accounts";
 import { balanceOf, confirmedBalanceOf, mirrorFinality } from "../src/balances.ts";
 import { createIndexer } from "../src/create-indexer.ts";
 import { resetChainMirror } from "../src/reset-chain-mirror.ts";

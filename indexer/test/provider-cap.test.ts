@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { c4eTokenAbi, rewardMinterAbi } from "@c4e/contracts";
 import { type Hash, keccak256, stringToHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devAccount } from "../../stack/src/dev-accounts.ts";
+import { devAccount } from "@c4e/stack/dev-accounts";
 import { createIndexer, type Indexer } from "../src/create-indexer.ts";
 import { resetChainMirror } from "../src/reset-chain-mirror.ts";
 import { batchId, type Fixture, setupFixture, TOKEN } from "./fixture.ts";

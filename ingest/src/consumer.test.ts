@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBroker, type TestBroker } from "../../stack/src/testing/index.ts";
+import { startTestBroker, type TestBroker } from "@c4e/stack/testing/index";
 import { createConsumer } from "./consumer.ts";
 import type { ReceivedMessage } from "./process-batch.ts";
 import { PartiallyStoredError } from "./sql.ts";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBroker, type TestBroker } from "../../stack/src/testing/index.ts";
+import { startTestBroker, type TestBroker } from "@c4e/stack/testing/index";
 import { type HeldMessage, installDeferredAck } from "./deferred-ack.ts";
 
 describe("deferred PUBACK (acknowledge after commit)", () => {

@@ -3,9 +3,9 @@ import { type Deployment, deployC4E } from "@c4e/contracts";
 import pg from "pg";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { devAccount } from "../../stack/src/dev-accounts.ts";
-import { rawPublicKeyBase64 } from "../../stack/src/demo/keys.ts";
-import { signEnvelope } from "../../stack/src/simulator/gateway-message.ts";
+import { devAccount } from "@c4e/stack/dev-accounts";
+import { rawPublicKeyBase64 } from "@c4e/stack/demo/keys";
+import { signEnvelope } from "@c4e/stack/simulator/gateway-message";
 import type { IngestConfig } from "../src/index.ts";
 
 /** A gateway's Ed25519 key pair; `publicKeyBase64` is the raw 32-byte key as the gateway table stores it. */

@@ -7,7 +7,7 @@ import {
   startTestBroker,
   type TestBroker,
   type TestDatabase,
-} from "../../stack/src/testing/index.ts";
+} from "@c4e/stack/testing/index";
 import { createIngest, type Ingest } from "../src/index.ts";
 import {
   baseConfig,

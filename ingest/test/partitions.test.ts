@@ -1,7 +1,7 @@
 import { createPool } from "@c4e/prisma";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../stack/src/testing/index.ts";
+import { createTestDatabase, type TestDatabase } from "@c4e/stack/testing/index";
 import {
   detachMonth,
   ensureMonthPartitions,

@@ -7,7 +7,7 @@ import {
   startTestBroker,
   type TestBroker,
   type TestDatabase,
-} from "../../stack/src/testing/index.ts";
+} from "@c4e/stack/testing/index";
 import { type Consumer, createConsumer } from "../src/consumer.ts";
 import { createIngest } from "../src/index.ts";
 import { processBatch } from "../src/process-batch.ts";

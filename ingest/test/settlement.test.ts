@@ -13,14 +13,14 @@ import mqtt, { type MqttClient } from "mqtt";
 import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devAccount, devPrivateKey } from "../../stack/src/dev-accounts.ts";
+import { devAccount, devPrivateKey } from "@c4e/stack/dev-accounts";
 import {
   createTestDatabase,
   startTestBroker,
   startTestChain,
   type TestBroker,
   type TestDatabase,
-} from "../../stack/src/testing/index.ts";
+} from "@c4e/stack/testing/index";
 import { createIngest, type Ingest, type IngestConfig } from "../src/index.ts";
 import {
   baseConfig,

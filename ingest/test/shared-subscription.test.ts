@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../stack/src/embedded/ports.ts";
-import { createTestDatabase, type TestDatabase } from "../../stack/src/testing/index.ts";
+import { freePort } from "@c4e/stack/embedded/ports";
+import { createTestDatabase, type TestDatabase } from "@c4e/stack/testing/index";
 import { subscriptionFilter } from "../src/consumer.ts";
 import { createIngest, type Ingest } from "../src/index.ts";
 import {

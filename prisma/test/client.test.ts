@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../stack/src/testing/index.ts";
+import { createTestDatabase, type TestDatabase } from "@c4e/stack/testing/index";
 import { createPool, createPrisma, migrationFiles } from "../src/index.ts";
 
 describe("database clients", () => {

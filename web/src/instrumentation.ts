@@ -9,10 +9,10 @@ export async function register(): Promise<void> {
   const config = getServerConfig();
   // NEXT_RUNTIME is set by Next.js itself (not configuration): the database client needs Node.js.
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { tagPeerAddresses } = await import("./server/client-address.ts");
+    const { tagPeerAddresses } = await import("@/server/core/client-address.ts");
     tagPeerAddresses();
     if (config.switchActivationMinutes > 0) {
-      const { startSwitchActivation } = await import("./server/switch-activation.ts");
+      const { startSwitchActivation } = await import("@/server/switch/activation.ts");
       startSwitchActivation(config.switchActivationMinutes);
     }
   }

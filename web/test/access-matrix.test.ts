@@ -11,8 +11,8 @@ import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { getAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestDatabase } from "../../stack/src/testing/index.ts";
-import { createSession } from "../src/server/session.ts";
+import { createTestDatabase } from "@c4e/stack/testing/index";
+import { createSession } from "@/server/core/session.ts";
 import {
   A,
   account,
@@ -691,7 +691,7 @@ async function seedSwitch(db: pg.Pool): Promise<void> {
     actor: account(0).address.toLowerCase(),
     role: "retailer_admin" as const,
   };
-  const { validateSwitchRequest, sendSwitchMessage } = await import("../src/server/switch-admin.ts");
+  const { validateSwitchRequest, sendSwitchMessage } = await import("@/server/switch/back-office.ts");
   SWITCH.draft = await seedSwitchRequest(db, malo("6000000001"), null);
   SWITCH.ofGuest = await seedSwitchRequest(db, malo("6000000002"), account(4));
   SWITCH.ofA = await seedSwitchRequest(db, malo("6000000003"), account(2));
@@ -993,7 +993,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const { getPool } = await import("../src/server/db.ts");
+  const { getPool } = await import("@/server/core/db.ts");
   await getPool().end();
   await db.end();
   await drop();
@@ -1311,7 +1311,7 @@ describe("access matrix", () => {
   });
 
   it("ends staff sessions at once when the role is revoked or changed", async () => {
-    const { readSession } = await import("../src/server/session.ts");
+    const { readSession } = await import("@/server/core/session.ts");
     const { token } = await createSession(db, {
       address: account(6).address,
       chainId: CHAIN_ID,

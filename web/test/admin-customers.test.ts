@@ -4,13 +4,13 @@
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../../stack/src/testing/index.ts";
-import { customerFilter, getCustomer, listCustomers } from "../src/server/admin-customers.ts";
-import { getPod, listPods, podFilter } from "../src/server/admin-pods.ts";
-import type { StaffScope } from "../src/server/authz.ts";
-import { AppError } from "../src/server/errors.ts";
-import { listMeterReadings, reportMeterReading } from "../src/server/meter-readings.ts";
-import { acceptReadingReport, rejectReadingReport } from "../src/server/reading-review.ts";
+import { createTestDatabase } from "@c4e/stack/testing/index";
+import { customerFilter, getCustomer, listCustomers } from "@/server/admin/customers.ts";
+import { getPod, listPods, podFilter } from "@/server/admin/pods.ts";
+import type { StaffScope } from "@/server/core/authz.ts";
+import { AppError } from "@/server/core/errors.ts";
+import { listMeterReadings, reportMeterReading } from "@/server/prosumer/meter-readings.ts";
+import { acceptReadingReport, rejectReadingReport } from "@/server/admin/reading-review.ts";
 import { A, B, CHAIN_ID, reading, seedCustomers, TOKEN, transfer, ZERO } from "./fixtures.ts";
 
 const R1: StaffScope = { retailerId: "ret-1", actor: "0xadmin1", role: "retailer_admin" };

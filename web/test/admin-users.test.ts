@@ -6,12 +6,12 @@ import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { getAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../../stack/src/testing/index.ts";
-import { partnerRolesOnChain, listPartnersOverview } from "../src/server/admin-partners.ts";
-import { grantRole, listWebUsers, setUserDisabled } from "../src/server/admin-users.ts";
-import type { StaffScope } from "../src/server/authz.ts";
-import { createChainClient } from "../src/server/chain.ts";
-import { createSession, readSession } from "../src/server/session.ts";
+import { createTestDatabase } from "@c4e/stack/testing/index";
+import { partnerRolesOnChain, listPartnersOverview } from "@/server/admin/partners.ts";
+import { grantRole, listWebUsers, setUserDisabled } from "@/server/admin/users.ts";
+import type { StaffScope } from "@/server/core/authz.ts";
+import { createChainClient } from "@/server/core/chain.ts";
+import { createSession, readSession } from "@/server/core/session.ts";
 import { seedStaff } from "./demo-seed.ts";
 import { A, account, CHAIN_ID, seedCustomers } from "./fixtures.ts";
 

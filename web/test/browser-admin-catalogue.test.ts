@@ -12,8 +12,8 @@ import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
-import { formatMinorAmount } from "../src/lib/format.ts";
+import { createTestDatabase, startTestChain } from "@c4e/stack/testing/index";
+import { formatMinorAmount } from "@/lib/format.ts";
 import { seedDemo } from "./demo-seed.ts";
 import { type BrowserApp, signIn, startBrowserApp } from "./browser-harness.ts";
 

@@ -2,7 +2,7 @@
 // test database and chain (development wallet on), Chromium launched headless, and the development
 // wallet's sign-in.
 import { type Browser, chromium, type Page } from "playwright-core";
-import { freePort } from "../../stack/src/embedded/ports.ts";
+import { freePort } from "@c4e/stack/embedded/ports";
 import { CHAIN_ID, TOKEN } from "./fixtures.ts";
 import { ensureBuilt, startNext } from "./next-server.ts";
 

@@ -5,7 +5,7 @@ import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
+import { createTestDatabase, startTestChain } from "@c4e/stack/testing/index";
 import { seedCustomers } from "./fixtures.ts";
 import { type BrowserApp, startBrowserApp } from "./browser-harness.ts";
 import { PODS, SWITCH_PRODUCT, seedSwitchCatalogue } from "./switch-fixtures.ts";

@@ -8,7 +8,7 @@ import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
+import { createTestDatabase, startTestChain } from "@c4e/stack/testing/index";
 import { seedStaff } from "./demo-seed.ts";
 import { account, seedCustomers } from "./fixtures.ts";
 import { type BrowserApp, startBrowserApp } from "./browser-harness.ts";

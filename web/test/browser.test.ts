@@ -14,7 +14,7 @@ import { type Browser } from "playwright-core";
 import { createPublicClient, createWalletClient, type Hash, http, parseUnits } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
+import { createTestDatabase, startTestChain } from "@c4e/stack/testing/index";
 import { seedDemo } from "./demo-seed.ts";
 import { account, CHAIN_ID, TOKEN } from "./fixtures.ts";
 import { type BrowserApp, signIn, startBrowserApp } from "./browser-harness.ts";

@@ -7,8 +7,8 @@ import { runBill } from "@c4e/billing/bill-run";
 import { DEMO_PRODUCT_ID, DEMO_TOU_DEMAND_TARIFF } from "@c4e/billing/seed-demo";
 import type { Tariff } from "@c4e/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BillingTestDb, createBillingTestDb, seedIntervals } from "../../billing/test/fixtures.ts";
-import { tariffSummary } from "../src/lib/tariff-summary.ts";
+import { type BillingTestDb, createBillingTestDb, seedIntervals } from "@c4e/billing/test/fixtures";
+import { tariffSummary } from "@/lib/tariff-summary.ts";
 import {
   createProduct,
   discardDraft,
@@ -18,9 +18,9 @@ import {
   saveDraft,
   setArchived,
   startDraft,
-} from "../src/server/admin-products.ts";
-import type { StaffScope } from "../src/server/authz.ts";
-import { publishedProduct, publishedProducts } from "../src/server/catalogue-public.ts";
+} from "@/server/admin/products.ts";
+import type { StaffScope } from "@/server/core/authz.ts";
+import { publishedProduct, publishedProducts } from "@/server/public/catalogue.ts";
 
 let t: BillingTestDb;
 const ADMIN: StaffScope = { retailerId: "retailer-demo", actor: "0xadmin", role: "retailer_admin" };

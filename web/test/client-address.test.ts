@@ -4,7 +4,7 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientAddress, PEER_HEADER, peerAddress, tagPeerAddresses } from "../src/server/client-address.ts";
+import { clientAddress, PEER_HEADER, peerAddress, tagPeerAddresses } from "@/server/core/client-address.ts";
 
 /** Headers as a route handler sees them, from a request to a plain Node server of this process. */
 let server: http.Server;

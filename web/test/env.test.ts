@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseServerConfig } from "../src/env.ts";
+import { ConfigError, parseServerConfig } from "@/env.ts";
 
 const valid = {
   DATABASE_URL: "postgresql://c4e:s3cret@127.0.0.1:5432/c4e",

@@ -6,8 +6,8 @@ import {
   formatTokenAmount,
   lastDayOf,
   shortHex,
-} from "../src/lib/format.ts";
-import { t } from "../src/messages/en.ts";
+} from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
 
 describe("formatting", () => {
   it.each([
@@ -53,7 +53,7 @@ describe("formatting", () => {
 
 describe("balance display", () => {
   it("splits the exact amount into whole and fraction without losing digits", async () => {
-    const { splitTokenAmount } = await import("../src/lib/format.ts");
+    const { splitTokenAmount } = await import("@/lib/format.ts");
     expect(splitTokenAmount("1234920000000000000001")).toEqual({
       whole: "1,234",
       fraction: ".920000000000000001",

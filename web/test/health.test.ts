@@ -1,11 +1,11 @@
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, startTestBroker, startTestChain } from "../../stack/src/testing/index.ts";
-import { probeMqttBroker } from "../src/server/broker.ts";
-import { createChainClient } from "../src/server/chain.ts";
-import { getIngestHealth } from "../src/server/admin-gateways.ts";
-import { checkHealth, type HealthDeps, secretsOf } from "../src/server/health.ts";
+import { createTestDatabase, startTestBroker, startTestChain } from "@c4e/stack/testing/index";
+import { probeMqttBroker } from "@/server/core/broker.ts";
+import { createChainClient } from "@/server/core/chain.ts";
+import { getIngestHealth } from "@/server/admin/gateways.ts";
+import { checkHealth, type HealthDeps, secretsOf } from "@/server/core/health.ts";
 import { CHAIN_ID } from "./fixtures.ts";
 
 let db: pg.Pool;

@@ -4,10 +4,10 @@
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../../stack/src/testing/index.ts";
-import { formatDecimalText } from "../src/lib/format.ts";
-import { getCustomerBilling } from "../src/server/customer-invoices.ts";
-import { listMeterReadings, reportMeterReading } from "../src/server/meter-readings.ts";
+import { createTestDatabase } from "@c4e/stack/testing/index";
+import { formatDecimalText } from "@/lib/format.ts";
+import { getCustomerBilling } from "@/server/prosumer/invoices.ts";
+import { listMeterReadings, reportMeterReading } from "@/server/prosumer/meter-readings.ts";
 import { A, B, seedCustomers } from "./fixtures.ts";
 
 // 10:00 UTC on Nov 22 = 11:00 in Berlin; 23:30 UTC on Nov 22 is already Nov 23 in Berlin.

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { spawnOwned } from "../../stack/src/embedded/owned-child.ts";
+import { spawnOwned } from "@c4e/stack/embedded/owned-child";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 

@@ -1,7 +1,7 @@
 // The scheduler behind the in-process supplier-switch activation: runs repeatedly, never overlaps,
 // survives a failing run, stops cleanly (waiting for the run in progress).
 import { describe, expect, it } from "vitest";
-import { runPeriodically } from "../src/server/periodic.ts";
+import { runPeriodically } from "@/server/core/periodic.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

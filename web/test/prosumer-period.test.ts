@@ -4,10 +4,10 @@ import ExcelJS from "exceljs";
 import type pg from "pg";
 import { getAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../../stack/src/testing/index.ts";
-import { getPeriodEnergy } from "../src/server/energy-period.ts";
-import { csvField, exportResponse, readingPages } from "../src/server/readings-export.ts";
-import { getRewardProof } from "../src/server/reward-proof.ts";
+import { createTestDatabase } from "@c4e/stack/testing/index";
+import { getPeriodEnergy } from "@/server/prosumer/energy-period.ts";
+import { csvField, exportResponse, readingPages } from "@/server/prosumer/readings-export.ts";
+import { getRewardProof } from "@/server/prosumer/reward-proof.ts";
 import { A, B, reading, rewardBatch, seedCustomers } from "./fixtures.ts";
 
 let db: pg.Pool;

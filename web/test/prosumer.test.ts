@@ -1,10 +1,10 @@
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../../stack/src/testing/index.ts";
-import { AppError } from "../src/server/errors.ts";
-import { getTodayEnergy, rewardsForSession, summaryForSession } from "../src/server/prosumer.ts";
-import { createSession, type Session } from "../src/server/session.ts";
+import { createTestDatabase } from "@c4e/stack/testing/index";
+import { AppError } from "@/server/core/errors.ts";
+import { getTodayEnergy, rewardsForSession, summaryForSession } from "@/server/prosumer/summary.ts";
+import { createSession, type Session } from "@/server/core/session.ts";
 import {
   A,
   account,

@@ -2,14 +2,14 @@
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../../stack/src/testing/index.ts";
-import { formatInstant, formatTimeZoneName } from "../src/lib/format.ts";
-import type { StaffScope } from "../src/server/authz.ts";
+import { createTestDatabase } from "@c4e/stack/testing/index";
+import { formatInstant, formatTimeZoneName } from "@/lib/format.ts";
+import type { StaffScope } from "@/server/core/authz.ts";
 import {
   getRetailerTimeZone,
   supportedTimeZones,
   updateRetailerTimeZone,
-} from "../src/server/retailer-settings.ts";
+} from "@/server/admin/retailer-settings.ts";
 import { account, seedCustomers } from "./fixtures.ts";
 
 let db: pg.Pool;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEV_ACCOUNTS, DEV_PROSUMER_ACCOUNTS } from "../src/lib/dev-accounts.ts";
-import { proxyRpc, refusalOf } from "../src/server/rpc-proxy.ts";
+import { DEV_ACCOUNTS, DEV_PROSUMER_ACCOUNTS } from "@/lib/dev-accounts.ts";
+import { proxyRpc, refusalOf } from "@/server/core/rpc-proxy.ts";
 import { account } from "./fixtures.ts";
 
 const dev = { rpcUrl: "http://127.0.0.1:1", devSigners: DEV_PROSUMER_ACCOUNTS.map((a) => a.address) };

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../stack/src/embedded/ports.ts";
-import { createTestDatabase } from "../../stack/src/testing/index.ts";
+import { freePort } from "@c4e/stack/embedded/ports";
+import { createTestDatabase } from "@c4e/stack/testing/index";
 import { CHAIN_ID, TOKEN } from "./fixtures.ts";
 import { ensureBuilt, startNext } from "./next-server.ts";
 

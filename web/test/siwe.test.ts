@@ -3,10 +3,10 @@ import type pg from "pg";
 import type { Hex, PublicClient } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, startTestChain } from "../../stack/src/testing/index.ts";
-import { createChainClient } from "../src/server/chain.ts";
-import { createSession, readSession, revokeSession } from "../src/server/session.ts";
-import { createNonce, type SiweConfig, verifySignIn } from "../src/server/siwe.ts";
+import { createTestDatabase, startTestChain } from "@c4e/stack/testing/index";
+import { createChainClient } from "@/server/core/chain.ts";
+import { createSession, readSession, revokeSession } from "@/server/core/session.ts";
+import { createNonce, type SiweConfig, verifySignIn } from "@/server/core/siwe.ts";
 import { A, account, CHAIN_ID, seedCustomers } from "./fixtures.ts";
 
 const config: SiweConfig = { webOrigin: "http://localhost:3999", chainId: CHAIN_ID };

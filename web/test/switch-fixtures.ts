@@ -5,7 +5,7 @@ import {
   draftTypedData,
   getSwitchDraft,
   signSwitchDraft,
-} from "../src/server/switch-public.ts";
+} from "@/server/switch/public.ts";
 import { account, CHAIN_ID } from "./fixtures.ts";
 
 /** A published product of retailer `ret-1` (version 1 published, version 2 a draft) and a distributor. */

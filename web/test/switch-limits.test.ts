@@ -6,14 +6,14 @@ import { createPool } from "@c4e/prisma/connection";
 import { hashContractDocument } from "@c4e/domain";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../../stack/src/testing/index.ts";
+import { createTestDatabase } from "@c4e/stack/testing/index";
 import {
   createSwitchDraft,
   draftTypedData,
   getSwitchDraft,
   purgeStaleDrafts,
   signSwitchDraft,
-} from "../src/server/switch-public.ts";
+} from "@/server/switch/public.ts";
 import { CHAIN_ID, seedCustomers } from "./fixtures.ts";
 import { draftForm, malo, PROSPECT, SWITCH_PRODUCT, seedSwitchCatalogue } from "./switch-fixtures.ts";
 

@@ -5,9 +5,9 @@
 import { createPool } from "@c4e/prisma/connection";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase } from "../../stack/src/testing/index.ts";
-import type { StaffScope } from "../src/server/authz.ts";
-import { AppError } from "../src/server/errors.ts";
+import { createTestDatabase } from "@c4e/stack/testing/index";
+import type { StaffScope } from "@/server/core/authz.ts";
+import { AppError } from "@/server/core/errors.ts";
 import {
   activateDueForAllRetailers,
   activateDueForStaff,
@@ -18,7 +18,7 @@ import {
   rejectSwitchRequest,
   sendSwitchMessage,
   validateSwitchRequest,
-} from "../src/server/switch-admin.ts";
+} from "@/server/switch/back-office.ts";
 import {
   createSwitchDraft,
   draftTypedData,
@@ -26,7 +26,7 @@ import {
   ownSwitchRequests,
   signSwitchDraft,
   withdrawOwnSwitchRequest,
-} from "../src/server/switch-public.ts";
+} from "@/server/switch/public.ts";
 import { account, CHAIN_ID, seedCustomers } from "./fixtures.ts";
 import {
   draftForm,

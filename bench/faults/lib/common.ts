@@ -5,10 +5,10 @@ import { rewardMinterAbi } from "@c4e/contracts";
 import mqtt, { type MqttClient } from "mqtt";
 import type pg from "pg";
 import { createPublicClient, http } from "viem";
-import type { Fleet } from "../../../stack/src/demo/fleet.ts";
-import { demoGatewayKeyPair } from "../../../stack/src/demo/keys.ts";
-import { chainFor } from "../../../stack/src/deployment.ts";
-import { encodeGatewayMessage } from "../../../stack/src/simulator/gateway-message.ts";
+import type { Fleet } from "@c4e/stack/demo/fleet";
+import { demoGatewayKeyPair } from "@c4e/stack/demo/keys";
+import { chainFor } from "@c4e/stack/deployment";
+import { encodeGatewayMessage } from "@c4e/stack/simulator/gateway-message";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installDeferredAck } from "@c4e/ingest";
 import mqtt from "mqtt";
-import { freePort } from "../../../stack/src/embedded/ports.ts";
+import { freePort } from "@c4e/stack/embedded/ports";
 import { sleep } from "./common.ts";
 import { prepareMosquitto } from "./mosquitto.ts";
 

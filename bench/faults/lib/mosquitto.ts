@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
-import { type OwnedChild, spawnOwned } from "../../../stack/src/embedded/owned-child.ts";
+import { type OwnedChild, spawnOwned } from "@c4e/stack/embedded/owned-child";
 import { waitFor } from "./common.ts";
 
 export const MOSQUITTO = process.env.MOSQUITTO_BIN ?? "/usr/sbin/mosquitto";

@@ -1,12 +1,7 @@
 import type { BaseContract, BaseContractMethod, ContractRunner } from "ethers";
 import { ethers } from "hardhat";
 import type { Abi, ContractFunctionName } from "viem";
-import type {
-  c4ePerksAbi,
-  c4eTokenAbi,
-  greenCertificatesAbi,
-  rewardMinterAbi,
-} from "../../generated/index.ts";
+import type { c4ePerksAbi, c4eTokenAbi, greenCertificatesAbi, rewardMinterAbi } from "@c4e/contracts";
 
 /**
  * An ethers contract whose method names are checked against the generated ABI (no typechain here;

@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
-import { LOCALE, t } from "../messages/en.ts";
+import { LOCALE, t } from "@/messages/en.ts";
 import "./globals.css";
 
 export const metadata: Metadata = {

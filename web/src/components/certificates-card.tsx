@@ -3,9 +3,9 @@
 import { type FormEvent, useState } from "react";
 import { type Address, isAddressEqual } from "viem";
 import { useConfig } from "wagmi";
-import type { CertificateClaimEntry, CertificateEntry } from "../lib/api-types.ts";
-import { formatDateTime, formatKwh, shortHex } from "../lib/format.ts";
-import { t } from "../messages/en.ts";
+import type { CertificateClaimEntry, CertificateEntry } from "@/lib/api-types.ts";
+import { formatDateTime, formatKwh, shortHex } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
 import { useChainConfig } from "./chain-config-context.ts";
 import { DataCard } from "./data-card.tsx";
 import { claimCertificates, type RedeemStep, walletErrorMessage } from "./wallet-tx.ts";

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext } from "react";
-import type { PublicChainConfig } from "../lib/api-types.ts";
+import type { PublicChainConfig } from "@/lib/api-types.ts";
 
 export const ChainConfigContext = createContext<PublicChainConfig | null>(null);
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { t } from "../messages/en.ts";
+import { t } from "@/messages/en.ts";
 
 /**
  * The shell of a dashboard card over data that loads: title (labels the section), optional hint, then

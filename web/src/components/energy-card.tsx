@@ -13,9 +13,9 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { PeriodEnergy, PeriodTotals, SitePeriod } from "../lib/api-types.ts";
-import { formatBucket, formatChange, formatDateRange, formatKwh } from "../lib/format.ts";
-import { t } from "../messages/en.ts";
+import type { PeriodEnergy, PeriodTotals, SitePeriod } from "@/lib/api-types.ts";
+import { formatBucket, formatChange, formatDateRange, formatKwh } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
 import { apiFetch } from "./api.ts";
 
 type Period = PeriodEnergy["period"];

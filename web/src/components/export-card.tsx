@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { t } from "../messages/en.ts";
+import { t } from "@/messages/en.ts";
 
 const today = () => new Date().toISOString().slice(0, 10);
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);

@@ -1,8 +1,8 @@
 "use client";
 
-import type { CustomerBilling } from "../lib/api-types.ts";
-import { formatLocalDate, formatMinorAmount, lastDayOf } from "../lib/format.ts";
-import { type MessageKey, t } from "../messages/en.ts";
+import type { CustomerBilling } from "@/lib/api-types.ts";
+import { formatLocalDate, formatMinorAmount, lastDayOf } from "@/lib/format.ts";
+import { type MessageKey, t } from "@/messages/en.ts";
 import { DataCard } from "./data-card.tsx";
 import { MeterReadings } from "./meter-reading-form.tsx";
 

@@ -2,11 +2,11 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { reportMeterReadingAction } from "../app/(prosumer)/prosumer/actions.ts";
-import type { CustomerBilling } from "../lib/api-types.ts";
-import { formatDateTime, formatDecimalText, formatLocalDate } from "../lib/format.ts";
-import { t } from "../messages/en.ts";
-import { Field, fieldError, formError, useAction } from "./admin/forms.tsx";
+import { reportMeterReadingAction } from "@/app/(prosumer)/prosumer/actions.ts";
+import type { CustomerBilling } from "@/lib/api-types.ts";
+import { formatDateTime, formatDecimalText, formatLocalDate } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { Field, fieldError, formError, useAction } from "@/components/admin/forms.tsx";
 
 type Pod = CustomerBilling["contracts"][number]["pods"][number];
 

@@ -3,9 +3,9 @@
 import { useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
-import type { CouponEntry, PerkEntry, UsedCouponEntry } from "../lib/api-types.ts";
-import { formatDate, formatDateTime, formatInteger, formatTokenAmount, shortHex } from "../lib/format.ts";
-import { t } from "../messages/en.ts";
+import type { CouponEntry, PerkEntry, UsedCouponEntry } from "@/lib/api-types.ts";
+import { formatDate, formatDateTime, formatInteger, formatTokenAmount, shortHex } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
 import { useChainConfig } from "./chain-config-context.ts";
 import { DataCard } from "./data-card.tsx";
 import { type RedeemStep, redeemPerk, walletErrorMessage } from "./wallet-tx.ts";

@@ -11,9 +11,9 @@ import type {
   SessionView,
   TransferEntry,
   WalletView,
-} from "../lib/api-types.ts";
-import { formatTime, shortHex, splitTokenAmount } from "../lib/format.ts";
-import { t } from "../messages/en.ts";
+} from "@/lib/api-types.ts";
+import { formatTime, shortHex, splitTokenAmount } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
 import { ApiError, apiFetch } from "./api.ts";
 import { CertificatesCard } from "./certificates-card.tsx";
 import { useChainConfig } from "./chain-config-context.ts";

@@ -3,7 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { WagmiProvider } from "wagmi";
-import type { PublicChainConfig } from "../lib/api-types.ts";
+import type { PublicChainConfig } from "@/lib/api-types.ts";
 import { ChainConfigContext } from "./chain-config-context.ts";
 import { createWagmiConfig } from "./wagmi-config.ts";
 

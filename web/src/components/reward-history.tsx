@@ -1,9 +1,9 @@
 "use client";
 
 import { useState } from "react";
-import type { RewardEntry, RewardProof } from "../lib/api-types.ts";
-import { formatInteger, formatKwh, formatPeriod, formatTokenAmount, shortHex } from "../lib/format.ts";
-import { t } from "../messages/en.ts";
+import type { RewardEntry, RewardProof } from "@/lib/api-types.ts";
+import { formatInteger, formatKwh, formatPeriod, formatTokenAmount, shortHex } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
 import { apiFetch } from "./api.ts";
 import { DataCard } from "./data-card.tsx";
 

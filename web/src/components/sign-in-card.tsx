@@ -5,9 +5,9 @@ import { UserRejectedRequestError } from "viem";
 import { createSiweMessage } from "viem/siwe";
 import { useConfig } from "wagmi";
 import { connect, disconnect, getConnection, signMessage } from "wagmi/actions";
-import type { SessionView } from "../lib/api-types.ts";
-import { shortHex } from "../lib/format.ts";
-import { type MessageKey, t } from "../messages/en.ts";
+import type { SessionView } from "@/lib/api-types.ts";
+import { shortHex } from "@/lib/format.ts";
+import { type MessageKey, t } from "@/messages/en.ts";
 import { ApiError, apiFetch } from "./api.ts";
 import { useChainConfig } from "./chain-config-context.ts";
 

@@ -1,8 +1,8 @@
 "use client";
 
-import type { TransferEntry } from "../lib/api-types.ts";
-import { formatDateTime, formatTokenAmount, shortHex } from "../lib/format.ts";
-import { t } from "../messages/en.ts";
+import type { TransferEntry } from "@/lib/api-types.ts";
+import { formatDateTime, formatTokenAmount, shortHex } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
 import { DataCard } from "./data-card.tsx";
 
 /** C4E transfers of the customer's wallets (chain mirror), newest first. */

@@ -1,6 +1,6 @@
 import { defineChain } from "viem";
 import { type Config, createConfig, createConnector, http, injected, mock } from "wagmi";
-import type { PublicChainConfig } from "../lib/api-types.ts";
+import type { PublicChainConfig } from "@/lib/api-types.ts";
 
 /**
  * The development wallet: one wagmi `mock` connector per demo prosumer account. The mock connector

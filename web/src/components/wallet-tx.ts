@@ -12,8 +12,8 @@ import {
   waitForTransactionReceipt,
   writeContract,
 } from "wagmi/actions";
-import type { PublicChainConfig } from "../lib/api-types.ts";
-import { t } from "../messages/en.ts";
+import type { PublicChainConfig } from "@/lib/api-types.ts";
+import { t } from "@/messages/en.ts";
 
 /** Permits signed for a redemption expire after this long. */
 const PERMIT_TTL_SECONDS = 600n;

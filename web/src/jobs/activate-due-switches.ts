@@ -3,9 +3,9 @@
 // than 7 days (purgeStaleDrafts). Same environment as the web app.
 // Run: npm run switch:activate-due -w web   (e.g. daily at 00:05 Europe/Berlin from cron)
 import { createPool } from "@c4e/prisma/connection";
-import { getServerConfig } from "../env.ts";
-import { activateDueForAllRetailers } from "../server/switch-admin.ts";
-import { purgeStaleDrafts } from "../server/switch-public.ts";
+import { getServerConfig } from "@/env.ts";
+import { activateDueForAllRetailers } from "@/server/switch/back-office.ts";
+import { purgeStaleDrafts } from "@/server/switch/public.ts";
 
 const pool = createPool({ url: getServerConfig().databaseUrl, max: 2, applicationName: "c4e-switch-job" });
 try {

@@ -1,25 +1,25 @@
 import type { DevAccountKind } from "./dev-accounts.ts";
-import type { Role } from "../server/session.ts";
+import type { Role } from "@/server/core/session.ts";
 // Shapes of the JSON the API routes return, shared by the route handlers and the client components
 // (type-only: nothing server-side reaches the browser bundle).
-export type { AdminRewardBatch, AdminRewards } from "../server/admin-rewards.ts";
+export type { AdminRewardBatch, AdminRewards } from "@/server/admin/rewards.ts";
 export type {
   PeriodBucket,
   PeriodEnergy,
   PeriodSeries,
   PeriodTotals,
   SitePeriod,
-} from "../server/energy-period.ts";
-export type { EnergyBucket, ProsumerSummary, RewardEntry, SiteToday } from "../server/prosumer.ts";
-export type { ProvenLeaf, RewardProof } from "../server/reward-proof.ts";
-export type { Role } from "../server/session.ts";
-export type { TransferEntry } from "../server/transfers.ts";
+} from "@/server/prosumer/energy-period.ts";
+export type { EnergyBucket, ProsumerSummary, RewardEntry, SiteToday } from "@/server/prosumer/summary.ts";
+export type { ProvenLeaf, RewardProof } from "@/server/prosumer/reward-proof.ts";
+export type { Role } from "@/server/core/session.ts";
+export type { TransferEntry } from "@/server/prosumer/transfers.ts";
 export type {
   CustomerBilling,
   CustomerContractEntry,
   CustomerInvoiceEntry,
-} from "../server/customer-invoices.ts";
-export type { ConsumptionEntry, PartnerView, RedemptionEntry } from "../server/partner.ts";
+} from "@/server/prosumer/invoices.ts";
+export type { ConsumptionEntry, PartnerView, RedemptionEntry } from "@/server/partner/perks.ts";
 export type {
   CertificateClaimEntry,
   CertificateEntry,
@@ -27,7 +27,7 @@ export type {
   PerkEntry,
   UsedCouponEntry,
   WalletView,
-} from "../server/wallet.ts";
+} from "@/server/prosumer/wallet.ts";
 
 /** What the browser knows about the deployment (no secrets: the RPC is reached via /api/rpc). */
 export type PublicChainConfig = {

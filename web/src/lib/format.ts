@@ -1,5 +1,5 @@
 import { formatUnits } from "viem";
-import { LOCALE } from "../messages/en.ts";
+import { LOCALE } from "@/messages/en.ts";
 
 const kwh = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 0, maximumFractionDigits: 2 });
 const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });

@@ -1,5 +1,5 @@
 import type { PriceValue, Tariff } from "@c4e/domain";
-import { t } from "../messages/en.ts";
+import { t } from "@/messages/en.ts";
 import { formatLocalDate, formatPrice } from "./format.ts";
 
 /** A price, or a schedule as "€0.34 from Jan 1, 2026, €0.30 from Oct 16, 2026". */

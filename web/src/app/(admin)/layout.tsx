@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { Providers } from "../../components/providers.tsx";
-import { getServerConfig } from "../../env.ts";
-import { t } from "../../messages/en.ts";
-import { publicChainConfig } from "../../server/context.ts";
+import { Providers } from "@/components/providers.tsx";
+import { getServerConfig } from "@/env.ts";
+import { t } from "@/messages/en.ts";
+import { publicChainConfig } from "@/server/core/context.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
-import { Providers } from "../../components/providers.tsx";
-import { getServerConfig } from "../../env.ts";
-import { publicChainConfig } from "../../server/context.ts";
+import { Providers } from "@/components/providers.tsx";
+import { getServerConfig } from "@/env.ts";
+import { publicChainConfig } from "@/server/core/context.ts";
 
 export const dynamic = "force-dynamic";
 

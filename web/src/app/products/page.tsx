@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { CatalogueHeader } from "../../components/catalogue/catalogue-header.tsx";
-import { tariffSummary } from "../../lib/tariff-summary.ts";
-import { t } from "../../messages/en.ts";
-import { publicRetailerId, publishedProducts } from "../../server/catalogue-public.ts";
-import { getServerContext } from "../../server/context.ts";
-import { AppError } from "../../server/errors.ts";
+import { CatalogueHeader } from "@/components/catalogue/catalogue-header.tsx";
+import { tariffSummary } from "@/lib/tariff-summary.ts";
+import { t } from "@/messages/en.ts";
+import { publicRetailerId, publishedProducts } from "@/server/public/catalogue.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { AppError } from "@/server/core/errors.ts";
 import type { Tariff } from "@c4e/domain";
 
 export const dynamic = "force-dynamic";

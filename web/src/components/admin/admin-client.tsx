@@ -4,9 +4,9 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useConfig } from "wagmi";
 import { disconnect } from "wagmi/actions";
-import { t } from "../../messages/en.ts";
-import { apiFetch } from "../api.ts";
-import { SignInCard } from "../sign-in-card.tsx";
+import { t } from "@/messages/en.ts";
+import { apiFetch } from "@/components/api.ts";
+import { SignInCard } from "@/components/sign-in-card.tsx";
 
 /** The admin sign-in: the same SIWE card; on success the server-rendered page is fetched again. */
 export function AdminSignIn({ canonicalOrigin, path }: { canonicalOrigin: string | null; path: string }) {

@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
-import { formatTimeZoneName } from "../../lib/format.ts";
-import { t } from "../../messages/en.ts";
-import type { AdminPageAccess } from "../../server/admin-page.ts";
-import { canonicalOrigin } from "../../server/canonical-origin.ts";
+import { formatTimeZoneName } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import type { AdminPageAccess } from "@/server/admin/page.ts";
+import { canonicalOrigin } from "@/server/core/canonical-origin.ts";
 import { AdminSignIn } from "./admin-client.tsx";
 import { StaffHeader } from "./staff-header.tsx";
 

@@ -8,17 +8,17 @@ import {
   issueInvoicesAction,
   startBillRunAction,
   voidInvoiceAction,
-} from "../../app/(admin)/admin/actions.ts";
+} from "@/app/(admin)/admin/actions.ts";
 import {
   formatInteger,
   formatLocalDate,
   formatMinorAmount,
   formatInstantRange,
   lastDayOf,
-} from "../../lib/format.ts";
-import { type MessageKey, t } from "../../messages/en.ts";
-import type { AdminBillRun, AdminInvoice, InvoiceHold } from "../../server/admin-billing.ts";
-import { apiFetch } from "../api.ts";
+} from "@/lib/format.ts";
+import { type MessageKey, t } from "@/messages/en.ts";
+import type { AdminBillRun, AdminInvoice, InvoiceHold } from "@/server/admin/billing.ts";
+import { apiFetch } from "@/components/api.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
 type BillingData = { runs: AdminBillRun[]; invoices: AdminInvoice[] };

@@ -1,12 +1,8 @@
 "use client";
 
-import {
-  addLeadNoteAction,
-  changeLeadStageAction,
-  createLeadAction,
-} from "../../app/(admin)/admin/actions.ts";
-import { t } from "../../messages/en.ts";
-import { CRM_NOTE_KINDS, CRM_STAGES, type CrmStage } from "../../server/crm-stages.ts";
+import { addLeadNoteAction, changeLeadStageAction, createLeadAction } from "@/app/(admin)/admin/actions.ts";
+import { t } from "@/messages/en.ts";
+import { CRM_NOTE_KINDS, CRM_STAGES, type CrmStage } from "@/server/admin/crm-stages.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
 /** New lead: name, e-mail, phone, kind. */

@@ -1,9 +1,9 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import type { MessageKey } from "../../messages/en.ts";
-import { t } from "../../messages/en.ts";
-import type { ActionResult } from "../../server/action-result.ts";
+import type { MessageKey } from "@/messages/en.ts";
+import { t } from "@/messages/en.ts";
+import type { ActionResult } from "@/server/core/action-result.ts";
 
 type Action<T> = (previous: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
 

@@ -6,9 +6,9 @@ import {
   publishDraftAction,
   setArchivedAction,
   startDraftAction,
-} from "../../app/(admin)/admin/products/actions.ts";
-import { t } from "../../messages/en.ts";
-import type { ActionResult } from "../../server/action-result.ts";
+} from "@/app/(admin)/admin/products/actions.ts";
+import { t } from "@/messages/en.ts";
+import type { ActionResult } from "@/server/core/action-result.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
 const CURRENCIES = ["EUR", "CHF", "HUF", "CZK", "CNY"] as const;

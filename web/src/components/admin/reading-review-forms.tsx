@@ -1,7 +1,7 @@
 "use client";
 
-import { acceptReadingReportAction, rejectReadingReportAction } from "../../app/(admin)/admin/actions.ts";
-import { t } from "../../messages/en.ts";
+import { acceptReadingReportAction, rejectReadingReportAction } from "@/app/(admin)/admin/actions.ts";
+import { t } from "@/messages/en.ts";
 import { fieldError, formError, useAction } from "./forms.tsx";
 
 /**

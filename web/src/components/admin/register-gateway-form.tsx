@@ -1,7 +1,7 @@
 "use client";
 
-import { registerGatewayAction } from "../../app/(admin)/admin/actions.ts";
-import { t } from "../../messages/en.ts";
+import { registerGatewayAction } from "@/app/(admin)/admin/actions.ts";
+import { t } from "@/messages/en.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
 /** Register a gateway with its Ed25519 public key; errors appear at their fields. */

@@ -1,6 +1,6 @@
-import { shortHex } from "../../lib/format.ts";
-import { t } from "../../messages/en.ts";
-import type { Session } from "../../server/session.ts";
+import { shortHex } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import type { Session } from "@/server/core/session.ts";
 import { SignOutButton } from "./admin-client.tsx";
 
 /** The header of the admin and partner pages: brand and area, and the session with sign-out once signed in. */

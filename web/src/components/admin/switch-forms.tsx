@@ -6,9 +6,9 @@ import {
   rejectSwitchAction,
   sendSwitchMessageAction,
   validateSwitchAction,
-} from "../../app/(admin)/admin/switching/actions.ts";
-import { t } from "../../messages/en.ts";
-import type { ActionResult } from "../../server/action-result.ts";
+} from "@/app/(admin)/admin/switching/actions.ts";
+import { t } from "@/messages/en.ts";
+import type { ActionResult } from "@/server/core/action-result.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
 function Outcome({ result, done }: { result: ActionResult<unknown> | null; done: string }) {

@@ -2,9 +2,9 @@
 
 import type { FixedCharge, PriceValue, Tariff, TouSeason, TouSlot } from "@c4e/domain";
 import { type ReactNode, useState } from "react";
-import { saveDraftAction } from "../../app/(admin)/admin/products/actions.ts";
-import { t } from "../../messages/en.ts";
-import type { ActionResult } from "../../server/action-result.ts";
+import { saveDraftAction } from "@/app/(admin)/admin/products/actions.ts";
+import { t } from "@/messages/en.ts";
+import type { ActionResult } from "@/server/core/action-result.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
 type PathError = { path: string; message: string };

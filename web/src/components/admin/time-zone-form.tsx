@@ -1,7 +1,7 @@
 "use client";
 
-import { updateTimeZoneAction } from "../../app/(admin)/admin/actions.ts";
-import { t } from "../../messages/en.ts";
+import { updateTimeZoneAction } from "@/app/(admin)/admin/actions.ts";
+import { t } from "@/messages/en.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
 /** The retailer's time zone: typed with suggestions (IANA names); the server checks it against Intl. */

@@ -4,10 +4,10 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
-import { grantRoleAction, setUserDisabledAction } from "../../app/(admin)/admin/actions.ts";
-import { type MessageKey, t } from "../../messages/en.ts";
-import { useChainConfig } from "../chain-config-context.ts";
-import { grantPartnerRole, type RedeemStep, walletErrorMessage } from "../wallet-tx.ts";
+import { grantRoleAction, setUserDisabledAction } from "@/app/(admin)/admin/actions.ts";
+import { type MessageKey, t } from "@/messages/en.ts";
+import { useChainConfig } from "@/components/chain-config-context.ts";
+import { grantPartnerRole, type RedeemStep, walletErrorMessage } from "@/components/wallet-tx.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
 const ROLES = ["retailer_agent", "partner", "property_manager", "retailer_admin"] as const;

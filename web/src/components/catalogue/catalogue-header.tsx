@@ -1,4 +1,4 @@
-import { t } from "../../messages/en.ts";
+import { t } from "@/messages/en.ts";
 
 /** Header of the public catalogue pages: brand, the catalogue and the customer's own pages. */
 export function CatalogueHeader() {

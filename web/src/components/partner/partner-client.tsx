@@ -1,8 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { t } from "../../messages/en.ts";
-import { SignInCard } from "../sign-in-card.tsx";
+import { t } from "@/messages/en.ts";
+import { SignInCard } from "@/components/sign-in-card.tsx";
 
 /** The partner sign-in: the same SIWE card (demo staff and partners open); then the page reloads. */
 export function PartnerSignIn({ canonicalOrigin }: { canonicalOrigin: string | null }) {

@@ -4,12 +4,12 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useCallback, useState } from "react";
 import { type Address, isAddress, parseUnits, stringToBytes } from "viem";
 import { useConfig } from "wagmi";
-import type { PartnerView, PerkEntry } from "../../lib/api-types.ts";
-import { formatDate, formatDateTime, formatInteger, formatTokenAmount, shortHex } from "../../lib/format.ts";
-import { type MessageKey, t } from "../../messages/en.ts";
-import { apiFetch } from "../api.ts";
-import { useChainConfig } from "../chain-config-context.ts";
-import { DataCard } from "../data-card.tsx";
+import type { PartnerView, PerkEntry } from "@/lib/api-types.ts";
+import { formatDate, formatDateTime, formatInteger, formatTokenAmount, shortHex } from "@/lib/format.ts";
+import { type MessageKey, t } from "@/messages/en.ts";
+import { apiFetch } from "@/components/api.ts";
+import { useChainConfig } from "@/components/chain-config-context.ts";
+import { DataCard } from "@/components/data-card.tsx";
 import {
   consumeCoupon,
   endPerk,
@@ -17,7 +17,7 @@ import {
   type PerkTerms,
   type RedeemStep,
   walletErrorMessage,
-} from "../wallet-tx.ts";
+} from "@/components/wallet-tx.ts";
 
 const REFRESH_MS = 10_000;
 const STEP_KEY: Record<RedeemStep, MessageKey> = {

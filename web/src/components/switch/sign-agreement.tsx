@@ -5,13 +5,13 @@ import { useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
 import { connect, disconnect, getConnection, signTypedData } from "wagmi/actions";
-import { signSwitchDraftAction } from "../../app/(switch)/switch/actions.ts";
-import { shortHex } from "../../lib/format.ts";
-import { type MessageKey, t } from "../../messages/en.ts";
-import type { ActionResult } from "../../server/action-result.ts";
-import { Field, fieldError, formError } from "../admin/forms.tsx";
-import { useChainConfig } from "../chain-config-context.ts";
-import { isUserRejection, walletErrorMessage } from "../wallet-tx.ts";
+import { signSwitchDraftAction } from "@/app/(switch)/switch/actions.ts";
+import { shortHex } from "@/lib/format.ts";
+import { type MessageKey, t } from "@/messages/en.ts";
+import type { ActionResult } from "@/server/core/action-result.ts";
+import { Field, fieldError, formError } from "@/components/admin/forms.tsx";
+import { useChainConfig } from "@/components/chain-config-context.ts";
+import { isUserRejection, walletErrorMessage } from "@/components/wallet-tx.ts";
 
 /** The server's EIP-712 data of the draft, without the typed name (the customer adds it). */
 export type DraftTypedData = {

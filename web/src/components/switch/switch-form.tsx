@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { createSwitchDraftAction } from "../../app/(switch)/switch/actions.ts";
-import { type MessageKey, t } from "../../messages/en.ts";
-import { Field, fieldError, formError, useAction } from "../admin/forms.tsx";
+import { createSwitchDraftAction } from "@/app/(switch)/switch/actions.ts";
+import { type MessageKey, t } from "@/messages/en.ts";
+import { Field, fieldError, formError, useAction } from "@/components/admin/forms.tsx";
 
 type FieldSpec = {
   name: string;

@@ -1,11 +1,11 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { withdrawSwitchRequestAction } from "../../app/(switch)/switch/actions.ts";
-import { t } from "../../messages/en.ts";
-import type { ActionResult } from "../../server/action-result.ts";
-import { formError, useAction } from "../admin/forms.tsx";
-import { SignInCard } from "../sign-in-card.tsx";
+import { withdrawSwitchRequestAction } from "@/app/(switch)/switch/actions.ts";
+import { t } from "@/messages/en.ts";
+import type { ActionResult } from "@/server/core/action-result.ts";
+import { formError, useAction } from "@/components/admin/forms.tsx";
+import { SignInCard } from "@/components/sign-in-card.tsx";
 
 /** Sign-in for the status page: the wallet that signed the contract. */
 export function SwitchSignIn({ canonicalOrigin }: { canonicalOrigin: string | null }) {

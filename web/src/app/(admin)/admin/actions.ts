@@ -1,27 +1,27 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionResult, runAction } from "../../../server/action-result.ts";
+import { type ActionResult, runAction } from "@/server/core/action-result.ts";
 import {
   creditOwnInvoice,
   issueDrafts,
   issueHeldDraft,
   startBillRun,
   voidOwnInvoice,
-} from "../../../server/admin-billing.ts";
-import { registerGateway } from "../../../server/admin-gateways.ts";
-import { grantRole, setUserDisabled } from "../../../server/admin-users.ts";
-import { getSession } from "../../../server/auth.ts";
-import { authorizeStaff } from "../../../server/authz.ts";
-import { getServerContext } from "../../../server/context.ts";
-import { addLeadNote, changeLeadStage, createLead } from "../../../server/crm.ts";
+} from "@/server/admin/billing.ts";
+import { registerGateway } from "@/server/admin/gateways.ts";
+import { grantRole, setUserDisabled } from "@/server/admin/users.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeStaff } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { addLeadNote, changeLeadStage, createLead } from "@/server/admin/crm.ts";
 import {
   acceptReadingReport,
   rejectReadingReport,
   type ReviewResult,
-} from "../../../server/reading-review.ts";
-import { updateRetailerTimeZone } from "../../../server/retailer-settings.ts";
-import type { StaffRole } from "../../../server/session.ts";
+} from "@/server/admin/reading-review.ts";
+import { updateRetailerTimeZone } from "@/server/admin/retailer-settings.ts";
+import type { StaffRole } from "@/server/core/session.ts";
 
 // Server actions of the retailer admin. Each one: checks the session against the policy (authz.ts),
 // parses its input with zod (in the server function), writes and audits in one transaction, and

@@ -1,10 +1,10 @@
-import { StaffHeader } from "../../../components/admin/staff-header.tsx";
-import { PartnerSignIn } from "../../../components/partner/partner-client.tsx";
-import { PartnerPortal } from "../../../components/partner/partner-portal.tsx";
-import { getServerConfig } from "../../../env.ts";
-import { t } from "../../../messages/en.ts";
-import { canonicalOrigin } from "../../../server/canonical-origin.ts";
-import { partnerPageAccess } from "../../../server/partner-page.ts";
+import { StaffHeader } from "@/components/admin/staff-header.tsx";
+import { PartnerSignIn } from "@/components/partner/partner-client.tsx";
+import { PartnerPortal } from "@/components/partner/partner-portal.tsx";
+import { getServerConfig } from "@/env.ts";
+import { t } from "@/messages/en.ts";
+import { canonicalOrigin } from "@/server/core/canonical-origin.ts";
+import { partnerPageAccess } from "@/server/partner/page.ts";
 
 export const dynamic = "force-dynamic";
 

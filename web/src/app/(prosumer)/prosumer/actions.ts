@@ -1,10 +1,10 @@
 "use server";
 
-import { type ActionResult, runAction } from "../../../server/action-result.ts";
-import { getSession } from "../../../server/auth.ts";
-import { authorizeCustomer } from "../../../server/authz.ts";
-import { getServerContext } from "../../../server/context.ts";
-import { reportMeterReading } from "../../../server/meter-readings.ts";
+import { type ActionResult, runAction } from "@/server/core/action-result.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeCustomer } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { reportMeterReading } from "@/server/prosumer/meter-readings.ts";
 
 // Server actions of the prosumer page: the session's customer scope (authz.ts) limits every write to
 // the customer's own records; input is parsed with zod in the server function.

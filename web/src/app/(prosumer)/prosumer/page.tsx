@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import { ProsumerApp } from "../../../components/prosumer-app.tsx";
-import type { SessionView } from "../../../lib/api-types.ts";
-import { t } from "../../../messages/en.ts";
-import { getSession } from "../../../server/auth.ts";
-import { canonicalOrigin } from "../../../server/canonical-origin.ts";
+import { ProsumerApp } from "@/components/prosumer-app.tsx";
+import type { SessionView } from "@/lib/api-types.ts";
+import { t } from "@/messages/en.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { canonicalOrigin } from "@/server/core/canonical-origin.ts";
 
 export const dynamic = "force-dynamic";
 

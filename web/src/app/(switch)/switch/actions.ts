@@ -1,17 +1,17 @@
 "use server";
 
 import { headers } from "next/headers";
-import { type ActionResult, runAction } from "../../../server/action-result.ts";
-import { getSession } from "../../../server/auth.ts";
-import { authorizeSigner } from "../../../server/authz.ts";
-import { clientAddress } from "../../../server/client-address.ts";
-import { getServerContext } from "../../../server/context.ts";
+import { type ActionResult, runAction } from "@/server/core/action-result.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeSigner } from "@/server/core/authz.ts";
+import { clientAddress } from "@/server/core/client-address.ts";
+import { getServerContext } from "@/server/core/context.ts";
 import {
   createSwitchDraft,
   type DraftMeta,
   signSwitchDraft,
   withdrawOwnSwitchRequest,
-} from "../../../server/switch-public.ts";
+} from "@/server/switch/public.ts";
 
 // Server actions of the public supplier switch. Drafting and signing need no session (a prospect has
 // no account yet; the EIP-712 signature proves the wallet); withdrawing needs the signer's session.

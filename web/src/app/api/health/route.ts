@@ -1,6 +1,6 @@
-import { probeMqttBroker } from "../../../server/broker.ts";
-import { getServerContext } from "../../../server/context.ts";
-import { checkHealth, PROBE_TIMEOUT_MS, secretsOf } from "../../../server/health.ts";
+import { probeMqttBroker } from "@/server/core/broker.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { checkHealth, PROBE_TIMEOUT_MS, secretsOf } from "@/server/core/health.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import type { Address } from "viem";
-import { DEV_ACCOUNTS, DEV_PROSUMER_ACCOUNTS, DEV_STAFF_ACCOUNTS } from "../../../lib/dev-accounts.ts";
-import { getServerContext } from "../../../server/context.ts";
-import { MAX_BODY_BYTES, proxyRpc } from "../../../server/rpc-proxy.ts";
+import { DEV_ACCOUNTS, DEV_PROSUMER_ACCOUNTS, DEV_STAFF_ACCOUNTS } from "@/lib/dev-accounts.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { MAX_BODY_BYTES, proxyRpc } from "@/server/core/rpc-proxy.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,12 +1,12 @@
 import type { Tariff } from "@c4e/domain";
 import type { Metadata } from "next";
-import { CatalogueHeader } from "../../../components/catalogue/catalogue-header.tsx";
-import { formatDate } from "../../../lib/format.ts";
-import { tariffSummary } from "../../../lib/tariff-summary.ts";
-import { t } from "../../../messages/en.ts";
-import { publicRetailerId, publishedProduct } from "../../../server/catalogue-public.ts";
-import { getServerContext } from "../../../server/context.ts";
-import { AppError } from "../../../server/errors.ts";
+import { CatalogueHeader } from "@/components/catalogue/catalogue-header.tsx";
+import { formatDate } from "@/lib/format.ts";
+import { tariffSummary } from "@/lib/tariff-summary.ts";
+import { t } from "@/messages/en.ts";
+import { publicRetailerId, publishedProduct } from "@/server/public/catalogue.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { AppError } from "@/server/core/errors.ts";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: t("catalogue.pageTitle") };

@@ -1,9 +1,9 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import { formatInstant, shortHex } from "../../../../lib/format.ts";
-import { t } from "../../../../messages/en.ts";
-import { listAudit } from "../../../../server/admin-audit.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { getServerContext } from "../../../../server/context.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { formatInstant, shortHex } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { listAudit } from "@/server/admin/audit.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { getServerContext } from "@/server/core/context.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import { BillingClient } from "../../../../components/admin/billing-client.tsx";
-import { t } from "../../../../messages/en.ts";
-import { listBillRuns, listRetailerInvoices } from "../../../../server/admin-billing.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { isAllowed } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { BillingClient } from "@/components/admin/billing-client.tsx";
+import { t } from "@/messages/en.ts";
+import { listBillRuns, listRetailerInvoices } from "@/server/admin/billing.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { isAllowed } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,12 +1,12 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import { CreateLeadForm } from "../../../../components/admin/crm-forms.tsx";
-import { formatInstant, formatInteger } from "../../../../lib/format.ts";
-import { t } from "../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { customerFilter, listCustomers } from "../../../../server/admin-customers.ts";
-import { CRM_STAGES, leadFilter, listLeads, pipelineCounts } from "../../../../server/crm.ts";
-import { localToday } from "../../../../server/meter-readings.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { CreateLeadForm } from "@/components/admin/crm-forms.tsx";
+import { formatInstant, formatInteger } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { customerFilter, listCustomers } from "@/server/admin/customers.ts";
+import { CRM_STAGES, leadFilter, listLeads, pipelineCounts } from "@/server/admin/crm.ts";
+import { localToday } from "@/server/prosumer/meter-readings.ts";
 
 export const dynamic = "force-dynamic";
 

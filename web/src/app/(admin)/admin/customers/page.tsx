@@ -1,9 +1,9 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import { t } from "../../../../messages/en.ts";
-import { customerFilter, listCustomers } from "../../../../server/admin-customers.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { localToday } from "../../../../server/meter-readings.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { t } from "@/messages/en.ts";
+import { customerFilter, listCustomers } from "@/server/admin/customers.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { localToday } from "@/server/prosumer/meter-readings.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,11 +1,11 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import { RegisterGatewayForm } from "../../../../components/admin/register-gateway-form.tsx";
-import { formatInstant, formatInteger } from "../../../../lib/format.ts";
-import { t } from "../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { getIngestHealth, listGateways } from "../../../../server/admin-gateways.ts";
-import { isAllowed } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { RegisterGatewayForm } from "@/components/admin/register-gateway-form.tsx";
+import { formatInstant, formatInteger } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { getIngestHealth, listGateways } from "@/server/admin/gateways.ts";
+import { isAllowed } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import { formatInteger, formatLocalDate } from "../../../../lib/format.ts";
-import { t } from "../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { listPods, POD_STATES, podFilter } from "../../../../server/admin-pods.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { localToday } from "../../../../server/meter-readings.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { formatInteger, formatLocalDate } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { listPods, POD_STATES, podFilter } from "@/server/admin/pods.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { localToday } from "@/server/prosumer/meter-readings.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionResult, runAction } from "../../../../server/action-result.ts";
+import { type ActionResult, runAction } from "@/server/core/action-result.ts";
 import {
   createProduct,
   discardDraft,
@@ -9,10 +9,10 @@ import {
   saveDraft,
   setArchived,
   startDraft,
-} from "../../../../server/admin-products.ts";
-import { getSession } from "../../../../server/auth.ts";
-import { authorizeStaff } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
+} from "@/server/admin/products.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeStaff } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
 
 // Server actions of the product catalogue (retailer admins): session checked against the policy,
 // input parsed in the server function, change and audit entry in one transaction (admin-products.ts).

@@ -1,11 +1,11 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import { CreateProductForm } from "../../../../components/admin/product-forms.tsx";
-import { tariffSummary } from "../../../../lib/tariff-summary.ts";
-import { t } from "../../../../messages/en.ts";
-import { listProducts } from "../../../../server/admin-products.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { isAllowed } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { CreateProductForm } from "@/components/admin/product-forms.tsx";
+import { tariffSummary } from "@/lib/tariff-summary.ts";
+import { t } from "@/messages/en.ts";
+import { listProducts } from "@/server/admin/products.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { isAllowed } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,15 +1,9 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import {
-  formatInteger,
-  formatKwh,
-  formatPeriod,
-  formatTokenAmount,
-  shortHex,
-} from "../../../../lib/format.ts";
-import { t } from "../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { getAdminRewards } from "../../../../server/admin-rewards.ts";
-import { getServerContext } from "../../../../server/context.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { formatInteger, formatKwh, formatPeriod, formatTokenAmount, shortHex } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { getAdminRewards } from "@/server/admin/rewards.ts";
+import { getServerContext } from "@/server/core/context.ts";
 
 export const dynamic = "force-dynamic";
 

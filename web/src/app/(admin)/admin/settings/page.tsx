@@ -1,8 +1,8 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import { TimeZoneForm } from "../../../../components/admin/time-zone-form.tsx";
-import { t } from "../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { supportedTimeZones } from "../../../../server/retailer-settings.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { TimeZoneForm } from "@/components/admin/time-zone-form.tsx";
+import { t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { supportedTimeZones } from "@/server/admin/retailer-settings.ts";
 
 export const dynamic = "force-dynamic";
 

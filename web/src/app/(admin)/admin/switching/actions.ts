@@ -1,17 +1,17 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionResult, runAction } from "../../../../server/action-result.ts";
-import { getSession } from "../../../../server/auth.ts";
-import { authorizeStaff } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
+import { type ActionResult, runAction } from "@/server/core/action-result.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeStaff } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
 import {
   activateDueForStaff,
   confirmSwitchRequest,
   rejectSwitchRequest,
   sendSwitchMessage,
   validateSwitchRequest,
-} from "../../../../server/switch-admin.ts";
+} from "@/server/switch/back-office.ts";
 
 // Server actions of the supplier-switch queue (retailer admins): each checks the policy, parses its
 // input, changes and audits in one transaction (see server/switch-admin.ts).

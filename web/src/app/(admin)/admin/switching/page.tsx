@@ -1,11 +1,11 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import { ActivateDueForm } from "../../../../components/admin/switch-forms.tsx";
-import { formatInstant, formatInteger, formatLocalDate } from "../../../../lib/format.ts";
-import { t } from "../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { isAllowed } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { listSwitchRequests, switchFilter, switchStatusCounts } from "../../../../server/switch-admin.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { ActivateDueForm } from "@/components/admin/switch-forms.tsx";
+import { formatInstant, formatInteger, formatLocalDate } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { isAllowed } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { listSwitchRequests, switchFilter, switchStatusCounts } from "@/server/switch/back-office.ts";
 import { SWITCH_STATUSES } from "@c4e/domain";
 
 export const dynamic = "force-dynamic";

@@ -1,15 +1,11 @@
-import { AdminShell } from "../../../../components/admin/admin-shell.tsx";
-import {
-  GrantOnChainButton,
-  GrantRoleForm,
-  UserStatusButton,
-} from "../../../../components/admin/users-client.tsx";
-import { formatInstant, shortHex } from "../../../../lib/format.ts";
-import { t } from "../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../server/admin-page.ts";
-import { partnerRolesOnChain } from "../../../../server/admin-partners.ts";
-import { listWebUsers } from "../../../../server/admin-users.ts";
-import { getServerContext } from "../../../../server/context.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { GrantOnChainButton, GrantRoleForm, UserStatusButton } from "@/components/admin/users-client.tsx";
+import { formatInstant, shortHex } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { partnerRolesOnChain } from "@/server/admin/partners.ts";
+import { listWebUsers } from "@/server/admin/users.ts";
+import { getServerContext } from "@/server/core/context.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { StaffHeader } from "../../../../components/admin/staff-header.tsx";
-import { SwitchForm } from "../../../../components/switch/switch-form.tsx";
-import { t } from "../../../../messages/en.ts";
-import { publicRetailerId, publishedProduct } from "../../../../server/catalogue-public.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { AppError } from "../../../../server/errors.ts";
+import { StaffHeader } from "@/components/admin/staff-header.tsx";
+import { SwitchForm } from "@/components/switch/switch-form.tsx";
+import { t } from "@/messages/en.ts";
+import { publicRetailerId, publishedProduct } from "@/server/public/catalogue.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { AppError } from "@/server/core/errors.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
-import { StaffHeader } from "../../../../components/admin/staff-header.tsx";
-import { SwitchSignIn, WithdrawButton } from "../../../../components/switch/switch-requests.tsx";
-import { formatDateTime, formatLocalDate } from "../../../../lib/format.ts";
-import { type MessageKey, t } from "../../../../messages/en.ts";
-import { getSession } from "../../../../server/auth.ts";
-import { authorizeSigner, isAllowed } from "../../../../server/authz.ts";
-import { canonicalOrigin } from "../../../../server/canonical-origin.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { ownSwitchRequests } from "../../../../server/switch-public.ts";
+import { StaffHeader } from "@/components/admin/staff-header.tsx";
+import { SwitchSignIn, WithdrawButton } from "@/components/switch/switch-requests.tsx";
+import { formatDateTime, formatLocalDate } from "@/lib/format.ts";
+import { type MessageKey, t } from "@/messages/en.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeSigner, isAllowed } from "@/server/core/authz.ts";
+import { canonicalOrigin } from "@/server/core/canonical-origin.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { ownSwitchRequests } from "@/server/switch/public.ts";
 
 export const dynamic = "force-dynamic";
 

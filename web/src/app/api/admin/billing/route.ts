@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { listBillRuns, listRetailerInvoices } from "../../../../server/admin-billing.ts";
-import { getSession } from "../../../../server/auth.ts";
-import { authorizeStaff } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { jsonRoute, parseQuery } from "../../../../server/route.ts";
+import { listBillRuns, listRetailerInvoices } from "@/server/admin/billing.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeStaff } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { jsonRoute, parseQuery } from "@/server/core/route.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
-import { getAdminRewards } from "../../../../server/admin-rewards.ts";
-import { getSession } from "../../../../server/auth.ts";
-import { authorizeStaff } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { jsonRoute } from "../../../../server/route.ts";
+import { getAdminRewards } from "@/server/admin/rewards.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeStaff } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { jsonRoute } from "@/server/core/route.ts";
 
 export const dynamic = "force-dynamic";
 

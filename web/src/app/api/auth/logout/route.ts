@@ -1,7 +1,7 @@
-import { assertSameOrigin, clearSessionCookie, getSessionToken } from "../../../../server/auth.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { errorResponse } from "../../../../server/errors.ts";
-import { revokeSession } from "../../../../server/session.ts";
+import { assertSameOrigin, clearSessionCookie, getSessionToken } from "@/server/core/auth.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { errorResponse } from "@/server/core/errors.ts";
+import { revokeSession } from "@/server/core/session.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
-import { assertSameOrigin } from "../../../../server/auth.ts";
-import { clientAddress } from "../../../../server/client-address.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { errorResponse, statusOf } from "../../../../server/errors.ts";
-import { issueNonce } from "../../../../server/siwe.ts";
+import { assertSameOrigin } from "@/server/core/auth.ts";
+import { clientAddress } from "@/server/core/client-address.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { errorResponse, statusOf } from "@/server/core/errors.ts";
+import { issueNonce } from "@/server/core/siwe.ts";
 
 export const dynamic = "force-dynamic";
 

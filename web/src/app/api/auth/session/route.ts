@@ -1,5 +1,5 @@
-import { getSession } from "../../../../server/auth.ts";
-import { errorResponse } from "../../../../server/errors.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { errorResponse } from "@/server/core/errors.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { assertSameOrigin, setSessionCookie } from "../../../../server/auth.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { AppError, errorResponse } from "../../../../server/errors.ts";
-import { createSession } from "../../../../server/session.ts";
-import { verifySignIn } from "../../../../server/siwe.ts";
+import { assertSameOrigin, setSessionCookie } from "@/server/core/auth.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { AppError, errorResponse } from "@/server/core/errors.ts";
+import { createSession } from "@/server/core/session.ts";
+import { verifySignIn } from "@/server/core/siwe.ts";
 
 export const dynamic = "force-dynamic";
 

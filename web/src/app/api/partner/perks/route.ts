@@ -1,8 +1,8 @@
-import { getSession } from "../../../../server/auth.ts";
-import { authorizePartner } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { getPartnerView } from "../../../../server/partner.ts";
-import { jsonRoute } from "../../../../server/route.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizePartner } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { getPartnerView } from "@/server/partner/perks.ts";
+import { jsonRoute } from "@/server/core/route.ts";
 
 export const dynamic = "force-dynamic";
 

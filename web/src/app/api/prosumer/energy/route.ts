@@ -1,8 +1,8 @@
-import { getSession } from "../../../../server/auth.ts";
-import { authorizeCustomer } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { getPeriodEnergy, periodQuery } from "../../../../server/energy-period.ts";
-import { jsonRoute, parseQuery } from "../../../../server/route.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeCustomer } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { getPeriodEnergy, periodQuery } from "@/server/prosumer/energy-period.ts";
+import { jsonRoute, parseQuery } from "@/server/core/route.ts";
 
 export const dynamic = "force-dynamic";
 

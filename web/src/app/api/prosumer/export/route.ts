@@ -1,9 +1,9 @@
-import { getSession } from "../../../../server/auth.ts";
-import { authorizeCustomer } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { errorResponse } from "../../../../server/errors.ts";
-import { exportQuery, exportResponse, readingPages } from "../../../../server/readings-export.ts";
-import { parseQuery } from "../../../../server/route.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeCustomer } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { errorResponse } from "@/server/core/errors.ts";
+import { exportQuery, exportResponse, readingPages } from "@/server/prosumer/readings-export.ts";
+import { parseQuery } from "@/server/core/route.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import { getSession } from "../../../../server/auth.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { errorResponse } from "../../../../server/errors.ts";
-import { rewardsForSession } from "../../../../server/prosumer.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { errorResponse } from "@/server/core/errors.ts";
+import { rewardsForSession } from "@/server/prosumer/summary.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
-import { getSession } from "../../../../server/auth.ts";
-import { authorizeCustomer } from "../../../../server/authz.ts";
-import { getServerContext } from "../../../../server/context.ts";
-import { jsonRoute } from "../../../../server/route.ts";
-import { getTransfers } from "../../../../server/transfers.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeCustomer } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { jsonRoute } from "@/server/core/route.ts";
+import { getTransfers } from "@/server/prosumer/transfers.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,11 +1,11 @@
-import { AdminShell } from "../../../../../components/admin/admin-shell.tsx";
-import { NoteForm, StageForm } from "../../../../../components/admin/crm-forms.tsx";
-import { formatInstant, shortHex } from "../../../../../lib/format.ts";
-import { t } from "../../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../../server/admin-page.ts";
-import { getServerContext } from "../../../../../server/context.ts";
-import { getLead } from "../../../../../server/crm.ts";
-import { AppError } from "../../../../../server/errors.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { NoteForm, StageForm } from "@/components/admin/crm-forms.tsx";
+import { formatInstant, shortHex } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { getLead } from "@/server/admin/crm.ts";
+import { AppError } from "@/server/core/errors.ts";
 
 export const dynamic = "force-dynamic";
 

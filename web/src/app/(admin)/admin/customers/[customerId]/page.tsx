@@ -1,4 +1,4 @@
-import { AdminShell } from "../../../../../components/admin/admin-shell.tsx";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import {
   formatDecimalText,
   formatInstant,
@@ -6,12 +6,12 @@ import {
   formatMinorAmount,
   formatTokenAmount,
   shortHex,
-} from "../../../../../lib/format.ts";
-import { type MessageKey, t } from "../../../../../messages/en.ts";
-import { getCustomer } from "../../../../../server/admin-customers.ts";
-import { adminPageAccess } from "../../../../../server/admin-page.ts";
-import { getServerContext } from "../../../../../server/context.ts";
-import { AppError } from "../../../../../server/errors.ts";
+} from "@/lib/format.ts";
+import { type MessageKey, t } from "@/messages/en.ts";
+import { getCustomer } from "@/server/admin/customers.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { AppError } from "@/server/core/errors.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
-import { AdminShell } from "../../../../../components/admin/admin-shell.tsx";
-import { formatInstant, formatInteger } from "../../../../../lib/format.ts";
-import { t } from "../../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../../server/admin-page.ts";
-import { getGatewayDetail } from "../../../../../server/admin-gateways.ts";
-import { getServerContext } from "../../../../../server/context.ts";
-import { AppError } from "../../../../../server/errors.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { formatInstant, formatInteger } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { getGatewayDetail } from "@/server/admin/gateways.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { AppError } from "@/server/core/errors.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { AdminShell } from "../../../../../components/admin/admin-shell.tsx";
-import { ReadingReviewForms } from "../../../../../components/admin/reading-review-forms.tsx";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { ReadingReviewForms } from "@/components/admin/reading-review-forms.tsx";
 import {
   formatDecimalText,
   formatInstant,
@@ -7,14 +7,14 @@ import {
   formatKwh,
   formatLocalDate,
   shortHex,
-} from "../../../../../lib/format.ts";
-import { t } from "../../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../../server/admin-page.ts";
-import { getPod } from "../../../../../server/admin-pods.ts";
-import { isAllowed } from "../../../../../server/authz.ts";
-import { getServerContext } from "../../../../../server/context.ts";
-import { AppError } from "../../../../../server/errors.ts";
-import { localToday } from "../../../../../server/meter-readings.ts";
+} from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { getPod } from "@/server/admin/pods.ts";
+import { isAllowed } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { AppError } from "@/server/core/errors.ts";
+import { localToday } from "@/server/prosumer/meter-readings.ts";
 
 export const dynamic = "force-dynamic";
 

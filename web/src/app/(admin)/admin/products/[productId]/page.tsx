@@ -1,19 +1,19 @@
-import { AdminShell } from "../../../../../components/admin/admin-shell.tsx";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import {
   ArchiveButton,
   DiscardDraftButton,
   PublishButton,
   StartDraftButton,
-} from "../../../../../components/admin/product-forms.tsx";
-import { DraftEditor } from "../../../../../components/admin/tariff-editor.tsx";
-import { formatInstant } from "../../../../../lib/format.ts";
-import { tariffSummary } from "../../../../../lib/tariff-summary.ts";
-import { t } from "../../../../../messages/en.ts";
-import { getProduct } from "../../../../../server/admin-products.ts";
-import { adminPageAccess } from "../../../../../server/admin-page.ts";
-import { isAllowed } from "../../../../../server/authz.ts";
-import { getServerContext } from "../../../../../server/context.ts";
-import { AppError } from "../../../../../server/errors.ts";
+} from "@/components/admin/product-forms.tsx";
+import { DraftEditor } from "@/components/admin/tariff-editor.tsx";
+import { formatInstant } from "@/lib/format.ts";
+import { tariffSummary } from "@/lib/tariff-summary.ts";
+import { t } from "@/messages/en.ts";
+import { getProduct } from "@/server/admin/products.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { isAllowed } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { AppError } from "@/server/core/errors.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,18 +1,13 @@
 import { nextStatuses } from "@c4e/domain";
-import { AdminShell } from "../../../../../components/admin/admin-shell.tsx";
-import {
-  ConfirmForm,
-  RejectForm,
-  SendMessageForm,
-  ValidateForm,
-} from "../../../../../components/admin/switch-forms.tsx";
-import { formatInstant, formatInteger, formatLocalDate } from "../../../../../lib/format.ts";
-import { type MessageKey, t } from "../../../../../messages/en.ts";
-import { adminPageAccess } from "../../../../../server/admin-page.ts";
-import { isAllowed } from "../../../../../server/authz.ts";
-import { getServerContext } from "../../../../../server/context.ts";
-import { AppError } from "../../../../../server/errors.ts";
-import { getSwitchRequest, listDistributors } from "../../../../../server/switch-admin.ts";
+import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { ConfirmForm, RejectForm, SendMessageForm, ValidateForm } from "@/components/admin/switch-forms.tsx";
+import { formatInstant, formatInteger, formatLocalDate } from "@/lib/format.ts";
+import { type MessageKey, t } from "@/messages/en.ts";
+import { adminPageAccess } from "@/server/admin/page.ts";
+import { isAllowed } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { AppError } from "@/server/core/errors.ts";
+import { getSwitchRequest, listDistributors } from "@/server/switch/back-office.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { StaffHeader } from "../../../../../components/admin/staff-header.tsx";
-import { type DraftTypedData, SignAgreement } from "../../../../../components/switch/sign-agreement.tsx";
-import { formatInteger, formatLocalDate } from "../../../../../lib/format.ts";
-import { t } from "../../../../../messages/en.ts";
-import { getServerContext } from "../../../../../server/context.ts";
-import { AppError } from "../../../../../server/errors.ts";
-import { draftTypedData, getSwitchDraft } from "../../../../../server/switch-public.ts";
+import { StaffHeader } from "@/components/admin/staff-header.tsx";
+import { type DraftTypedData, SignAgreement } from "@/components/switch/sign-agreement.tsx";
+import { formatInteger, formatLocalDate } from "@/lib/format.ts";
+import { t } from "@/messages/en.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { AppError } from "@/server/core/errors.ts";
+import { draftTypedData, getSwitchDraft } from "@/server/switch/public.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,10 +1,10 @@
-import { getPod } from "../../../../../server/admin-pods.ts";
-import { getSession } from "../../../../../server/auth.ts";
-import { authorizeStaff } from "../../../../../server/authz.ts";
-import { getServerContext } from "../../../../../server/context.ts";
-import { localToday } from "../../../../../server/meter-readings.ts";
-import { getRetailerTimeZone } from "../../../../../server/retailer-settings.ts";
-import { jsonRoute } from "../../../../../server/route.ts";
+import { getPod } from "@/server/admin/pods.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeStaff } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { localToday } from "@/server/prosumer/meter-readings.ts";
+import { getRetailerTimeZone } from "@/server/admin/retailer-settings.ts";
+import { jsonRoute } from "@/server/core/route.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
-import { getServerContext } from "../../../../../../server/context.ts";
-import { fileRoute } from "../../../../../../server/route.ts";
-import { draftPdf } from "../../../../../../server/switch-public.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { fileRoute } from "@/server/core/route.ts";
+import { draftPdf } from "@/server/switch/public.ts";
 
 export const dynamic = "force-dynamic";
 

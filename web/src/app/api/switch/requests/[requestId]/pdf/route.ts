@@ -1,8 +1,8 @@
-import { getSession } from "../../../../../../server/auth.ts";
-import { authorizeSigner } from "../../../../../../server/authz.ts";
-import { getServerContext } from "../../../../../../server/context.ts";
-import { fileRoute } from "../../../../../../server/route.ts";
-import { ownRequestPdf } from "../../../../../../server/switch-public.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeSigner } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { fileRoute } from "@/server/core/route.ts";
+import { ownRequestPdf } from "@/server/switch/public.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
-import { adminBillRunXlsx } from "../../../../../../../server/admin-billing.ts";
-import { getSession } from "../../../../../../../server/auth.ts";
-import { authorizeStaff } from "../../../../../../../server/authz.ts";
-import { getServerContext } from "../../../../../../../server/context.ts";
-import { fileRoute } from "../../../../../../../server/route.ts";
+import { adminBillRunXlsx } from "@/server/admin/billing.ts";
+import { getSession } from "@/server/core/auth.ts";
+import { authorizeStaff } from "@/server/core/authz.ts";
+import { getServerContext } from "@/server/core/context.ts";
+import { fileRoute } from "@/server/core/route.ts";
 
 export const dynamic = "force-dynamic";
 

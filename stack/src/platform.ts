@@ -22,6 +22,7 @@ import { capacityMintCap, checkMintCap, syncMintCap } from "./mint-cap.ts";
 import { checkBroker, checkChain, checkDatabase, migrateDatabase } from "./services.ts";
 import { createSimulator } from "./simulator/simulator.ts";
 import { buildWeb, startWeb } from "./web.ts";
+import { startWorkerProcess } from "./worker/process.ts";
 
 export type Platform = {
   databaseUrl: string;
@@ -53,6 +54,8 @@ function quietPostgresLog(log: (line: string) => void): (line: string) => void {
 
 export type StartOptions = {
   web?: boolean;
+  /** the job worker process (default: with the web app) */
+  worker?: boolean;
   /** aborts a start in progress (Ctrl-C during start): what has started is stopped again */
   signal?: AbortSignal;
 };
@@ -287,6 +290,30 @@ export async function startPlatform(
     const ingestStop = { name: "ingest", stop: () => ingest.stop() };
     stops.push(ingestStop);
 
+    const webEnv = {
+      DATABASE_URL: databaseUrl,
+      RPC_URL: rpcUrl,
+      CHAIN_ID: String(chainId),
+      TOKEN_ADDRESS: deployment.token,
+      REWARD_MINTER_ADDRESS: deployment.rewardMinter,
+      PERKS_ADDRESS: deployment.perks,
+      GREEN_CERTIFICATES_ADDRESS: deployment.greenCertificates,
+      MQTT_URL: mqttUrl,
+      WEB_ORIGIN: config.web.origin,
+      // the development wallet signs with the local node's well-known accounts: local chain only
+      DEV_WALLET: localDevChain ? "1" : "0",
+    };
+
+    // Job worker (bill runs, imports, switch activation: docs/jobs.md), beside the web app; it gets
+    // the web app's variables for the switch activation, which runs there and no longer in the web
+    const withWorker = options.worker ?? options.web !== false;
+    if (withWorker) {
+      const worker = await startWorkerProcess({ env: webEnv, log: createLog("worker") });
+      stops.push({ name: "worker", stop: worker.stop });
+      step();
+      summary.push(`worker     job queue in Postgres (schema pgboss), one worker process`);
+    }
+
     // Web
     let webUrl: string | null = null;
     if (options.web !== false) {
@@ -295,19 +322,7 @@ export async function startPlatform(
       const web = await startWeb({
         port: config.web.port,
         log: createLog("web"),
-        env: {
-          DATABASE_URL: databaseUrl,
-          RPC_URL: rpcUrl,
-          CHAIN_ID: String(chainId),
-          TOKEN_ADDRESS: deployment.token,
-          REWARD_MINTER_ADDRESS: deployment.rewardMinter,
-          PERKS_ADDRESS: deployment.perks,
-          GREEN_CERTIFICATES_ADDRESS: deployment.greenCertificates,
-          MQTT_URL: mqttUrl,
-          WEB_ORIGIN: config.web.origin,
-          // the development wallet signs with the local node's well-known accounts: local chain only
-          DEV_WALLET: localDevChain ? "1" : "0",
-        },
+        env: withWorker ? { ...webEnv, SWITCH_ACTIVATION_MINUTES: "0" } : webEnv,
       });
       stops.push({ name: "web", stop: web.stop });
       webUrl = config.web.origin;

@@ -1,26 +1,5 @@
-import type pg from "pg";
-
-/** A client or pool that can run a query (the store functions accept either). */
-export type Queryable = Pick<pg.PoolClient, "query">;
-
-/** Runs `fn` in one transaction on a client of `pool`; rolls back on any error. */
-export async function withTransaction<T>(
-  pool: pg.Pool,
-  fn: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
+// The database port is @c4e/prisma's (one Queryable, one withTransaction for every workspace).
+export { type Queryable, withTransaction } from "@c4e/prisma";
 
 /** "19.00" → "19", "0.250000" → "0.25": numeric columns come back padded to their scale. */
 export function trimDecimal(text: string): string {

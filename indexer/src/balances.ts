@@ -1,7 +1,7 @@
-import type pg from "pg";
 
 /** Anything that runs a query: a pool, or a client inside a caller's transaction. */
-export type Queryable = pg.Pool | pg.PoolClient;
+export type { Queryable } from "@c4e/prisma";
+import type { Queryable } from "@c4e/prisma";
 
 /**
  * Balance of `address` in `token` on chain `chainId` as mirrored by the indexer (token_balance view:

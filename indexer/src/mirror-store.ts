@@ -4,6 +4,7 @@ import type { BlockHeader, PerkOrCertificateLog, RewardBatchMintedLog, TransferL
 import { CheckpointMovedError } from "./errors.ts";
 import type { StoredBlock } from "./find-common-ancestor.ts";
 import { insertPerkLogs, PERK_TABLE_NAMES } from "./perk-tables.ts";
+import { withTransaction } from "@c4e/prisma";
 
 /** Name of the indexer's row in service_heartbeat. */
 export const INDEXER_HEARTBEAT_SERVICE = "indexer";
@@ -256,22 +257,10 @@ export async function withChainLock<T>(
   chainId: number,
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query("BEGIN");
+  return withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock($1, $2)", [CHAIN_LOCK_CLASS, chainId]);
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    await client.query("ROLLBACK").catch((rollbackErr: unknown) => {
-      broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
-    });
-    throw err;
-  } finally {
-    client.release(broken);
-  }
+    return fn(client);
+  });
 }
 
 /** Deletes every mirrored row and the checkpoint of one chain (inside a transaction). */

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { sqlState, withTransaction } from "./sql.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /**
  * Monthly partitions of the tables ingest owns (docs/ingest.md, "Partitions and retention"): `reading`
@@ -8,8 +9,6 @@ import { sqlState, withTransaction } from "./sql.ts";
  */
 export const PARTITIONED_TABLES = ["reading", "reading_interval"] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
-
-type Queryable = Pick<pg.PoolClient, "query">;
 
 /** `YYYY-MM` of the UTC month `months` after the month of `at`. */
 export function monthOf(at: Date, months = 0): string {

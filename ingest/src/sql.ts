@@ -1,32 +1,5 @@
-import type pg from "pg";
-
-/** Runs `work` in one transaction on one pooled connection; rolls back and rethrows on error. */
-export async function withTransaction<T>(
-  pool: pg.Pool,
-  work: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  // A connection that dies while held (Postgres restarted, network cut) emits 'error' on the client;
-  // without a listener that would crash the process. The running query rejects anyway, so the error is
-  // only remembered, and the broken connection is destroyed on release instead of going back to the pool.
-  let broken: Error | null = null;
-  const onError = (error: Error) => {
-    broken = error;
-  };
-  client.on("error", onError);
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    if (broken === null) await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.removeListener("error", onError);
-    client.release(broken ?? undefined);
-  }
-}
+// The database port is @c4e/prisma's (one withTransaction for every workspace).
+export { withTransaction } from "@c4e/prisma";
 
 /**
  * Postgres `text` cannot hold U+0000; untrusted text (payloads, details) gets U+FFFD in its place,

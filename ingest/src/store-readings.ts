@@ -5,13 +5,12 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { ViewEntry } from "./meter-view.ts";
 import { bigintText, safeText } from "./sql.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /**
  * Bulk SQL of the readings path: one statement per table and batch (`INSERT … SELECT FROM unnest`),
  * idempotent on natural keys (`ON CONFLICT DO NOTHING`). New reading rows go in by `COPY` (below).
  */
-
-type Queryable = Pick<pg.PoolClient, "query">;
 
 export type MeterRow = { id: string; gatewayId: string; ratedPowerW: number };
 

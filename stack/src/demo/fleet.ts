@@ -3,6 +3,7 @@ import { keccak256, stringToHex } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
 import { assertLocalDevChain, DEV_ACCOUNT_INDEX, devAccount } from "../dev-accounts.ts";
 import { demoGatewayKeyPair } from "./keys.ts";
+import { withTransaction } from "@c4e/prisma";
 
 export type Household = {
   customerId: string;
@@ -89,9 +90,7 @@ export async function seedFleet(
   { chainId }: { chainId: number },
 ): Promise<void> {
   assertLocalDevChain(chainId, "seedFleet");
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO retailer (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
       [fleet.retailer.id, fleet.retailer.name],
@@ -151,11 +150,5 @@ export async function seedFleet(
         households.flatMap(({ h }) => [30000, Math.ceil(h.pvPeakW * 1.2)]),
       ],
     );
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK");
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -3,8 +3,7 @@ import { type Address, getAddress, type PublicClient } from "viem";
 import type { StaffScope } from "@/server/core/authz.ts";
 import { getPartnerView, type PartnerView } from "@/server/partner/perks.ts";
 import type { WalletChain } from "@/server/prosumer/wallet.ts";
-
-type Queryable = Parameters<typeof getPartnerView>[0];
+import type { Queryable } from "@c4e/prisma";
 
 export type PartnerOverviewEntry = {
   address: Address;

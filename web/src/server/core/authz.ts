@@ -1,4 +1,3 @@
-import type pg from "pg";
 import { AppError } from "./errors.ts";
 import type { Queryable, Role, Session, StaffRole } from "./session.ts";
 
@@ -137,21 +136,8 @@ export async function audit(db: Queryable, scope: StaffScope, entry: AuditEntry)
   );
 }
 
-/** Runs `fn` in one transaction on a client of the pool (commit, or rollback on any error). */
-export async function withTransaction<T>(pool: pg.Pool, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+// One transaction helper for every workspace: the database port in @c4e/prisma.
+export { withTransaction } from "@c4e/prisma";
 
 /** What a switch signer may see: the requests signed by the session's wallet, nothing else. */
 export type SignerScope = { address: string };

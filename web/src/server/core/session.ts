@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import type pg from "pg";
 import { type Address, getAddress } from "viem";
 
 /** Anything that runs a parameterised query: a pool or a checked-out client. */
-export type Queryable = Pick<pg.Pool, "query">;
+export type { Queryable } from "@c4e/prisma";
+import type { Queryable } from "@c4e/prisma";
 
 /** Roles of staff and partners, assigned per retailer in `web_user`. */
 export const STAFF_ROLES = ["retailer_admin", "retailer_agent", "partner", "property_manager"] as const;

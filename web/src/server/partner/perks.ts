@@ -1,8 +1,7 @@
 import { type Address, getAddress } from "viem";
 import type { PartnerScope } from "@/server/core/authz.ts";
 import { getPerkCatalogue, type PerkEntry, type WalletChain } from "@/server/prosumer/wallet.ts";
-
-type Queryable = Parameters<typeof getPerkCatalogue>[0];
+import type { Queryable } from "@c4e/prisma";
 
 export type RedemptionEntry = {
   perkId: string;

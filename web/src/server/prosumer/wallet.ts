@@ -1,10 +1,9 @@
 import { certificatesOf, couponsOf, perksOf } from "@c4e/indexer/coupons";
 import { type Address, getAddress } from "viem";
 import type { CustomerScope } from "@/server/core/authz.ts";
-import type pg from "pg";
+import type { Queryable } from "@c4e/prisma";
 
 /** A pool or a client of it (what the indexer's read functions take). */
-type Queryable = pg.Pool | pg.PoolClient;
 
 /** The mirrored contracts the wallet reads; a null address hides its section. */
 export type WalletChain = {

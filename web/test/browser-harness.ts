@@ -1,8 +1,10 @@
 // The part every browser test shares: the built app started with `next start` on a free port for a
-// test database and chain (development wallet on), Chromium launched headless, and the development
-// wallet's sign-in.
+// test database and chain (development wallet on), the job worker beside it (bill runs are jobs),
+// Chromium launched headless, and the development wallet's sign-in.
 import { type Browser, chromium, type Page } from "playwright-core";
 import { freePort } from "@c4e/stack/embedded/ports";
+import { createLog } from "@c4e/stack/log";
+import { startWorkerProcess } from "@c4e/stack/worker/process";
 import { CHAIN_ID, TOKEN } from "./fixtures.ts";
 import { ensureBuilt, startNext } from "./next-server.ts";
 
@@ -47,10 +49,16 @@ export async function startBrowserApp(
     DEV_WALLET: "1",
     ...env,
   });
+  let worker: Awaited<ReturnType<typeof startWorkerProcess>> | undefined;
   let browser: Browser;
   try {
+    worker = await startWorkerProcess({
+      env: { DATABASE_URL: databaseUrl, SWITCH_ACTIVATION_MINUTES: "0" },
+      log: createLog("worker"),
+    });
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   } catch (error) {
+    await worker?.stop();
     await web.stop();
     throw error;
   }
@@ -59,6 +67,7 @@ export async function startBrowserApp(
     browser,
     stop: async () => {
       await browser.close().catch(() => {});
+      await worker?.stop();
       await web.stop();
     },
   };

@@ -59,9 +59,14 @@ export async function ensureQueues(boss: PgBoss): Promise<void> {
 export type JobQueue = {
   /**
    * Validates the payload and queues the job; resolves to its id. A `stately` kind with a job of the
-   * same key already queued resolves to that job's id (`existing: true`).
+   * same key already queued resolves to that job's id (`existing: true`). With `db` (a client in a
+   * transaction), the job is queued in that transaction: it exists only if the transaction commits.
    */
-  enqueue: <K extends JobKind>(kind: K, input: JobInput<K>) => Promise<{ id: string; existing: boolean }>;
+  enqueue: <K extends JobKind>(
+    kind: K,
+    input: JobInput<K>,
+    options?: { db?: Queryable },
+  ) => Promise<{ id: string; existing: boolean }>;
   stop: () => Promise<void>;
 };
 
@@ -75,15 +80,18 @@ export async function createJobQueue(pool: pg.Pool): Promise<JobQueue> {
   await boss.start();
   await ensureQueues(boss);
   return {
-    enqueue: async (kind, input) => {
+    enqueue: async (kind, input, { db = pool } = {}) => {
       const parsed = JOB_PAYLOADS[kind].safeParse(input);
       if (!parsed.success)
         throw new JobPayloadError(`${kind}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
       const payload = parsed.data as never;
       const singletonKey = singletonKeyOf(kind, payload);
-      const id = await boss.send(kind, payload, { singletonKey });
+      const id = await boss.send(kind, payload, {
+        singletonKey,
+        db: { executeSql: (text, values) => db.query(text, values) },
+      });
       if (id) return { id, existing: false };
-      const queued = await pool.query<{ id: string }>(
+      const queued = await db.query<{ id: string }>(
         `SELECT id::text FROM ${JOB_SCHEMA}.job
          WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry', 'active')
          ORDER BY created_on DESC LIMIT 1`,

@@ -10,6 +10,7 @@ import {
   voidInvoiceAction,
 } from "@/app/(admin)/admin/actions.ts";
 import {
+  formatDateTime,
   formatInteger,
   formatLocalDate,
   formatMinorAmount,
@@ -17,11 +18,14 @@ import {
   lastDayOf,
 } from "@/lib/format.ts";
 import { type MessageKey, t } from "@/messages/en.ts";
+import type { JobView } from "@c4e/billing/jobs/queue";
 import type { AdminBillRun, AdminInvoice, InvoiceHold } from "@/server/admin/billing.ts";
 import { apiFetch } from "@/components/api.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
-type BillingData = { runs: AdminBillRun[]; invoices: AdminInvoice[] };
+type BillingData = { runs: AdminBillRun[]; invoices: AdminInvoice[]; jobs: JobView[] };
+
+const LIVE_JOB_STATES: readonly string[] = ["created", "retry", "active"];
 
 const kindKey = (kind: string) => `invoices.kind.${kind}` as MessageKey;
 const statusKey = (status: string) =>
@@ -274,6 +278,74 @@ function Runs({ runs, canWrite }: { runs: AdminBillRun[]; canWrite: boolean }) {
   );
 }
 
+/** The platform queue's jobs: kind, state, live progress, times, error. */
+function Jobs({ jobs }: { jobs: JobView[] }) {
+  if (jobs.length === 0) return <p className="empty">{t("admin.billing.jobs.empty")}</p>;
+  const time = (iso: string | null) => (iso ? formatDateTime(iso, "UTC") : "–");
+  return (
+    <div className="table-scroll">
+      <table className="rewards" data-testid="jobs">
+        <caption className="visually-hidden">{t("admin.billing.jobs.caption")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("admin.billing.jobs.id")}</th>
+            <th scope="col">{t("admin.billing.jobs.kind")}</th>
+            <th scope="col">{t("admin.billing.jobs.state")}</th>
+            <th scope="col">{t("admin.billing.jobs.progress")}</th>
+            <th scope="col">{t("admin.billing.jobs.started")}</th>
+            <th scope="col">{t("admin.billing.jobs.finished")}</th>
+            <th scope="col">{t("admin.billing.jobs.error")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.map((j) => (
+            <tr key={j.id} data-testid="job-row" data-kind={j.kind} data-state={j.state}>
+              <td data-label={t("admin.billing.jobs.id")} className="mono" title={j.id}>
+                {j.id.slice(0, 8)}
+              </td>
+              <td data-label={t("admin.billing.jobs.kind")}>
+                {t(`admin.billing.jobs.kind.${j.kind}` as MessageKey)}
+                {j.subject && <span className="muted"> {j.subject}</span>}
+              </td>
+              <td data-label={t("admin.billing.jobs.state")} data-testid="job-state">
+                {t(`admin.billing.jobs.state.${j.state}` as MessageKey)}
+                {j.retryCount > 0 && (
+                  <span className="muted">
+                    {" "}
+                    ({t("admin.billing.jobs.retries", { count: j.retryCount + 1 })})
+                  </span>
+                )}
+              </td>
+              <td data-label={t("admin.billing.jobs.progress")} data-testid="job-progress">
+                {j.progress
+                  ? [
+                      j.progress.total === undefined
+                        ? formatInteger(j.progress.done)
+                        : t("admin.billing.jobs.progressValue", {
+                            done: formatInteger(j.progress.done),
+                            total: formatInteger(j.progress.total),
+                          }),
+                      j.progress.failed
+                        ? t("admin.billing.jobs.progressFailed", { failed: formatInteger(j.progress.failed) })
+                        : null,
+                    ]
+                      .filter(Boolean)
+                      .join(" · ")
+                  : "–"}
+              </td>
+              <td data-label={t("admin.billing.jobs.started")}>{time(j.startedAt)}</td>
+              <td data-label={t("admin.billing.jobs.finished")}>{time(j.finishedAt)}</td>
+              <td data-label={t("admin.billing.jobs.error")} className="wrap">
+                {j.error ?? ""}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** Issues the run's drafts that are listed (the retailer's own). */
 function RunIssueButton({ runId }: { runId: string }) {
   const data = useBillingData();
@@ -290,9 +362,12 @@ function useBillingData(initial?: BillingData) {
     queryKey: ["admin", "billing"],
     queryFn: () => apiFetch<BillingData>("/api/admin/billing"),
     ...(initial ? { initialData: initial } : {}),
-    // live progress while a run is billing; otherwise a slow refresh
-    refetchInterval: (q) =>
-      (q.state.data as BillingData | undefined)?.runs.some((r) => r.running) ? 1_500 : 15_000,
+    // live progress while a run is billing or a job is queued or running; otherwise a slow refresh
+    refetchInterval: (q) => {
+      const d = q.state.data as BillingData | undefined;
+      const live = d?.runs.some((r) => r.running) || d?.jobs.some((j) => LIVE_JOB_STATES.includes(j.state));
+      return live ? 1_500 : 15_000;
+    },
   });
 }
 
@@ -315,6 +390,11 @@ export function BillingClient({
         <p className="hint">{t("admin.billing.run.hint")}</p>
         <StartRunForm canWrite={canWrite} />
         <Runs runs={data.runs} canWrite={canWrite} />
+      </section>
+      <section className="card" aria-labelledby="jobs-title">
+        <h2 id="jobs-title">{t("admin.billing.jobs.title")}</h2>
+        <p className="hint">{t("admin.billing.jobs.hint")}</p>
+        <Jobs jobs={data.jobs} />
       </section>
       <section className="card" aria-labelledby="invoices-title">
         <h2 id="invoices-title">{t("admin.billing.invoices.title")}</h2>

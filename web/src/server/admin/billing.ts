@@ -1,4 +1,4 @@
-import { monthPeriod, runBill } from "@c4e/billing/bill-run";
+import { monthPeriod } from "@c4e/billing/bill-run";
 import { exportBillRunXlsx } from "@c4e/billing/bill-run-xlsx";
 import { loadSeller, renderInvoicePdf } from "@c4e/billing/invoice-pdf";
 import {
@@ -9,6 +9,7 @@ import {
   releaseHold,
   voidInvoice,
 } from "@c4e/billing/invoice-store";
+import { createJobQueue, type JobQueue, type JobView, listJobs } from "@c4e/billing/jobs/queue";
 import type pg from "pg";
 import { z } from "zod";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
@@ -30,7 +31,7 @@ export type AdminBillRun = {
   failed: number;
   /** drafted from incomplete interval data: held until released or billed again */
   incomplete: number;
-  /** whether this process is billing it right now */
+  /** whether a bill-run job of its month is queued or running (the worker process bills it) */
   running: boolean;
   failures: { podIdentifier: string; error: string }[];
 };
@@ -69,11 +70,24 @@ export type InvoiceHold = {
   rangeCount: number;
 };
 
-/** The bill runs this process is executing (period → promise), so a second start is refused. */
-const running =
-  (globalThis as typeof globalThis & { __c4eBillRuns?: Map<string, Promise<unknown>> }).__c4eBillRuns ??
-  new Map<string, Promise<unknown>>();
-(globalThis as typeof globalThis & { __c4eBillRuns?: Map<string, Promise<unknown>> }).__c4eBillRuns = running;
+/** The job queue client of a pool (one per process; dev-mode reloads reuse it). */
+const queues =
+  (globalThis as typeof globalThis & { __c4eJobQueues?: WeakMap<pg.Pool, Promise<JobQueue>> })
+    .__c4eJobQueues ?? new WeakMap<pg.Pool, Promise<JobQueue>>();
+(globalThis as typeof globalThis & { __c4eJobQueues?: WeakMap<pg.Pool, Promise<JobQueue>> }).__c4eJobQueues =
+  queues;
+
+function jobQueue(pool: pg.Pool): Promise<JobQueue> {
+  let queue = queues.get(pool);
+  if (!queue) {
+    queue = createJobQueue(pool);
+    queue.catch(() => queues.delete(pool)); // the next call tries again
+    queues.set(pool, queue);
+  }
+  return queue;
+}
+
+const LIVE_STATES: readonly JobView["state"][] = ["created", "retry", "active"];
 
 const RETAILER_CONTRACT = `JOIN contract c ON c.id = i.contract_id JOIN trader t ON t.id = c.trader_id`;
 
@@ -117,6 +131,11 @@ export async function listBillRuns(db: Queryable, scope: StaffScope): Promise<Ad
      ORDER BY p.identifier LIMIT 200`,
     [scope.retailerId, rows.map((r) => r.id)],
   );
+  const live = new Set(
+    (await listJobs(db, { kinds: ["bill-run"], limit: 100 }))
+      .filter((j) => LIVE_STATES.includes(j.state))
+      .map((j) => j.subject),
+  );
   return rows.map((r) => ({
     id: r.id,
     period: r.period,
@@ -128,7 +147,7 @@ export async function listBillRuns(db: Queryable, scope: StaffScope): Promise<Ad
     drafted: r.drafted,
     failed: r.failed,
     incomplete: r.incomplete,
-    running: running.has(r.period),
+    running: live.has(r.period),
     failures: failures.rows
       .filter((f) => f.bill_run_id === r.id)
       .map((f) => ({ podIdentifier: f.identifier, error: f.error ?? "" })),
@@ -241,16 +260,31 @@ async function ownInvoice(db: Queryable, scope: StaffScope, invoiceId: string, l
  * only when every contract is supplied by this retailer's traders; otherwise `conflict`.
  */
 async function assertSingleTenant(db: Queryable, scope: StaffScope): Promise<void> {
+  if (!(await isSingleTenant(db, scope)))
+    throw new AppError(
+      "conflict",
+      "bill runs cover every retailer's contracts; run them from the billing CLI",
+    );
+}
+
+/** Whether every contract of the platform is supplied by this retailer's traders. */
+async function isSingleTenant(db: Queryable, scope: StaffScope): Promise<boolean> {
   const { rowCount } = await db.query(
     `SELECT 1 FROM contract c JOIN trader t ON t.id = c.trader_id
      WHERE t.retailer_id IS DISTINCT FROM $1 LIMIT 1`,
     [scope.retailerId],
   );
-  if (rowCount)
-    throw new AppError(
-      "conflict",
-      "bill runs cover every retailer's contracts; run them from the billing CLI",
-    );
+  return !rowCount;
+}
+
+/**
+ * The platform queue's jobs (bill runs, advance runs, settlements, corrections, imports, switch
+ * activation), newest first, with their state and live progress. Jobs are platform-wide, so they are
+ * shown only to a retailer that supplies every contract (the rule that lets it start bill runs).
+ */
+export async function listBillingJobs(db: Queryable, scope: StaffScope): Promise<JobView[]> {
+  if (!(await isSingleTenant(db, scope))) return [];
+  return listJobs(db, { limit: 30 });
 }
 
 const periodSchema = z.object({
@@ -261,33 +295,35 @@ const periodSchema = z.object({
 });
 
 /**
- * Starts (or resumes) the bill run of a month in the background and returns at once; progress is
- * read from `bill_run_item` (`listBillRuns`). Audited as `billing.run.start`.
+ * Queues the bill run of a month (or resumes it) for the worker process (docs/jobs.md) and returns at
+ * once with the job; progress is read from `bill_run_item` (`listBillRuns`) and the job
+ * (`listBillingJobs`). A month already queued or running is `conflict`. Audited as `billing.run.start`.
  */
 export async function startBillRun(
   pool: pg.Pool,
   scope: StaffScope,
   input: Record<string, string>,
-  log: (message: string, error?: unknown) => void = console.error,
-): Promise<ActionResult<{ period: string }>> {
+): Promise<ActionResult<{ period: string; jobId: string }>> {
   const parsed = periodSchema.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   const { period } = parsed.data;
-  if (running.has(period)) throw new AppError("conflict", "this month's bill run is already running");
-  await withTransaction(pool, async (db) => {
+  const queue = await jobQueue(pool);
+  return withTransaction(pool, async (db) => {
     await assertSingleTenant(db, scope);
+    const live = await listJobs(db, { kinds: ["bill-run"], limit: 100 });
+    if (live.some((j) => j.subject === period && LIVE_STATES.includes(j.state)))
+      throw new AppError("conflict", "this month's bill run is already queued or running");
+    // the job and its audit entry commit together
+    const queued = await queue.enqueue("bill-run", { period }, { db });
+    if (queued.existing) throw new AppError("conflict", "this month's bill run is already queued or running");
     await audit(db, scope, {
       action: "billing.run.start",
       targetType: "bill_run",
       targetId: period,
-      detail: { period: monthPeriod(period) },
+      detail: { period: monthPeriod(period), jobId: queued.id },
     });
+    return { ok: true as const, value: { period, jobId: queued.id } };
   });
-  const run = runBill(pool, { period })
-    .catch((error: unknown) => log(`[web] bill run ${period} failed`, error))
-    .finally(() => running.delete(period));
-  running.set(period, run);
-  return { ok: true, value: { period } };
 }
 
 const issueSchema = z.object({

@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import type { MessageKey } from "@/messages/en.ts";
 import { t } from "@/messages/en.ts";
 import type { ActionResult } from "@/server/core/action-result.ts";
+import { type FieldControl, FormField } from "./form-field.tsx";
 
 type Action<T> = (previous: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
 
@@ -21,7 +22,7 @@ export function fieldError(result: ActionResult<unknown> | null, field: string):
   return result && !result.ok ? result.fieldErrors?.[field] : undefined;
 }
 
-/** A labelled input with its hint and its error right below it (aria-describedby links both). */
+/** A FormField named after its form field: id `field-<name>`, the error a message key, `error-<name>` its test id. */
 export function Field({
   name,
   label,
@@ -33,30 +34,18 @@ export function Field({
   label: string;
   hint?: string;
   error?: MessageKey | undefined;
-  children: (props: {
-    id: string;
-    name: string;
-    "aria-invalid": boolean;
-    "aria-describedby": string | undefined;
-  }) => React.ReactNode;
+  children: (props: FieldControl & { name: string }) => React.ReactNode;
 }) {
-  const id = `field-${name}`;
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children({ id, name, "aria-invalid": Boolean(error), "aria-describedby": describedBy || undefined })}
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="error field-error" id={`${id}-error`} role="alert" data-testid={`error-${name}`}>
-          {t(error)}
-        </p>
-      )}
-    </div>
+    <FormField
+      id={`field-${name}`}
+      label={label}
+      hint={hint}
+      error={error ? t(error) : undefined}
+      errorTestId={`error-${name}`}
+    >
+      {(control) => children({ ...control, name })}
+    </FormField>
   );
 }
 

@@ -5,6 +5,7 @@ import { type ReactNode, useState } from "react";
 import { saveDraftAction } from "@/app/(admin)/admin/products/actions.ts";
 import { t } from "@/messages/en.ts";
 import type { ActionResult } from "@/server/core/action-result.ts";
+import { type FieldControl, FormField } from "./form-field.tsx";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
 type PathError = { path: string; message: string };
@@ -89,6 +90,34 @@ function PathErrors({ errors, path }: { errors: PathError[]; path: string }) {
   );
 }
 
+/** A FormField for the tariff at `path`: the validator's errors at that path are its error. */
+function PathField({
+  path,
+  label,
+  errors,
+  className,
+  children,
+}: {
+  path: string;
+  label: string;
+  errors: PathError[];
+  className: string;
+  children: (control: FieldControl) => ReactNode;
+}) {
+  const own = errors.filter((e) => isAt(e, path));
+  return (
+    <FormField
+      id={fieldId(path)}
+      label={label}
+      error={own.length > 0 ? own.map((e) => e.message).join("; ") : undefined}
+      errorTestId={`tariff-error-${path}`}
+      className={className}
+    >
+      {children}
+    </FormField>
+  );
+}
+
 function TextInput({
   path,
   label,
@@ -106,24 +135,25 @@ function TextInput({
   inputMode?: "decimal" | "text";
   width?: "short";
 }) {
-  const id = fieldId(path);
-  const invalid = errors.some((e) => isAt(e, path));
   return (
-    <div className={`field${width === "short" ? " field-short" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="text"
-        inputMode={inputMode ?? "text"}
-        autoComplete="off"
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={invalid}
-        aria-describedby={invalid ? `${id}-error` : undefined}
-        data-testid={id}
-      />
-      <PathErrors errors={errors} path={path} />
-    </div>
+    <PathField
+      path={path}
+      label={label}
+      errors={errors}
+      className={`field${width === "short" ? " field-short" : ""}`}
+    >
+      {(control) => (
+        <input
+          {...control}
+          type="text"
+          inputMode={inputMode ?? "text"}
+          autoComplete="off"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          data-testid={control.id}
+        />
+      )}
+    </PathField>
   );
 }
 
@@ -161,19 +191,23 @@ function Select<V extends string>({
   onChange: (v: V) => void;
   errors: PathError[];
 }) {
-  const id = fieldId(path);
   return (
-    <div className="field field-short">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value as V)} data-testid={id}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <PathErrors errors={errors} path={path} />
-    </div>
+    <PathField path={path} label={label} errors={errors} className="field field-short">
+      {(control) => (
+        <select
+          {...control}
+          value={value}
+          onChange={(e) => onChange(e.target.value as V)}
+          data-testid={control.id}
+        >
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </PathField>
   );
 }
 

@@ -1,4 +1,5 @@
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { formatInstant, shortHex } from "@/lib/format.ts";
 import { t } from "@/messages/en.ts";
 import { listAudit } from "@/server/admin/audit.ts";
@@ -23,43 +24,41 @@ export default async function AuditPage() {
               <h2 id="audit" className="visually-hidden">
                 {t("admin.audit.caption")}
               </h2>
-              {entries.length === 0 ? (
-                <p className="empty">{t("admin.audit.empty")}</p>
-              ) : (
-                <div className="table-scroll">
-                  <table className="rewards" data-testid="audit-table">
-                    <caption className="visually-hidden">{t("admin.audit.caption")}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("admin.audit.at")}</th>
-                        <th scope="col">{t("admin.audit.actor")}</th>
-                        <th scope="col">{t("admin.audit.action")}</th>
-                        <th scope="col">{t("admin.audit.target")}</th>
-                        <th scope="col">{t("admin.audit.detail")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {entries.map((e) => (
-                        <tr key={e.id} data-testid="audit-row">
-                          <td data-label={t("admin.audit.at")}>{formatInstant(e.at, timeZone)}</td>
-                          <td data-label={t("admin.audit.actor")} title={e.actor}>
-                            {shortHex(e.actor)} ({t(`header.role.${e.role as "retailer_admin"}`)})
-                          </td>
-                          <td className="mono" data-label={t("admin.audit.action")}>
-                            {e.action}
-                          </td>
-                          <td className="mono" data-label={t("admin.audit.target")}>
-                            {e.targetType}:{e.targetId}
-                          </td>
-                          <td className="mono wrap" data-label={t("admin.audit.detail")}>
-                            {JSON.stringify(e.detail)}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <DataTable
+                caption={t("admin.audit.caption")}
+                testId="audit-table"
+                rows={entries}
+                rowKey={(e) => e.id}
+                rowAttributes={() => ({ "data-testid": "audit-row" })}
+                empty={t("admin.audit.empty")}
+                columns={[
+                  { header: t("admin.audit.at"), cell: (e) => formatInstant(e.at, timeZone) },
+                  {
+                    header: t("admin.audit.actor"),
+                    title: (e) => e.actor,
+                    cell: (e) => (
+                      <>
+                        {shortHex(e.actor)} ({t(`header.role.${e.role as "retailer_admin"}`)})
+                      </>
+                    ),
+                  },
+                  { header: t("admin.audit.action"), className: "mono", cell: (e) => e.action },
+                  {
+                    header: t("admin.audit.target"),
+                    className: "mono",
+                    cell: (e) => (
+                      <>
+                        {e.targetType}:{e.targetId}
+                      </>
+                    ),
+                  },
+                  {
+                    header: t("admin.audit.detail"),
+                    className: "mono wrap",
+                    cell: (e) => JSON.stringify(e.detail),
+                  },
+                ]}
+              />
             </section>
           </>
         );

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import { t } from "@/messages/en.ts";
 import { customerFilter, listCustomers } from "@/server/admin/customers.ts";
@@ -68,41 +69,31 @@ export default async function CustomersPage({
                 </label>
                 <button type="submit">{t("admin.customers.filter")}</button>
               </form>
-              {page.rows.length === 0 ? (
-                <p className="empty">{t("admin.customers.empty")}</p>
-              ) : (
-                <div className="table-scroll">
-                  <table className="rewards" data-testid="customer-table">
-                    <caption className="visually-hidden">{t("admin.customers.caption")}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("admin.customers.name")}</th>
-                        <th scope="col">{t("admin.customers.kind")}</th>
-                        <th scope="col">{t("admin.customers.email")}</th>
-                        <th scope="col">{t("admin.customers.pods")}</th>
-                        <th scope="col">{t("admin.customers.active")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {page.rows.map((c) => (
-                        <tr key={c.id} data-testid="customer-row">
-                          <td data-label={t("admin.customers.name")}>
-                            <a href={`/admin/customers/${encodeURIComponent(c.id)}`}>{c.name}</a>
-                          </td>
-                          <td data-label={t("admin.customers.kind")}>{t(`admin.crm.kind.${c.kind}`)}</td>
-                          <td data-label={t("admin.customers.email")}>{c.email ?? "—"}</td>
-                          <td className="mono" data-label={t("admin.customers.pods")}>
-                            {c.pods.length === 0 ? "—" : c.pods.join(", ")}
-                          </td>
-                          <td data-label={t("admin.customers.active")}>
-                            {c.activeContract ? t("admin.customers.yes") : t("admin.customers.no")}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <DataTable
+                caption={t("admin.customers.caption")}
+                testId="customer-table"
+                rows={page.rows}
+                rowKey={(c) => c.id}
+                rowAttributes={() => ({ "data-testid": "customer-row" })}
+                empty={t("admin.customers.empty")}
+                columns={[
+                  {
+                    header: t("admin.customers.name"),
+                    cell: (c) => <a href={`/admin/customers/${encodeURIComponent(c.id)}`}>{c.name}</a>,
+                  },
+                  { header: t("admin.customers.kind"), cell: (c) => t(`admin.crm.kind.${c.kind}`) },
+                  { header: t("admin.customers.email"), cell: (c) => c.email ?? "—" },
+                  {
+                    header: t("admin.customers.pods"),
+                    className: "mono",
+                    cell: (c) => (c.pods.length === 0 ? "—" : c.pods.join(", ")),
+                  },
+                  {
+                    header: t("admin.customers.active"),
+                    cell: (c) => (c.activeContract ? t("admin.customers.yes") : t("admin.customers.no")),
+                  },
+                ]}
+              />
               <nav className="form-row" aria-label={t("admin.customers.caption")}>
                 {filter.after && <a href={pageHref(raw, null)}>{t("admin.customers.first")}</a>}
                 {page.nextAfter && (

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import { RegisterGatewayForm } from "@/components/admin/register-gateway-form.tsx";
 import { formatInstant, formatInteger } from "@/lib/format.ts";
@@ -41,75 +42,62 @@ export default async function GatewaysPage() {
               <h2 id="gw-list" className="visually-hidden">
                 {t("admin.gateways.caption")}
               </h2>
-              {gateways.length === 0 ? (
-                <p className="empty">{t("admin.gateways.empty")}</p>
-              ) : (
-                <div className="table-scroll">
-                  <table className="rewards" data-testid="gateway-table">
-                    <caption className="visually-hidden">{t("admin.gateways.caption")}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("admin.gateways.id")}</th>
-                        <th scope="col">{t("admin.gateways.status")}</th>
-                        <th scope="col">{t("admin.gateways.key")}</th>
-                        <th scope="col" className="num">
-                          {t("admin.gateways.meters")}
-                        </th>
-                        <th scope="col">{t("admin.gateways.lastMessage")}</th>
-                        <th scope="col" className="num">
-                          {t("admin.gateways.messages24h")}
-                        </th>
-                        <th scope="col" className="num">
-                          {t("admin.gateways.accepted24h")}
-                        </th>
-                        <th scope="col" className="num">
-                          {t("admin.gateways.rejected24h")}
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {gateways.map((g) => (
-                        <tr key={g.id} data-testid="gateway-row">
-                          <td data-label={t("admin.gateways.id")}>
-                            <a
-                              href={`/admin/gateways/${encodeURIComponent(g.id)}`}
-                              aria-label={t("admin.gateways.details", { id: g.id })}
-                            >
-                              {g.id}
-                            </a>
-                          </td>
-                          <td data-label={t("admin.gateways.status")}>
-                            {g.active ? t("admin.gateways.active") : t("admin.gateways.inactive")}
-                          </td>
-                          <td className="mono" data-label={t("admin.gateways.key")}>
-                            {g.keyAlgorithm} {g.keyPrefix}…
-                          </td>
-                          <td className="num" data-label={t("admin.gateways.meters")}>
-                            {formatInteger(g.meters)}
-                          </td>
-                          <td data-label={t("admin.gateways.lastMessage")}>
-                            {g.lastMessageAt
-                              ? formatInstant(g.lastMessageAt, timeZone)
-                              : t("admin.gateways.never")}
-                          </td>
-                          <td className="num" data-label={t("admin.gateways.messages24h")}>
-                            {formatInteger(g.messages24h)}
-                          </td>
-                          <td className="num" data-label={t("admin.gateways.accepted24h")}>
-                            {formatInteger(g.accepted24h)}
-                          </td>
-                          <td
-                            className={`num${g.rejected24h > 0 ? " warn" : ""}`}
-                            data-label={t("admin.gateways.rejected24h")}
-                          >
-                            {formatInteger(g.rejected24h)}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <DataTable
+                caption={t("admin.gateways.caption")}
+                testId="gateway-table"
+                rows={gateways}
+                rowKey={(g) => g.id}
+                rowAttributes={() => ({ "data-testid": "gateway-row" })}
+                empty={t("admin.gateways.empty")}
+                columns={[
+                  {
+                    header: t("admin.gateways.id"),
+                    cell: (g) => (
+                      <a
+                        href={`/admin/gateways/${encodeURIComponent(g.id)}`}
+                        aria-label={t("admin.gateways.details", { id: g.id })}
+                      >
+                        {g.id}
+                      </a>
+                    ),
+                  },
+                  {
+                    header: t("admin.gateways.status"),
+                    cell: (g) => (g.active ? t("admin.gateways.active") : t("admin.gateways.inactive")),
+                  },
+                  {
+                    header: t("admin.gateways.key"),
+                    className: "mono",
+                    cell: (g) => `${g.keyAlgorithm} ${g.keyPrefix}…`,
+                  },
+                  {
+                    header: t("admin.gateways.meters"),
+                    align: "number",
+                    cell: (g) => formatInteger(g.meters),
+                  },
+                  {
+                    header: t("admin.gateways.lastMessage"),
+                    cell: (g) =>
+                      g.lastMessageAt ? formatInstant(g.lastMessageAt, timeZone) : t("admin.gateways.never"),
+                  },
+                  {
+                    header: t("admin.gateways.messages24h"),
+                    align: "number",
+                    cell: (g) => formatInteger(g.messages24h),
+                  },
+                  {
+                    header: t("admin.gateways.accepted24h"),
+                    align: "number",
+                    cell: (g) => formatInteger(g.accepted24h),
+                  },
+                  {
+                    header: t("admin.gateways.rejected24h"),
+                    align: "number",
+                    className: (g) => (g.rejected24h > 0 ? "warn" : undefined),
+                    cell: (g) => formatInteger(g.rejected24h),
+                  },
+                ]}
+              />
             </section>
             {isAllowed(session.role, "gateway.write") && (
               <section className="card narrow-card" aria-labelledby="gw-register">

@@ -1,3 +1,5 @@
+import { EmptyState } from "@/components/admin/empty-state.tsx";
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import { formatInstant, formatInteger, formatTokenAmount, shortHex } from "@/lib/format.ts";
 import { t } from "@/messages/en.ts";
@@ -28,7 +30,7 @@ export default async function PartnersPage() {
             </div>
             {partners.length === 0 && (
               <section className="card">
-                <p className="empty">{t("admin.partners.empty")}</p>
+                <EmptyState message={t("admin.partners.empty")} />
               </section>
             )}
             {partners.map((p) => (
@@ -47,119 +49,76 @@ export default async function PartnersPage() {
                   {p.disabled && <span className="warn"> ({t("admin.partners.disabledPartner")})</span>}
                 </h2>
                 <h3>{t("admin.partners.perks")}</h3>
-                {p.view.perks.length === 0 ? (
-                  <p className="empty">{t("admin.partners.perksEmpty")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards">
-                      <caption className="visually-hidden">{t("admin.partners.perks")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.partners.perk")}</th>
-                          <th scope="col" className="num">
-                            {t("admin.partners.price")}
-                          </th>
-                          <th scope="col" className="num">
-                            {t("admin.partners.supply")}
-                          </th>
-                          <th scope="col">{t("admin.partners.validUntil")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {p.view.perks.map((perk) => (
-                          <tr key={perk.perkId} data-testid="admin-partner-perk">
-                            <td data-label={t("admin.partners.perk")}>{perk.name}</td>
-                            <td className="num" data-label={t("admin.partners.price")}>
-                              {formatTokenAmount(perk.price)} {t("balance.unit")}
-                            </td>
-                            <td className="num" data-label={t("admin.partners.supply")}>
-                              {formatInteger(perk.redeemed)} / {formatInteger(perk.supply)}
-                            </td>
-                            <td data-label={t("admin.partners.validUntil")}>
-                              {formatInstant(perk.validUntil, timeZone)}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.partners.perks")}
+                  rows={p.view.perks}
+                  rowKey={(perk) => perk.perkId}
+                  rowAttributes={() => ({ "data-testid": "admin-partner-perk" })}
+                  empty={t("admin.partners.perksEmpty")}
+                  columns={[
+                    { header: t("admin.partners.perk"), cell: (perk) => perk.name },
+                    {
+                      header: t("admin.partners.price"),
+                      align: "number",
+                      cell: (perk) => `${formatTokenAmount(perk.price)} ${t("balance.unit")}`,
+                    },
+                    {
+                      header: t("admin.partners.supply"),
+                      align: "number",
+                      cell: (perk) => `${formatInteger(perk.redeemed)} / ${formatInteger(perk.supply)}`,
+                    },
+                    {
+                      header: t("admin.partners.validUntil"),
+                      cell: (perk) => formatInstant(perk.validUntil, timeZone),
+                    },
+                  ]}
+                />
                 <h3>{t("admin.partners.redemptions")}</h3>
-                {p.view.redemptions.length === 0 ? (
-                  <p className="empty">{t("admin.partners.redemptionsEmpty")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards">
-                      <caption className="visually-hidden">{t("admin.partners.redemptions")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.partners.when")}</th>
-                          <th scope="col">{t("admin.partners.perk")}</th>
-                          <th scope="col">{t("admin.partners.account")}</th>
-                          <th scope="col" className="num">
-                            {t("admin.partners.price")}
-                          </th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {p.view.redemptions.map((r) => (
-                          <tr
-                            key={`${r.txHash}-${r.perkId}-${r.account}`}
-                            data-testid="admin-partner-redemption"
-                          >
-                            <td data-label={t("admin.partners.when")}>
-                              {formatInstant(r.blockTime, timeZone)}
-                            </td>
-                            <td data-label={t("admin.partners.perk")}>{r.name}</td>
-                            <td className="mono" data-label={t("admin.partners.account")} title={r.account}>
-                              {shortHex(r.account)}
-                            </td>
-                            <td className="num" data-label={t("admin.partners.price")}>
-                              {formatTokenAmount(r.price)} {t("balance.unit")}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.partners.redemptions")}
+                  rows={p.view.redemptions}
+                  rowKey={(r) => `${r.txHash}-${r.perkId}-${r.account}`}
+                  rowAttributes={() => ({ "data-testid": "admin-partner-redemption" })}
+                  empty={t("admin.partners.redemptionsEmpty")}
+                  columns={[
+                    { header: t("admin.partners.when"), cell: (r) => formatInstant(r.blockTime, timeZone) },
+                    { header: t("admin.partners.perk"), cell: (r) => r.name },
+                    {
+                      header: t("admin.partners.account"),
+                      className: "mono",
+                      title: (r) => r.account,
+                      cell: (r) => shortHex(r.account),
+                    },
+                    {
+                      header: t("admin.partners.price"),
+                      align: "number",
+                      cell: (r) => `${formatTokenAmount(r.price)} ${t("balance.unit")}`,
+                    },
+                  ]}
+                />
                 <h3>{t("admin.partners.consumptions")}</h3>
-                {p.view.consumptions.length === 0 ? (
-                  <p className="empty">{t("admin.partners.consumptionsEmpty")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards">
-                      <caption className="visually-hidden">{t("admin.partners.consumptions")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.partners.when")}</th>
-                          <th scope="col">{t("admin.partners.perk")}</th>
-                          <th scope="col">{t("admin.partners.account")}</th>
-                          <th scope="col">{t("admin.partners.ref")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {p.view.consumptions.map((c) => (
-                          <tr
-                            key={`${c.txHash}-${c.perkId}-${c.holder}`}
-                            data-testid="admin-partner-consumption"
-                          >
-                            <td data-label={t("admin.partners.when")}>
-                              {formatInstant(c.blockTime, timeZone)}
-                            </td>
-                            <td data-label={t("admin.partners.perk")}>{c.name}</td>
-                            <td className="mono" data-label={t("admin.partners.account")} title={c.holder}>
-                              {shortHex(c.holder)}
-                            </td>
-                            <td className="mono" data-label={t("admin.partners.ref")}>
-                              {shortHex(c.ref, 10, 4)}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.partners.consumptions")}
+                  rows={p.view.consumptions}
+                  rowKey={(c) => `${c.txHash}-${c.perkId}-${c.holder}`}
+                  rowAttributes={() => ({ "data-testid": "admin-partner-consumption" })}
+                  empty={t("admin.partners.consumptionsEmpty")}
+                  columns={[
+                    { header: t("admin.partners.when"), cell: (c) => formatInstant(c.blockTime, timeZone) },
+                    { header: t("admin.partners.perk"), cell: (c) => c.name },
+                    {
+                      header: t("admin.partners.account"),
+                      className: "mono",
+                      title: (c) => c.holder,
+                      cell: (c) => shortHex(c.holder),
+                    },
+                    {
+                      header: t("admin.partners.ref"),
+                      className: "mono",
+                      cell: (c) => shortHex(c.ref, 10, 4),
+                    },
+                  ]}
+                />
               </section>
             ))}
           </>

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import { formatInteger, formatLocalDate } from "@/lib/format.ts";
 import { t } from "@/messages/en.ts";
@@ -57,60 +58,50 @@ export default async function PodsPage({ searchParams }: { searchParams: Promise
                 </label>
                 <button type="submit">{t("admin.pods.filter")}</button>
               </form>
-              {page.rows.length === 0 ? (
-                <p className="empty">{t("admin.pods.empty")}</p>
-              ) : (
-                <div className="table-scroll">
-                  <table className="rewards" data-testid="pod-table">
-                    <caption className="visually-hidden">{t("admin.pods.caption")}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("admin.pods.identifier")}</th>
-                        <th scope="col">{t("admin.pods.address")}</th>
-                        <th scope="col">{t("admin.pods.customer")}</th>
-                        <th scope="col">{t("admin.pods.state")}</th>
-                        <th scope="col">{t("admin.pods.supply")}</th>
-                        <th scope="col" className="num">
-                          {t("admin.pods.pending")}
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {page.rows.map((p) => (
-                        <tr key={p.id} data-testid="pod-row">
-                          <td className="mono" data-label={t("admin.pods.identifier")}>
-                            <a href={`/admin/pods/${encodeURIComponent(p.id)}`}>{p.identifier}</a>
-                          </td>
-                          <td data-label={t("admin.pods.address")}>{p.address}</td>
-                          <td data-label={t("admin.pods.customer")}>
-                            {p.customerId ? (
-                              <a href={`/admin/customers/${encodeURIComponent(p.customerId)}`}>
-                                {p.customerName}
-                              </a>
-                            ) : (
-                              "—"
-                            )}
-                          </td>
-                          <td data-label={t("admin.pods.state")}>
-                            <span className="badge">{t(`admin.pods.state.${p.state}`)}</span>
-                          </td>
-                          <td data-label={t("admin.pods.supply")}>
-                            {p.signOutDate
-                              ? t("admin.pods.supplyRange", {
-                                  from: formatLocalDate(p.signInDate),
-                                  to: formatLocalDate(p.signOutDate),
-                                })
-                              : t("admin.pods.supplyOpen", { from: formatLocalDate(p.signInDate) })}
-                          </td>
-                          <td className="num" data-label={t("admin.pods.pending")}>
-                            {formatInteger(p.pendingReports)}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <DataTable
+                caption={t("admin.pods.caption")}
+                testId="pod-table"
+                rows={page.rows}
+                rowKey={(p) => p.id}
+                rowAttributes={() => ({ "data-testid": "pod-row" })}
+                empty={t("admin.pods.empty")}
+                columns={[
+                  {
+                    header: t("admin.pods.identifier"),
+                    className: "mono",
+                    cell: (p) => <a href={`/admin/pods/${encodeURIComponent(p.id)}`}>{p.identifier}</a>,
+                  },
+                  { header: t("admin.pods.address"), cell: (p) => p.address },
+                  {
+                    header: t("admin.pods.customer"),
+                    cell: (p) =>
+                      p.customerId ? (
+                        <a href={`/admin/customers/${encodeURIComponent(p.customerId)}`}>{p.customerName}</a>
+                      ) : (
+                        "—"
+                      ),
+                  },
+                  {
+                    header: t("admin.pods.state"),
+                    cell: (p) => <span className="badge">{t(`admin.pods.state.${p.state}`)}</span>,
+                  },
+                  {
+                    header: t("admin.pods.supply"),
+                    cell: (p) =>
+                      p.signOutDate
+                        ? t("admin.pods.supplyRange", {
+                            from: formatLocalDate(p.signInDate),
+                            to: formatLocalDate(p.signOutDate),
+                          })
+                        : t("admin.pods.supplyOpen", { from: formatLocalDate(p.signInDate) }),
+                  },
+                  {
+                    header: t("admin.pods.pending"),
+                    align: "number",
+                    cell: (p) => formatInteger(p.pendingReports),
+                  },
+                ]}
+              />
               <nav className="form-row" aria-label={t("admin.pods.caption")}>
                 {filter.after && <a href={pageHref(raw, null)}>{t("admin.customers.first")}</a>}
                 {page.nextAfter && (

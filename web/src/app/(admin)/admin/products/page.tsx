@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import { CreateProductForm } from "@/components/admin/product-forms.tsx";
 import { tariffSummary } from "@/lib/tariff-summary.ts";
@@ -24,57 +25,53 @@ export default async function ProductsPage() {
             </div>
             <section className="card" aria-labelledby="products-caption">
               <h2 id="products-caption">{t("admin.products.caption")}</h2>
-              {products.length === 0 ? (
-                <p className="empty">{t("admin.products.empty")}</p>
-              ) : (
-                <div className="table-scroll">
-                  <table data-testid="product-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("admin.products.code")}</th>
-                        <th scope="col">{t("admin.products.name")}</th>
-                        <th scope="col">{t("admin.products.status")}</th>
-                        <th scope="col">{t("admin.products.latest")}</th>
-                        <th scope="col" className="num">
-                          {t("admin.products.contracts")}
-                        </th>
-                        <th scope="col">{t("admin.products.terms")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {products.map((p) => {
-                        const latest = p.versions.find((v) => v.version === p.latestPublished);
-                        return (
-                          <tr key={p.id} data-testid="product-row" data-code={p.code}>
-                            <td>
-                              <a href={`/admin/products/${p.id}`}>{p.code}</a>
-                            </td>
-                            <td>{p.name}</td>
-                            <td>
-                              {p.archivedAt ? t("admin.products.archived") : t("admin.products.active")}
-                              {p.draft !== null && (
-                                <>
-                                  {" · "}
-                                  <span className="badge">
-                                    {t("admin.products.hasDraft", { version: p.draft })}
-                                  </span>
-                                </>
-                              )}
-                            </td>
-                            <td>
-                              {p.latestPublished === null
-                                ? t("admin.products.none")
-                                : t("admin.products.version.label", { version: p.latestPublished })}
-                            </td>
-                            <td className="num">{p.contracts}</td>
-                            <td>{latest ? tariffSummary(latest.tariff).join(" · ") : "—"}</td>
-                          </tr>
-                        );
-                      })}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <DataTable
+                caption={t("admin.products.caption")}
+                layout="plain"
+                testId="product-table"
+                rows={products}
+                rowKey={(p) => p.id}
+                rowAttributes={(p) => ({ "data-testid": "product-row", "data-code": p.code })}
+                empty={t("admin.products.empty")}
+                columns={[
+                  {
+                    header: t("admin.products.code"),
+                    cell: (p) => <a href={`/admin/products/${p.id}`}>{p.code}</a>,
+                  },
+                  { header: t("admin.products.name"), cell: (p) => p.name },
+                  {
+                    header: t("admin.products.status"),
+                    cell: (p) => (
+                      <>
+                        {p.archivedAt ? t("admin.products.archived") : t("admin.products.active")}
+                        {p.draft !== null && (
+                          <>
+                            {" · "}
+                            <span className="badge">
+                              {t("admin.products.hasDraft", { version: p.draft })}
+                            </span>
+                          </>
+                        )}
+                      </>
+                    ),
+                  },
+                  {
+                    header: t("admin.products.latest"),
+                    cell: (p) =>
+                      p.latestPublished === null
+                        ? t("admin.products.none")
+                        : t("admin.products.version.label", { version: p.latestPublished }),
+                  },
+                  { header: t("admin.products.contracts"), align: "number", cell: (p) => p.contracts },
+                  {
+                    header: t("admin.products.terms"),
+                    cell: (p) => {
+                      const latest = p.versions.find((v) => v.version === p.latestPublished);
+                      return latest ? tariffSummary(latest.tariff).join(" · ") : "—";
+                    },
+                  },
+                ]}
+              />
             </section>
             {canWrite ? (
               <section className="card" aria-labelledby="create-product">

@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import { formatInteger, formatKwh, formatPeriod, formatTokenAmount, shortHex } from "@/lib/format.ts";
 import { t } from "@/messages/en.ts";
@@ -63,84 +64,79 @@ export default async function RewardsPage() {
               </section>
               <section className="card wide" aria-labelledby="batches">
                 <h2 id="batches">{t("admin.rewards.batches")}</h2>
-                {data.batches.length === 0 ? (
-                  <p className="empty">{t("admin.rewards.empty")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards" data-testid="admin-batches">
-                      <caption className="visually-hidden">{t("admin.rewards.caption")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.rewards.period")}</th>
-                          <th scope="col">{t("admin.rewards.status")}</th>
-                          <th scope="col" className="num">
-                            {t("admin.rewards.recipients")}
-                          </th>
-                          <th scope="col" className="num">
-                            {t("admin.rewards.export")}
-                          </th>
-                          <th scope="col" className="num">
-                            {t("admin.rewards.amount")}
-                          </th>
-                          <th scope="col">{t("admin.rewards.tx")}</th>
-                          <th scope="col">{t("admin.rewards.root")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {data.batches.map((b) => (
-                          <tr key={b.batchId} data-testid="admin-batch-row">
-                            <td className="period-cell" data-label={t("admin.rewards.period")}>
-                              {formatPeriod(b.periodStart, b.periodEnd, timeZone)}
-                            </td>
-                            <td data-label={t("admin.rewards.status")}>
-                              <span
-                                className={`badge ${b.mintedOnChain ? "" : "badge-guest"}`}
-                                title={b.holdReason ?? undefined}
-                              >
-                                {b.mintedOnChain && b.blockNumber
-                                  ? t("admin.rewards.status.mirrored", {
-                                      block: formatInteger(b.blockNumber),
-                                    })
-                                  : t(
-                                      STATUS_KEYS[b.status as keyof typeof STATUS_KEYS] ??
-                                        "admin.rewards.status.pending",
-                                    )}
-                              </span>
-                              {b.part > 0 ? (
-                                <span className="hint"> {t("admin.rewards.part", { part: b.part + 1 })}</span>
-                              ) : null}
-                              {b.holdReason ? (
-                                <p className="hint" data-testid="admin-batch-hold-reason">
-                                  {b.holdReason}
-                                </p>
-                              ) : null}
-                              {b.certificatesHeld > 0 ? (
-                                <p className="hint">
-                                  {t("admin.rewards.certificatesHeld", { count: b.certificatesHeld })}
-                                </p>
-                              ) : null}
-                            </td>
-                            <td className="num" data-label={t("admin.rewards.recipients")}>
-                              {formatInteger(b.recipients)}
-                            </td>
-                            <td className="num" data-label={t("admin.rewards.export")}>
-                              {t("today.kwh", { value: formatKwh(Number(b.exportWh)) })}
-                            </td>
-                            <td className="num" data-label={t("admin.rewards.amount")}>
-                              {formatTokenAmount(b.amount)} {t("balance.unit")}
-                            </td>
-                            <td className="mono" data-label={t("admin.rewards.tx")} title={b.txHash ?? ""}>
-                              {b.txHash ? shortHex(b.txHash) : "—"}
-                            </td>
-                            <td className="mono" data-label={t("admin.rewards.root")} title={b.readingsRoot}>
-                              {shortHex(b.readingsRoot)}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.rewards.caption")}
+                  testId="admin-batches"
+                  rows={data.batches}
+                  rowKey={(b) => b.batchId}
+                  rowAttributes={() => ({ "data-testid": "admin-batch-row" })}
+                  empty={t("admin.rewards.empty")}
+                  columns={[
+                    {
+                      header: t("admin.rewards.period"),
+                      className: "period-cell",
+                      cell: (b) => formatPeriod(b.periodStart, b.periodEnd, timeZone),
+                    },
+                    {
+                      header: t("admin.rewards.status"),
+                      cell: (b) => (
+                        <>
+                          <span
+                            className={`badge ${b.mintedOnChain ? "" : "badge-guest"}`}
+                            title={b.holdReason ?? undefined}
+                          >
+                            {b.mintedOnChain && b.blockNumber
+                              ? t("admin.rewards.status.mirrored", { block: formatInteger(b.blockNumber) })
+                              : t(
+                                  STATUS_KEYS[b.status as keyof typeof STATUS_KEYS] ??
+                                    "admin.rewards.status.pending",
+                                )}
+                          </span>
+                          {b.part > 0 ? (
+                            <span className="hint"> {t("admin.rewards.part", { part: b.part + 1 })}</span>
+                          ) : null}
+                          {b.holdReason ? (
+                            <p className="hint" data-testid="admin-batch-hold-reason">
+                              {b.holdReason}
+                            </p>
+                          ) : null}
+                          {b.certificatesHeld > 0 ? (
+                            <p className="hint">
+                              {t("admin.rewards.certificatesHeld", { count: b.certificatesHeld })}
+                            </p>
+                          ) : null}
+                        </>
+                      ),
+                    },
+                    {
+                      header: t("admin.rewards.recipients"),
+                      align: "number",
+                      cell: (b) => formatInteger(b.recipients),
+                    },
+                    {
+                      header: t("admin.rewards.export"),
+                      align: "number",
+                      cell: (b) => t("today.kwh", { value: formatKwh(Number(b.exportWh)) }),
+                    },
+                    {
+                      header: t("admin.rewards.amount"),
+                      align: "number",
+                      cell: (b) => `${formatTokenAmount(b.amount)} ${t("balance.unit")}`,
+                    },
+                    {
+                      header: t("admin.rewards.tx"),
+                      className: "mono",
+                      title: (b) => b.txHash ?? "",
+                      cell: (b) => (b.txHash ? shortHex(b.txHash) : "—"),
+                    },
+                    {
+                      header: t("admin.rewards.root"),
+                      className: "mono",
+                      title: (b) => b.readingsRoot,
+                      cell: (b) => shortHex(b.readingsRoot),
+                    },
+                  ]}
+                />
               </section>
             </div>
           </>

@@ -1,3 +1,5 @@
+import { EmptyState } from "@/components/admin/empty-state.tsx";
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import {
   formatDecimalText,
@@ -42,11 +44,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
           });
         } catch (error) {
           if (error instanceof AppError && error.code === "not_found")
-            return (
-              <p className="empty" data-testid="not-found">
-                {t("admin.notFound")}
-              </p>
-            );
+            return <EmptyState message={t("admin.notFound")} testId="not-found" />;
           throw error;
         }
         const { customer, wallets, contracts, pods, invoices, reports, lead, balance } = data;
@@ -72,7 +70,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
                 </dl>
                 <h3>{t("admin.customers.wallets")}</h3>
                 {wallets.length === 0 ? (
-                  <p className="empty">{t("admin.customers.noWallets")}</p>
+                  <EmptyState message={t("admin.customers.noWallets")} />
                 ) : (
                   <ul className="plain-list">
                     {wallets.map((w) => (
@@ -87,7 +85,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
               <section className="card" aria-labelledby="lead">
                 <h2 id="lead">{t("admin.customers.lead")}</h2>
                 {lead === null ? (
-                  <p className="empty">{t("admin.customers.noLead")}</p>
+                  <EmptyState message={t("admin.customers.noLead")} />
                 ) : (
                   <>
                     <p>
@@ -99,7 +97,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
                       </a>
                     </p>
                     {lead.activities.length === 0 ? (
-                      <p className="empty">{t("admin.customers.noActivities")}</p>
+                      <EmptyState message={t("admin.customers.noActivities")} />
                     ) : (
                       <ol className="activities">
                         {lead.activities.map((a) => (
@@ -115,51 +113,43 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
               </section>
               <section className="card wide-2" aria-labelledby="contracts">
                 <h2 id="contracts">{t("admin.customers.contracts")}</h2>
-                {contracts.length === 0 ? (
-                  <p className="empty">{t("admin.customers.noContracts")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards" data-testid="contract-table">
-                      <caption className="visually-hidden">{t("admin.customers.contracts")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.customers.contract.number")}</th>
-                          <th scope="col">{t("admin.customers.contract.product")}</th>
-                          <th scope="col">{t("admin.customers.contract.validity")}</th>
-                          <th scope="col">{t("admin.customers.contract.advance")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {contracts.map((c) => (
-                          <tr key={c.id}>
-                            <td className="mono" data-label={t("admin.customers.contract.number")}>
-                              {c.number}
-                            </td>
-                            <td data-label={t("admin.customers.contract.product")}>
-                              {c.productCode
-                                ? t("admin.customers.contract.productVersion", {
-                                    code: c.productCode,
-                                    version: c.productVersion ?? "—",
-                                  })
-                                : t("admin.customers.contract.individual")}
-                            </td>
-                            <td data-label={t("admin.customers.contract.validity")}>
-                              {validity(c.validFrom, c.validTo)}
-                            </td>
-                            <td data-label={t("admin.customers.contract.advance")}>
-                              {t(`admin.customers.advance.${c.advanceMode}` as MessageKey)}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.customers.contracts")}
+                  testId="contract-table"
+                  rows={contracts}
+                  rowKey={(c) => c.id}
+                  empty={t("admin.customers.noContracts")}
+                  columns={[
+                    {
+                      header: t("admin.customers.contract.number"),
+                      className: "mono",
+                      cell: (c) => c.number,
+                    },
+                    {
+                      header: t("admin.customers.contract.product"),
+                      cell: (c) =>
+                        c.productCode
+                          ? t("admin.customers.contract.productVersion", {
+                              code: c.productCode,
+                              version: c.productVersion ?? "—",
+                            })
+                          : t("admin.customers.contract.individual"),
+                    },
+                    {
+                      header: t("admin.customers.contract.validity"),
+                      cell: (c) => validity(c.validFrom, c.validTo),
+                    },
+                    {
+                      header: t("admin.customers.contract.advance"),
+                      cell: (c) => t(`admin.customers.advance.${c.advanceMode}` as MessageKey),
+                    },
+                  ]}
+                />
               </section>
               <section className="card wide-2" aria-labelledby="pods">
                 <h2 id="pods">{t("admin.customers.podsTitle")}</h2>
                 {pods.length === 0 ? (
-                  <p className="empty">{t("admin.customers.noPods")}</p>
+                  <EmptyState message={t("admin.customers.noPods")} />
                 ) : (
                   pods.map((p) => (
                     <article key={p.id} className="pod-block" data-testid="customer-pod">
@@ -178,141 +168,116 @@ export default async function CustomerPage({ params }: { params: Promise<{ custo
                         <dt>{t("admin.pods.contract")}</dt>
                         <dd className="mono">{p.contractNumber}</dd>
                       </dl>
-                      {p.meters.length === 0 ? (
-                        <p className="empty">{t("admin.pods.noMeters")}</p>
-                      ) : (
-                        <div className="table-scroll">
-                          <table className="rewards">
-                            <caption className="visually-hidden">{t("admin.pods.meters")}</caption>
-                            <thead>
-                              <tr>
-                                <th scope="col">{t("admin.pods.meter.id")}</th>
-                                <th scope="col">{t("admin.pods.meter.kind")}</th>
-                                <th scope="col">{t("admin.pods.meter.gateway")}</th>
-                                <th scope="col">{t("admin.pods.meter.lastReading")}</th>
-                              </tr>
-                            </thead>
-                            <tbody>
-                              {p.meters.map((m) => (
-                                <tr key={m.id}>
-                                  <td className="mono" data-label={t("admin.pods.meter.id")}>
-                                    {m.id}
-                                  </td>
-                                  <td data-label={t("admin.pods.meter.kind")}>
-                                    {t(`admin.pods.meter.kind.${m.kind === "pv" ? "pv" : "grid"}`)}
-                                  </td>
-                                  <td className="mono" data-label={t("admin.pods.meter.gateway")}>
-                                    <a href={`/admin/gateways/${encodeURIComponent(m.gatewayId)}`}>
-                                      {m.gatewayId}
-                                    </a>
-                                  </td>
-                                  <td data-label={t("admin.pods.meter.lastReading")}>
-                                    {m.lastReadingAt
-                                      ? formatInstant(m.lastReadingAt, timeZone)
-                                      : t("admin.pods.meter.never")}
-                                  </td>
-                                </tr>
-                              ))}
-                            </tbody>
-                          </table>
-                        </div>
-                      )}
+                      <DataTable
+                        caption={t("admin.pods.meters")}
+                        rows={p.meters}
+                        rowKey={(m) => m.id}
+                        empty={t("admin.pods.noMeters")}
+                        columns={[
+                          { header: t("admin.pods.meter.id"), className: "mono", cell: (m) => m.id },
+                          {
+                            header: t("admin.pods.meter.kind"),
+                            cell: (m) => t(`admin.pods.meter.kind.${m.kind === "pv" ? "pv" : "grid"}`),
+                          },
+                          {
+                            header: t("admin.pods.meter.gateway"),
+                            className: "mono",
+                            cell: (m) => (
+                              <a href={`/admin/gateways/${encodeURIComponent(m.gatewayId)}`}>{m.gatewayId}</a>
+                            ),
+                          },
+                          {
+                            header: t("admin.pods.meter.lastReading"),
+                            cell: (m) =>
+                              m.lastReadingAt
+                                ? formatInstant(m.lastReadingAt, timeZone)
+                                : t("admin.pods.meter.never"),
+                          },
+                        ]}
+                      />
                     </article>
                   ))
                 )}
               </section>
               <section className="card wide-2" aria-labelledby="invoices">
                 <h2 id="invoices">{t("admin.customers.invoices")}</h2>
-                {invoices.length === 0 ? (
-                  <p className="empty">{t("admin.customers.noInvoices")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards" data-testid="customer-invoices">
-                      <caption className="visually-hidden">{t("admin.customers.invoices")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.customers.invoice.number")}</th>
-                          <th scope="col">{t("admin.customers.invoice.status")}</th>
-                          <th scope="col" className="num">
-                            {t("admin.customers.invoice.total")}
-                          </th>
-                          <th scope="col">{t("admin.customers.invoice.due")}</th>
-                          <th scope="col">{t("admin.customers.invoice.pdf")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {invoices.map((i) => (
-                          <tr key={i.id}>
-                            <td className="mono" data-label={t("admin.customers.invoice.number")}>
-                              {i.number ?? "—"} · {t(`invoices.kind.${i.kind}` as MessageKey)}
-                            </td>
-                            <td data-label={t("admin.customers.invoice.status")}>
-                              <span className="badge">{t(invoiceStatus(i.status))}</span>
-                            </td>
-                            <td className="num" data-label={t("admin.customers.invoice.total")}>
-                              {formatMinorAmount(i.totalMinor, i.minorUnitDigits, i.currency)}
-                            </td>
-                            <td data-label={t("admin.customers.invoice.due")}>
-                              {i.dueDate ? formatLocalDate(i.dueDate) : "—"}
-                            </td>
-                            <td data-label={t("admin.customers.invoice.pdf")}>
-                              <a href={`/api/admin/billing/invoices/${i.id}/pdf`}>
-                                {t("admin.customers.invoice.pdf")}
-                              </a>
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.customers.invoices")}
+                  testId="customer-invoices"
+                  rows={invoices}
+                  rowKey={(i) => i.id}
+                  empty={t("admin.customers.noInvoices")}
+                  columns={[
+                    {
+                      header: t("admin.customers.invoice.number"),
+                      className: "mono",
+                      cell: (i) => `${i.number ?? "—"} · ${t(`invoices.kind.${i.kind}` as MessageKey)}`,
+                    },
+                    {
+                      header: t("admin.customers.invoice.status"),
+                      cell: (i) => <span className="badge">{t(invoiceStatus(i.status))}</span>,
+                    },
+                    {
+                      header: t("admin.customers.invoice.total"),
+                      align: "number",
+                      cell: (i) => formatMinorAmount(i.totalMinor, i.minorUnitDigits, i.currency),
+                    },
+                    {
+                      header: t("admin.customers.invoice.due"),
+                      cell: (i) => (i.dueDate ? formatLocalDate(i.dueDate) : "—"),
+                    },
+                    {
+                      header: t("admin.customers.invoice.pdf"),
+                      cell: (i) => (
+                        <a href={`/api/admin/billing/invoices/${i.id}/pdf`}>
+                          {t("admin.customers.invoice.pdf")}
+                        </a>
+                      ),
+                    },
+                  ]}
+                />
               </section>
               <section className="card wide-2" aria-labelledby="reports">
                 <h2 id="reports">{t("admin.customers.reports")}</h2>
-                {reports.length === 0 ? (
-                  <p className="empty">{t("admin.customers.noReports")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards" data-testid="customer-reports">
-                      <caption className="visually-hidden">{t("admin.customers.reports")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.pods.identifier")}</th>
-                          <th scope="col">{t("admin.pods.report.date")}</th>
-                          <th scope="col" className="num">
-                            {t("admin.pods.report.kwh")}
-                          </th>
-                          <th scope="col">{t("admin.pods.report.status")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {reports.map((r) => (
-                          <tr key={r.id}>
-                            <td className="mono" data-label={t("admin.pods.identifier")}>
-                              <a href={`/admin/pods/${encodeURIComponent(r.podId)}`}>{r.podIdentifier}</a>
-                            </td>
-                            <td data-label={t("admin.pods.report.date")}>{formatLocalDate(r.date)}</td>
-                            <td className="num" data-label={t("admin.pods.report.kwh")}>
-                              {formatDecimalText(r.kwh)}
-                            </td>
-                            <td data-label={t("admin.pods.report.status")}>
-                              <span className="badge">{t(`meterReading.status.${r.status}`)}</span>
-                              {r.reviewedBy && r.reviewedAt && (
-                                <span className="hint">
-                                  {" "}
-                                  {t("admin.pods.report.reviewed", {
-                                    who: shortHex(r.reviewedBy),
-                                    when: formatInstant(r.reviewedAt, timeZone),
-                                  })}
-                                </span>
-                              )}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.customers.reports")}
+                  testId="customer-reports"
+                  rows={reports}
+                  rowKey={(r) => r.id}
+                  empty={t("admin.customers.noReports")}
+                  columns={[
+                    {
+                      header: t("admin.pods.identifier"),
+                      className: "mono",
+                      cell: (r) => (
+                        <a href={`/admin/pods/${encodeURIComponent(r.podId)}`}>{r.podIdentifier}</a>
+                      ),
+                    },
+                    { header: t("admin.pods.report.date"), cell: (r) => formatLocalDate(r.date) },
+                    {
+                      header: t("admin.pods.report.kwh"),
+                      align: "number",
+                      cell: (r) => formatDecimalText(r.kwh),
+                    },
+                    {
+                      header: t("admin.pods.report.status"),
+                      cell: (r) => (
+                        <>
+                          <span className="badge">{t(`meterReading.status.${r.status}`)}</span>
+                          {r.reviewedBy && r.reviewedAt && (
+                            <span className="hint">
+                              {" "}
+                              {t("admin.pods.report.reviewed", {
+                                who: shortHex(r.reviewedBy),
+                                when: formatInstant(r.reviewedAt, timeZone),
+                              })}
+                            </span>
+                          )}
+                        </>
+                      ),
+                    },
+                  ]}
+                />
               </section>
             </div>
           </>

@@ -1,3 +1,5 @@
+import { EmptyState } from "@/components/admin/empty-state.tsx";
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import { formatInstant, formatInteger } from "@/lib/format.ts";
 import { t } from "@/messages/en.ts";
@@ -20,11 +22,7 @@ export default async function GatewayPage({ params }: { params: Promise<{ gatewa
           detail = await getGatewayDetail(getServerContext().db, scope, gatewayId);
         } catch (error) {
           if (error instanceof AppError && error.code === "not_found")
-            return (
-              <p className="empty" data-testid="not-found">
-                {t("admin.notFound")}
-              </p>
-            );
+            return <EmptyState message={t("admin.notFound")} testId="not-found" />;
           throw error;
         }
         const g = detail.gateway;
@@ -45,69 +43,45 @@ export default async function GatewayPage({ params }: { params: Promise<{ gatewa
             <div className="grid">
               <section className="card" aria-labelledby="reasons">
                 <h2 id="reasons">{t("admin.gateway.reasons")}</h2>
-                {detail.reasons.length === 0 ? (
-                  <p className="empty">{t("admin.gateway.reasonsEmpty")}</p>
-                ) : (
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("admin.gateway.reason")}</th>
-                        <th scope="col" className="num">
-                          {t("admin.gateway.count")}
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {detail.reasons.map((r) => (
-                        <tr key={r.reason}>
-                          <td className="mono">{r.reason}</td>
-                          <td className="num">{formatInteger(r.count)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                )}
+                <DataTable
+                  caption={t("admin.gateway.reasons")}
+                  layout="plain"
+                  rows={detail.reasons}
+                  rowKey={(r) => r.reason}
+                  empty={t("admin.gateway.reasonsEmpty")}
+                  columns={[
+                    { header: t("admin.gateway.reason"), className: "mono", cell: (r) => r.reason },
+                    {
+                      header: t("admin.gateway.count"),
+                      align: "number",
+                      cell: (r) => formatInteger(r.count),
+                    },
+                  ]}
+                />
               </section>
               <section className="card wide" aria-labelledby="rejected">
                 <h2 id="rejected">{t("admin.gateway.rejected")}</h2>
-                {detail.rejected.length === 0 ? (
-                  <p className="empty">{t("admin.gateway.rejectedEmpty")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards">
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.gateway.receivedAt")}</th>
-                          <th scope="col">{t("admin.gateway.reason")}</th>
-                          <th scope="col">{t("admin.gateway.message")}</th>
-                          <th scope="col">{t("admin.gateway.meter")}</th>
-                          <th scope="col">{t("admin.gateway.detail")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {detail.rejected.map((r) => (
-                          <tr key={r.id} data-testid="rejected-row">
-                            <td data-label={t("admin.gateway.receivedAt")}>
-                              {formatInstant(r.receivedAt, timeZone)}
-                            </td>
-                            <td className="mono" data-label={t("admin.gateway.reason")}>
-                              {r.reason}
-                            </td>
-                            <td className="mono" data-label={t("admin.gateway.message")}>
-                              {r.messageId ?? "—"}
-                            </td>
-                            <td className="mono" data-label={t("admin.gateway.meter")}>
-                              {r.meterId ?? "—"}
-                            </td>
-                            <td className="wrap" data-label={t("admin.gateway.detail")}>
-                              {r.detail}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.gateway.rejected")}
+                  rows={detail.rejected}
+                  rowKey={(r) => r.id}
+                  rowAttributes={() => ({ "data-testid": "rejected-row" })}
+                  empty={t("admin.gateway.rejectedEmpty")}
+                  columns={[
+                    {
+                      header: t("admin.gateway.receivedAt"),
+                      cell: (r) => formatInstant(r.receivedAt, timeZone),
+                    },
+                    { header: t("admin.gateway.reason"), className: "mono", cell: (r) => r.reason },
+                    {
+                      header: t("admin.gateway.message"),
+                      className: "mono",
+                      cell: (r) => r.messageId ?? "—",
+                    },
+                    { header: t("admin.gateway.meter"), className: "mono", cell: (r) => r.meterId ?? "—" },
+                    { header: t("admin.gateway.detail"), className: "wrap", cell: (r) => r.detail },
+                  ]}
+                />
               </section>
             </div>
           </>

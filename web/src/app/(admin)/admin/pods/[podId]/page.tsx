@@ -1,3 +1,5 @@
+import { EmptyState } from "@/components/admin/empty-state.tsx";
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import { ReadingReviewForms } from "@/components/admin/reading-review-forms.tsx";
 import {
@@ -31,11 +33,7 @@ export default async function PodPage({ params }: { params: Promise<{ podId: str
           data = await getPod(getServerContext().db, scope, podId, localToday(timeZone, now), now);
         } catch (error) {
           if (error instanceof AppError && error.code === "not_found")
-            return (
-              <p className="empty" data-testid="not-found">
-                {t("admin.notFound")}
-              </p>
-            );
+            return <EmptyState message={t("admin.notFound")} testId="not-found" />;
           throw error;
         }
         const { pod, meters, energy, settlementReadings, reports } = data;
@@ -91,7 +89,7 @@ export default async function PodPage({ params }: { params: Promise<{ podId: str
               <section className="card" aria-labelledby="pod-meters">
                 <h2 id="pod-meters">{t("admin.pods.meters")}</h2>
                 {meters.length === 0 ? (
-                  <p className="empty">{t("admin.pods.noMeters")}</p>
+                  <EmptyState message={t("admin.pods.noMeters")} />
                 ) : (
                   <ul className="plain-list" data-testid="pod-meters">
                     {meters.map((m) => (
@@ -115,58 +113,51 @@ export default async function PodPage({ params }: { params: Promise<{ podId: str
               </section>
               <section className="card wide-2" aria-labelledby="pod-reports">
                 <h2 id="pod-reports">{t("admin.pods.reports")}</h2>
-                {reports.length === 0 ? (
-                  <p className="empty">{t("admin.pods.noReports")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards" data-testid="pod-reports">
-                      <caption className="visually-hidden">{t("admin.pods.reports")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.pods.report.date")}</th>
-                          <th scope="col" className="num">
-                            {t("admin.pods.report.kwh")}
-                          </th>
-                          <th scope="col">{t("admin.pods.report.reportedAt")}</th>
-                          <th scope="col">{t("admin.pods.report.status")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {reports.map((r) => (
-                          <tr key={r.id} data-testid="pod-report-row">
-                            <td data-label={t("admin.pods.report.date")}>{formatLocalDate(r.date)}</td>
-                            <td className="num" data-label={t("admin.pods.report.kwh")}>
-                              {formatDecimalText(r.kwh)}
-                            </td>
-                            <td data-label={t("admin.pods.report.reportedAt")}>
-                              {formatInstant(r.reportedAt, timeZone)}
-                            </td>
-                            <td data-label={t("admin.pods.report.status")}>
-                              <span className="badge" data-testid="pod-report-status">
-                                {t(`meterReading.status.${r.status}`)}
-                              </span>
-                              {r.reviewedBy && r.reviewedAt && (
-                                <span className="hint">
-                                  {" "}
-                                  {t("admin.pods.report.reviewed", {
-                                    who: shortHex(r.reviewedBy),
-                                    when: formatInstant(r.reviewedAt, timeZone),
-                                  })}
-                                </span>
-                              )}
-                              {r.rejectReason && (
-                                <span className="hint wrap">
-                                  {" "}
-                                  {t("meterReading.rejectReason", { reason: r.rejectReason })}
-                                </span>
-                              )}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.pods.reports")}
+                  testId="pod-reports"
+                  rows={reports}
+                  rowKey={(r) => r.id}
+                  rowAttributes={() => ({ "data-testid": "pod-report-row" })}
+                  empty={t("admin.pods.noReports")}
+                  columns={[
+                    { header: t("admin.pods.report.date"), cell: (r) => formatLocalDate(r.date) },
+                    {
+                      header: t("admin.pods.report.kwh"),
+                      align: "number",
+                      cell: (r) => formatDecimalText(r.kwh),
+                    },
+                    {
+                      header: t("admin.pods.report.reportedAt"),
+                      cell: (r) => formatInstant(r.reportedAt, timeZone),
+                    },
+                    {
+                      header: t("admin.pods.report.status"),
+                      cell: (r) => (
+                        <>
+                          <span className="badge" data-testid="pod-report-status">
+                            {t(`meterReading.status.${r.status}`)}
+                          </span>
+                          {r.reviewedBy && r.reviewedAt && (
+                            <span className="hint">
+                              {" "}
+                              {t("admin.pods.report.reviewed", {
+                                who: shortHex(r.reviewedBy),
+                                when: formatInstant(r.reviewedAt, timeZone),
+                              })}
+                            </span>
+                          )}
+                          {r.rejectReason && (
+                            <span className="hint wrap">
+                              {" "}
+                              {t("meterReading.rejectReason", { reason: r.rejectReason })}
+                            </span>
+                          )}
+                        </>
+                      ),
+                    },
+                  ]}
+                />
                 {canReview &&
                   reports
                     .filter((r) => r.status === "pending")
@@ -184,90 +175,62 @@ export default async function PodPage({ params }: { params: Promise<{ podId: str
               </section>
               <section className="card" aria-labelledby="pod-settlement">
                 <h2 id="pod-settlement">{t("admin.pods.settlement")}</h2>
-                {settlementReadings.length === 0 ? (
-                  <p className="empty">{t("admin.pods.noSettlement")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards" data-testid="settlement-readings">
-                      <caption className="visually-hidden">{t("admin.pods.settlement")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.pods.settlement.date")}</th>
-                          <th scope="col" className="num">
-                            {t("admin.pods.settlement.kwh")}
-                          </th>
-                          <th scope="col">{t("admin.pods.settlement.source")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {settlementReadings.map((s) => (
-                          <tr key={s.date} data-testid="settlement-row">
-                            <td data-label={t("admin.pods.settlement.date")}>{formatLocalDate(s.date)}</td>
-                            <td className="num" data-label={t("admin.pods.settlement.kwh")}>
-                              {formatDecimalText(s.kwh)}
-                            </td>
-                            <td data-label={t("admin.pods.settlement.source")}>{s.source}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.pods.settlement")}
+                  testId="settlement-readings"
+                  rows={settlementReadings}
+                  rowKey={(s) => s.date}
+                  rowAttributes={() => ({ "data-testid": "settlement-row" })}
+                  empty={t("admin.pods.noSettlement")}
+                  columns={[
+                    { header: t("admin.pods.settlement.date"), cell: (s) => formatLocalDate(s.date) },
+                    {
+                      header: t("admin.pods.settlement.kwh"),
+                      align: "number",
+                      cell: (s) => formatDecimalText(s.kwh),
+                    },
+                    { header: t("admin.pods.settlement.source"), cell: (s) => s.source },
+                  ]}
+                />
               </section>
               <section className="card wide-2" aria-labelledby="pod-energy">
                 <h2 id="pod-energy">{t("admin.pods.energy")}</h2>
                 <p className="hint">{t("admin.pods.energyHint")}</p>
-                {energy.length === 0 ? (
-                  <p className="empty">{t("admin.pods.noMeters")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards" data-testid="pod-energy">
-                      <caption className="visually-hidden">{t("admin.pods.energy")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.pods.energy.date")}</th>
-                          <th scope="col" className="num">
-                            {t("admin.pods.energy.import")}
-                          </th>
-                          <th scope="col" className="num">
-                            {t("admin.pods.energy.export")}
-                          </th>
-                          <th scope="col" className="num">
-                            {t("admin.pods.energy.production")}
-                          </th>
-                          <th scope="col" className="num">
-                            {t("admin.pods.energy.intervalImport")}
-                          </th>
-                          <th scope="col" className="num">
-                            {t("admin.pods.energy.intervals")}
-                          </th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {energy.map((d) => (
-                          <tr key={d.date}>
-                            <td data-label={t("admin.pods.energy.date")}>{formatLocalDate(d.date)}</td>
-                            <td className="num" data-label={t("admin.pods.energy.import")}>
-                              {formatKwh(Number(d.importWh))}
-                            </td>
-                            <td className="num" data-label={t("admin.pods.energy.export")}>
-                              {formatKwh(Number(d.exportWh))}
-                            </td>
-                            <td className="num" data-label={t("admin.pods.energy.production")}>
-                              {formatKwh(Number(d.productionWh))}
-                            </td>
-                            <td className="num" data-label={t("admin.pods.energy.intervalImport")}>
-                              {formatKwh(Number(d.intervalImportWh))}
-                            </td>
-                            <td className="num" data-label={t("admin.pods.energy.intervals")}>
-                              {formatInteger(d.intervals)}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.pods.energy")}
+                  testId="pod-energy"
+                  rows={energy}
+                  rowKey={(d) => d.date}
+                  empty={t("admin.pods.noMeters")}
+                  columns={[
+                    { header: t("admin.pods.energy.date"), cell: (d) => formatLocalDate(d.date) },
+                    {
+                      header: t("admin.pods.energy.import"),
+                      align: "number",
+                      cell: (d) => formatKwh(Number(d.importWh)),
+                    },
+                    {
+                      header: t("admin.pods.energy.export"),
+                      align: "number",
+                      cell: (d) => formatKwh(Number(d.exportWh)),
+                    },
+                    {
+                      header: t("admin.pods.energy.production"),
+                      align: "number",
+                      cell: (d) => formatKwh(Number(d.productionWh)),
+                    },
+                    {
+                      header: t("admin.pods.energy.intervalImport"),
+                      align: "number",
+                      cell: (d) => formatKwh(Number(d.intervalImportWh)),
+                    },
+                    {
+                      header: t("admin.pods.energy.intervals"),
+                      align: "number",
+                      cell: (d) => formatInteger(d.intervals),
+                    },
+                  ]}
+                />
               </section>
             </div>
           </>

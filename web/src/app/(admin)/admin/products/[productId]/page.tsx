@@ -1,3 +1,5 @@
+import { EmptyState } from "@/components/admin/empty-state.tsx";
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
 import {
   ArchiveButton,
@@ -29,11 +31,7 @@ export default async function ProductPage({ params }: { params: Promise<{ produc
           product = await getProduct(getServerContext().db, scope, productId);
         } catch (error) {
           if (error instanceof AppError && error.code === "not_found")
-            return (
-              <p className="empty" data-testid="not-found">
-                {t("admin.notFound")}
-              </p>
-            );
+            return <EmptyState message={t("admin.notFound")} testId="not-found" />;
           throw error;
         }
         const canWrite = isAllowed(session.role, "product.write");
@@ -102,49 +100,52 @@ export default async function ProductPage({ params }: { params: Promise<{ produc
             <section className="card" aria-labelledby="versions-title">
               <h2 id="versions-title">{t("admin.products.versions.title")}</h2>
               <p className="hint">{t("admin.products.versions.caption")}</p>
-              <div className="table-scroll">
-                <table data-testid="version-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("admin.products.version")}</th>
-                      <th scope="col">{t("admin.products.status")}</th>
-                      <th scope="col">{t("admin.products.published")}</th>
-                      <th scope="col" className="num">
-                        {t("admin.products.contracts")}
-                      </th>
-                      <th scope="col">{t("admin.products.terms")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {product.versions.map((v) => (
-                      <tr
-                        key={v.version}
-                        data-testid="version-row"
-                        data-version={v.version}
-                        data-status={v.status}
-                      >
-                        <td>
-                          {t("admin.products.version.label", { version: v.version })}
-                          <br />
-                          <span className="muted">{v.name}</span>
-                        </td>
-                        <td>{t(`admin.products.status.${v.status}`)}</td>
-                        <td>{v.publishedAt ? formatInstant(v.publishedAt, timeZone) : "—"}</td>
-                        <td className="num" data-testid="version-contracts">
-                          {v.contracts}
-                        </td>
-                        <td>
-                          <ul className="terms" data-testid="version-terms">
-                            {tariffSummary(v.tariff).map((line, i) => (
-                              <li key={i}>{line}</li>
-                            ))}
-                          </ul>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption={t("admin.products.versions.title")}
+                layout="plain"
+                testId="version-table"
+                rows={product.versions}
+                rowKey={(v) => v.version}
+                rowAttributes={(v) => ({
+                  "data-testid": "version-row",
+                  "data-version": String(v.version),
+                  "data-status": v.status,
+                })}
+                empty={t("admin.products.none")}
+                columns={[
+                  {
+                    header: t("admin.products.version"),
+                    cell: (v) => (
+                      <>
+                        {t("admin.products.version.label", { version: v.version })}
+                        <br />
+                        <span className="muted">{v.name}</span>
+                      </>
+                    ),
+                  },
+                  { header: t("admin.products.status"), cell: (v) => t(`admin.products.status.${v.status}`) },
+                  {
+                    header: t("admin.products.published"),
+                    cell: (v) => (v.publishedAt ? formatInstant(v.publishedAt, timeZone) : "—"),
+                  },
+                  {
+                    header: t("admin.products.contracts"),
+                    align: "number",
+                    testId: "version-contracts",
+                    cell: (v) => v.contracts,
+                  },
+                  {
+                    header: t("admin.products.terms"),
+                    cell: (v) => (
+                      <ul className="terms" data-testid="version-terms">
+                        {tariffSummary(v.tariff).map((line, i) => (
+                          <li key={i}>{line}</li>
+                        ))}
+                      </ul>
+                    ),
+                  },
+                ]}
+              />
             </section>
           </>
         );

@@ -4,7 +4,14 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Workspace packages export TypeScript sources.
-  transpilePackages: ["@c4e/billing", "@c4e/contracts", "@c4e/domain", "@c4e/indexer", "@c4e/prisma"],
+  transpilePackages: [
+    "@c4e/billing",
+    "@c4e/contracts",
+    "@c4e/domain",
+    "@c4e/indexer",
+    "@c4e/prisma",
+    "@c4e/retail",
+  ],
   // Native/Node-only drivers stay outside the server bundle.
   serverExternalPackages: ["pg", "@prisma/client", "@prisma/adapter-pg", "mqtt", "exceljs", "pdfkit"],
   async headers() {

@@ -4,3 +4,4 @@ export * from "./switch-status.ts";
 export * from "./switch-typed-data.ts";
 export * from "./withdrawal-deadline.ts";
 export * from "./monthly-forecast.ts";
+export * from "./signer-name.ts";

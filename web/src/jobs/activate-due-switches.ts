@@ -4,15 +4,12 @@
 // Run: npm run switch:activate-due -w web   (e.g. daily at 00:05 Europe/Berlin from cron)
 import { createPool } from "@c4e/prisma/connection";
 import { getServerConfig } from "@/env.ts";
-import { activateDueForAllRetailers } from "@/server/switch/back-office.ts";
-import { purgeStaleDrafts } from "@/server/switch/public.ts";
+import { runSwitchHousekeeping } from "@c4e/retail/switch/housekeeping";
 
 const pool = createPool({ url: getServerConfig().databaseUrl, max: 2, applicationName: "c4e-switch-job" });
 try {
-  const now = new Date();
-  const results = await activateDueForAllRetailers(pool, now);
-  const purgedDrafts = await purgeStaleDrafts(pool, now);
-  console.log(JSON.stringify({ ...results, purgedDrafts }));
+  const { activated, purgedDrafts } = await runSwitchHousekeeping(pool, new Date());
+  console.log(JSON.stringify({ ...activated, purgedDrafts }));
 } finally {
   await pool.end();
 }

@@ -4,7 +4,7 @@ import { type Address, type Client, getAddress, type Hex, isAddress } from "viem
 import { parseSiweMessage, validateSiweMessage, verifySiweMessage } from "viem/siwe";
 import { withTransaction } from "./authz.ts";
 import { AppError } from "./errors.ts";
-import { slidingWindowExceeded } from "./rate-limit.ts";
+import { slidingWindowExceeded } from "@c4e/prisma/sliding-window";
 import type { Queryable } from "./session.ts";
 
 /** A nonce is valid for 5 minutes and for one sign-in only. */

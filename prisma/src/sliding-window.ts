@@ -1,4 +1,4 @@
-import type { Queryable } from "./session.ts";
+import type { Queryable } from "./db.ts";
 
 /**
  * A sliding-window limit counted in Postgres from the rows a request leaves behind (a switch draft, an

@@ -1,6 +1,5 @@
 import { OPEN_SWITCH_STATUSES, type SwitchMeteringKind, type SwitchStatus } from "@c4e/domain";
-import type { MessageKey } from "@/messages/en.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 // Rows of the supplier switch (switch_request, switch_event, distributor_message) as the pages and
 // server functions use them. Every query that uses these selects adds its own scope (retailer or
@@ -166,31 +165,8 @@ export async function addSwitchEvent(db: Queryable, requestId: string, e: Switch
   );
 }
 
-/** Moves the request's CRM lead to a stage and records the change on the lead. */
-export async function moveSwitchLead(
-  db: Queryable,
-  request: { leadId: string | null; retailerId: string; reference: string },
-  stage: "signed" | "switching" | "active" | "lost",
-  author: string,
-  customerId: string | null = null,
-): Promise<void> {
-  if (!request.leadId) return;
-  const { rows } = await db.query<{ stage: string }>(
-    `SELECT stage::text AS stage FROM crm_lead WHERE id = $1::uuid AND retailer_id = $2 FOR UPDATE`,
-    [request.leadId, request.retailerId],
-  );
-  const from = rows[0]?.stage;
-  if (from === undefined || from === stage) return;
-  await db.query(
-    `UPDATE crm_lead SET stage = $3::"CrmStage", customer_id = coalesce($4, customer_id), updated_at = now()
-      WHERE id = $1::uuid AND retailer_id = $2`,
-    [request.leadId, request.retailerId, stage, customerId],
-  );
-  await db.query(
-    `INSERT INTO crm_activity (lead_id, retailer_id, kind, body, author) VALUES ($1::uuid, $2, 'stage_change', $3, $4)`,
-    [request.leadId, request.retailerId, `${from} → ${stage} (supplier switch ${request.reference})`, author],
-  );
-}
+/** Why a POD cannot be switched, as a key of the web app's message catalogue. */
+export type PodConflict = "switch.form.pod.underContract" | "switch.form.pod.openRequest";
 
 /**
  * Why a POD cannot be switched, or null: it is supplied under an active contract of this platform
@@ -202,7 +178,7 @@ export async function podConflict(
   identifier: string,
   today: string,
   exceptRequest: string | null = null,
-): Promise<MessageKey | null> {
+): Promise<PodConflict | null> {
   const contract = await db.query(
     `SELECT 1 FROM pod WHERE upper(identifier) = $1 AND contract_id IS NOT NULL
         AND (sign_out_date IS NULL OR sign_out_date > $2::date)
@@ -217,14 +193,4 @@ export async function podConflict(
   );
   if ((open.rowCount ?? 0) > 0) return "switch.form.pod.openRequest";
   return null;
-}
-
-/** The local date of an instant in a time zone. */
-export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(at);
 }

@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   // `@/…` is web/src, as in tsconfig.json's paths (Next.js reads those itself).
   resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
+  // tsconfig.json keeps JSX for Next.js ("preserve"); tests that render components need it compiled.
+  oxc: { jsx: { runtime: "automatic" } },
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["../stack/src/testing/global-setup.ts"],

@@ -15,6 +15,7 @@ import type pg from "pg";
 import {
   type PodContext,
   POD_CONTEXT_SELECT,
+  queryPodContexts,
   contractTerms,
   maxDate,
   minDate,
@@ -88,7 +89,8 @@ function forecastKwh(ctx: PodContext, month: number, period: { start: string; en
 export async function billAdvances(pool: pg.Pool, params: BillAdvancesParams): Promise<BillAdvancesSummary> {
   const run = monthPeriod(params.period);
   const month = Number(params.period.slice(5, 7));
-  const pods = await pool.query<PodContext>(
+  const pods = await queryPodContexts(
+    pool,
     `${POD_CONTEXT_SELECT}
      WHERE c.advance_mode <> 'none'
        AND p.sign_in_date < $2 AND (p.sign_out_date IS NULL OR p.sign_out_date > $1)
@@ -103,12 +105,12 @@ export async function billAdvances(pool: pg.Pool, params: BillAdvancesParams): P
     `SELECT DISTINCT pod_id FROM invoice WHERE kind = 'monthly' AND status <> 'voided'
      AND pod_id = ANY($1::text[]) AND period_start >= $2 AND period_start < $3
      AND NOT EXISTS (SELECT 1 FROM invoice a WHERE a.idempotency_key = 'advance:' || invoice.pod_id || ':' || $4)`,
-    [pods.rows.map((p) => p.pod_id), run.start, run.end, params.period],
+    [pods.map((p) => p.pod_id), run.start, run.end, params.period],
   );
   const monthBilled = new Set(billed.rows.map((r) => r.pod_id));
   const failed: BillAdvancesSummary["failed"] = [];
   const drafts: DraftInvoiceParams[] = [];
-  for (const ctx of pods.rows) {
+  for (const ctx of pods) {
     try {
       if (monthBilled.has(ctx.pod_id))
         throw new Error(

@@ -18,8 +18,8 @@ import {
 import type pg from "pg";
 import {
   BillRunError,
-  type PodContext,
   POD_CONTEXT_SELECT,
+  queryPodContexts,
   contractTerms,
   monthParameters,
   monthPeriod,
@@ -108,10 +108,10 @@ export async function billCorrections(
     issued: [],
   };
   if (originals.rows.length === 0) return summary;
-  const contexts = await pool.query<PodContext>(`${POD_CONTEXT_SELECT} WHERE p.id = ANY($1::text[])`, [
+  const contexts = await queryPodContexts(pool, `${POD_CONTEXT_SELECT} WHERE p.id = ANY($1::text[])`, [
     [...new Set(originals.rows.map((o) => o.pod_id))],
   ]);
-  const ctxOf = new Map(contexts.rows.map((c) => [c.pod_id, c]));
+  const ctxOf = new Map(contexts.map((c) => [c.pod_id, c]));
   const vat = await vatRates(pool);
   const stored = new Map(
     (

@@ -2,11 +2,22 @@
 // corrected only through credit notes. The database itself refuses changes to issued invoices
 // (triggers in prisma/migrations/20261122110000_billing).
 import { randomUUID } from "node:crypto";
-import type { CurrencyCode, Invoice, InvoiceKind, InvoiceLine, LineGroup } from "@c4e/domain";
+import {
+  type CurrencyCode,
+  type Invoice,
+  type InvoiceAction,
+  type InvoiceKind,
+  type InvoiceLine,
+  type InvoiceRefusalCode,
+  type InvoiceStatus,
+  type LineGroup,
+  nextInvoiceStatus,
+  statusRequiredFor,
+} from "@c4e/domain";
 import type pg from "pg";
 import { type Queryable, trimDecimal, withTransaction } from "./db.ts";
 
-export type InvoiceStatus = "draft" | "issued" | "voided";
+export type { InvoiceStatus };
 
 /** What the document shows about the buyer, captured when the draft is made. */
 export type Buyer = {
@@ -55,14 +66,49 @@ export type StoredInvoice = {
   invoice: Invoice;
 };
 
+/** Why an invoice refused a change: the state machine's refusal, no such invoice, or no hold to release. */
+export type InvoiceStateErrorCode = InvoiceRefusalCode | "INVOICE_NOT_FOUND" | "NOT_HELD";
+
 export class InvoiceStateError extends Error {
   constructor(
     readonly invoiceId: string,
     message: string,
+    readonly code: InvoiceStateErrorCode,
   ) {
     super(message);
     this.name = "InvoiceStateError";
   }
+}
+
+/** The transition of `action` from the one status it allows (the domain's state machine). */
+function transitionOf(action: InvoiceAction): { from: InvoiceStatus; to: InvoiceStatus | "deleted" } {
+  const t = nextInvoiceStatus(statusRequiredFor(action), action);
+  if (!t.ok) throw new TypeError(`invoice action ${action} allows no status`);
+  return t;
+}
+
+const ISSUE = transitionOf("issue");
+const VOID = transitionOf("void");
+const DELETE = transitionOf("delete");
+const RELEASE_HOLD = transitionOf("release_hold");
+
+/**
+ * The error for a conditional write that changed no row: the domain's refusal for the invoice's
+ * current status (or not found / not held), with the store's message.
+ */
+async function refusal(
+  db: Queryable,
+  invoiceId: string,
+  action: InvoiceAction,
+  message: string,
+): Promise<InvoiceStateError> {
+  const res = await db.query<{ status: InvoiceStatus }>(`SELECT status FROM invoice WHERE id = $1`, [
+    invoiceId,
+  ]);
+  const row = res.rows[0];
+  if (!row) return new InvoiceStateError(invoiceId, message, "INVOICE_NOT_FOUND");
+  const t = nextInvoiceStatus(row.status, action);
+  return new InvoiceStateError(invoiceId, message, t.ok ? "NOT_HELD" : t.code);
 }
 
 /**
@@ -216,8 +262,8 @@ export async function issueInvoicesIn(
       ? ["i.id = ANY($1::uuid[])", filter.invoiceIds]
       : ["i.bill_run_id = $1::uuid", filter.billRunId];
   const series = await client.query<{ series_id: string }>(
-    `SELECT DISTINCT series_id FROM invoice i WHERE ${where} AND status = 'draft' AND ${ISSUABLE}`,
-    [param],
+    `SELECT DISTINCT series_id FROM invoice i WHERE ${where} AND status = $2 AND ${ISSUABLE}`,
+    [param, ISSUE.from],
   );
   if (series.rows.length === 0) return { issued: [] };
   // Lock the counters first, always in the same order (no deadlock between two issuers).
@@ -228,11 +274,11 @@ export async function issueInvoicesIn(
   // Re-read the drafts after the lock: under READ COMMITTED, FOR UPDATE re-checks status = 'draft'.
   const drafts = await client.query<{ id: string; series_id: string }>(
     `SELECT i.id, i.series_id FROM invoice i LEFT JOIN pod p ON p.id = i.pod_id
-     WHERE ${where} AND i.status = 'draft' AND ${ISSUABLE}
+     WHERE ${where} AND i.status = $2 AND ${ISSUABLE}
      ORDER BY i.series_id, p.identifier NULLS LAST, i.created_at, i.id
      ${limit ? `LIMIT ${Number(limit)}` : ""}
      FOR UPDATE OF i`,
-    [param],
+    [param, ISSUE.from],
   );
   const issued: IssueResult["issued"] = [];
   const ids: string[] = [];
@@ -256,12 +302,12 @@ export async function issueInvoicesIn(
   }
   if (ids.length > 0) {
     await client.query(
-      `UPDATE invoice i SET status = 'issued', sequence = u.sequence, number = u.number, issued_at = now(),
+      `UPDATE invoice i SET status = $5, sequence = u.sequence, number = u.number, issued_at = now(),
          issue_date = coalesce($4::date, current_date),
          due_date = coalesce($4::date, current_date) + i.payment_terms_days
        FROM unnest($1::uuid[], $2::bigint[], $3::text[]) AS u(id, sequence, number)
        WHERE i.id = u.id`,
-      [ids, sequences, numbers, issueDate ?? null],
+      [ids, sequences, numbers, issueDate ?? null, ISSUE.to],
     );
   }
   return { issued };
@@ -279,12 +325,12 @@ export async function releaseHold(
 ): Promise<{ holdReason: string }> {
   const res = await db.query<{ hold_reason: string }>(
     `UPDATE invoice SET hold_released_at = now(), hold_released_by = $2, hold_release_note = $3
-     WHERE id = $1 AND status = 'draft' AND hold_reason IS NOT NULL AND hold_released_at IS NULL
+     WHERE id = $1 AND status = $4 AND hold_reason IS NOT NULL AND hold_released_at IS NULL
      RETURNING hold_reason`,
-    [invoiceId, by, note],
+    [invoiceId, by, note, RELEASE_HOLD.from],
   );
   const row = res.rows[0];
-  if (!row) throw new InvoiceStateError(invoiceId, `invoice ${invoiceId} is not a held draft`);
+  if (!row) throw await refusal(db, invoiceId, "release_hold", `invoice ${invoiceId} is not a held draft`);
   // the POD is billed now: the next run of the month must not bill it again
   await db.query(
     `UPDATE bill_run_item SET status = 'drafted', updated_at = now() WHERE invoice_id = $1 AND status = 'incomplete'`,
@@ -296,16 +342,16 @@ export async function releaseHold(
 /** issued → voided (the only change an issued invoice allows). */
 export async function voidInvoice(db: Queryable, invoiceId: string, reason: string): Promise<void> {
   const res = await db.query(
-    `UPDATE invoice SET status = 'voided', voided_at = now(), void_reason = $2 WHERE id = $1 AND status = 'issued'`,
-    [invoiceId, reason],
+    `UPDATE invoice SET status = $3, voided_at = now(), void_reason = $2 WHERE id = $1 AND status = $4`,
+    [invoiceId, reason, VOID.to, VOID.from],
   );
-  if (res.rowCount !== 1) throw new InvoiceStateError(invoiceId, `invoice ${invoiceId} is not issued`);
+  if (res.rowCount !== 1) throw await refusal(db, invoiceId, "void", `invoice ${invoiceId} is not issued`);
 }
 
 /** Deletes a draft (issued invoices cannot be deleted: the trigger refuses). */
 export async function deleteDraft(db: Queryable, invoiceId: string): Promise<void> {
-  const res = await db.query(`DELETE FROM invoice WHERE id = $1 AND status = 'draft'`, [invoiceId]);
-  if (res.rowCount !== 1) throw new InvoiceStateError(invoiceId, `invoice ${invoiceId} is not a draft`);
+  const res = await db.query(`DELETE FROM invoice WHERE id = $1 AND status = $2`, [invoiceId, DELETE.from]);
+  if (res.rowCount !== 1) throw await refusal(db, invoiceId, "delete", `invoice ${invoiceId} is not a draft`);
 }
 
 /**
@@ -318,9 +364,10 @@ export async function createCreditNote(
   { originalInvoiceId, seriesId = "CN" }: { originalInvoiceId: string; seriesId?: string },
 ): Promise<string> {
   const original = await loadInvoice(db, originalInvoiceId);
-  if (!original || original.status !== "issued") {
-    throw new InvoiceStateError(originalInvoiceId, `only an issued invoice can be credited`);
-  }
+  const message = `only an issued invoice can be credited`;
+  if (!original) throw new InvoiceStateError(originalInvoiceId, message, "INVOICE_NOT_FOUND");
+  const allowed = nextInvoiceStatus(original.status, "credit");
+  if (!allowed.ok) throw new InvoiceStateError(originalInvoiceId, message, allowed.code);
   const inv = original.invoice;
   const negate = (s: string) => (s.startsWith("-") ? s.slice(1) : s === "0" ? s : `-${s}`);
   const credit: Invoice = {

@@ -40,7 +40,8 @@ function locate(tariff: Holder, path: string): { holder: Holder; key: string } {
     holder = obj(tariff.dynamic);
     key = "margin";
   }
-  if (!holder || !(key in holder)) throw new BillRunError(`the tariff has no price ${path}`);
+  if (!holder || !(key in holder))
+    throw new BillRunError(`the tariff has no price ${path}`, "TARIFF_INVALID");
   return { holder, key };
 }
 
@@ -95,7 +96,7 @@ export async function setTariffPrice(
         [key],
       );
       const tariff = row.rows[0]?.tariff;
-      if (!tariff) throw new BillRunError(`no contract ${key} with its own tariff`);
+      if (!tariff) throw new BillRunError(`no contract ${key} with its own tariff`, "NOT_FOUND");
       stepInto(tariff, params);
       await c.query(`UPDATE contract SET energy_tariff = $2 WHERE number = $1`, [
         key,
@@ -111,7 +112,7 @@ export async function setTariffPrice(
   return withTransaction(pool, async (c) => {
     const product = await c.query<{ id: string }>(`SELECT id FROM product WHERE code = $1 FOR UPDATE`, [key]);
     const productId = product.rows[0]?.id;
-    if (!productId) throw new BillRunError(`no product ${key}`);
+    if (!productId) throw new BillRunError(`no product ${key}`, "NOT_FOUND");
     const draft = await c.query<{ version: number }>(
       `SELECT version FROM product_version WHERE product_id = $1 AND status = 'draft'`,
       [productId],
@@ -119,6 +120,7 @@ export async function setTariffPrice(
     if (draft.rows[0])
       throw new BillRunError(
         `product ${key} has a draft (version ${draft.rows[0].version}): publish or discard it first`,
+        "CONFLICT",
       );
     const latest = await c.query<{ version: number; name: string; description: string; tariff: Holder }>(
       `SELECT version, name, description, tariff FROM product_version
@@ -126,7 +128,7 @@ export async function setTariffPrice(
       [productId],
     );
     const base = latest.rows[0];
-    if (!base) throw new BillRunError(`product ${key} has no published version`);
+    if (!base) throw new BillRunError(`product ${key} has no published version`, "NOT_FOUND");
     const tariff = structuredClone(base.tariff);
     stepInto(tariff, params);
     const version = base.version + 1;
@@ -170,5 +172,6 @@ function stepInto(tariff: Holder, params: SetPriceParams): void {
   const { holder, key } = locate(tariff, params.price);
   holder[key] = withPriceStep(holder[key] as PriceValue, params.from, params.value);
   const parsed = parseTariff(tariff);
-  if (!parsed.ok) throw new BillRunError(parsed.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+  if (!parsed.ok)
+    throw new BillRunError(parsed.errors.map((e) => `${e.path}: ${e.message}`).join("; "), "TARIFF_INVALID");
 }

@@ -16,8 +16,8 @@ import type pg from "pg";
 import {
   BillRunError,
   type MonthParameters,
-  type PodContext,
   POD_CONTEXT_SELECT,
+  queryPodContexts,
   contractTerms,
   monthParameters,
   multiplyDecimal,
@@ -129,7 +129,8 @@ export async function billSettlements(
   params: BillSettlementsParams,
 ): Promise<BillSettlementsSummary> {
   if (!DATE.test(params.date)) throw new BillRunError(`--date must be YYYY-MM-DD`);
-  const pods = await pool.query<PodContext & { reading_kwh: string | null }>(
+  const pods = await queryPodContexts<{ reading_kwh: string | null }>(
+    pool,
     `${POD_CONTEXT_SELECT.replace("SELECT p.id AS pod_id", "SELECT sr.kwh::text AS reading_kwh, p.id AS pod_id")}
      LEFT JOIN settlement_reading sr ON sr.pod_id = p.id AND sr.read_on = $1
      WHERE ($2::text[] IS NULL AND sr.pod_id IS NOT NULL AND p.metering = 'slp') OR p.id = ANY($2::text[])
@@ -140,7 +141,7 @@ export async function billSettlements(
   const failed: BillSettlementsSummary["failed"] = [];
   const drafted: string[] = [];
   let existing = 0;
-  for (const ctx of pods.rows) {
+  for (const ctx of pods) {
     try {
       if (ctx.metering !== "slp") throw new BillRunError(`only SLP PODs are settled (this one is AMR)`);
       if (ctx.reading_kwh === null) throw new BillRunError(`no distributor reading on ${params.date}`);
@@ -221,7 +222,7 @@ export async function billSettlements(
   if (params.issue) {
     const drafts = await pool.query<{ id: string }>(
       `SELECT id FROM invoice WHERE kind = 'settlement' AND status = 'draft' AND idempotency_key = ANY($1::text[])`,
-      [pods.rows.map((p) => `settlement:${p.pod_id}:${params.date}`)],
+      [pods.map((p) => `settlement:${p.pod_id}:${params.date}`)],
     );
     if (drafts.rows.length > 0) {
       const res = await issueInvoices(

@@ -1,6 +1,7 @@
 export * from "./gateway-message.ts";
 export * from "./iso-instant.ts";
 export * from "./load-model.ts";
+export * from "./energy-balance.ts";
 export * from "./plausibility.ts";
 export * from "./reward-policy.ts";
 export * from "./billing/index.ts";

@@ -18,6 +18,7 @@ import { ENERGY_MODELS, energyLines } from "./charges/energy-models.ts";
 import { feedInLines } from "./charges/export-compensation.ts";
 import { fixedChargeLines } from "./charges/fixed-charges.ts";
 import { type LineContext, ZERO, fixedLines, perKwhLines } from "./charges/lines.ts";
+import { netByBand, netEnergy } from "../energy-balance.ts";
 import type { DraftLine } from "./invoice-builder.ts";
 import type { LocalPeriod } from "./local-time.ts";
 import { BillingDecimal, DECIMAL_PATTERN, formatDecimal } from "./money.ts";
@@ -161,22 +162,12 @@ function quantitiesOf(tariff: Tariff, agg: AggregatedConsumption): BilledQuantit
     byBand.set(SINGLE_BAND, importKwh);
   }
   const netMetering = tariff.export?.kind === "net_metering";
-  const billedKwh = netMetering ? BillingDecimal.max(ZERO, importKwh.minus(exportKwh)) : importKwh;
-  const surplusExportKwh = netMetering ? BillingDecimal.max(ZERO, exportKwh.minus(importKwh)) : ZERO;
-  let billedByBand = byBand;
-  if (netMetering && tariff.tou !== undefined) {
-    // Net metering under TOU: the netted kWh come off every band in proportion to its import.
-    billedByBand = new Map();
-    const bands = tariff.tou.bands.map((b) => b.code);
-    let rest = billedKwh;
-    bands.forEach((band, i) => {
-      const gross = byBand.get(band) ?? ZERO;
-      const share =
-        i === bands.length - 1 ? rest : importKwh.isZero() ? ZERO : gross.times(billedKwh).div(importKwh);
-      billedByBand.set(band, share);
-      rest = rest.minus(share);
-    });
-  }
+  const { billedKwh, surplusExportKwh } = netEnergy({ importKwh, exportKwh, netMetering });
+  // Net metering under TOU: the netted kWh come off every band in proportion to its import.
+  const billedByBand =
+    netMetering && tariff.tou !== undefined
+      ? netByBand({ bands: tariff.tou.bands.map((b) => b.code), importByBand: byBand, importKwh, billedKwh })
+      : byBand;
   const out: BilledQuantities = { importKwh, exportKwh, billedByBand, billedKwh, surplusExportKwh };
   if (tariff.demand !== undefined) {
     if (agg.peakDemandKw === undefined)

@@ -2,8 +2,7 @@
 // advance runs, settlements, corrections, imports, switch activation) until SIGTERM/SIGINT, then
 // interrupts the running jobs (they are queued again and resume) and exits. Prints "worker running"
 // once it takes jobs. `npm start` runs it beside web and ingest (worker.ts).
-//   DATABASE_URL (required); SWITCH_ACTIVATION_MINUTES (60; 0 = not scheduled by this worker; the
-//   activation also needs the web app's variables: RPC_URL, CHAIN_ID, TOKEN_ADDRESS, …);
+//   DATABASE_URL (required); SWITCH_ACTIVATION_MINUTES (60; 0 = not scheduled by this worker);
 //   JOB_POLL_SECONDS (1); JOB_REAP_SECONDS (5): how often dead workers' jobs are looked for.
 // Usage: node --import tsx stack/src/worker-main.ts
 import { billingJobHandlers } from "@c4e/billing/jobs/handlers";
@@ -32,7 +31,7 @@ const pool = createPool({ url: config.DATABASE_URL, max: 8, applicationName: "c4
 const worker = await startJobWorker({
   databaseUrl: config.DATABASE_URL,
   pool,
-  handlers: { ...billingJobHandlers, "switch-activation": switchActivationHandler(process.env) },
+  handlers: { ...billingJobHandlers, "switch-activation": switchActivationHandler },
   log: (line) => log(line),
   pollingIntervalSeconds: config.JOB_POLL_SECONDS,
   reapIntervalMs: config.JOB_REAP_SECONDS * 1000,

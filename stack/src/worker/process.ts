@@ -8,8 +8,8 @@ const WORKER_MAIN = fileURLToPath(new URL("../worker-main.ts", import.meta.url))
 export type WorkerHandle = { stop: () => Promise<void> };
 
 /**
- * Starts worker-main.ts with `env` (DATABASE_URL, and the web app's variables for the switch
- * activation); resolves once it takes jobs. Its output lines go to `log` as they are.
+ * Starts worker-main.ts with `env` (DATABASE_URL, SWITCH_ACTIVATION_MINUTES, …); resolves once it
+ * takes jobs. Its output lines go to `log` as they are.
  */
 export async function startWorkerProcess(params: {
   env: Record<string, string>;

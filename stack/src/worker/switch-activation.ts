@@ -1,39 +1,16 @@
-// The switch-activation job's handler. The supplier-switch back office still lives in web/ (its code
-// uses the web app's path alias and configuration), so the handler runs web's job script
-// (web/src/jobs/activate-due-switches.ts) as a child process with the worker's environment; when
-// the back office moves into a workspace of its own, this becomes a direct call.
-import { spawn } from "node:child_process";
-import { join } from "node:path";
+// The switch-activation job's handler: the supplier switch's periodic run (@c4e/retail), as actor
+// `system`. The use case does the work and is tested without the queue (retail/test).
 import type { JobHandler } from "@c4e/billing/jobs/handlers";
-import { REPO_ROOT } from "../embedded/chain.ts";
+import { runSwitchHousekeeping } from "@c4e/retail/switch/housekeeping";
 
-const WEB_DIR = join(REPO_ROOT, "web");
-
-/** Runs web's switch-activation script; resolves to its JSON summary (activated, failed, purged drafts). */
-export function switchActivationHandler(env: NodeJS.ProcessEnv): JobHandler<"switch-activation"> {
-  return (_payload, ctx) =>
-    new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ["--import", import.meta.resolve("tsx"), join("src", "jobs", "activate-due-switches.ts")],
-        { cwd: WEB_DIR, env, stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-      child.stderr.on("data", (b: Buffer) => (err += b.toString()));
-      const onAbort = () => child.kill("SIGTERM");
-      ctx.signal.addEventListener("abort", onAbort, { once: true });
-      child.on("error", reject);
-      child.on("exit", (code) => {
-        ctx.signal.removeEventListener("abort", onAbort);
-        if (code !== 0)
-          return reject(new Error(`switch activation exited with ${code}: ${err.trim().slice(-500)}`));
-        try {
-          resolve(JSON.parse(out.trim().split("\n").pop() ?? "{}"));
-        } catch {
-          resolve({ output: out.trim().slice(-500) });
-        }
-      });
-    });
-}
+/**
+ * Activates every retailer's due switch requests and deletes stale unsigned drafts; resolves to the
+ * summary (activated and failed per retailer, purged drafts).
+ */
+export const switchActivationHandler: JobHandler<"switch-activation"> = async (_payload, ctx) => {
+  const summary = await runSwitchHousekeeping(ctx.pool, new Date());
+  for (const [retailerId, r] of Object.entries(summary.activated))
+    for (const f of r.failed)
+      ctx.log(`switch ${f.reference} not activated (retailer ${retailerId}): ${f.reason}`);
+  return summary;
+};

@@ -21,6 +21,7 @@ import { type MessageKey, t } from "@/messages/en.ts";
 import type { JobView } from "@c4e/billing/jobs/queue";
 import type { AdminBillRun, AdminInvoice, InvoiceHold } from "@/server/admin/billing.ts";
 import { apiFetch } from "@/components/api.ts";
+import { DataTable } from "./data-table.tsx";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
 type BillingData = { runs: AdminBillRun[]; invoices: AdminInvoice[]; jobs: JobView[] };
@@ -214,135 +215,139 @@ function CreditNoteButton({ invoiceId }: { invoiceId: string }) {
 }
 
 function Runs({ runs, canWrite }: { runs: AdminBillRun[]; canWrite: boolean }) {
-  if (runs.length === 0) return <p className="empty">{t("admin.billing.run.empty")}</p>;
   return (
-    <div className="table-scroll">
-      <table className="rewards" data-testid="bill-runs">
-        <caption className="visually-hidden">{t("admin.billing.run.caption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("admin.billing.run.period")}</th>
-            <th scope="col">{t("admin.billing.run.status")}</th>
-            <th scope="col">{t("admin.billing.run.progress")}</th>
-            <th scope="col">{t("admin.billing.invoices.actions")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <tr key={r.id} data-testid="bill-run-row" data-period={r.period}>
-              <td data-label={t("admin.billing.run.period")}>{r.period}</td>
-              <td data-label={t("admin.billing.run.status")} data-testid="bill-run-status">
-                {r.running
-                  ? t("admin.billing.run.live")
-                  : (t(`admin.billing.run.status.${r.status}` as MessageKey) ?? r.status)}
-              </td>
-              <td data-label={t("admin.billing.run.progress")} data-testid="bill-run-progress">
-                {t("admin.billing.run.progressValue", {
-                  done: r.drafted + r.incomplete + r.failed,
-                  total: r.total,
-                  drafted: r.drafted,
-                  failed: r.failed,
-                  incomplete: r.incomplete,
-                })}
-                {r.incomplete > 0 && (
-                  <p className="notice run-hold" data-testid="bill-run-incomplete">
-                    {t("admin.billing.run.incomplete", { count: r.incomplete })}
-                  </p>
-                )}
-                {r.failures.length > 0 && (
-                  <details>
-                    <summary>{t("admin.billing.run.failures")}</summary>
-                    <ul>
-                      {r.failures.map((f) => (
-                        <li key={f.podIdentifier} className="wrap">
-                          <span className="mono">{f.podIdentifier}</span>: {f.error}
-                        </li>
-                      ))}
-                    </ul>
-                  </details>
-                )}
-              </td>
-              <td data-label={t("admin.billing.invoices.actions")}>
-                <span className="actions">
-                  <a href={`/api/admin/billing/runs/${r.id}/xlsx`} download data-testid="bill-run-xlsx">
-                    {t("admin.billing.run.xlsx")}
-                  </a>
-                  {canWrite && !r.running && r.drafted > 0 && <RunIssueButton runId={r.id} />}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={t("admin.billing.run.caption")}
+      testId="bill-runs"
+      rows={runs}
+      rowKey={(r) => r.id}
+      rowAttributes={(r) => ({ "data-testid": "bill-run-row", "data-period": r.period })}
+      empty={t("admin.billing.run.empty")}
+      columns={[
+        { header: t("admin.billing.run.period"), cell: (r) => r.period },
+        {
+          header: t("admin.billing.run.status"),
+          testId: "bill-run-status",
+          cell: (r) =>
+            r.running
+              ? t("admin.billing.run.live")
+              : (t(`admin.billing.run.status.${r.status}` as MessageKey) ?? r.status),
+        },
+        {
+          header: t("admin.billing.run.progress"),
+          testId: "bill-run-progress",
+          cell: (r) => (
+            <>
+              {t("admin.billing.run.progressValue", {
+                done: r.drafted + r.incomplete + r.failed,
+                total: r.total,
+                drafted: r.drafted,
+                failed: r.failed,
+                incomplete: r.incomplete,
+              })}
+              {r.incomplete > 0 && (
+                <p className="notice run-hold" data-testid="bill-run-incomplete">
+                  {t("admin.billing.run.incomplete", { count: r.incomplete })}
+                </p>
+              )}
+              {r.failures.length > 0 && (
+                <details>
+                  <summary>{t("admin.billing.run.failures")}</summary>
+                  <ul>
+                    {r.failures.map((f) => (
+                      <li key={f.podIdentifier} className="wrap">
+                        <span className="mono">{f.podIdentifier}</span>: {f.error}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
+            </>
+          ),
+        },
+        {
+          header: t("admin.billing.invoices.actions"),
+          cell: (r) => (
+            <span className="actions">
+              <a href={`/api/admin/billing/runs/${r.id}/xlsx`} download data-testid="bill-run-xlsx">
+                {t("admin.billing.run.xlsx")}
+              </a>
+              {canWrite && !r.running && r.drafted > 0 && <RunIssueButton runId={r.id} />}
+            </span>
+          ),
+        },
+      ]}
+    />
   );
 }
 
 /** The platform queue's jobs: kind, state, live progress, times, error. */
 function Jobs({ jobs }: { jobs: JobView[] }) {
-  if (jobs.length === 0) return <p className="empty">{t("admin.billing.jobs.empty")}</p>;
   const time = (iso: string | null) => (iso ? formatDateTime(iso, "UTC") : "–");
   return (
-    <div className="table-scroll">
-      <table className="rewards" data-testid="jobs">
-        <caption className="visually-hidden">{t("admin.billing.jobs.caption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("admin.billing.jobs.id")}</th>
-            <th scope="col">{t("admin.billing.jobs.kind")}</th>
-            <th scope="col">{t("admin.billing.jobs.state")}</th>
-            <th scope="col">{t("admin.billing.jobs.progress")}</th>
-            <th scope="col">{t("admin.billing.jobs.started")}</th>
-            <th scope="col">{t("admin.billing.jobs.finished")}</th>
-            <th scope="col">{t("admin.billing.jobs.error")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.map((j) => (
-            <tr key={j.id} data-testid="job-row" data-kind={j.kind} data-state={j.state}>
-              <td data-label={t("admin.billing.jobs.id")} className="mono" title={j.id}>
-                {j.id.slice(0, 8)}
-              </td>
-              <td data-label={t("admin.billing.jobs.kind")}>
-                {t(`admin.billing.jobs.kind.${j.kind}` as MessageKey)}
-                {j.subject && <span className="muted"> {j.subject}</span>}
-              </td>
-              <td data-label={t("admin.billing.jobs.state")} data-testid="job-state">
-                {t(`admin.billing.jobs.state.${j.state}` as MessageKey)}
-                {j.retryCount > 0 && (
-                  <span className="muted">
-                    {" "}
-                    ({t("admin.billing.jobs.retries", { count: j.retryCount + 1 })})
-                  </span>
-                )}
-              </td>
-              <td data-label={t("admin.billing.jobs.progress")} data-testid="job-progress">
-                {j.progress
-                  ? [
-                      j.progress.total === undefined
-                        ? formatInteger(j.progress.done)
-                        : t("admin.billing.jobs.progressValue", {
-                            done: formatInteger(j.progress.done),
-                            total: formatInteger(j.progress.total),
-                          }),
-                      j.progress.failed
-                        ? t("admin.billing.jobs.progressFailed", { failed: formatInteger(j.progress.failed) })
-                        : null,
-                    ]
-                      .filter(Boolean)
-                      .join(" · ")
-                  : "–"}
-              </td>
-              <td data-label={t("admin.billing.jobs.started")}>{time(j.startedAt)}</td>
-              <td data-label={t("admin.billing.jobs.finished")}>{time(j.finishedAt)}</td>
-              <td data-label={t("admin.billing.jobs.error")} className="wrap">
-                {j.error ?? ""}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={t("admin.billing.jobs.caption")}
+      testId="jobs"
+      rows={jobs}
+      rowKey={(j) => j.id}
+      rowAttributes={(j) => ({ "data-testid": "job-row", "data-kind": j.kind, "data-state": j.state })}
+      empty={t("admin.billing.jobs.empty")}
+      columns={[
+        {
+          header: t("admin.billing.jobs.id"),
+          className: "mono",
+          title: (j) => j.id,
+          cell: (j) => j.id.slice(0, 8),
+        },
+        {
+          header: t("admin.billing.jobs.kind"),
+          cell: (j) => (
+            <>
+              {t(`admin.billing.jobs.kind.${j.kind}` as MessageKey)}
+              {j.subject && <span className="muted"> {j.subject}</span>}
+            </>
+          ),
+        },
+        {
+          header: t("admin.billing.jobs.state"),
+          testId: "job-state",
+          cell: (j) => (
+            <>
+              {t(`admin.billing.jobs.state.${j.state}` as MessageKey)}
+              {j.retryCount > 0 && (
+                <span className="muted">
+                  {" "}
+                  ({t("admin.billing.jobs.retries", { count: j.retryCount + 1 })})
+                </span>
+              )}
+            </>
+          ),
+        },
+        {
+          header: t("admin.billing.jobs.progress"),
+          testId: "job-progress",
+          cell: (j) =>
+            j.progress
+              ? [
+                  j.progress.total === undefined
+                    ? formatInteger(j.progress.done)
+                    : t("admin.billing.jobs.progressValue", {
+                        done: formatInteger(j.progress.done),
+                        total: formatInteger(j.progress.total),
+                      }),
+                  j.progress.failed
+                    ? t("admin.billing.jobs.progressFailed", { failed: formatInteger(j.progress.failed) })
+                    : null,
+                ]
+                  .filter(Boolean)
+                  .join(" · ")
+              : "–",
+        },
+        { header: t("admin.billing.jobs.started"), cell: (j) => time(j.startedAt) },
+        { header: t("admin.billing.jobs.finished"), cell: (j) => time(j.finishedAt) },
+        { header: t("admin.billing.jobs.error"), className: "wrap", cell: (j) => j.error ?? "" },
+      ]}
+    />
   );
 }
 
@@ -398,92 +403,92 @@ export function BillingClient({
       </section>
       <section className="card" aria-labelledby="invoices-title">
         <h2 id="invoices-title">{t("admin.billing.invoices.title")}</h2>
-        {data.invoices.length === 0 ? (
-          <p className="empty">{t("admin.billing.invoices.empty")}</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="rewards" data-testid="admin-invoices">
-              <caption className="visually-hidden">{t("admin.billing.invoices.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("admin.billing.invoices.number")}</th>
-                  <th scope="col">{t("admin.billing.invoices.customer")}</th>
-                  <th scope="col">{t("admin.billing.invoices.kind")}</th>
-                  <th scope="col">{t("admin.billing.invoices.period")}</th>
-                  <th scope="col" className="num">
-                    {t("admin.billing.invoices.total")}
-                  </th>
-                  <th scope="col">{t("admin.billing.invoices.status")}</th>
-                  <th scope="col">{t("admin.billing.invoices.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.invoices.map((i) => (
-                  <tr
-                    key={i.id}
-                    data-testid="admin-invoice-row"
-                    data-status={i.status}
-                    data-held={isHeld(i) ? "true" : undefined}
+        <DataTable
+          caption={t("admin.billing.invoices.caption")}
+          testId="admin-invoices"
+          rows={data.invoices}
+          rowKey={(i) => i.id}
+          rowAttributes={(i) => ({
+            "data-testid": "admin-invoice-row",
+            "data-status": i.status,
+            "data-held": isHeld(i) ? "true" : undefined,
+          })}
+          empty={t("admin.billing.invoices.empty")}
+          columns={[
+            {
+              header: t("admin.billing.invoices.number"),
+              className: "mono",
+              cell: (i) => (
+                <>
+                  {i.number ?? "—"}
+                  {i.originalNumber && (
+                    <span className="hint">
+                      {" "}
+                      {t("admin.billing.invoices.corrects", { number: i.originalNumber })}
+                    </span>
+                  )}
+                </>
+              ),
+            },
+            {
+              header: t("admin.billing.invoices.customer"),
+              cell: (i) => (
+                <>
+                  {i.customerName}
+                  {i.podIdentifier && <span className="mono hint"> {i.podIdentifier}</span>}
+                </>
+              ),
+            },
+            { header: t("admin.billing.invoices.kind"), cell: (i) => t(kindKey(i.kind)) },
+            {
+              header: t("admin.billing.invoices.period"),
+              cell: (i) => `${formatLocalDate(i.periodStart)} – ${formatLocalDate(lastDayOf(i.periodEnd))}`,
+            },
+            {
+              header: t("admin.billing.invoices.total"),
+              align: "number",
+              cell: (i) => formatMinorAmount(i.totalMinor, i.minorUnitDigits, i.currency),
+            },
+            {
+              header: t("admin.billing.invoices.status"),
+              testId: "admin-invoice-status",
+              cell: (i) => (
+                <>
+                  {t(statusKey(i.status))}
+                  {i.hold && <HoldDetails hold={i.hold} timeZone={i.timeZone} canOverride={canOverride} />}
+                </>
+              ),
+            },
+            {
+              header: t("admin.billing.invoices.actions"),
+              cell: (i) => (
+                <span className="actions">
+                  <a
+                    href={`/api/admin/billing/invoices/${i.id}/pdf`}
+                    download
+                    data-testid="admin-invoice-pdf"
                   >
-                    <td className="mono" data-label={t("admin.billing.invoices.number")}>
-                      {i.number ?? "—"}
-                      {i.originalNumber && (
-                        <span className="hint">
-                          {" "}
-                          {t("admin.billing.invoices.corrects", { number: i.originalNumber })}
-                        </span>
-                      )}
-                    </td>
-                    <td data-label={t("admin.billing.invoices.customer")}>
-                      {i.customerName}
-                      {i.podIdentifier && <span className="mono hint"> {i.podIdentifier}</span>}
-                    </td>
-                    <td data-label={t("admin.billing.invoices.kind")}>{t(kindKey(i.kind))}</td>
-                    <td data-label={t("admin.billing.invoices.period")}>
-                      {formatLocalDate(i.periodStart)} – {formatLocalDate(lastDayOf(i.periodEnd))}
-                    </td>
-                    <td className="num" data-label={t("admin.billing.invoices.total")}>
-                      {formatMinorAmount(i.totalMinor, i.minorUnitDigits, i.currency)}
-                    </td>
-                    <td data-label={t("admin.billing.invoices.status")} data-testid="admin-invoice-status">
-                      {t(statusKey(i.status))}
-                      {i.hold && (
-                        <HoldDetails hold={i.hold} timeZone={i.timeZone} canOverride={canOverride} />
-                      )}
-                    </td>
-                    <td data-label={t("admin.billing.invoices.actions")}>
-                      <span className="actions">
-                        <a
-                          href={`/api/admin/billing/invoices/${i.id}/pdf`}
-                          download
-                          data-testid="admin-invoice-pdf"
-                        >
-                          {t("admin.billing.invoices.pdf")}
-                        </a>
-                        {canOverride && i.status === "draft" && isHeld(i) && (
-                          <OverrideForm invoiceId={i.id} />
-                        )}
-                        {canWrite && i.status === "draft" && !isHeld(i) && (
-                          <IssueButton
-                            ids={[i.id]}
-                            label={t("admin.billing.invoices.issue")}
-                            testId="issue-invoice"
-                          />
-                        )}
-                        {canWrite && i.status === "issued" && (
-                          <>
-                            <CreditNoteButton invoiceId={i.id} />
-                            <VoidForm invoiceId={i.id} />
-                          </>
-                        )}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                    {t("admin.billing.invoices.pdf")}
+                  </a>
+                  {canOverride && i.status === "draft" && isHeld(i) && <OverrideForm invoiceId={i.id} />}
+                  {canWrite && i.status === "draft" && !isHeld(i) && (
+                    <IssueButton
+                      ids={[i.id]}
+                      label={t("admin.billing.invoices.issue")}
+                      testId="issue-invoice"
+                    />
+                  )}
+                  {canWrite && i.status === "issued" && (
+                    <>
+                      <CreditNoteButton invoiceId={i.id} />
+                      <VoidForm invoiceId={i.id} />
+                    </>
+                  )}
+                </span>
+              ),
+            },
+          ]}
+        />
       </section>
     </>
   );

@@ -1,11 +1,13 @@
-// The billing commands of `c4e` (thin over the modules): bill-case, bill-run, bill-advances,
-// settlement-reading, bill-settlement, bill-corrections, market-price-import, invoice-issue,
-// invoice-pdf, bill-run-xlsx, pod-import, billing-seed. See docs/billing-runs.md. The entry is cli.ts;
-// stack's `c4e` can dispatch these commands to `runBillingCommand`.
+// The billing commands of `c4e` (thin over the modules): bill-case, bill-run, compact-intervals,
+// bill-advances, settlement-reading, bill-settlement, bill-corrections, product-price,
+// market-price-import, invoice-issue, invoice-pdf, bill-run-xlsx, pod-import, billing-seed.
+// `registerBillingCommands` adds them to the one `c4e` program (stack/src/cli.ts, commander: one
+// argument parser and `--help` for every command); `runBillingCommand` runs one from an argv (tests).
+// See docs/billing-runs.md.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { createPool } from "@c4e/prisma";
+import { Command, CommanderError } from "commander";
 import type pg from "pg";
 import { billAdvances } from "./advance-run.ts";
 import { runBillCase } from "./bill-case.ts";
@@ -30,31 +32,8 @@ import { setTariffPrice } from "./product-price.ts";
 import { seedBillingDemo } from "./seed-demo.ts";
 import { billSettlements, parseSettlementCsv, recordSettlementReadings } from "./settlement.ts";
 
-const USAGE = `usage:
-  c4e bill-case <case.json>                          bill one self-contained case, print the invoice JSON
-  c4e bill-run --period YYYY-MM [--issue] [--issue-date YYYY-MM-DD] [--batch N] [--xlsx file] [--max-missing N]
-                                                     bill every POD supplied in the month (resumable); an AMR POD
-                                                     with more than N (default 0) missing intervals is drafted but held
-  c4e bill-advances --period YYYY-MM [--issue] [--issue-date YYYY-MM-DD]
-                                                     advance invoices (series ADV), one per POD and month
-  c4e settlement-reading (--pod <id> --date YYYY-MM-DD --kwh N | --csv file)
-                                                     record distributor readings (CSV: pod_id,date,kwh)
-  c4e bill-settlement (--pod <id> | --all) --date YYYY-MM-DD [--issue] [--issue-date YYYY-MM-DD]
-                                                     SLP annual settlement up to the reading of that date
-  c4e bill-corrections --from YYYY-MM --to YYYY-MM [--issue] [--issue-date YYYY-MM-DD]
-                                                     difference invoices / credit notes after a price change
-  c4e product-price (--product <code> [--move-contracts] | --contract <number>) --price single|tou.<band>|fixed.<code>|…
-      --from YYYY-MM-DD --value P                    a new price row valid from a (past) date; for a product a new
-                                                     published version (new contracts get it; --move-contracts
-                                                     moves the contracts on the previous latest version)
-  c4e market-price-import <file.csv> --zone Z --currency EUR --resolution 15|60
-                                                     market prices per kWh (CSV: start,price) for dynamic tariffs
-  c4e invoice-issue (--run <id> | --period YYYY-MM | --invoice <id>) [--issue-date YYYY-MM-DD]
-  c4e invoice-pdf (--invoice <id|number> [--out file.pdf] | --run <id> --dir folder)
-  c4e bill-run-xlsx (--run <id> | --period YYYY-MM) --out file.xlsx
-  c4e pod-import <file.csv> [--dry-run]              create/update PODs; nothing is applied if a row is rejected
-  c4e billing-seed                                   billing master data of the demo (after npm start seeded the fleet)
-environment: DATABASE_URL (default: the embedded Postgres of npm start on PG_PORT 15432)`;
+const ENVIRONMENT =
+  "environment: DATABASE_URL (default: the embedded Postgres of npm start on PG_PORT 15432)";
 
 /** A path as the user typed it: npm runs workspace scripts in the workspace folder, INIT_CWD is where npm was started. */
 const userPath = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
@@ -101,393 +80,459 @@ async function heldDrafts(pool: pg.Pool, where: string, param: string) {
   return r.rows.map((x) => ({ invoiceId: x.id, podId: x.pod_id, reason: x.hold_reason }));
 }
 
-export const BILLING_COMMANDS = [
-  "bill-case",
-  "bill-run",
-  "compact-intervals",
-  "bill-advances",
-  "settlement-reading",
-  "bill-settlement",
-  "bill-corrections",
-  "market-price-import",
-  "product-price",
-  "invoice-issue",
-  "invoice-pdf",
-  "bill-run-xlsx",
-  "pod-import",
-  "billing-seed",
-];
+type Options = Record<string, string | boolean | string[] | undefined>;
+const str = (o: Options, k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
+const flag = (o: Options, k: string) => o[k] === true;
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const ISSUE_DATE = ["--issue-date <YYYY-MM-DD>", "the invoices' issue date (default: today)"] as const;
 
-/** Runs one billing command; resolves to the process exit code. */
-export async function runBillingCommand(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case "bill-case": {
-      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
-      if (positionals.length !== 1) throw new BillRunError("bill-case needs one case.json");
-      console.log(json(await runBillCase(userPath(positionals[0] as string))));
+/** The billing commands: name, description, arguments and options, action (resolves to an exit code). */
+const COMMANDS: {
+  name: string;
+  describe: string;
+  define?: (c: Command) => Command;
+  run: (opts: Options, args: string[]) => Promise<number>;
+}[] = [
+  {
+    name: "bill-case",
+    describe: "bill one self-contained case (docs/billing-case.md), print the invoice JSON",
+    define: (c) => c.argument("<case.json>", "the case file"),
+    run: async (_o, [file]) => {
+      console.log(json(await runBillCase(userPath(file as string))));
       return 0;
-    }
-    case "bill-run": {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          period: { type: "string" },
-          issue: { type: "boolean", default: false },
-          "issue-date": { type: "string" },
-          batch: { type: "string" },
-          xlsx: { type: "string" },
-          "max-missing": { type: "string" },
-          workers: { type: "string" },
-          processes: { type: "string" },
-          "no-compact": { type: "boolean", default: false },
-        },
-      });
-      if (!values.period) throw new BillRunError("bill-run needs --period YYYY-MM");
-      for (const k of ["workers", "processes", "batch"] as const) {
-        const v = values[k];
-        if (v !== undefined && !/^\d{1,6}$/.test(v))
-          throw new BillRunError(`--${k} must be a whole number (got ${v})`);
-      }
-      const maxMissing = values["max-missing"];
-      if (maxMissing !== undefined && !/^\d{1,6}$/.test(maxMissing))
-        throw new BillRunError(`--max-missing must be a whole number of intervals (got ${maxMissing})`);
-      const period = values.period;
-      return withPool(async (pool) => {
-        const stop = new AbortController();
-        const onSignal = () => {
-          if (stop.signal.aborted) process.exit(130);
-          console.error(
-            "\nstopping after the current batch (Ctrl-C again to quit at once; run again to resume)",
-          );
-          stop.abort();
-        };
-        process.on("SIGINT", onSignal);
-        process.on("SIGTERM", onSignal);
-        const tty = process.stderr.isTTY;
-        const summary = await runBill(pool, {
-          period,
-          batchSize: values.batch ? Number(values.batch) : undefined,
-          maxMissingIntervals: maxMissing === undefined ? undefined : Number(maxMissing),
-          workers: values.workers ? Number(values.workers) : undefined,
-          processes: values.processes ? Number(values.processes) : undefined,
-          databaseUrl: loadBillingConfig().databaseUrl,
-          launchProcesses: launchWorkerProcesses,
-          compact: !values["no-compact"],
-          signal: stop.signal,
-          onProgress: (p) => {
-            const pct = p.total === 0 ? 100 : Math.floor(((p.done + p.failed) * 100) / p.total);
-            const line = `bill run ${period}: ${p.done + p.failed}/${p.total} PODs (${pct} %), ${p.drafted} drafted, ${p.incomplete} incomplete, ${p.failed} failed`;
-            if (tty) process.stderr.write(`\r${line}`);
-            else console.error(line);
-          },
-        });
-        if (tty) process.stderr.write("\n");
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        let issued: Awaited<ReturnType<typeof issueBillRun>> | undefined;
-        if (values.issue && summary.status === "completed") {
-          issued = await issueBillRun(pool, summary.billRunId, { issueDate: values["issue-date"] });
-        }
-        if (values.xlsx)
-          writeFileSync(userPath(values.xlsx), await exportBillRunXlsx(pool, summary.billRunId));
-        const failed = await pool.query<{ pod_id: string; error: string }>(
-          `SELECT pod_id, error FROM bill_run_item WHERE bill_run_id = $1 AND status = 'failed' ORDER BY pod_id LIMIT 20`,
-          [summary.billRunId],
-        );
-        const incomplete = await incompleteItems(pool, summary.billRunId);
-        // held drafts are not issued: a human line per POD on stderr, the details in the JSON
-        for (const i of incomplete) {
-          const ranges = i.ranges.map((r) => `${r.start}..${r.end}`).join(", ");
-          const more = i.rangeCount > i.ranges.length ? ` and ${i.rangeCount - i.ranges.length} more` : "";
-          console.error(
-            `incomplete: ${i.podId}: ${i.missing} of ${i.expected} intervals missing (${ranges}${more}); draft held`,
-          );
-        }
-        console.log(json({ ...summary, issued, failedPods: failed.rows, incompletePods: incomplete }));
-        return summary.status === "completed" ? 0 : 3;
-      });
-    }
-    case "compact-intervals": {
-      // The billing compaction: reading_interval → interval_day for whole UTC days (idempotent; only
-      // changed days are written). Run it for yesterday nightly and before a bill run with --no-compact.
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          from: { type: "string" },
-          to: { type: "string" },
-          period: { type: "string" },
-          days: { type: "string", default: "7" },
-        },
-      });
-      const day = (d: Date) => d.toISOString().slice(0, 10);
-      let range: { fromDay: string; toDay: string };
-      if (values.period) {
-        // the month's local days in any zone (UTC−12 … UTC+14) lie within these UTC days
-        const { start, end } = monthPeriod(values.period);
-        const from = new Date(`${start}T00:00:00Z`);
-        const to = new Date(`${end}T00:00:00Z`);
-        from.setUTCDate(from.getUTCDate() - 1);
-        to.setUTCDate(to.getUTCDate() + 1);
-        range = { fromDay: day(from), toDay: day(to) };
-      } else if (values.from && values.to) {
-        range = { fromDay: values.from, toDay: values.to };
-      } else {
-        if (!/^\d{1,4}$/.test(values.days)) throw new BillRunError(`--days must be a whole number`);
-        const to = new Date();
-        to.setUTCHours(0, 0, 0, 0);
-        to.setUTCDate(to.getUTCDate() + 1);
-        const from = new Date(to);
-        from.setUTCDate(from.getUTCDate() - Number(values.days));
-        range = { fromDay: day(from), toDay: day(to) };
-      }
-      return withPool(async (pool) => {
-        const client = await pool.connect();
-        try {
-          await client.query("SET work_mem = '64MB'");
-          const t = performance.now();
-          const result = await compactIntervals(client, range);
-          console.log(json({ ...range, ...result, seconds: Math.round(performance.now() - t) / 1000 }));
-          return 0;
-        } finally {
-          client.release();
-        }
-      });
-    }
-    case "bill-advances": {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          period: { type: "string" },
-          issue: { type: "boolean", default: false },
-          "issue-date": { type: "string" },
-        },
-      });
-      if (!values.period) throw new BillRunError("bill-advances needs --period YYYY-MM");
-      const period = values.period;
+    },
+  },
+  {
+    name: "bill-run",
+    describe:
+      "bill every POD supplied in the month (resumable); an AMR POD with more than --max-missing missing intervals is drafted but held",
+    define: (c) =>
+      c
+        .option("--period <YYYY-MM>", "the month to bill")
+        .option("--issue", "issue the drafts when the run completes")
+        .option(...ISSUE_DATE)
+        .option("--batch <n>", "PODs per chunk")
+        .option("--xlsx <file>", "write the run's xlsx export")
+        .option("--max-missing <n>", "missing intervals an AMR POD may have (default 0)")
+        .option("--workers <n>", "concurrent chunk workers in this process")
+        .option("--processes <n>", "worker processes")
+        .option("--no-compact", "skip compacting the month's intervals first"),
+    run: billRunCommand,
+  },
+  {
+    name: "compact-intervals",
+    describe:
+      "reading_interval → interval_day for whole UTC days (idempotent); nightly for yesterday, or before a bill run with --no-compact",
+    define: (c) =>
+      c
+        .option("--period <YYYY-MM>", "every UTC day a month's local days can touch")
+        .option("--from <YYYY-MM-DD>", "first UTC day (with --to)")
+        .option("--to <YYYY-MM-DD>", "day after the last")
+        .option("--days <n>", "the last n days up to tomorrow", "7"),
+    run: compactIntervalsCommand,
+  },
+  {
+    name: "bill-advances",
+    describe: "advance invoices (series ADV), one per POD and month",
+    define: (c) =>
+      c
+        .option("--period <YYYY-MM>", "the month")
+        .option("--issue", "issue them")
+        .option(...ISSUE_DATE),
+    run: async (o) => {
+      const period = str(o, "period");
+      if (!period) throw new BillRunError("bill-advances needs --period YYYY-MM");
       return withPool(async (pool) => {
         const res = await billAdvances(pool, {
           period,
-          issue: values.issue,
-          issueDate: values["issue-date"],
+          issue: flag(o, "issue"),
+          issueDate: str(o, "issueDate"),
         });
         console.log(json(res));
         return res.failed.length > 0 ? 1 : 0;
       });
-    }
-    case "settlement-reading": {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          pod: { type: "string" },
-          date: { type: "string" },
-          kwh: { type: "string" },
-          csv: { type: "string" },
-        },
-      });
-      const readings = values.csv
-        ? parseSettlementCsv(readFileSync(userPath(values.csv), "utf8"))
-        : [{ podId: values.pod ?? "", date: values.date ?? "", kwh: values.kwh ?? "" }];
+    },
+  },
+  {
+    name: "settlement-reading",
+    describe: "record distributor readings: one (--pod --date --kwh) or a CSV file (pod_id,date,kwh)",
+    define: (c) =>
+      c
+        .option("--pod <id>", "the POD")
+        .option("--date <YYYY-MM-DD>", "the reading's date")
+        .option("--kwh <n>", "the register in kWh")
+        .option("--csv <file>", "many readings"),
+    run: async (o) => {
+      const csv = str(o, "csv");
+      const readings = csv
+        ? parseSettlementCsv(readFileSync(userPath(csv), "utf8"))
+        : [{ podId: str(o, "pod") ?? "", date: str(o, "date") ?? "", kwh: str(o, "kwh") ?? "" }];
       return withPool(async (pool) => {
         console.log(json(await recordSettlementReadings(pool, readings)));
         return 0;
       });
-    }
-    case "bill-settlement": {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          pod: { type: "string", multiple: true },
-          all: { type: "boolean", default: false },
-          date: { type: "string" },
-          issue: { type: "boolean", default: false },
-          "issue-date": { type: "string" },
-        },
-      });
-      if (!values.date) throw new BillRunError("bill-settlement needs --date YYYY-MM-DD");
-      if (!values.all && !values.pod) throw new BillRunError("bill-settlement needs --pod <id> or --all");
-      const date = values.date;
+    },
+  },
+  {
+    name: "bill-settlement",
+    describe: "SLP annual settlement up to the reading of that date",
+    define: (c) =>
+      c
+        .option("--pod <id>", "a POD (repeat for several)", collect)
+        .option("--all", "every SLP POD with a reading on that date")
+        .option("--date <YYYY-MM-DD>", "the settlement reading's date")
+        .option("--issue", "issue them")
+        .option(...ISSUE_DATE),
+    run: async (o) => {
+      const date = str(o, "date");
+      const pods = o.pod as string[] | undefined;
+      if (!date) throw new BillRunError("bill-settlement needs --date YYYY-MM-DD");
+      if (!flag(o, "all") && !pods?.length)
+        throw new BillRunError("bill-settlement needs --pod <id> or --all");
       return withPool(async (pool) => {
         const res = await billSettlements(pool, {
-          podIds: values.all ? undefined : values.pod,
+          podIds: flag(o, "all") ? undefined : pods,
           date,
-          issue: values.issue,
-          issueDate: values["issue-date"],
+          issue: flag(o, "issue"),
+          issueDate: str(o, "issueDate"),
         });
         console.log(json(res));
         return res.failed.length > 0 ? 1 : 0;
       });
-    }
-    case "bill-corrections": {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          from: { type: "string" },
-          to: { type: "string" },
-          issue: { type: "boolean", default: false },
-          "issue-date": { type: "string" },
-        },
-      });
-      if (!values.from || !values.to)
-        throw new BillRunError("bill-corrections needs --from and --to YYYY-MM");
-      const { from, to } = values;
+    },
+  },
+  {
+    name: "bill-corrections",
+    describe: "difference invoices / credit notes after a price change",
+    define: (c) =>
+      c
+        .option("--from <YYYY-MM>", "first month")
+        .option("--to <YYYY-MM>", "last month")
+        .option("--issue", "issue them")
+        .option(...ISSUE_DATE),
+    run: async (o) => {
+      const from = str(o, "from");
+      const to = str(o, "to");
+      if (!from || !to) throw new BillRunError("bill-corrections needs --from and --to YYYY-MM");
       return withPool(async (pool) => {
         const res = await billCorrections(pool, {
           from,
           to,
-          issue: values.issue,
-          issueDate: values["issue-date"],
+          issue: flag(o, "issue"),
+          issueDate: str(o, "issueDate"),
         });
         console.log(json(res));
         return res.skipped.length > 0 ? 1 : 0;
       });
-    }
-    case "product-price": {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          product: { type: "string" },
-          contract: { type: "string" },
-          price: { type: "string" },
-          from: { type: "string" },
-          value: { type: "string" },
-          "move-contracts": { type: "boolean" },
-        },
-      });
-      if (!values.price || !values.from || !values.value)
+    },
+  },
+  {
+    name: "product-price",
+    describe:
+      "a new price row valid from a (past) date; for a product a new published version (new contracts get it)",
+    define: (c) =>
+      c
+        .option("--product <code>", "the product")
+        .option("--contract <number>", "or one contract")
+        .option("--price <name>", "single | tou.<band> | fixed.<code> | …")
+        .option("--from <YYYY-MM-DD>", "valid from")
+        .option("--value <p>", "the price")
+        .option("--move-contracts", "move the contracts on the previous latest version"),
+    run: async (o) => {
+      const [price, from, value] = [str(o, "price"), str(o, "from"), str(o, "value")];
+      if (!price || !from || !value)
         throw new BillRunError("product-price needs --price, --from YYYY-MM-DD and --value");
-      const target = values.product ? `product:${values.product}` : `contract:${values.contract ?? ""}`;
-      const { price, from, value } = values;
+      const product = str(o, "product");
+      const target = product ? `product:${product}` : `contract:${str(o, "contract") ?? ""}`;
       return withPool(async (pool) => {
-        const moveContracts = values["move-contracts"] === true;
-        const res = await setTariffPrice(pool, { target, price, from, value, moveContracts });
+        const res = await setTariffPrice(pool, {
+          target,
+          price,
+          from,
+          value,
+          moveContracts: flag(o, "moveContracts"),
+        });
         console.error(res.summary);
         console.log(json(res));
         return 0;
       });
-    }
-    case "market-price-import": {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: {
-          zone: { type: "string" },
-          currency: { type: "string" },
-          resolution: { type: "string" },
-        },
-      });
-      if (positionals.length !== 1) throw new BillRunError("market-price-import needs one CSV file");
-      const csv = readFileSync(userPath(positionals[0] as string), "utf8");
+    },
+  },
+  {
+    name: "market-price-import",
+    describe: "market prices per kWh (CSV: start,price) for dynamic tariffs",
+    define: (c) =>
+      c
+        .argument("<file.csv>", "the prices")
+        .option("--zone <zone>", "the price zone")
+        .option("--currency <code>", "ISO 4217 currency")
+        .option("--resolution <minutes>", "15 or 60"),
+    run: async (o, [file]) => {
+      const csv = readFileSync(userPath(file as string), "utf8");
       return withPool(async (pool) => {
         const res = await importMarketPrices(pool, csv, {
-          zone: values.zone ?? "",
-          currency: values.currency ?? "",
-          resolutionMinutes: Number(values.resolution) as 15 | 60,
+          zone: str(o, "zone") ?? "",
+          currency: str(o, "currency") ?? "",
+          resolutionMinutes: Number(str(o, "resolution")) as 15 | 60,
         });
         console.log(json(res));
         return 0;
       });
-    }
-    case "invoice-issue": {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          run: { type: "string" },
-          period: { type: "string" },
-          invoice: { type: "string" },
-          "issue-date": { type: "string" },
-        },
-      });
-      return withPool(async (pool) => {
-        if (values.invoice) {
-          const id = await resolveInvoiceId(pool, values.invoice);
-          const res = await issueInvoices(pool, { invoiceIds: [id] }, { issueDate: values["issue-date"] });
+    },
+  },
+  {
+    name: "invoice-issue",
+    describe: "issue the drafts of a run (--run or --period) or one invoice; held drafts stay drafts",
+    define: (c) =>
+      c
+        .option("--run <id>", "a bill run")
+        .option("--period <YYYY-MM>", "the bill run of a month")
+        .option("--invoice <id|number>", "one invoice")
+        .option(...ISSUE_DATE),
+    run: async (o) =>
+      withPool(async (pool) => {
+        const issueDate = str(o, "issueDate");
+        const invoice = str(o, "invoice");
+        if (invoice) {
+          const id = await resolveInvoiceId(pool, invoice);
+          const res = await issueInvoices(pool, { invoiceIds: [id] }, { issueDate });
           const held = await heldDrafts(pool, "i.id = $1::uuid", id);
           console.log(json({ ...res, held }));
           return held.length > 0 ? 1 : 0;
         }
-        const runId = await resolveRun(pool, values);
-        const res = await issueBillRun(pool, runId, { issueDate: values["issue-date"] });
+        const runId = await resolveRun(pool, { run: str(o, "run"), period: str(o, "period") });
+        const res = await issueBillRun(pool, runId, { issueDate });
         console.log(json({ ...res, held: await heldDrafts(pool, "i.bill_run_id = $1::uuid", runId) }));
         return 0;
-      });
-    }
-    case "invoice-pdf": {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          invoice: { type: "string" },
-          out: { type: "string" },
-          run: { type: "string" },
-          period: { type: "string" },
-          dir: { type: "string" },
-        },
-      });
-      return withPool(async (pool) => {
-        if (values.invoice) {
-          const stored = await loadInvoice(pool, await resolveInvoiceId(pool, values.invoice));
-          if (!stored) throw new BillRunError(`no invoice ${values.invoice}`);
-          const out = userPath(values.out ?? `${stored.number ?? stored.id}.pdf`);
-          writeFileSync(out, await renderInvoicePdf(stored, await loadSeller(pool, stored.contractId)));
-          console.log(out);
-          return 0;
-        }
-        const runId = await resolveRun(pool, values);
-        const dir = userPath(values.dir ?? `invoices-${runId}`);
-        mkdirSync(dir, { recursive: true });
-        const ids = await pool.query<{ id: string }>(
-          `SELECT id FROM invoice WHERE bill_run_id = $1 ORDER BY number`,
-          [runId],
-        );
-        let n = 0;
-        for (let i = 0; i < ids.rows.length; i += 200) {
-          for (const stored of await loadInvoices(
-            pool,
-            ids.rows.slice(i, i + 200).map((r) => r.id),
-          )) {
-            const file = join(dir, `${stored.number ?? stored.id}.pdf`);
-            writeFileSync(file, await renderInvoicePdf(stored, await loadSeller(pool, stored.contractId)));
-            n++;
-          }
-        }
-        console.log(json({ dir, pdfs: n }));
-        return 0;
-      });
-    }
-    case "bill-run-xlsx": {
-      const { values } = parseArgs({
-        args: rest,
-        options: { run: { type: "string" }, period: { type: "string" }, out: { type: "string" } },
-      });
-      return withPool(async (pool) => {
-        const runId = await resolveRun(pool, values);
-        const out = userPath(values.out ?? `bill-run-${runId}.xlsx`);
+      }),
+  },
+  {
+    name: "invoice-pdf",
+    describe: "one invoice's PDF (--invoice [--out]) or every PDF of a run (--run|--period [--dir])",
+    define: (c) =>
+      c
+        .option("--invoice <id|number>", "one invoice")
+        .option("--out <file.pdf>", "where to write it")
+        .option("--run <id>", "a bill run")
+        .option("--period <YYYY-MM>", "the bill run of a month")
+        .option("--dir <folder>", "where to write the run's PDFs"),
+    run: invoicePdfCommand,
+  },
+  {
+    name: "bill-run-xlsx",
+    describe: "a bill run's spreadsheet",
+    define: (c) =>
+      c
+        .option("--run <id>", "a bill run")
+        .option("--period <YYYY-MM>", "the bill run of a month")
+        .option("--out <file.xlsx>", "where to write it"),
+    run: async (o) =>
+      withPool(async (pool) => {
+        const runId = await resolveRun(pool, { run: str(o, "run"), period: str(o, "period") });
+        const out = userPath(str(o, "out") ?? `bill-run-${runId}.xlsx`);
         writeFileSync(out, await exportBillRunXlsx(pool, runId));
         console.log(out);
         return 0;
-      });
-    }
-    case "pod-import": {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: { "dry-run": { type: "boolean", default: false } },
-      });
-      if (positionals.length !== 1) throw new BillRunError("pod-import needs one CSV file");
-      const csv = readFileSync(userPath(positionals[0] as string), "utf8");
+      }),
+  },
+  {
+    name: "pod-import",
+    describe: "create/update PODs from a CSV file; nothing is applied if a row is rejected",
+    define: (c) => c.argument("<file.csv>", "the PODs").option("--dry-run", "check only"),
+    run: async (o, [file]) => {
+      const csv = readFileSync(userPath(file as string), "utf8");
       return withPool(async (pool) => {
-        const report = await importPods(pool, csv, { dryRun: values["dry-run"] });
+        const report = await importPods(pool, csv, { dryRun: flag(o, "dryRun") });
         console.log(json(report));
         return report.rejected.length > 0 ? 1 : 0;
       });
-    }
-    case "billing-seed":
-      return withPool(async (pool) => {
+    },
+  },
+  {
+    name: "billing-seed",
+    describe: "billing master data of the demo (after npm start seeded the fleet)",
+    run: async () =>
+      withPool(async (pool) => {
         console.log(json(await seedBillingDemo(pool)));
         return 0;
-      });
-    default:
-      console.error(USAGE);
-      return command === undefined || command === "help" || command === "--help" ? 0 : 2;
+      }),
+  },
+];
+
+export const BILLING_COMMANDS = COMMANDS.map((c) => c.name);
+
+/** Adds the billing commands to `program`; each action hands its exit code to `exit`. */
+export function registerBillingCommands(program: Command, exit: (code: number) => void): void {
+  for (const spec of COMMANDS) {
+    const command = program
+      .command(spec.name)
+      .description(spec.describe)
+      .addHelpText("after", `\n${ENVIRONMENT}`);
+    (spec.define?.(command) ?? command).action(async (...params: unknown[]) => {
+      // commander passes the declared arguments, then the options object, then the command
+      const args = params.slice(0, -2) as string[];
+      const opts = params.at(-2) as Options;
+      exit(await spec.run(opts, args));
+    });
   }
+}
+
+/**
+ * Runs one billing command from `argv` (e.g. ["bill-run", "--period", "2026-11"]) and resolves to its
+ * exit code; a usage error (unknown option, missing argument) resolves to 2 after commander printed
+ * it, `--help` to 0; errors of the command itself reject.
+ */
+export async function runBillingCommand(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = new Command("c4e").exitOverride();
+  registerBillingCommands(program, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return code;
+}
+
+async function billRunCommand(o: Options): Promise<number> {
+  const period = str(o, "period");
+  if (!period) throw new BillRunError("bill-run needs --period YYYY-MM");
+  for (const k of ["workers", "processes", "batch"] as const) {
+    const v = str(o, k);
+    if (v !== undefined && !/^\d{1,6}$/.test(v))
+      throw new BillRunError(`--${k} must be a whole number (got ${v})`);
+  }
+  const maxMissing = str(o, "maxMissing");
+  if (maxMissing !== undefined && !/^\d{1,6}$/.test(maxMissing))
+    throw new BillRunError(`--max-missing must be a whole number of intervals (got ${maxMissing})`);
+  const num = (k: string) => (str(o, k) === undefined ? undefined : Number(str(o, k)));
+  return withPool(async (pool) => {
+    const stop = new AbortController();
+    const onSignal = () => {
+      if (stop.signal.aborted) process.exit(130);
+      console.error("\nstopping after the current batch (Ctrl-C again to quit at once; run again to resume)");
+      stop.abort();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    const tty = process.stderr.isTTY;
+    const summary = await runBill(pool, {
+      period,
+      batchSize: num("batch"),
+      maxMissingIntervals: num("maxMissing"),
+      workers: num("workers"),
+      processes: num("processes"),
+      databaseUrl: loadBillingConfig().databaseUrl,
+      launchProcesses: launchWorkerProcesses,
+      compact: o.compact !== false,
+      signal: stop.signal,
+      onProgress: (p) => {
+        const pct = p.total === 0 ? 100 : Math.floor(((p.done + p.failed) * 100) / p.total);
+        const line = `bill run ${period}: ${p.done + p.failed}/${p.total} PODs (${pct} %), ${p.drafted} drafted, ${p.incomplete} incomplete, ${p.failed} failed`;
+        if (tty) process.stderr.write(`\r${line}`);
+        else console.error(line);
+      },
+    });
+    if (tty) process.stderr.write("\n");
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    let issued: Awaited<ReturnType<typeof issueBillRun>> | undefined;
+    if (flag(o, "issue") && summary.status === "completed") {
+      issued = await issueBillRun(pool, summary.billRunId, { issueDate: str(o, "issueDate") });
+    }
+    const xlsx = str(o, "xlsx");
+    if (xlsx) writeFileSync(userPath(xlsx), await exportBillRunXlsx(pool, summary.billRunId));
+    const failed = await pool.query<{ pod_id: string; error: string }>(
+      `SELECT pod_id, error FROM bill_run_item WHERE bill_run_id = $1 AND status = 'failed' ORDER BY pod_id LIMIT 20`,
+      [summary.billRunId],
+    );
+    const incomplete = await incompleteItems(pool, summary.billRunId);
+    // held drafts are not issued: a human line per POD on stderr, the details in the JSON
+    for (const i of incomplete) {
+      const ranges = i.ranges.map((r) => `${r.start}..${r.end}`).join(", ");
+      const more = i.rangeCount > i.ranges.length ? ` and ${i.rangeCount - i.ranges.length} more` : "";
+      console.error(
+        `incomplete: ${i.podId}: ${i.missing} of ${i.expected} intervals missing (${ranges}${more}); draft held`,
+      );
+    }
+    console.log(json({ ...summary, issued, failedPods: failed.rows, incompletePods: incomplete }));
+    return summary.status === "completed" ? 0 : 3;
+  });
+}
+
+async function compactIntervalsCommand(o: Options): Promise<number> {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  const [period, fromDay, toDay, days] = [
+    str(o, "period"),
+    str(o, "from"),
+    str(o, "to"),
+    str(o, "days") ?? "7",
+  ];
+  let range: { fromDay: string; toDay: string };
+  if (period) {
+    // the month's local days in any zone (UTC−12 … UTC+14) lie within these UTC days
+    const { start, end } = monthPeriod(period);
+    const from = new Date(`${start}T00:00:00Z`);
+    const to = new Date(`${end}T00:00:00Z`);
+    from.setUTCDate(from.getUTCDate() - 1);
+    to.setUTCDate(to.getUTCDate() + 1);
+    range = { fromDay: day(from), toDay: day(to) };
+  } else if (fromDay && toDay) {
+    range = { fromDay, toDay };
+  } else {
+    if (!/^\d{1,4}$/.test(days)) throw new BillRunError(`--days must be a whole number`);
+    const to = new Date();
+    to.setUTCHours(0, 0, 0, 0);
+    to.setUTCDate(to.getUTCDate() + 1);
+    const from = new Date(to);
+    from.setUTCDate(from.getUTCDate() - Number(days));
+    range = { fromDay: day(from), toDay: day(to) };
+  }
+  return withPool(async (pool) => {
+    const client = await pool.connect();
+    try {
+      await client.query("SET work_mem = '64MB'");
+      const t = performance.now();
+      const result = await compactIntervals(client, range);
+      console.log(json({ ...range, ...result, seconds: Math.round(performance.now() - t) / 1000 }));
+      return 0;
+    } finally {
+      client.release();
+    }
+  });
+}
+
+async function invoicePdfCommand(o: Options): Promise<number> {
+  return withPool(async (pool) => {
+    const invoice = str(o, "invoice");
+    if (invoice) {
+      const stored = await loadInvoice(pool, await resolveInvoiceId(pool, invoice));
+      if (!stored) throw new BillRunError(`no invoice ${invoice}`);
+      const out = userPath(str(o, "out") ?? `${stored.number ?? stored.id}.pdf`);
+      writeFileSync(out, await renderInvoicePdf(stored, await loadSeller(pool, stored.contractId)));
+      console.log(out);
+      return 0;
+    }
+    const runId = await resolveRun(pool, { run: str(o, "run"), period: str(o, "period") });
+    const dir = userPath(str(o, "dir") ?? `invoices-${runId}`);
+    mkdirSync(dir, { recursive: true });
+    const ids = await pool.query<{ id: string }>(
+      `SELECT id FROM invoice WHERE bill_run_id = $1 ORDER BY number`,
+      [runId],
+    );
+    let n = 0;
+    for (let i = 0; i < ids.rows.length; i += 200) {
+      const batch = ids.rows.slice(i, i + 200).map((r) => r.id);
+      for (const stored of await loadInvoices(pool, batch)) {
+        const file = join(dir, `${stored.number ?? stored.id}.pdf`);
+        writeFileSync(file, await renderInvoicePdf(stored, await loadSeller(pool, stored.contractId)));
+        n++;
+      }
+    }
+    console.log(json({ dir, pdfs: n }));
+    return 0;
+  });
 }

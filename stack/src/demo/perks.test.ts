@@ -100,7 +100,7 @@ describe("demo perks: seeded on deployment, redeemed by a prosumer, shown by the
     expect((await perksOf(pool, chain.chainId)).map((p) => p.name)).toEqual(DEMO_PERKS.map((p) => p.name));
   });
 
-  it("the redeem-perk script redeems with a permit and prints the coupon from the mirror", async () => {
+  it("c4e redeem-perk redeems with a permit and prints the coupon from the mirror", async () => {
     // Alice earns 12 C4E (12 kWh) so she can afford the 5 C4E perk.
     const transport = http(chain.url);
     const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 50 });
@@ -127,7 +127,8 @@ describe("demo perks: seeded on deployment, redeemed by a prosumer, shown by the
       const child = spawn(
         join(REPO_ROOT, "node_modules", ".bin", "tsx"),
         [
-          join(REPO_ROOT, "stack", "src", "scripts", "redeem-perk.ts"),
+          join(REPO_ROOT, "stack", "src", "cli.ts"),
+          "redeem-perk",
           "--prosumer",
           "2",
           "--perk",

@@ -8,4 +8,5 @@ export * from "./billing/index.ts";
 export * from "./switch/index.ts";
 export * from "./readings/index.ts";
 export * from "./reward-eligibility.ts";
+export * from "./rewardable-export.ts";
 export * from "./reward-batches.ts";

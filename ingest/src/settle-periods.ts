@@ -3,6 +3,7 @@ import {
   periodOf,
   REWARD_POLICY_VERSION,
   type RewardRow,
+  rewardableExport,
   type SettlementPeriod,
   splitRewards,
   summarizeRewards,
@@ -46,7 +47,10 @@ export type SettlePeriodsResult = {
 /**
  * Rows that can earn rewards: positive, reward-eligible export deltas (from the meter's baseline on, no
  * longer than the rewardable gap: `rewardEligibility`) not yet in a batch, on grid meters whose customer
- * has a primary wallet with a well-formed address.
+ * has a primary wallet with a well-formed address. The rule is the domain's `rewardableExport`, which
+ * decides the rows a batch takes (`settlePeriod`); this WHERE mirrors it as a prefilter only, because
+ * the period sampling and the late-export count aggregate over the whole (partitioned) reading table,
+ * and a batch locks (FOR UPDATE) only the rows it takes. Change both together.
  */
 const ELIGIBLE_EXPORT = `
   reading r
@@ -163,19 +167,35 @@ async function settlePeriod(
     );
     if ((existing.rowCount ?? 0) > 0) return [];
 
-    const { rows } = await db.query<{
+    const { rows: candidates } = await db.query<{
       meter_id: string;
       at: Date;
       gateway_id: string;
       customer_id: string;
       wallet: string;
       delta_wh: string;
+      register: "import" | "export";
+      reward_eligible: boolean;
+      reward_batch_id: string | null;
+      meter_kind: string;
     }>(
-      `SELECT r.meter_id, r.at, m.gateway_id, s.customer_id, lower(w.address) AS wallet, r.delta_wh::text
+      `SELECT r.meter_id, r.at, m.gateway_id, s.customer_id, lower(w.address) AS wallet, r.delta_wh::text,
+              r.register::text, r.reward_eligible, r.reward_batch_id, m.kind::text AS meter_kind
          FROM ${ELIGIBLE_EXPORT} AND r.at > $1 AND r.at <= $2
         ORDER BY r.meter_id, r.at
         FOR UPDATE OF r`,
       [period.start.toISOString(), period.end.toISOString()],
+    );
+    const rows = candidates.filter(
+      (r) =>
+        rewardableExport({
+          register: r.register,
+          deltaWh: BigInt(r.delta_wh),
+          rewardEligible: r.reward_eligible,
+          rewardBatchId: r.reward_batch_id,
+          meterKind: r.meter_kind,
+          wallet: r.wallet,
+        }).rewardable,
     );
     if (rows.length === 0) return [];
 

@@ -1,5 +1,5 @@
 // The admin list primitives (DataTable, EmptyState, FormField) rendered to HTML, and a guard that no
-// admin page or admin component writes its own <table> instead of using DataTable.
+// admin or partner page or component writes its own <table> instead of using DataTable.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,6 +76,20 @@ describe("DataTable", () => {
     );
     expect(plain).toMatch(/^<div class="table-scroll"><table><caption/);
   });
+
+  it("keeps a hidden header for screen readers and leaves its cells unlabelled", () => {
+    const html = renderToStaticMarkup(
+      createElement(DataTable<Pod>, {
+        caption: "c",
+        columns: [{ header: "Edit", hideHeader: true, cell: () => "buttons" }],
+        rows: [{ id: "p", identifier: "x", pending: 1 }],
+        rowKey: (p) => p.id,
+        empty: "none",
+      }),
+    );
+    expect(html).toContain('<th scope="col"><span class="visually-hidden">Edit</span></th>');
+    expect(html).toContain("<td>buttons</td>");
+  });
 });
 
 describe("EmptyState", () => {
@@ -139,8 +153,9 @@ function sources(dir: string): string[] {
 const NOT_YET_CONVERTED = ["src/app/(admin)/admin/crm/page.tsx", "src/app/(admin)/admin/switching/page.tsx"];
 
 describe("admin lists", () => {
-  it("use DataTable: no admin page or admin component writes its own <table>", () => {
-    const files = [...sources(join(web, "src/app/(admin)")), ...sources(join(web, "src/components/admin"))]
+  it("use DataTable: no admin or partner page or component writes its own <table>", () => {
+    const files = ["src/app/(admin)", "src/components/admin", "src/components/partner"]
+      .flatMap((dir) => sources(join(web, dir)))
       .map((path) => relative(web, path))
       .filter((path) => path !== "src/components/admin/data-table.tsx");
     const handWritten = files.filter((path) => readFileSync(join(web, path), "utf8").includes("<table"));

@@ -16,6 +16,8 @@ export type Column<Row> = {
   title?: (row: Row) => string | undefined;
   /** The cells' `data-testid`. */
   testId?: string;
+  /** The header only for screen readers (a column of buttons); its cells get no narrow-screen label. */
+  hideHeader?: boolean;
 };
 
 /** Attributes of a body row: its `data-*` attributes (`data-testid`, `data-status`, …) and class. */
@@ -72,7 +74,7 @@ export function DataTable<Row>({
           <tr>
             {columns.map((c) => (
               <th key={c.key ?? c.header} scope="col" className={c.align === "number" ? "num" : undefined}>
-                {c.header}
+                {c.hideHeader ? <span className="visually-hidden">{c.header}</span> : c.header}
               </th>
             ))}
           </tr>
@@ -88,7 +90,7 @@ export function DataTable<Row>({
                     typeof c.className === "function" ? c.className(row) : c.className,
                   )}
                   title={c.title?.(row)}
-                  data-label={c.header}
+                  data-label={c.hideHeader ? undefined : c.header}
                   data-testid={c.testId}
                 >
                   {c.cell(row, index)}

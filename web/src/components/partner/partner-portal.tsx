@@ -7,6 +7,7 @@ import { useConfig } from "wagmi";
 import type { PartnerView, PerkEntry } from "@/lib/api-types.ts";
 import { formatDate, formatDateTime, formatInteger, formatTokenAmount, shortHex } from "@/lib/format.ts";
 import { type MessageKey, t } from "@/messages/en.ts";
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { apiFetch } from "@/components/api.ts";
 import { useChainConfig } from "@/components/chain-config-context.ts";
 import { DataCard } from "@/components/data-card.tsx";
@@ -390,69 +391,55 @@ export function PartnerPortal({ account, enabled }: { account: Address; enabled:
         }
       >
         {(perks) => (
-          <div className="table-scroll">
-            <table className="rewards">
-              <caption className="visually-hidden">{t("partner.perks.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("coupons.id")}</th>
-                  <th scope="col">{t("perks.name")}</th>
-                  <th scope="col" className="num">
-                    {t("perks.price")}
-                  </th>
-                  <th scope="col" className="num">
-                    {t("partner.perks.redeemed")}
-                  </th>
-                  <th scope="col">{t("perks.validUntil")}</th>
-                  <th scope="col">{t("perks.status")}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t("partner.perks.edit")}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {perks.map((p) => (
-                  <tr key={p.perkId} data-testid="partner-perk-row" data-perk-id={p.perkId}>
-                    <td className="mono" data-label={t("coupons.id")}>
-                      {p.perkId}
-                    </td>
-                    <td data-label={t("perks.name")}>{p.name}</td>
-                    <td className="num" data-label={t("perks.price")}>
-                      {formatTokenAmount(p.price)} {t("balance.unit")}
-                    </td>
-                    <td className="num" data-label={t("partner.perks.redeemed")}>
-                      {formatInteger(p.redeemed)} / {formatInteger(p.supply)}
-                    </td>
-                    <td data-label={t("perks.validUntil")}>{formatDate(p.validUntil, timeZone)}</td>
-                    <td data-label={t("perks.status")}>{t(`perks.status.${p.status}`)}</td>
-                    <td>
-                      {p.status !== "ended" && (
-                        <span className="actions">
-                          <button
-                            type="button"
-                            className="small"
-                            aria-label={t("partner.perks.editLabel", { name: p.name })}
-                            onClick={() => setEditing(p)}
-                          >
-                            {t("partner.perks.edit")}
-                          </button>
-                          <button
-                            type="button"
-                            className="small"
-                            disabled={ending !== null}
-                            aria-label={t("partner.perks.endLabel", { name: p.name })}
-                            onClick={() => void end(p)}
-                          >
-                            {ending === p.perkId ? t("perks.step.confirming") : t("partner.perks.end")}
-                          </button>
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={t("partner.perks.caption")}
+            rows={perks}
+            rowKey={(p) => p.perkId}
+            rowAttributes={(p) => ({ "data-testid": "partner-perk-row", "data-perk-id": String(p.perkId) })}
+            empty={t("partner.perks.empty")}
+            columns={[
+              { header: t("coupons.id"), className: "mono", cell: (p) => p.perkId },
+              { header: t("perks.name"), cell: (p) => p.name },
+              {
+                header: t("perks.price"),
+                align: "number",
+                cell: (p) => `${formatTokenAmount(p.price)} ${t("balance.unit")}`,
+              },
+              {
+                header: t("partner.perks.redeemed"),
+                align: "number",
+                cell: (p) => `${formatInteger(p.redeemed)} / ${formatInteger(p.supply)}`,
+              },
+              { header: t("perks.validUntil"), cell: (p) => formatDate(p.validUntil, timeZone) },
+              { header: t("perks.status"), cell: (p) => t(`perks.status.${p.status}`) },
+              {
+                header: t("partner.perks.edit"),
+                hideHeader: true,
+                cell: (p) =>
+                  p.status !== "ended" && (
+                    <span className="actions">
+                      <button
+                        type="button"
+                        className="small"
+                        aria-label={t("partner.perks.editLabel", { name: p.name })}
+                        onClick={() => setEditing(p)}
+                      >
+                        {t("partner.perks.edit")}
+                      </button>
+                      <button
+                        type="button"
+                        className="small"
+                        disabled={ending !== null}
+                        aria-label={t("partner.perks.endLabel", { name: p.name })}
+                        onClick={() => void end(p)}
+                      >
+                        {ending === p.perkId ? t("perks.step.confirming") : t("partner.perks.end")}
+                      </button>
+                    </span>
+                  ),
+              },
+            ]}
+          />
         )}
       </DataCard>
       <PerkForm
@@ -468,75 +455,54 @@ export function PartnerPortal({ account, enabled }: { account: Address; enabled:
       <ConsumeForm account={account} perks={data?.perks ?? []} onDone={refreshSoon} />
       <section className="card" aria-labelledby="redemptions" data-testid="partner-redemptions">
         <h2 id="redemptions">{t("partner.redemptions.title")}</h2>
-        {!data || data.redemptions.length === 0 ? (
-          <p className="empty">{t("partner.redemptions.empty")}</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="rewards">
-              <caption className="visually-hidden">{t("partner.redemptions.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("partner.redemptions.when")}</th>
-                  <th scope="col">{t("perks.name")}</th>
-                  <th scope="col">{t("partner.redemptions.customer")}</th>
-                  <th scope="col" className="num">
-                    {t("partner.redemptions.paid")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.redemptions.map((r) => (
-                  <tr key={`${r.txHash}-${r.perkId}`} data-testid="redemption-row">
-                    <td data-label={t("partner.redemptions.when")}>
-                      {formatDateTime(r.blockTime, timeZone)}
-                    </td>
-                    <td data-label={t("perks.name")}>{r.name}</td>
-                    <td className="mono" data-label={t("partner.redemptions.customer")} title={r.account}>
-                      {shortHex(r.account)}
-                    </td>
-                    <td className="num" data-label={t("partner.redemptions.paid")}>
-                      {formatTokenAmount(r.price)} {t("balance.unit")}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption={t("partner.redemptions.caption")}
+          rows={data?.redemptions ?? []}
+          rowKey={(r) => `${r.txHash}-${r.perkId}`}
+          rowAttributes={() => ({ "data-testid": "redemption-row" })}
+          empty={t("partner.redemptions.empty")}
+          columns={[
+            { header: t("partner.redemptions.when"), cell: (r) => formatDateTime(r.blockTime, timeZone) },
+            { header: t("perks.name"), cell: (r) => r.name },
+            {
+              header: t("partner.redemptions.customer"),
+              className: "mono",
+              title: (r) => r.account,
+              cell: (r) => shortHex(r.account),
+            },
+            {
+              header: t("partner.redemptions.paid"),
+              align: "number",
+              cell: (r) => `${formatTokenAmount(r.price)} ${t("balance.unit")}`,
+            },
+          ]}
+        />
       </section>
       <section className="card" aria-labelledby="consumptions" data-testid="partner-consumptions">
         <h2 id="consumptions">{t("partner.consumptions.title")}</h2>
-        {!data || data.consumptions.length === 0 ? (
-          <p className="empty">{t("partner.consumptions.empty")}</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="rewards">
-              <caption className="visually-hidden">{t("partner.consumptions.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("coupons.usedAt")}</th>
-                  <th scope="col">{t("perks.name")}</th>
-                  <th scope="col">{t("coupons.holder")}</th>
-                  <th scope="col">{t("coupons.ref")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.consumptions.map((c) => (
-                  <tr key={`${c.txHash}-${c.holder}-${c.perkId}`} data-testid="consumption-row">
-                    <td data-label={t("coupons.usedAt")}>{formatDateTime(c.blockTime, timeZone)}</td>
-                    <td data-label={t("perks.name")}>{c.name}</td>
-                    <td className="mono" data-label={t("coupons.holder")} title={c.holder}>
-                      {shortHex(c.holder)}
-                    </td>
-                    <td className="mono" data-label={t("coupons.ref")} title={c.ref}>
-                      {shortHex(c.ref, 10, 6)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption={t("partner.consumptions.caption")}
+          rows={data?.consumptions ?? []}
+          rowKey={(c) => `${c.txHash}-${c.holder}-${c.perkId}`}
+          rowAttributes={() => ({ "data-testid": "consumption-row" })}
+          empty={t("partner.consumptions.empty")}
+          columns={[
+            { header: t("coupons.usedAt"), cell: (c) => formatDateTime(c.blockTime, timeZone) },
+            { header: t("perks.name"), cell: (c) => c.name },
+            {
+              header: t("coupons.holder"),
+              className: "mono",
+              title: (c) => c.holder,
+              cell: (c) => shortHex(c.holder),
+            },
+            {
+              header: t("coupons.ref"),
+              className: "mono",
+              title: (c) => c.ref,
+              cell: (c) => shortHex(c.ref, 10, 6),
+            },
+          ]}
+        />
       </section>
     </div>
   );

@@ -9,6 +9,7 @@ const config: NextConfig = {
     "@c4e/contracts",
     "@c4e/domain",
     "@c4e/indexer",
+    "@c4e/ingest",
     "@c4e/prisma",
     "@c4e/retail",
   ],

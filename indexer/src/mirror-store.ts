@@ -1,3 +1,4 @@
+import { writeHeartbeat } from "@c4e/prisma/heartbeat";
 import type pg from "pg";
 import type { Hex } from "viem";
 import type { BlockHeader, PerkOrCertificateLog, RewardBatchMintedLog, TransferLog } from "./chain-reader.ts";
@@ -242,11 +243,7 @@ export function createMirrorStore({ pool, chainId }: { pool: pg.Pool; chainId: n
     },
 
     async heartbeat(detail) {
-      await pool.query(
-        `INSERT INTO "service_heartbeat" ("service", "last_seen_at", "detail") VALUES ($1, now(), $2::jsonb)
-         ON CONFLICT ("service") DO UPDATE SET "last_seen_at" = EXCLUDED."last_seen_at", "detail" = EXCLUDED."detail"`,
-        [INDEXER_HEARTBEAT_SERVICE, JSON.stringify(detail)],
-      );
+      await writeHeartbeat(pool, { service: INDEXER_HEARTBEAT_SERVICE, lastMessageAt: null, detail });
     },
   };
 }

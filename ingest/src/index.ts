@@ -2,7 +2,7 @@ import type { RejectReason } from "@c4e/domain";
 import { createPool } from "@c4e/prisma";
 import type pg from "pg";
 import { type Consumer, createConsumer } from "./consumer.ts";
-import { writeHeartbeat } from "./heartbeat.ts";
+import { writeHeartbeat } from "@c4e/prisma/heartbeat";
 import { DEFAULT_REWARD_MAX_GAP_MINUTES, maxRecipientsForGas } from "@c4e/domain";
 import {
   createMintChain,

@@ -1,5 +1,6 @@
 import { type Deployment, deployC4E, rewardMinterAbi } from "@c4e/contracts";
 import { resetChainMirror } from "@c4e/indexer";
+import { requeueRewardBatches } from "@c4e/ingest/requeue-reward-batches";
 import type pg from "pg";
 import {
   type Account,
@@ -117,10 +118,7 @@ export async function ensureDeployment(params: {
           : `chain ${chainId} has no code at the recorded contracts (a new local chain): redeploying and re-minting rewards`,
     );
     await resetChainMirror(pool, chainId);
-    await pool.query(
-      "UPDATE reward_batch SET status = 'pending', tx_hash = NULL, minted_at = NULL WHERE chain_id = $1 OR chain_id IS NULL",
-      [chainId],
-    );
+    await requeueRewardBatches(pool, chainId);
   }
   const walletClient = createWalletClient({ account: deployer, chain, transport: http(rpcUrl) });
   const d = await deployC4E({ publicClient, walletClient, minter, periodSeconds, periodMintCap });

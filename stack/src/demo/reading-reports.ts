@@ -1,11 +1,10 @@
+import { seedDemoReadingReport as seedReport } from "@c4e/billing/seed-demo-reading-report";
 import type pg from "pg";
 import { assertLocalDevChain } from "../dev-accounts.ts";
 
 /**
- * One meter reading reported by a demo customer (pending review), so the retailer's POD page shows
- * the review from the first start: on the first demo POD with a contract, three days ago in the
- * POD's time zone. Seeded only while no customer of the retailer has reported any reading (a restart
- * adds nothing; readings the demo user reported or reviewed are left alone). Local chain 31337 only.
+ * One meter reading reported by a demo customer, pending review (billing writes it, as the table's
+ * owner: @c4e/billing/seed-demo-reading-report). Local chain 31337 only.
  */
 export async function seedDemoReadingReport(
   pool: pg.Pool,
@@ -13,19 +12,5 @@ export async function seedDemoReadingReport(
   { chainId }: { chainId: number },
 ): Promise<void> {
   assertLocalDevChain(chainId, "seedDemoReadingReport");
-  await pool.query(
-    `INSERT INTO meter_reading_report (pod_id, customer_id, read_on, kwh, reported_by)
-     SELECT p.id, c.customer_id, ((now() AT TIME ZONE p.time_zone)::date - 3), 1234.5,
-            coalesce((SELECT w.address FROM wallet w WHERE w.customer_id = c.customer_id
-                      ORDER BY w."primary" DESC, w.address LIMIT 1), 'demo')
-     FROM pod p JOIN contract c ON c.id = p.contract_id JOIN customer cu ON cu.id = c.customer_id
-     WHERE cu.retailer_id = $1
-       AND NOT EXISTS (SELECT 1 FROM meter_reading_report r JOIN customer rc ON rc.id = r.customer_id
-                       WHERE rc.retailer_id = $1)
-       AND NOT EXISTS (SELECT 1 FROM settlement_reading s WHERE s.pod_id = p.id)
-     ORDER BY p.identifier
-     LIMIT 1
-     ON CONFLICT (pod_id, read_on) DO NOTHING`,
-    [retailerId],
-  );
+  await seedReport(pool, retailerId);
 }

@@ -1,4 +1,5 @@
 import { createPublicKey } from "node:crypto";
+import { registerGateway as insertGateway } from "@c4e/ingest/gateways";
 import type pg from "pg";
 import { z } from "zod";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
@@ -224,12 +225,7 @@ export async function registerGateway(
   if (!parsed.success) return invalid(parsed.error);
   const { gatewayId, publicKey } = parsed.data;
   return withTransaction(pool, async (db) => {
-    const inserted = await db.query(
-      `INSERT INTO gateway (id, retailer_id, public_key, key_algorithm, active)
-       VALUES ($1, $2, $3, 'ed25519', true) ON CONFLICT (id) DO NOTHING`,
-      [gatewayId, scope.retailerId, publicKey],
-    );
-    if (inserted.rowCount !== 1) {
+    if (!(await insertGateway(db, { gatewayId, retailerId: scope.retailerId, publicKey }))) {
       return {
         ok: false as const,
         error: "conflict" as const,

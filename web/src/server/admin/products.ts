@@ -1,4 +1,12 @@
 import { randomUUID } from "node:crypto";
+import {
+  createProduct as insertProduct,
+  discardProductDraft,
+  publishProductDraft,
+  saveProductDraft,
+  setProductArchived,
+  startProductDraft,
+} from "@c4e/billing/catalogue";
 import { isCurrencyCode, parseTariff, type Tariff } from "@c4e/domain";
 import type pg from "pg";
 import { z } from "zod";
@@ -14,7 +22,8 @@ import type { Queryable } from "@/server/core/session.ts";
 // draft the latest version (what new contracts get); contracts keep the version they have.
 // `product.name/description/tariff` mirror the latest published version (or the first draft before
 // any is published). Every write locks the product row first, so two staff members cannot create
-// two drafts or publish the same draft twice.
+// two drafts or publish the same draft twice. Billing owns the tables: the writes are
+// @c4e/billing/catalogue's, run in this file's transactions beside the audit row.
 
 export type AdminProductVersion = {
   version: number;
@@ -194,15 +203,16 @@ export async function createProduct(
   return withTransaction(pool, async (db) => {
     const taken = await db.query(`SELECT 1 FROM product WHERE code = $1`, [code]);
     if (taken.rowCount) return refused("conflict", "code", "admin.products.error.codeTaken");
-    await db.query(
-      `INSERT INTO product (id, code, retailer_id, name, description, currency, tariff) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [productId, code, scope.retailerId, name, description, currency, JSON.stringify(tariff)],
-    );
-    await db.query(
-      `INSERT INTO product_version (product_id, version, name, description, tariff, status, created_by)
-       VALUES ($1, 1, $2, $3, $4, 'draft', $5)`,
-      [productId, name, description, JSON.stringify(tariff), scope.actor],
-    );
+    await insertProduct(db, {
+      productId,
+      code,
+      retailerId: scope.retailerId,
+      name,
+      description,
+      currency,
+      tariff,
+      createdBy: scope.actor,
+    });
     await audit(db, scope, {
       action: "product.create",
       targetType: "product",
@@ -268,17 +278,14 @@ export async function saveDraft(
       return refused("conflict", "form", "admin.products.error.staleDraft");
     const checked = checkTariff(parsed.data.tariff, name, product.currency);
     if (!checked.ok) return tariffRefused(checked.errors);
-    await db.query(
-      `UPDATE product_version SET name = $3, description = $4, tariff = $5
-       WHERE product_id = $1 AND version = $2 AND status = 'draft'`,
-      [productId, draft.version, name, description, JSON.stringify(checked.tariff)],
-    );
     // before the first publication the product shows its draft's terms
-    await db.query(
-      `UPDATE product SET name = $2, description = $3, tariff = $4
-       WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM product_version WHERE product_id = $1 AND status = 'published')`,
-      [productId, name, description, JSON.stringify(checked.tariff)],
-    );
+    await saveProductDraft(db, {
+      productId,
+      version: draft.version,
+      name,
+      description,
+      tariff: checked.tariff,
+    });
     await audit(db, scope, {
       action: "product.draft.save",
       targetType: "product",
@@ -309,17 +316,13 @@ export async function publishDraft(
     if (!draft) return refused("conflict", "form", "admin.products.error.noDraft");
     const checked = checkTariff(JSON.stringify(draft.tariff), draft.name, product.currency);
     if (!checked.ok) return tariffRefused(checked.errors);
-    await db.query(
-      `UPDATE product_version SET status = 'published', published_at = now()
-       WHERE product_id = $1 AND version = $2 AND status = 'draft'`,
-      [productId, draft.version],
-    );
-    await db.query(`UPDATE product SET name = $2, description = $3, tariff = $4 WHERE id = $1`, [
+    await publishProductDraft(db, {
       productId,
-      draft.name,
-      draft.description,
-      JSON.stringify(checked.tariff),
-    ]);
+      version: draft.version,
+      name: draft.name,
+      description: draft.description,
+      tariff: checked.tariff,
+    });
     await audit(db, scope, {
       action: "product.publish",
       targetType: "product",
@@ -345,17 +348,8 @@ export async function startDraft(
   return withTransaction(pool, async (db) => {
     await lockProduct(db, scope, productId);
     if (await draftOf(db, productId)) return refused("conflict", "form", "admin.products.error.hasDraft");
-    const { rows } = await db.query<{ version: number }>(
-      `INSERT INTO product_version (product_id, version, name, description, tariff, status, created_by)
-       SELECT product_id, (SELECT max(version) + 1 FROM product_version WHERE product_id = $1), name, description,
-              tariff, 'draft', $2
-       FROM product_version WHERE product_id = $1 AND status = 'published'
-       ORDER BY version DESC LIMIT 1
-       RETURNING version`,
-      [productId, scope.actor],
-    );
-    const version = rows[0]?.version;
-    if (version === undefined) throw new AppError("conflict", "the product has no published version");
+    const version = await startProductDraft(db, { productId, createdBy: scope.actor });
+    if (version === null) throw new AppError("conflict", "the product has no published version");
     await audit(db, scope, {
       action: "product.draft.create",
       targetType: "product",
@@ -387,10 +381,7 @@ export async function discardDraft(
       [productId],
     );
     if (!published.rowCount) return refused("conflict", "form", "admin.products.error.onlyDraft");
-    await db.query(
-      `DELETE FROM product_version WHERE product_id = $1 AND version = $2 AND status = 'draft'`,
-      [productId, draft.version],
-    );
+    await discardProductDraft(db, { productId, version: draft.version });
     await audit(db, scope, {
       action: "product.draft.discard",
       targetType: "product",
@@ -420,10 +411,7 @@ export async function setArchived(
   const archived = parsed.data.archived === "true";
   return withTransaction(pool, async (db) => {
     await lockProduct(db, scope, productId);
-    await db.query(
-      `UPDATE product SET archived_at = CASE WHEN $2 THEN coalesce(archived_at, now()) ELSE NULL END WHERE id = $1`,
-      [productId, archived],
-    );
+    await setProductArchived(db, { productId, archived });
     await audit(db, scope, {
       action: archived ? "product.archive" : "product.unarchive",
       targetType: "product",

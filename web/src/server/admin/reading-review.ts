@@ -1,3 +1,7 @@
+import {
+  acceptReadingReport as acceptReport,
+  rejectReadingReport as rejectReport,
+} from "@c4e/billing/reading-reports";
 import type pg from "pg";
 import { z } from "zod";
 import type { MessageKey } from "@/messages/en.ts";
@@ -8,7 +12,8 @@ import { AppError, statusOf } from "@/server/core/errors.ts";
 
 // Review of the meter readings customers report (meter-readings.ts). Accepting one copies it into
 // settlement_reading (source 'customer'): from then on billing settles the POD on that date like on a
-// distributor's reading. Rejecting keeps it out of billing and tells the customer why.
+// distributor's reading. Rejecting keeps it out of billing and tells the customer why. Billing owns
+// both tables: the writes are @c4e/billing/reading-reports', run here beside the audit row.
 
 const reportId = z
   .string()
@@ -69,21 +74,18 @@ export async function acceptReadingReport(
     const report = await lockReport(db, scope, parsed.data.reportId);
     if (report.status !== "pending")
       return conflict("admin.pods.review.error.reviewed", `report already ${report.status}`);
-    const inserted = await db.query(
-      `INSERT INTO settlement_reading (pod_id, read_on, kwh, source) VALUES ($1, $2::date, $3, 'customer')
-       ON CONFLICT (pod_id, read_on) DO NOTHING`,
-      [report.pod_id, report.read_on, report.kwh],
-    );
-    if (inserted.rowCount === 0)
+    const accepted = await acceptReport(db, {
+      reportId: report.id,
+      podId: report.pod_id,
+      readOn: report.read_on,
+      kwh: report.kwh,
+      reviewedBy: scope.actor,
+    });
+    if (!accepted)
       return conflict(
         "admin.pods.review.error.settlementExists",
         `a settlement reading for ${report.read_on} exists`,
       );
-    await db.query(
-      `UPDATE meter_reading_report SET status = 'accepted', reviewed_by = $2, reviewed_at = now()
-       WHERE id = $1::bigint`,
-      [report.id, scope.actor],
-    );
     await audit(db, scope, {
       action: "meter_reading.accept",
       targetType: "meter_reading_report",
@@ -106,12 +108,7 @@ export async function rejectReadingReport(
     const report = await lockReport(db, scope, parsed.data.reportId);
     if (report.status !== "pending")
       return conflict("admin.pods.review.error.reviewed", `report already ${report.status}`);
-    await db.query(
-      `UPDATE meter_reading_report SET status = 'rejected', reviewed_by = $2, reviewed_at = now(),
-              reject_reason = $3
-       WHERE id = $1::bigint`,
-      [report.id, scope.actor, parsed.data.reason],
-    );
+    await rejectReport(db, { reportId: report.id, reviewedBy: scope.actor, reason: parsed.data.reason });
     await audit(db, scope, {
       action: "meter_reading.reject",
       targetType: "meter_reading_report",

@@ -1,3 +1,4 @@
+import { setRetailerTimeZone } from "@c4e/billing/retailers";
 import type pg from "pg";
 import { z } from "zod";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
@@ -47,7 +48,7 @@ export async function updateRetailerTimeZone(
     );
     const from = old.rows[0]?.time_zone;
     if (from === undefined) throw new AppError("not_found", "no such retailer");
-    await db.query("UPDATE retailer SET time_zone = $2 WHERE id = $1", [scope.retailerId, timeZone]);
+    await setRetailerTimeZone(db, { retailerId: scope.retailerId, timeZone });
     await audit(db, scope, {
       action: "retailer.time_zone",
       targetType: "retailer",

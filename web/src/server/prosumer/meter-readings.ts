@@ -1,3 +1,4 @@
+import { submitReadingReport } from "@c4e/billing/reading-reports";
 import {
   checkReportedReading,
   KWH_PATTERN,
@@ -185,11 +186,13 @@ export async function reportMeterReading(
       return refused(field, key, `${check.reason}${other}`);
     }
     const kwh = whToKwh(wh);
-    await db.query(
-      `INSERT INTO meter_reading_report (pod_id, customer_id, read_on, kwh, source, reported_by)
-       VALUES ($1, $2, $3, $4, 'customer', $5)`,
-      [podId, scope.customerId, date, kwh, scope.address.toLowerCase()],
-    );
+    await submitReadingReport(db, {
+      podId,
+      customerId: scope.customerId,
+      readOn: date,
+      kwh,
+      reportedBy: scope.address.toLowerCase(),
+    });
     return { ok: true as const, value: { podId, date, kwh } };
   });
 }

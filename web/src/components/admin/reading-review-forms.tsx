@@ -2,6 +2,7 @@
 
 import { acceptReadingReportAction, rejectReadingReportAction } from "@/app/(admin)/admin/actions.ts";
 import { t } from "@/messages/en.ts";
+import { FormField } from "./form-field.tsx";
 import { fieldError, formError, useAction } from "./forms.tsx";
 
 /**
@@ -14,7 +15,6 @@ export function ReadingReviewForms({ reportId }: { reportId: string }) {
   const acceptError = fieldError(accepted, "reportId");
   const rejectError = fieldError(rejected, "reason") ?? fieldError(rejected, "reportId");
   const generic = formError(accepted) ?? formError(rejected);
-  const reasonId = `reason-${reportId}`;
   return (
     <div className="review" data-testid={`review-${reportId}`}>
       <form action={accept} className="form-row">
@@ -33,24 +33,22 @@ export function ReadingReviewForms({ reportId }: { reportId: string }) {
       </form>
       <form action={reject} className="form-row" noValidate>
         <input type="hidden" name="reportId" value={reportId} />
-        <div className="field">
-          <label htmlFor={reasonId}>{t("admin.pods.review.reason")}</label>
-          <input
-            id={reasonId}
-            name="reason"
-            type="text"
-            maxLength={500}
-            required
-            defaultValue={values.reason ?? ""}
-            aria-invalid={Boolean(rejectError)}
-            aria-describedby={rejectError ? `${reasonId}-error` : undefined}
-          />
-          {rejectError && (
-            <p className="error field-error" id={`${reasonId}-error`} role="alert">
-              {t(rejectError)}
-            </p>
+        <FormField
+          id={`reason-${reportId}`}
+          label={t("admin.pods.review.reason")}
+          error={rejectError && t(rejectError)}
+        >
+          {(control) => (
+            <input
+              {...control}
+              name="reason"
+              type="text"
+              maxLength={500}
+              required
+              defaultValue={values.reason ?? ""}
+            />
           )}
-        </div>
+        </FormField>
         <button type="submit" disabled={rejecting} data-testid="review-reject">
           {t("admin.pods.review.reject")}
         </button>

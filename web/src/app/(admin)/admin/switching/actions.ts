@@ -14,7 +14,7 @@ import {
 } from "@/server/switch/back-office.ts";
 
 // Server actions of the supplier-switch queue (retailer admins): each checks the policy, parses its
-// input, changes and audits in one transaction (see server/switch-admin.ts).
+// input, changes and audits in one transaction (web/src/server/switch/back-office.ts over @c4e/retail).
 
 const fields = (form: FormData) =>
   Object.fromEntries([...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string"));

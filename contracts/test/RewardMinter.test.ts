@@ -4,7 +4,7 @@ import { expect } from "chai";
 import type { ContractTransactionReceipt } from "ethers";
 import { ethers } from "hardhat";
 import type { Address } from "viem";
-import type { RewardLeaf } from "../generated/index.ts";
+import type { RewardLeaf } from "@c4e/contracts";
 import { loadC4E } from "./helpers/c4e";
 import { expectDefaultAdminRules } from "./helpers/default-admin.behavior";
 import {

@@ -1,4 +1,4 @@
-// Hardhat runs tests as CommonJS through ts-node, but contracts/generated is an ES module package
+// Hardhat runs tests as CommonJS through ts-node, but contracts/lib and contracts/generated are ES module packages
 // ("type": "module"), which ts-node refuses to require(). tsx's scoped require() transpiles it to
 // CommonJS for this one load without touching ts-node's hooks.
 import { require as tsxRequire } from "tsx/cjs/api";

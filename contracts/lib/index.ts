@@ -1,4 +1,4 @@
-// Hand-written TypeScript API of the C4E contracts. ABIs and bytecode come from ./contracts.ts,
+// Hand-written TypeScript API of the C4E contracts. ABIs and bytecode come from ../generated/contracts.ts,
 // which `hardhat compile` generates from the artifacts.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import {
@@ -23,9 +23,9 @@ import {
   greenCertificatesBytecode,
   rewardMinterAbi,
   rewardMinterBytecode,
-} from "./contracts.ts";
+} from "../generated/contracts.ts";
 
-export * from "./contracts.ts";
+export * from "../generated/contracts.ts";
 
 /** Addresses (checksummed) and metadata of a C4E deployment. */
 export type Deployment = {

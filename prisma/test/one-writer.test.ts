@@ -45,16 +45,13 @@ const dynamicTargets: Record<string, string[]> = {
 };
 
 /**
- * Demo seeders: `npm start` fills an empty database with a demo fleet in bulk, with fixed ids and
- * plain INSERTs, before any service runs. They write other workspaces' tables directly; seeding through
- * the owners' use-case functions is the better end state. Each entry names the file and its tables,
- * so any other foreign write still fails. billing/src/seed-demo.ts and the demo reading report
- * (billing/src/seed-demo-reading-report.ts) are seeded by their owner; these two are not yet:
- * fleet.ts (retailer, gateways, customers, wallets, sites, meters in one transaction) and staff.ts
- * (web_user: stack does not depend on web).
+ * Demo seeders that still write another workspace's tables. `npm start` seeds staff accounts
+ * (web_user) with a plain INSERT; stack does not depend on web, so it cannot call web's function.
+ * The rest of the demo (billing/src/seed-demo.ts, the fleet through @c4e/billing/seed-demo-customers
+ * and @c4e/ingest/seed-demo-meters, the reading report) is seeded by the owners. Each entry names the
+ * file and its tables, so any other foreign write still fails.
  */
 const demoSeeders: Record<string, string[]> = {
-  "stack/src/demo/fleet.ts": ["retailer", "gateway", "customer", "wallet", "site", "meter"],
   "stack/src/demo/staff.ts": ["web_user"],
 };
 

@@ -1,3 +1,5 @@
+import { seedDemoCustomers } from "@c4e/billing/seed-demo-customers";
+import { seedDemoMeters } from "@c4e/ingest/seed-demo-meters";
 import type pg from "pg";
 import { keccak256, stringToHex } from "viem";
 import { privateKeyToAddress } from "viem/accounts";
@@ -90,65 +92,46 @@ export async function seedFleet(
   { chainId }: { chainId: number },
 ): Promise<void> {
   assertLocalDevChain(chainId, "seedFleet");
+  const households = fleet.gateways.flatMap((g) => g.households.map((h) => ({ gatewayId: g.id, h })));
+  // Each owner writes its own tables (prisma/src/ownership.ts), all in this one transaction.
   await withTransaction(pool, async (client) => {
-    await client.query(
-      `INSERT INTO retailer (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
-      [fleet.retailer.id, fleet.retailer.name],
-    );
-    // One statement per table (unnest), so seeding a large fleet (bench) takes seconds, not minutes.
-    const households = fleet.gateways.flatMap((g) => g.households.map((h) => ({ gatewayId: g.id, h })));
-    await client.query(
-      `INSERT INTO gateway (id, retailer_id, public_key, key_algorithm)
-       SELECT id, $2, key, 'ed25519' FROM unnest($1::text[], $3::text[]) AS u(id, key)
-       ON CONFLICT (id) DO UPDATE SET public_key = EXCLUDED.public_key`,
-      [
-        fleet.gateways.map((g) => g.id),
-        fleet.retailer.id,
-        fleet.gateways.map((g) => demoGatewayKeyPair(g.id).publicKeyBase64),
-      ],
-    );
-    const column = <T>(f: (h: Household) => T): T[] => households.map(({ h }) => f(h));
-    await client.query(
-      `INSERT INTO customer (id, retailer_id, name, email, kind)
-       SELECT id, $2, name, email, 'retail'::"CustomerKind" FROM unnest($1::text[], $3::text[], $4::text[]) AS u(id, name, email)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email`,
-      [column((h) => h.customerId), fleet.retailer.id, column((h) => h.name), column((h) => h.email)],
-    );
-    await client.query(
-      `INSERT INTO wallet (address, customer_id, "primary")
-       SELECT address, customer_id, true FROM unnest($1::text[], $2::text[]) AS u(address, customer_id)
-       ON CONFLICT (address) DO NOTHING`,
-      [column((h) => h.wallet), column((h) => h.customerId)],
-    );
-    await client.query(
-      `INSERT INTO site (id, customer_id, name, address, pod_id, time_zone, latitude, longitude, pv_peak_w, annual_kwh)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                            $7::float8[], $8::float8[], $9::int[], $10::int[])
-       ON CONFLICT (id) DO UPDATE SET pv_peak_w = EXCLUDED.pv_peak_w, annual_kwh = EXCLUDED.annual_kwh`,
-      [
-        column((h) => h.siteId),
-        column((h) => h.customerId),
-        column((h) => `Home of ${h.name}`),
-        column((h) => h.address),
-        column((h) => h.podId),
-        column((h) => h.timeZone),
-        column((h) => h.latitude),
-        column((h) => h.longitude),
-        column((h) => h.pvPeakW),
-        column((h) => h.annualKwh),
-      ],
-    );
-    await client.query(
-      `INSERT INTO meter (id, site_id, gateway_id, kind, rated_power_w)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])
-       ON CONFLICT (id) DO UPDATE SET rated_power_w = EXCLUDED.rated_power_w`,
-      [
-        households.flatMap(({ h }) => [h.gridMeterId, h.pvMeterId]),
-        households.flatMap(({ h }) => [h.siteId, h.siteId]),
-        households.flatMap(({ gatewayId }) => [gatewayId, gatewayId]),
-        households.flatMap(() => ["grid", "pv"]),
-        households.flatMap(({ h }) => [30000, Math.ceil(h.pvPeakW * 1.2)]),
-      ],
-    );
+    await seedDemoCustomers(client, {
+      retailer: fleet.retailer,
+      customers: households.map(({ h }) => ({
+        id: h.customerId,
+        name: h.name,
+        email: h.email,
+        wallet: h.wallet,
+      })),
+    });
+    await seedDemoMeters(client, {
+      retailerId: fleet.retailer.id,
+      gateways: fleet.gateways.map((g) => ({
+        id: g.id,
+        publicKeyBase64: demoGatewayKeyPair(g.id).publicKeyBase64,
+      })),
+      sites: households.map(({ h }) => ({
+        id: h.siteId,
+        customerId: h.customerId,
+        name: `Home of ${h.name}`,
+        address: h.address,
+        podId: h.podId,
+        timeZone: h.timeZone,
+        latitude: h.latitude,
+        longitude: h.longitude,
+        pvPeakW: h.pvPeakW,
+        annualKwh: h.annualKwh,
+      })),
+      meters: households.flatMap(({ gatewayId, h }) => [
+        { id: h.gridMeterId, siteId: h.siteId, gatewayId, kind: "grid" as const, ratedPowerW: 30000 },
+        {
+          id: h.pvMeterId,
+          siteId: h.siteId,
+          gatewayId,
+          kind: "pv" as const,
+          ratedPowerW: Math.ceil(h.pvPeakW * 1.2),
+        },
+      ]),
+    });
   });
 }

@@ -10,6 +10,7 @@ import {
   type RejectReason,
 } from "@c4e/domain";
 import { createHash } from "node:crypto";
+import type { Queryable } from "@c4e/prisma";
 import type pg from "pg";
 import { createMeterView, type MeterView } from "./meter-view.ts";
 import { PartiallyStoredError, sqlState, storageErrorKind, withTransaction } from "./sql.ts";
@@ -24,6 +25,7 @@ import {
   loadStoredMessageKeys,
   loadStoredReadings,
   lockKeys,
+  type MeterRow,
   type MeterSpan,
   messageKey,
   type RejectedInputRow,
@@ -226,199 +228,23 @@ async function runBatch(
   tick("verify");
 
   const ingestRows: IngestMessageRow[] = [];
-  const redeliveries: { gatewayId: string; messageId: string; receivedAt: Date }[] = [];
+  const redeliveries: Redelivery[] = [];
   await withTransaction(deps.pool, async (db) => {
-    const meterIds = [
-      ...new Set(candidates.flatMap(({ candidate }) => candidate.readings.map((r) => r.meterId))),
-    ];
-    const meters = await loadMeters(db, meterIds);
-    tick("loadMeters");
-    await lockKeys(db, [
-      ...[...meters.keys()].map((id) => `meter:${id}`),
-      ...candidates.map(({ candidate: c }) => `message:${messageKey(c.gatewayId, c.header.messageId)}`),
-    ]);
-    tick("locks");
-    const storedMessages = await loadStoredMessageKeys(
-      db,
-      candidates.map(({ candidate: c }) => ({ gatewayId: c.gatewayId, messageId: c.header.messageId })),
-    );
-    tick("loadMessages");
-
-    // One query for the references of every meter in the batch.
-    const spans = new Map<string, MeterSpan>();
-    for (const { candidate: c } of candidates) {
-      if (storedMessages.has(messageKey(c.gatewayId, c.header.messageId))) continue;
-      for (const r of c.readings) {
-        if (meters.get(r.meterId)?.gatewayId !== c.gatewayId) continue;
-        const span = spans.get(r.meterId);
-        if (span === undefined) spans.set(r.meterId, { meterId: r.meterId, minAt: r.at, maxAt: r.at });
-        else {
-          if (r.at < span.minAt) span.minAt = r.at;
-          if (r.at > span.maxAt) span.maxAt = r.at;
-        }
+    const batch = await loadBatchState(db, deps, candidates, tick);
+    for (const { index, candidate } of candidates) {
+      const outcome = checkMessage(deps, batch, candidate, rejections[index] as RejectedInputRow[]);
+      if (outcome.kind === "redelivery") redeliveries.push(outcome.redelivery);
+      else if (outcome.kind === "stored") {
+        ingestRows.push(outcome.row);
+        result.acceptedReadings += outcome.row.accepted;
+        result.duplicateReadings += outcome.row.duplicates;
       }
     }
-    const stored = await loadStoredReadings(db, [...spans.values()]);
-    const baselines = await loadBaselines(db, [...spans.keys()]);
-    tick("loadReferences");
-    const views = new Map<string, MeterView>();
-    const viewOf = (meterId: string): MeterView => {
-      let view = views.get(meterId);
-      if (view === undefined) {
-        view = createMeterView(stored.get(meterId) ?? [], {
-          baselineAt: baselines.get(meterId) ?? null,
-          maxGapMinutes: deps.rewardMaxGapMinutes,
-        });
-        views.set(meterId, view);
-      }
-      return view;
-    };
-
-    // Body hashes of the messages stored before or earlier in this batch (null: stored without one).
-    const known = new Map<string, Buffer | null>(storedMessages);
-    for (const { index, candidate: c } of candidates) {
-      const out = rejections[index] as RejectedInputRow[];
-      const key = messageKey(c.gatewayId, c.header.messageId);
-      const bodySha256 = createHash("sha256").update(c.body, "utf8").digest();
-      if (known.has(key)) {
-        const storedSha256 = known.get(key) ?? null;
-        if (storedSha256 === null || storedSha256.equals(bodySha256)) {
-          // A redelivered copy (crash or reconnect between commit and acknowledgement): counted only.
-          redeliveries.push({
-            gatewayId: c.gatewayId,
-            messageId: c.header.messageId,
-            receivedAt: c.message.receivedAt,
-          });
-          continue;
-        }
-        out.push({
-          ...messageRejection(
-            c.message,
-            "duplicate_message",
-            `message id ${c.header.messageId} was already stored with a different body; this message was not stored`,
-            c.raw,
-          ),
-          gatewayId: c.gatewayId,
-          messageId: c.header.messageId,
-        });
-        continue;
-      }
-      known.set(key, bodySha256);
-      const rawOf = rawReadingLookup(c);
-      const rejectReading = (reading: ParsedReading, reason: RejectReason, detail: string) =>
-        out.push({
-          receivedAt: c.message.receivedAt,
-          topic: c.message.topic,
-          gatewayId: c.gatewayId,
-          messageId: c.header.messageId,
-          meterId: reading.meterId,
-          readingAt: reading.at,
-          reason,
-          detail,
-          payload: rawOf(reading),
-        });
-      let rejectedReadings = c.malformed.length;
-      for (const m of c.malformed) {
-        out.push({
-          receivedAt: c.message.receivedAt,
-          topic: c.message.topic,
-          gatewayId: c.gatewayId,
-          messageId: c.header.messageId,
-          meterId: m.meterId ?? null,
-          readingAt: null,
-          reason: m.reason,
-          detail: m.detail,
-          payload: jsonText(m.raw),
-        });
-      }
-
-      const byMeter = new Map<string, ParsedReading[]>();
-      for (const reading of c.readings) {
-        const meter = meters.get(reading.meterId);
-        if (meter === undefined) {
-          rejectReading(reading, "unknown_meter", `meter ${reading.meterId} is not registered`);
-          rejectedReadings++;
-        } else if (meter.gatewayId !== c.gatewayId) {
-          rejectReading(
-            reading,
-            "meter_of_other_gateway",
-            `meter ${reading.meterId} is registered to gateway ${meter.gatewayId}, not ${c.gatewayId}`,
-          );
-          rejectedReadings++;
-        } else {
-          const list = byMeter.get(reading.meterId) ?? [];
-          list.push(reading);
-          byMeter.set(reading.meterId, list);
-        }
-      }
-
-      let accepted = 0;
-      let duplicates = 0;
-      for (const [meterId, readings] of byMeter) {
-        const meter = meters.get(meterId);
-        if (meter === undefined) continue;
-        const view = viewOf(meterId);
-        const times = readings.map((r) => r.at.getTime());
-        const { previous, next, existing } = view.neighbours(
-          new Date(Math.min(...times)),
-          new Date(Math.max(...times)),
-        );
-        let check: ReturnType<typeof checkReadings>;
-        try {
-          check = checkReadings({
-            meter: { meterId, ratedPowerW: meter.ratedPowerW },
-            readings,
-            previous,
-            next,
-            existing,
-            now: c.message.receivedAt,
-            clockSkewMs: deps.clockSkewMs,
-          });
-        } catch (error) {
-          // A meter the gate cannot judge (e.g. a negative rating in the register): refuse, keep going.
-          deps.log("ingest: readings of a misconfigured meter refused", {
-            meterId,
-            error: (error as Error).message,
-          });
-          for (const reading of readings) {
-            rejectReading(
-              reading,
-              "unknown_meter",
-              `meter ${meterId} cannot be checked: ${(error as Error).message}`,
-            );
-          }
-          rejectedReadings += readings.length;
-          continue;
-        }
-        view.accept(check.accepted, {
-          gatewayId: c.gatewayId,
-          messageId: c.header.messageId,
-          receivedAt: c.message.receivedAt,
-        });
-        for (const r of check.rejected) rejectReading(r.reading, r.reason, r.detail);
-        accepted += check.accepted.length;
-        duplicates += check.duplicates.length;
-        rejectedReadings += check.rejected.length;
-      }
-      ingestRows.push({
-        gatewayId: c.gatewayId,
-        messageId: c.header.messageId,
-        receivedAt: c.message.receivedAt,
-        sentAt: c.header.sentAt,
-        accepted,
-        duplicates,
-        rejected: rejectedReadings,
-        bodySha256,
-      });
-      result.acceptedReadings += accepted;
-      result.duplicateReadings += duplicates;
-    }
-
     tick("checks");
-    await writeReadings(db, new Map([...views].map(([id, view]) => [id, view.entries()])), options);
+    await writeReadings(db, new Map([...batch.views].map(([id, view]) => [id, view.entries()])), options);
     tick("writeReadings");
     const newBaselines: { meterId: string; baselineAt: Date }[] = [];
-    for (const [meterId, view] of views) {
+    for (const [meterId, view] of batch.views) {
       const baseline = view.baseline();
       if (baseline?.isNew) newBaselines.push({ meterId, baselineAt: baseline.at });
     }
@@ -437,6 +263,242 @@ async function runBatch(
     result.rejectedByReason[row.reason] = (result.rejectedByReason[row.reason] ?? 0) + 1;
   }
   return result;
+}
+
+type Redelivery = { gatewayId: string; messageId: string; receivedAt: Date };
+
+/** What one batch's checks read, inside its transaction: meters, stored messages, a view per meter. */
+type BatchState = {
+  readonly meters: Map<string, MeterRow>;
+  /** Body hashes of the messages stored before or earlier in this batch (null: stored without one). */
+  readonly known: Map<string, Buffer | null>;
+  readonly views: Map<string, MeterView>;
+  readonly viewOf: (meterId: string) => MeterView;
+};
+
+/** Loads the meters, locks them and the messages, and reads every reference the checks need. */
+async function loadBatchState(
+  db: Queryable,
+  deps: ProcessBatchDeps,
+  candidates: readonly { candidate: Candidate }[],
+  tick: (phase: keyof IngestPhases) => void,
+): Promise<BatchState> {
+  const meterIds = [
+    ...new Set(candidates.flatMap(({ candidate }) => candidate.readings.map((r) => r.meterId))),
+  ];
+  const meters = await loadMeters(db, meterIds);
+  tick("loadMeters");
+  await lockKeys(db, [
+    ...[...meters.keys()].map((id) => `meter:${id}`),
+    ...candidates.map(({ candidate: c }) => `message:${messageKey(c.gatewayId, c.header.messageId)}`),
+  ]);
+  tick("locks");
+  const storedMessages = await loadStoredMessageKeys(
+    db,
+    candidates.map(({ candidate: c }) => ({ gatewayId: c.gatewayId, messageId: c.header.messageId })),
+  );
+  tick("loadMessages");
+
+  // One query for the references of every meter in the batch.
+  const spans = new Map<string, MeterSpan>();
+  for (const { candidate: c } of candidates) {
+    if (storedMessages.has(messageKey(c.gatewayId, c.header.messageId))) continue;
+    for (const r of c.readings) {
+      if (meters.get(r.meterId)?.gatewayId !== c.gatewayId) continue;
+      const span = spans.get(r.meterId);
+      if (span === undefined) spans.set(r.meterId, { meterId: r.meterId, minAt: r.at, maxAt: r.at });
+      else {
+        if (r.at < span.minAt) span.minAt = r.at;
+        if (r.at > span.maxAt) span.maxAt = r.at;
+      }
+    }
+  }
+  const stored = await loadStoredReadings(db, [...spans.values()]);
+  const baselines = await loadBaselines(db, [...spans.keys()]);
+  tick("loadReferences");
+  const views = new Map<string, MeterView>();
+  const viewOf = (meterId: string): MeterView => {
+    let view = views.get(meterId);
+    if (view === undefined) {
+      view = createMeterView(stored.get(meterId) ?? [], {
+        baselineAt: baselines.get(meterId) ?? null,
+        maxGapMinutes: deps.rewardMaxGapMinutes,
+      });
+      views.set(meterId, view);
+    }
+    return view;
+  };
+  return { meters, known: new Map(storedMessages), views, viewOf };
+}
+
+type MessageOutcome =
+  | { kind: "redelivery"; redelivery: Redelivery }
+  | { kind: "refused" }
+  | { kind: "stored"; row: IngestMessageRow };
+
+/**
+ * Checks one verified message against the batch state: a redelivered copy is only counted, a reused id
+ * with another body is refused, otherwise every reading goes through the plausibility gate and the
+ * accepted ones join their meter's view. Rejections are appended to `out`.
+ */
+function checkMessage(
+  deps: ProcessBatchDeps,
+  batch: BatchState,
+  c: Candidate,
+  out: RejectedInputRow[],
+): MessageOutcome {
+  const key = messageKey(c.gatewayId, c.header.messageId);
+  const bodySha256 = createHash("sha256").update(c.body, "utf8").digest();
+  if (batch.known.has(key)) {
+    const storedSha256 = batch.known.get(key) ?? null;
+    if (storedSha256 === null || storedSha256.equals(bodySha256)) {
+      // A redelivered copy (crash or reconnect between commit and acknowledgement): counted only.
+      return {
+        kind: "redelivery",
+        redelivery: {
+          gatewayId: c.gatewayId,
+          messageId: c.header.messageId,
+          receivedAt: c.message.receivedAt,
+        },
+      };
+    }
+    out.push({
+      ...messageRejection(
+        c.message,
+        "duplicate_message",
+        `message id ${c.header.messageId} was already stored with a different body; this message was not stored`,
+        c.raw,
+      ),
+      gatewayId: c.gatewayId,
+      messageId: c.header.messageId,
+    });
+    return { kind: "refused" };
+  }
+  batch.known.set(key, bodySha256);
+  const rawOf = rawReadingLookup(c);
+  const rejectReading = (reading: ParsedReading, reason: RejectReason, detail: string) =>
+    out.push({
+      receivedAt: c.message.receivedAt,
+      topic: c.message.topic,
+      gatewayId: c.gatewayId,
+      messageId: c.header.messageId,
+      meterId: reading.meterId,
+      readingAt: reading.at,
+      reason,
+      detail,
+      payload: rawOf(reading),
+    });
+  let rejectedReadings = c.malformed.length;
+  for (const m of c.malformed) {
+    out.push({
+      receivedAt: c.message.receivedAt,
+      topic: c.message.topic,
+      gatewayId: c.gatewayId,
+      messageId: c.header.messageId,
+      meterId: m.meterId ?? null,
+      readingAt: null,
+      reason: m.reason,
+      detail: m.detail,
+      payload: jsonText(m.raw),
+    });
+  }
+
+  const byMeter = new Map<string, ParsedReading[]>();
+  for (const reading of c.readings) {
+    const meter = batch.meters.get(reading.meterId);
+    if (meter === undefined) {
+      rejectReading(reading, "unknown_meter", `meter ${reading.meterId} is not registered`);
+      rejectedReadings++;
+    } else if (meter.gatewayId !== c.gatewayId) {
+      rejectReading(
+        reading,
+        "meter_of_other_gateway",
+        `meter ${reading.meterId} is registered to gateway ${meter.gatewayId}, not ${c.gatewayId}`,
+      );
+      rejectedReadings++;
+    } else {
+      const list = byMeter.get(reading.meterId) ?? [];
+      list.push(reading);
+      byMeter.set(reading.meterId, list);
+    }
+  }
+
+  let accepted = 0;
+  let duplicates = 0;
+  for (const [meterId, readings] of byMeter) {
+    const meter = batch.meters.get(meterId);
+    if (meter === undefined) continue;
+    const checked = checkMeterReadings(deps, batch.viewOf(meterId), meter, c, readings, rejectReading);
+    accepted += checked.accepted;
+    duplicates += checked.duplicates;
+    rejectedReadings += checked.rejected;
+  }
+  return {
+    kind: "stored",
+    row: {
+      gatewayId: c.gatewayId,
+      messageId: c.header.messageId,
+      receivedAt: c.message.receivedAt,
+      sentAt: c.header.sentAt,
+      accepted,
+      duplicates,
+      rejected: rejectedReadings,
+      bodySha256,
+    },
+  };
+}
+
+/** The plausibility gate for one meter's readings of one message; the accepted ones join its view. */
+function checkMeterReadings(
+  deps: ProcessBatchDeps,
+  view: MeterView,
+  meter: MeterRow,
+  c: Candidate,
+  readings: ParsedReading[],
+  rejectReading: (reading: ParsedReading, reason: RejectReason, detail: string) => void,
+): { accepted: number; duplicates: number; rejected: number } {
+  const times = readings.map((r) => r.at.getTime());
+  const { previous, next, existing } = view.neighbours(
+    new Date(Math.min(...times)),
+    new Date(Math.max(...times)),
+  );
+  let check: ReturnType<typeof checkReadings>;
+  try {
+    check = checkReadings({
+      meter: { meterId: meter.id, ratedPowerW: meter.ratedPowerW },
+      readings,
+      previous,
+      next,
+      existing,
+      now: c.message.receivedAt,
+      clockSkewMs: deps.clockSkewMs,
+    });
+  } catch (error) {
+    // A meter the gate cannot judge (e.g. a negative rating in the register): refuse, keep going.
+    deps.log("ingest: readings of a misconfigured meter refused", {
+      meterId: meter.id,
+      error: (error as Error).message,
+    });
+    for (const reading of readings) {
+      rejectReading(
+        reading,
+        "unknown_meter",
+        `meter ${meter.id} cannot be checked: ${(error as Error).message}`,
+      );
+    }
+    return { accepted: 0, duplicates: 0, rejected: readings.length };
+  }
+  view.accept(check.accepted, {
+    gatewayId: c.gatewayId,
+    messageId: c.header.messageId,
+    receivedAt: c.message.receivedAt,
+  });
+  for (const r of check.rejected) rejectReading(r.reading, r.reason, r.detail);
+  return {
+    accepted: check.accepted.length,
+    duplicates: check.duplicates.length,
+    rejected: check.rejected.length,
+  };
 }
 
 /**

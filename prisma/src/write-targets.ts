@@ -1,6 +1,7 @@
 /**
  * Finds the tables a TypeScript source file writes: SQL in its string and template literals
- * (INSERT INTO, UPDATE [ONLY] … SET, DELETE FROM, MERGE INTO, TRUNCATE, COPY … FROM) and Prisma
+ * (INSERT INTO, UPDATE [ONLY] … SET, DELETE FROM, MERGE INTO, TRUNCATE, COPY … FROM, and run-time
+ * ALTER TABLE / DROP TABLE) and Prisma
  * client writes (`.product.create(…)`, `.productVersion.updateMany(…)`, …). Pure: text in, targets out.
  * The one-writer test (prisma/test/one-writer.test.ts) runs it over every workspace.
  */
@@ -39,6 +40,9 @@ const sqlWrites: readonly RegExp[] = [
   new RegExp(String.raw`\b(DELETE\s+FROM(?:\s+ONLY)?)\s+(${ident})`, "gi"),
   new RegExp(String.raw`\b(MERGE\s+INTO(?:\s+ONLY)?)\s+(${ident})`, "gi"),
   new RegExp(String.raw`\b(COPY)\s+(${ident})\s*(?:\([^)]*\))?\s*FROM\b`, "gi"),
+  // DDL on a table at run time (partition maintenance) is a write by whoever runs it
+  new RegExp(String.raw`\b(ALTER\s+TABLE(?:\s+IF\s+EXISTS)?(?:\s+ONLY)?)\s+(${ident})`, "gi"),
+  new RegExp(String.raw`\b(DROP\s+TABLE(?:\s+IF\s+EXISTS)?)\s+(${ident}(?:\s*,\s*${ident})*)`, "gi"),
   new RegExp(
     String.raw`\b(TRUNCATE(?:\s+TABLE)?)\s+((?:ONLY\s+)?${ident}(?:\s*\*)?(?:\s*,\s*(?:ONLY\s+)?${ident}(?:\s*\*)?)*)`,
     "gi",

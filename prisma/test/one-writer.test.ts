@@ -15,6 +15,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const dynamicTargets: Record<string, string[]> = {
   // COPY ${table}: the new-readings fast path (writeReadings)
   "ingest/src/store-readings.ts": ["reading", "reading_interval"],
+  // ALTER TABLE ${table} DETACH PARTITION: month partitions leave for the archive
+  "ingest/src/partitions.ts": ["reading", "reading_interval"],
   // DELETE FROM "${table}" over PERK_TABLE_NAMES on a reorg, and over the whole mirror on a reset
   "indexer/src/mirror-store.ts": [
     "perk_created",
@@ -217,7 +219,7 @@ describe("findWriteTargets", () => {
   const tablesIn = (source: string) =>
     findWriteTargets({ source, delegates, isKnownTable }).map((t) => `${t.line} ${t.table}`);
 
-  it("finds every kind of SQL write, however spelled", () => {
+  it("finds every kind of SQL write (and run-time DDL), however spelled", () => {
     const source = [
       "const a = `INSERT INTO pod (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id`;", // 1
       "const b = `update contract c", // 2
@@ -229,6 +231,8 @@ describe("findWriteTargets", () => {
       `const f = 'MERGE INTO "market_price" m USING src ON true';`, // 8
       "const g = `INSERT INTO ${table} SELECT 1`;", // 9
       "const h = `WITH moved AS (UPDATE reward_batch AS b SET status = 'pending' RETURNING *) SELECT 1`;", // 10
+      "const i = `ALTER TABLE reading DETACH PARTITION c4e_partitions.reading_y2026m01`;", // 11
+      'const j = "DROP TABLE IF EXISTS c4e_partitions.reading_y2025m01, c4e_partitions.reading_y2025m02";', // 12
     ].join("\n");
     expect(tablesIn(source)).toEqual([
       "1 pod",
@@ -241,6 +245,9 @@ describe("findWriteTargets", () => {
       "8 market_price",
       `9 ${dynamicTable}`,
       "10 reward_batch",
+      "11 reading",
+      "12 c4e_partitions.reading_y2025m01",
+      "12 c4e_partitions.reading_y2025m02",
     ]);
     expect(ownerOf("c4e_partitions.reading_y2026m01")).toBe("ingest");
   });

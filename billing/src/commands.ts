@@ -27,6 +27,7 @@ import { loadBillingConfig } from "./env.ts";
 import { loadSeller, renderInvoicePdf } from "./invoice-pdf.ts";
 import { issueInvoices, loadInvoice, loadInvoices } from "./invoice-store.ts";
 import { importMarketPrices } from "./market-prices.ts";
+import { defineJobCommand, runJobCommand } from "./jobs/command.ts";
 import { importPods } from "./pod-import.ts";
 import { setTariffPrice } from "./product-price.ts";
 import { seedBillingDemo } from "./seed-demo.ts";
@@ -347,6 +348,13 @@ const COMMANDS: {
         return report.rejected.length > 0 ? 1 : 0;
       });
     },
+  },
+  {
+    name: "job",
+    describe:
+      "queue long work for the worker process (docs/jobs.md): job <kind> [options] [--wait]; job status <id>; job list",
+    define: defineJobCommand,
+    run: async (o, args) => withPool((pool) => runJobCommand(pool, args, o, { userPath })),
   },
   {
     name: "billing-seed",

@@ -16,7 +16,7 @@ import type {
   WorkerCaches,
   WorkerTimings,
 } from "./bill-run/types.ts";
-import { type Queryable, withTransaction } from "./db.ts";
+import { inTransaction, type Queryable, withTransaction } from "@c4e/prisma";
 import { insertDraftInvoices, issueInvoices } from "./invoice-store.ts";
 
 export * from "./bill-run/errors.ts";
@@ -208,10 +208,9 @@ export async function billRunWorker(
   try {
     for (;;) {
       if (opts.signal?.aborted) break;
-      await client.query("BEGIN");
-      let done = false;
-      try {
-        const claimed = await client.query<{
+      // One transaction per chunk on this worker's own session (its SET options above).
+      const r = await inTransaction(client, async (db) => {
+        const claimed = await db.query<{
           pass: number;
           chunk_no: number;
           first_pod_id: string;
@@ -223,31 +222,31 @@ export async function billRunWorker(
           [run.id],
         );
         const chunk = claimed.rows[0];
-        if (!chunk) {
-          done = true;
-        } else {
-          const r = await billChunk(client, run, chunk.first_pod_id, chunk.last_pod_id, caches, timings);
-          await client.query(
-            `UPDATE bill_run_chunk SET status = 'done', finished_at = now(), worker = $4,
-               drafted = $5, incomplete = $6, failed = $7
-             WHERE bill_run_id = $1 AND pass = $2 AND chunk_no = $3`,
-            [run.id, chunk.pass, chunk.chunk_no, opts.worker ?? null, r.drafted, r.incomplete, r.failed],
-          );
-          await client.query("COMMIT");
-          total.drafted += r.drafted;
-          total.incomplete += r.incomplete;
-          total.failed += r.failed;
-          total.pods += r.pods;
-          total.chunks += 1;
-          opts.onChunk?.(r);
-          continue;
-        }
-        await client.query("COMMIT");
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw err;
-      }
-      if (done) break;
+        if (!chunk) return null;
+        const billed = await billChunk(db, run, chunk.first_pod_id, chunk.last_pod_id, caches, timings);
+        await db.query(
+          `UPDATE bill_run_chunk SET status = 'done', finished_at = now(), worker = $4,
+             drafted = $5, incomplete = $6, failed = $7
+           WHERE bill_run_id = $1 AND pass = $2 AND chunk_no = $3`,
+          [
+            run.id,
+            chunk.pass,
+            chunk.chunk_no,
+            opts.worker ?? null,
+            billed.drafted,
+            billed.incomplete,
+            billed.failed,
+          ],
+        );
+        return billed;
+      });
+      if (r === null) break;
+      total.drafted += r.drafted;
+      total.incomplete += r.incomplete;
+      total.failed += r.failed;
+      total.pods += r.pods;
+      total.chunks += 1;
+      opts.onChunk?.(r);
     }
   } finally {
     client.release();

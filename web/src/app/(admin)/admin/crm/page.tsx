@@ -1,4 +1,5 @@
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { CreateLeadForm } from "@/components/admin/crm-forms.tsx";
 import { formatInstant, formatInteger } from "@/lib/format.ts";
 import { t } from "@/messages/en.ts";
@@ -74,41 +75,24 @@ export default async function CrmPage({ searchParams }: { searchParams: Promise<
                   </label>
                   <button type="submit">{t("admin.crm.filter")}</button>
                 </form>
-                {leads.length === 0 ? (
-                  <p className="empty">{t("admin.crm.empty")}</p>
-                ) : (
-                  <div className="table-scroll">
-                    <table className="rewards" data-testid="lead-table">
-                      <caption className="visually-hidden">{t("admin.crm.caption")}</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("admin.crm.name")}</th>
-                          <th scope="col">{t("admin.crm.kind")}</th>
-                          <th scope="col">{t("admin.crm.stage")}</th>
-                          <th scope="col">{t("admin.crm.email")}</th>
-                          <th scope="col">{t("admin.crm.updated")}</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {leads.map((l) => (
-                          <tr key={l.id} data-testid="lead-row">
-                            <td data-label={t("admin.crm.name")}>
-                              <a href={`/admin/crm/${l.id}`}>{l.name}</a>
-                            </td>
-                            <td data-label={t("admin.crm.kind")}>{t(`admin.crm.kind.${l.kind}`)}</td>
-                            <td data-label={t("admin.crm.stage")}>
-                              <span className="badge">{t(`admin.crm.stage.${l.stage}`)}</span>
-                            </td>
-                            <td data-label={t("admin.crm.email")}>{l.email ?? "—"}</td>
-                            <td data-label={t("admin.crm.updated")}>
-                              {formatInstant(l.updatedAt, timeZone)}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
-                )}
+                <DataTable
+                  caption={t("admin.crm.caption")}
+                  testId="lead-table"
+                  rows={leads}
+                  rowKey={(l) => l.id}
+                  rowAttributes={() => ({ "data-testid": "lead-row" })}
+                  empty={t("admin.crm.empty")}
+                  columns={[
+                    { header: t("admin.crm.name"), cell: (l) => <a href={`/admin/crm/${l.id}`}>{l.name}</a> },
+                    { header: t("admin.crm.kind"), cell: (l) => t(`admin.crm.kind.${l.kind}`) },
+                    {
+                      header: t("admin.crm.stage"),
+                      cell: (l) => <span className="badge">{t(`admin.crm.stage.${l.stage}`)}</span>,
+                    },
+                    { header: t("admin.crm.email"), cell: (l) => l.email ?? "—" },
+                    { header: t("admin.crm.updated"), cell: (l) => formatInstant(l.updatedAt, timeZone) },
+                  ]}
+                />
                 {customers && customers.rows.length > 0 && (
                   <>
                     <h3 id="crm-customers">{t("admin.crm.customers")}</h3>

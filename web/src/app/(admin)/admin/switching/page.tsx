@@ -1,4 +1,5 @@
 import { AdminShell } from "@/components/admin/admin-shell.tsx";
+import { DataTable } from "@/components/admin/data-table.tsx";
 import { ActivateDueForm } from "@/components/admin/switch-forms.tsx";
 import { formatInstant, formatInteger, formatLocalDate } from "@/lib/format.ts";
 import { t } from "@/messages/en.ts";
@@ -79,51 +80,35 @@ export default async function SwitchingPage({
                 </label>
                 <button type="submit">{t("admin.switching.filter")}</button>
               </form>
-              {requests.length === 0 ? (
-                <p className="empty">{t("admin.switching.empty")}</p>
-              ) : (
-                <div className="table-scroll">
-                  <table className="rewards" data-testid="switch-table">
-                    <caption className="visually-hidden">{t("admin.switching.caption")}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("admin.switching.reference")}</th>
-                        <th scope="col">{t("admin.switching.name")}</th>
-                        <th scope="col">{t("admin.switching.pod")}</th>
-                        <th scope="col">{t("admin.switching.product")}</th>
-                        <th scope="col">{t("admin.switching.status")}</th>
-                        <th scope="col">{t("admin.switching.signedAt")}</th>
-                        <th scope="col">{t("admin.switching.desiredStart")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {requests.map((r) => (
-                        <tr key={r.id} data-testid="switch-row" data-status={r.status}>
-                          <td data-label={t("admin.switching.reference")}>
-                            <a href={`/admin/switching/${r.id}`}>{r.reference}</a>
-                          </td>
-                          <td data-label={t("admin.switching.name")}>{r.fullName}</td>
-                          <td data-label={t("admin.switching.pod")} className="mono">
-                            {r.podIdentifier}
-                          </td>
-                          <td data-label={t("admin.switching.product")}>
-                            {r.productCode} v{r.productVersion}
-                          </td>
-                          <td data-label={t("admin.switching.status")}>
-                            <span className="badge">{t(`switch.status.${r.status}`)}</span>
-                          </td>
-                          <td data-label={t("admin.switching.signedAt")}>
-                            {r.signedAt ? formatInstant(r.signedAt, timeZone) : "—"}
-                          </td>
-                          <td data-label={t("admin.switching.desiredStart")}>
-                            {formatLocalDate(r.desiredStart)}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              )}
+              <DataTable
+                caption={t("admin.switching.caption")}
+                testId="switch-table"
+                rows={requests}
+                rowKey={(r) => r.id}
+                rowAttributes={(r) => ({ "data-testid": "switch-row", "data-status": r.status })}
+                empty={t("admin.switching.empty")}
+                columns={[
+                  {
+                    header: t("admin.switching.reference"),
+                    cell: (r) => <a href={`/admin/switching/${r.id}`}>{r.reference}</a>,
+                  },
+                  { header: t("admin.switching.name"), cell: (r) => r.fullName },
+                  { header: t("admin.switching.pod"), className: "mono", cell: (r) => r.podIdentifier },
+                  {
+                    header: t("admin.switching.product"),
+                    cell: (r) => `${r.productCode} v${r.productVersion}`,
+                  },
+                  {
+                    header: t("admin.switching.status"),
+                    cell: (r) => <span className="badge">{t(`switch.status.${r.status}`)}</span>,
+                  },
+                  {
+                    header: t("admin.switching.signedAt"),
+                    cell: (r) => (r.signedAt ? formatInstant(r.signedAt, timeZone) : "—"),
+                  },
+                  { header: t("admin.switching.desiredStart"), cell: (r) => formatLocalDate(r.desiredStart) },
+                ]}
+              />
             </section>
           </>
         );

@@ -18,7 +18,7 @@ import { ENERGY_MODELS, energyLines } from "./charges/energy-models.ts";
 import { feedInLines } from "./charges/export-compensation.ts";
 import { fixedChargeLines } from "./charges/fixed-charges.ts";
 import { type LineContext, ZERO, fixedLines, perKwhLines } from "./charges/lines.ts";
-import { netByBand, netEnergy } from "../energy-balance.ts";
+import { netByBand, netEnergy } from "../energy/balance.ts";
 import type { DraftLine } from "./invoice-builder.ts";
 import type { LocalPeriod } from "./local-time.ts";
 import { BillingDecimal, DECIMAL_PATTERN, formatDecimal } from "./money.ts";

@@ -5,3 +5,4 @@ export * from "./switch-typed-data.ts";
 export * from "./withdrawal-deadline.ts";
 export * from "./monthly-forecast.ts";
 export * from "./signer-name.ts";
+export * from "./switch-reference.ts";

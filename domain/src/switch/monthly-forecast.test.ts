@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { householdLoadWh, parseBdewProfile } from "../load-model.ts";
+import { householdLoadWh, parseBdewProfile } from "../readings/load-model.ts";
 import { H25_MONTHLY_SHARE_BP, monthlyForecastKwh } from "./monthly-forecast.ts";
 
 const toWh = (kwh: string) => BigInt(kwh.replace(".", ""));

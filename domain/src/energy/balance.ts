@@ -4,7 +4,7 @@
  * (consumption, billed import, surplus export) never exceeds what went in (import, production,
  * export).
  */
-import { BillingDecimal } from "./billing/money.ts";
+import { BillingDecimal } from "../billing/money.ts";
 
 const ZERO = new BillingDecimal(0);
 

@@ -12,7 +12,7 @@ import {
 } from "./load-model.ts";
 
 // The real H25 table from stack/data (a test may read files; the domain code does not).
-const H25_CSV = readFileSync(new URL("../../stack/data/bdew-h25.csv", import.meta.url), "utf8");
+const H25_CSV = readFileSync(new URL("../../../stack/data/bdew-h25.csv", import.meta.url), "utf8");
 const H25 = parseBdewProfile(H25_CSV);
 
 function* days(year: number): Generator<LocalDate> {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rewardEligibility } from "./reward-eligibility.ts";
+import { rewardEligibility } from "./eligibility.ts";
 
 const t = (hhmm: string, day = "2026-11-01") => new Date(`${day}T${hhmm}:00Z`);
 const BASE = t("08:00");

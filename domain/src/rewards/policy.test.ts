@@ -11,7 +11,7 @@ import {
   settlementPeriods,
   summarizeRewards,
   type WalletAddress,
-} from "./reward-policy.ts";
+} from "./policy.ts";
 
 const iso = (p: { start: Date; end: Date }) => [p.start.toISOString(), p.end.toISOString()];
 const wallet = (n: number): WalletAddress => `0x${n.toString(16).padStart(40, "0")}`;

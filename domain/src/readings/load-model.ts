@@ -3,7 +3,7 @@
  * meter simulator. Results are plain `number` Wh (simulation, not money); the caller rounds.
  */
 
-import { daysInMonth } from "./iso-instant.ts";
+import { daysInMonth } from "../iso-instant.ts";
 
 /** BDEW day types: SA Saturday, FT Sunday or public holiday (Feiertag), WT working day. */
 export type BdewDayType = "SA" | "FT" | "WT";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BillingDecimal } from "./billing/money.ts";
-import { netByBand, netEnergy, siteEnergy } from "./energy-balance.ts";
+import { BillingDecimal } from "../billing/money.ts";
+import { netByBand, netEnergy, siteEnergy } from "./balance.ts";
 
 const d = (x: string | number) => new BillingDecimal(x);
 /** kWh with up to 3 decimals, as the stores hold them (Wh / 1000). */

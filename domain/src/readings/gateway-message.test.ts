@@ -55,7 +55,7 @@ describe("parseEnvelope", () => {
   });
 
   it("accepts the example in docs/gateway-message.md, and its signature verifies", () => {
-    const doc = readFileSync(new URL("../../docs/gateway-message.md", import.meta.url), "utf8");
+    const doc = readFileSync(new URL("../../../docs/gateway-message.md", import.meta.url), "utf8");
     const payload = doc.split("\n").find((line) => line.startsWith('{"v":1,"alg":"ed25519"'));
     const publicKeyBase64 = /public key \(raw 32 bytes, base64\) is\s+`([^`]+)`/.exec(doc)?.[1];
     expect(payload).toBeDefined();

@@ -1,4 +1,4 @@
-import { parseIsoInstant } from "./iso-instant.ts";
+import { parseIsoInstant } from "../iso-instant.ts";
 
 /**
  * The signed message a gateway publishes to `c4e/v1/gateways/{gatewayId}/readings`.

@@ -1,9 +1,4 @@
-import {
-  type RewardLeaf,
-  type RewardRecipient,
-  rewardForExport,
-  type WalletAddress,
-} from "./reward-policy.ts";
+import { type RewardLeaf, type RewardRecipient, rewardForExport, type WalletAddress } from "./policy.ts";
 
 /**
  * A period's rewards as mint batches that each fit one transaction (docs/reward-policy.md, "Batches").

@@ -9,8 +9,8 @@ import {
   mintGasLimit,
   splitRewards,
   TRANSACTION_GAS_CAP,
-} from "./reward-batches.ts";
-import { type RewardRow, summarizeRewards, type WalletAddress } from "./reward-policy.ts";
+} from "./batches.ts";
+import { type RewardRow, summarizeRewards, type WalletAddress } from "./policy.ts";
 
 const wallet = (n: number): WalletAddress => `0x${n.toString(16).padStart(40, "0")}`;
 

@@ -1,4 +1,4 @@
-import { localDateOf, parseLocalDate, validatePodIdentifier } from "@c4e/domain";
+import { localDateOf, parseLocalDate, switchRequestProblems, validatePodIdentifier } from "@c4e/domain";
 import { type Queryable, withTransaction } from "@c4e/prisma";
 import type pg from "pg";
 import { z } from "zod";
@@ -18,20 +18,17 @@ import { addSwitchEvent, podConflict, type SwitchRequestView } from "./store.ts"
 
 const requestIdInput = z.object({ requestId: z.string() });
 
-/** What the last validation found wrong, or nothing: POD format, POD still free, within the product. */
+/** What the last validation found wrong, or nothing: POD format, POD still free, signed. */
 async function validationProblems(
   db: Queryable,
   request: SwitchRequestView,
   today: string,
 ): Promise<string[]> {
-  const problems: string[] = [];
-  const pod = validatePodIdentifier(request.podIdentifier);
-  if (!pod.ok) problems.push(`POD identifier: ${pod.reason}`);
-  const conflict = await podConflict(db, request.podIdentifier, today, request.id);
-  if (conflict === "switch.form.pod.underContract") problems.push("the POD is under an active contract");
-  if (conflict === "switch.form.pod.openRequest") problems.push("another open request exists for the POD");
-  if (!request.signature || !request.signerAddress) problems.push("the request is not signed");
-  return problems;
+  return switchRequestProblems({
+    pod: validatePodIdentifier(request.podIdentifier),
+    conflict: await podConflict(db, request.podIdentifier, today, request.id),
+    signed: Boolean(request.signature && request.signerAddress),
+  });
 }
 
 /** Re-runs the checks of a signed request; passes it to `validated` or reports what is wrong (audited). */

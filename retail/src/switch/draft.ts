@@ -10,6 +10,7 @@ import {
   SWITCH_METERING_KINDS,
   type SwitchMeteringKind,
   supplyContractTypedData,
+  switchReference,
   validatePodIdentifier,
   WITHDRAWAL_DAYS,
 } from "@c4e/domain";
@@ -19,7 +20,13 @@ import { slidingWindowExceeded } from "@c4e/prisma/sliding-window";
 import type pg from "pg";
 import { z } from "zod";
 import { fieldFailure, invalid, RetailError, type RetailResult, UUID } from "../errors.ts";
-import { addSwitchEvent, podConflict, selectSwitchRequests, type SwitchRequestView } from "./store.ts";
+import {
+  addSwitchEvent,
+  POD_CONFLICT_MESSAGE,
+  podConflict,
+  selectSwitchRequests,
+  type SwitchRequestView,
+} from "./store.ts";
 
 /** An unsigned draft can be previewed and signed for this long. */
 export const DRAFT_TTL_HOURS = 24;
@@ -95,12 +102,6 @@ const POD_REASON: Record<string, string> = {
   unknown_format: "switch.form.pod.unknownFormat",
 };
 
-/** A reference like SW-7K3Q9D2M (Crockford base32 without I, L, O, U: easy to read out). */
-function newReference(): string {
-  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  return `SW-${[...randomBytes(8)].map((b) => alphabet[b % 32]).join("")}`;
-}
-
 export type DraftMeta = { ip: string | null; userAgent: string | null; now: Date };
 
 /** How many drafts one client address, and one POD, may start (`draftLimitExceeded`). */
@@ -156,7 +157,7 @@ export async function createSwitchDraft(
   if (Object.keys(errors).length > 0 || !pod.ok) return fieldFailure(errors);
 
   const document = contractDocument({
-    reference: newReference(),
+    reference: switchReference(randomBytes(8)),
     supplier: { retailerId, name: retailer.rows[0]?.name ?? retailerId },
     product,
     pod,
@@ -201,7 +202,7 @@ async function draftErrors(
   if (!pod.ok) errors.podIdentifier = POD_REASON[pod.reason];
   else {
     const conflict = await podConflict(db, pod.identifier, today);
-    if (conflict) errors.podIdentifier = conflict;
+    if (conflict) errors.podIdentifier = POD_CONFLICT_MESSAGE[conflict];
   }
   if (d.meterReadingDate > today) errors.meterReadingDate = "switch.form.error.readingFuture";
   if (d.desiredStart < today) errors.desiredStart = "switch.form.error.startPast";

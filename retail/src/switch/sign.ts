@@ -14,7 +14,7 @@ import { z } from "zod";
 import { openSignedLead } from "../crm/switch-leads.ts";
 import { fieldFailure, invalid, RetailError, type RetailResult } from "../errors.ts";
 import { type DraftMeta, draftTypedData, getSwitchDraft } from "./draft.ts";
-import { addSwitchEvent, podConflict } from "./store.ts";
+import { addSwitchEvent, POD_CONFLICT_MESSAGE, podConflict } from "./store.ts";
 
 export const signInput = z.object({
   draftId: z.string(),
@@ -72,7 +72,10 @@ export async function signSwitchDraft(
       localDateOf(meta.now.getTime(), row.time_zone),
       draftId,
     );
-    if (conflict) return fieldFailure<{ reference: string; requestId: string }>({ podIdentifier: conflict });
+    if (conflict)
+      return fieldFailure<{ reference: string; requestId: string }>({
+        podIdentifier: POD_CONFLICT_MESSAGE[conflict],
+      });
     const deadline = new Date(
       withdrawalDeadlineMs({ signedAtMs: meta.now.getTime(), timeZone: row.time_zone }),
     );

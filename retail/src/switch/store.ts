@@ -1,4 +1,9 @@
-import { OPEN_SWITCH_STATUSES, type SwitchMeteringKind, type SwitchStatus } from "@c4e/domain";
+import {
+  OPEN_SWITCH_STATUSES,
+  type PodConflict,
+  type SwitchMeteringKind,
+  type SwitchStatus,
+} from "@c4e/domain";
 import type { Queryable } from "@c4e/prisma";
 
 // Rows of the supplier switch (switch_request, switch_event, distributor_message) as the pages and
@@ -165,8 +170,11 @@ export async function addSwitchEvent(db: Queryable, requestId: string, e: Switch
   );
 }
 
-/** Why a POD cannot be switched, as a key of the web app's message catalogue. */
-export type PodConflict = "switch.form.pod.underContract" | "switch.form.pod.openRequest";
+/** A POD conflict as the form shows it (keys of the web app's message catalogue). */
+export const POD_CONFLICT_MESSAGE: Record<PodConflict, string> = {
+  underContract: "switch.form.pod.underContract",
+  openRequest: "switch.form.pod.openRequest",
+};
 
 /**
  * Why a POD cannot be switched, or null: it is supplied under an active contract of this platform
@@ -185,12 +193,12 @@ export async function podConflict(
      UNION ALL SELECT 1 FROM site WHERE upper(pod_id) = $1 LIMIT 1`,
     [identifier, today],
   );
-  if ((contract.rowCount ?? 0) > 0) return "switch.form.pod.underContract";
+  if ((contract.rowCount ?? 0) > 0) return "underContract";
   const open = await db.query(
     `SELECT 1 FROM switch_request WHERE pod_identifier = $1 AND status::text = ANY($2::text[])
         AND ($3::uuid IS NULL OR id <> $3::uuid) LIMIT 1`,
     [identifier, OPEN_SWITCH_STATUSES, exceptRequest],
   );
-  if ((open.rowCount ?? 0) > 0) return "switch.form.pod.openRequest";
+  if ((open.rowCount ?? 0) > 0) return "openRequest";
   return null;
 }

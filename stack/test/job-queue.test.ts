@@ -49,12 +49,12 @@ async function addPods(n: number): Promise<void> {
   );
 }
 
-/** October 2026 (Berlin) in 15-minute intervals for every grid meter. */
-async function seedOctober(): Promise<void> {
+/** September and October 2026 (Berlin) in 15-minute intervals for every grid meter. */
+async function seedIntervals(): Promise<void> {
   await pool.query(
     `INSERT INTO reading_interval (meter_id, register, start_at, end_at, energy_wh)
      SELECT m.id, 'import', s, s + interval '15 minutes', 40 + (abs(hashtext(m.id || s::text)) % 400)
-     FROM meter m, generate_series('2026-09-30T22:00Z'::timestamptz, '2026-10-31T22:45Z', interval '15 minutes') AS s
+     FROM meter m, generate_series('2026-08-31T22:00Z'::timestamptz, '2026-10-31T22:45Z', interval '15 minutes') AS s
      WHERE m.kind = 'grid'`,
   );
 }
@@ -104,7 +104,7 @@ beforeAll(async () => {
   await seedFleet(pool, demoFleet({ gateways: 3, meters: 1 }), { chainId: LOCAL_CHAIN_ID });
   await seedBillingDemo(pool);
   await addPods(EXTRA_PODS);
-  await seedOctober();
+  await seedIntervals();
 });
 
 afterAll(async () => {
@@ -183,9 +183,42 @@ describe("platform job queue", () => {
     });
     const jobs = await listJobs(pool, { kinds: ["bill-run"] });
     expect(jobs.map((j) => [j.id, j.state])).toEqual([[id, "completed"]]);
+    for (const w of workers) w.kill("SIGTERM");
+    await Promise.all(workers.map(exited));
+  });
+
+  it("a worker stopped with SIGTERM mid-run interrupts the run; the job is queued again and completed", async () => {
+    const queue = await createJobQueue(pool);
+    const { id } = await queue.enqueue("bill-run", { period: "2026-09", batchSize: 1 });
+    await queue.stop();
+    const worker = await startWorker();
+    await waitFor("a few billed PODs", async () => {
+      const s = await jobStatus(pool, id);
+      if (s?.state === "completed") throw new Error("the run completed before the worker was stopped");
+      return (s?.progress?.done ?? 0) >= 2 ? s : undefined;
+    });
+    const exit = new Promise<number | null>((resolve) => worker.once("exit", (code) => resolve(code)));
+    worker.kill("SIGTERM");
+    expect(await exit).toBe(0);
+    const stopped = await jobStatus(pool, id);
+    // pg-boss counts the retry when a worker takes the job again
+    expect(stopped).toMatchObject({ state: "retry", retryCount: 0 });
+    expect(stopped?.error).toMatch(/interrupted at \d+\/43/);
+
+    await startWorker();
+    const finished = await waitFor("the resumed job", async () => {
+      const s = await jobStatus(pool, id);
+      return s?.state === "completed" || s?.state === "failed" ? s : undefined;
+    });
+    expect(finished).toMatchObject({ state: "completed", retryCount: 1 });
+    const billed = await pool.query(
+      `SELECT count(*)::int AS invoices, count(DISTINCT pod_id)::int AS pods FROM invoice WHERE period_start = '2026-09-01'`,
+    );
+    expect(billed.rows[0]).toEqual({ invoices: EXTRA_PODS + 3, pods: EXTRA_PODS + 3 });
   });
 
   it("a failure that a retry cannot fix fails the job at once, with its reason", async () => {
+    if (workers.every((w) => w.exitCode !== null || w.signalCode !== null)) await startWorker();
     const queue = await createJobQueue(pool);
     const { id } = await queue.enqueue("corrections", { from: "2026-10", to: "2026-09" });
     await queue.stop();

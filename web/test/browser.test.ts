@@ -287,6 +287,10 @@ describe("browser flows", () => {
     await expect
       .poll(() => run.getByTestId("bill-run-status").textContent(), { timeout: 30_000 })
       .toBe("Completed");
+    // the bill run ran as a job of the worker process; the jobs list shows it done
+    const job = page.locator('[data-testid="job-row"][data-kind="bill-run"]').first();
+    await expect.poll(() => job.getAttribute("data-state"), { timeout: 15_000 }).toBe("completed");
+    expect(await job.getByTestId("job-state").textContent()).toBe("Done");
 
     const invoice = page.getByTestId("admin-invoice-row").filter({ hasText: "Alice Sun" }).first();
     await expect.poll(() => invoice.getAttribute("data-status"), { timeout: 15_000 }).toBe("draft");

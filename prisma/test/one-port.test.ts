@@ -11,7 +11,10 @@ const HOME = "prisma/src/db.ts";
 
 /** A hand-written transaction helper: BEGIN, then COMMIT and ROLLBACK in the same function body. */
 const DEFINITIONS: { what: string; pattern: RegExp }[] = [
-  { what: "Queryable type", pattern: /^\s*(?:export\s+)?(?:type\s+Queryable\s*(?:<[^>]*>)?\s*=|interface\s+Queryable\b)/m },
+  {
+    what: "Queryable type",
+    pattern: /^\s*(?:export\s+)?(?:type\s+Queryable\s*(?:<[^>]*>)?\s*=|interface\s+Queryable\b)/m,
+  },
   { what: "withTransaction function", pattern: /\bfunction\s+withTransaction\b/ },
   {
     what: "hand-written transaction (BEGIN … ROLLBACK)",

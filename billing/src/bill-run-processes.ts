@@ -57,7 +57,9 @@ export const launchWorkerProcesses: WorkerProcessLauncher = async (
       done: new Promise<string>((resolve, reject) => {
         child.on("error", reject);
         child.on("exit", (code) =>
-          code === 0 ? resolve(out) : reject(new BillRunError(`bill-run worker p${w} exited with ${code}`)),
+          code === 0
+            ? resolve(out)
+            : reject(new BillRunError(`bill-run worker p${w} exited with ${code}`, "WORKER_FAILED")),
         );
       }),
     };

@@ -55,7 +55,7 @@ async function resolveRun(pool: pg.Pool, values: { run?: string; period?: string
   if (values.run) return values.run;
   if (values.period) {
     const id = await billRunIdOf(pool, values.period);
-    if (!id) throw new BillRunError(`no bill run for ${values.period}`);
+    if (!id) throw new BillRunError(`no bill run for ${values.period}`, "NOT_FOUND");
     return id;
   }
   throw new BillRunError("give --run <id> or --period YYYY-MM");
@@ -66,7 +66,7 @@ async function resolveInvoiceId(pool: pg.Pool, idOrNumber: string): Promise<stri
     idOrNumber,
   ]);
   const id = r.rows[0]?.id;
-  if (!id) throw new BillRunError(`no invoice ${idOrNumber}`);
+  if (!id) throw new BillRunError(`no invoice ${idOrNumber}`, "NOT_FOUND");
   return id;
 }
 

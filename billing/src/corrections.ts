@@ -61,7 +61,10 @@ const hashOf = (s: PriceState) => createHash("sha256").update(stableJson(s)).dig
 function parseState(json: { tariff: unknown; terms: unknown }, what: string): PriceState {
   const t = parseTariff(json.tariff);
   if (!t.ok)
-    throw new BillRunError(`${what}: invalid tariff (${t.errors[0]?.path}: ${t.errors[0]?.message})`);
+    throw new BillRunError(
+      `${what}: invalid tariff (${t.errors[0]?.path}: ${t.errors[0]?.message})`,
+      "TARIFF_INVALID",
+    );
   const c = parseContractTerms(json.terms);
   if (!c.ok) throw new BillRunError(`${what}: invalid terms (${c.errors[0]?.path}: ${c.errors[0]?.message})`);
   return { tariff: t.tariff, terms: c.terms };
@@ -125,8 +128,9 @@ export async function billCorrections(
     try {
       const ctx = ctxOf.get(o.pod_id);
       const original = stored.get(o.id);
-      if (!ctx || !original) throw new BillRunError(`POD ${o.pod_id} has no contract any more`);
-      if (!o.billing_input) throw new BillRunError(`no stored billing inputs (billed before they were kept)`);
+      if (!ctx || !original) throw new BillRunError(`POD ${o.pod_id} has no contract any more`, "NOT_FOUND");
+      if (!o.billing_input)
+        throw new BillRunError(`no stored billing inputs (billed before they were kept)`, "NOT_FOUND");
       const input = o.billing_input;
       const current = parseState(
         {

@@ -55,7 +55,7 @@ export async function recordSettlementReadings(
     let unchanged = 0;
     for (const r of readings) {
       const pod = await c.query(`SELECT 1 FROM pod WHERE id = $1`, [r.podId]);
-      if (pod.rowCount === 0) throw new BillRunError(`no POD ${r.podId}`);
+      if (pod.rowCount === 0) throw new BillRunError(`no POD ${r.podId}`, "NOT_FOUND");
       const ins = await c.query(
         `INSERT INTO settlement_reading (pod_id, read_on, kwh, source) VALUES ($1, $2, $3, $4)
          ON CONFLICT (pod_id, read_on) DO NOTHING`,
@@ -113,7 +113,10 @@ async function levySchedule(db: Queryable, from: string, to: string): Promise<Pr
   const schedule: { from: string; price: string }[] = [];
   for (const row of r.rows) {
     if (row.unit === null)
-      throw new BillRunError(`monthly parameter levy_unit_price missing for ${row.month}`);
+      throw new BillRunError(
+        `monthly parameter levy_unit_price missing for ${row.month}`,
+        "PARAMETER_MISSING",
+      );
     const price = multiplyDecimal(trim(row.unit), trim(row.ratio ?? "1"));
     if (schedule.at(-1)?.price === price) continue;
     schedule.push({ from: row.month < from ? from : row.month, price });
@@ -144,14 +147,19 @@ export async function billSettlements(
   for (const ctx of pods) {
     try {
       if (ctx.metering !== "slp") throw new BillRunError(`only SLP PODs are settled (this one is AMR)`);
-      if (ctx.reading_kwh === null) throw new BillRunError(`no distributor reading on ${params.date}`);
+      if (ctx.reading_kwh === null)
+        throw new BillRunError(`no distributor reading on ${params.date}`, "NOT_FOUND");
       const prev = await pool.query<{ read_on: string; kwh: string }>(
         `SELECT read_on::text, kwh::text FROM settlement_reading WHERE pod_id = $1 AND read_on < $2
          ORDER BY read_on DESC LIMIT 1`,
         [ctx.pod_id, params.date],
       );
       const from = prev.rows[0];
-      if (!from) throw new BillRunError(`no earlier reading to settle from (record the reading at sign-in)`);
+      if (!from)
+        throw new BillRunError(
+          `no earlier reading to settle from (record the reading at sign-in)`,
+          "NOT_FOUND",
+        );
       const period = { start: from.read_on, end: params.date };
       const parsed = parseTariff(ctx.tariff);
       if (!parsed.ok)

@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+import { integrationPassSkips } from "./src/testing/integration-pass.ts";
 
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: [...configDefaults.exclude, ...integrationPassSkips(import.meta.dirname)],
     globalSetup: ["./src/testing/global-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 180_000,

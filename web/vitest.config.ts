@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+import { integrationPassSkips } from "../stack/src/testing/integration-pass.ts";
 
 export default defineConfig({
   // `@/…` is web/src, as in tsconfig.json's paths (Next.js reads those itself).
@@ -8,6 +9,7 @@ export default defineConfig({
   oxc: { jsx: { runtime: "automatic" } },
   test: {
     include: ["test/**/*.test.ts"],
+    exclude: [...configDefaults.exclude, ...integrationPassSkips(import.meta.dirname)],
     globalSetup: ["../stack/src/testing/global-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 // Runs every billing case in billing/cases/<name>/case.json and compares the result with the
 // hand-computed expected.json beside it (arithmetic written out in each case's README.md).
 import { existsSync, readFileSync, readdirSync } from "node:fs";

@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 import type { Hex } from "viem";
 import { describe, expect, it } from "vitest";
 import { findCommonAncestor, type StoredBlock } from "./find-common-ancestor.ts";

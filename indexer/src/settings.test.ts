@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 import {
   HttpRequestError,
   LimitExceededRpcError,

@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 import { checkReadings, type ParsedReading } from "@c4e/domain";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 import { describe, expect, it } from "vitest";
 import { createMeterView, type ViewEntry } from "./meter-view.ts";
 

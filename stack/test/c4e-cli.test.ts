@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 // The one `c4e` command line (issue 10): every workspace's commands behind one parser, `--help` per
 // command (each spawn loads the whole CLI: a few seconds, so few of them), usage errors as one line with exit 2, failures as `c4e <command>: message` with exit 1 and
 // no stack trace.

@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 // Defence in depth: the demo's seed functions refuse any chain but the local development chain 31337,
 // before they touch the database or the chain (their data hands out public development keys).
 import type pg from "pg";

@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 import { describe, expect, it } from "vitest";
 import { DEV_ACCOUNT_INDEX, devPrivateKey } from "../src/dev-accounts.ts";
 import { ConfigError, loadConfig } from "../src/env.ts";

@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 import { parseEnvelope } from "@c4e/domain";
 import { ed25519PublicKey, verifySignature } from "@c4e/ingest";
 import { describe, expect, it } from "vitest";

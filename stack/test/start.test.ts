@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 // `npm start` as a user runs it: the real CLI in a child process, embedded services on free ports.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

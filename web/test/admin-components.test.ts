@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 // The admin list primitives (DataTable, EmptyState, FormField) rendered to HTML, and a guard that no
 // admin or partner page or component writes its own <table> instead of using DataTable.
 import { readdirSync, readFileSync, statSync } from "node:fs";

@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 // The client address the per-client limits count and the switch trail records: the TCP peer unless
 // TRUSTED_PROXIES says reverse proxies append to X-Forwarded-For; never what a client writes itself.
 import { once } from "node:events";

@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 // The scheduler behind the in-process supplier-switch activation: runs repeatedly, never overlaps,
 // survives a failing run, stops cleanly (waiting for the run in progress).
 import { describe, expect, it } from "vitest";

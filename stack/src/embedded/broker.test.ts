@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 // The embedded broker keeps what it acknowledged: a QoS 1 message the publisher got a PUBACK for is on
 // disk before that PUBACK, so it reaches a persistent session (clean: false) after a kill -9 of the
 // broker or of the process that holds it (npm start). The control (no --dir) shows that the same test sees a loss.

@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 // Children started with spawnOwned (the test chain, `next start` in web tests) die with their parent,
 // however it ends: process.exit, SIGTERM, SIGINT, or SIGKILL (a crashed test worker; the guard notices).
 import { type ChildProcess, spawn } from "node:child_process";

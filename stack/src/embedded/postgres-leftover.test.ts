@@ -1,3 +1,4 @@
+// c4e-test: needs no machine services (npm run test:integration skips this file)
 // A start killed without shutting down (SIGKILL) leaves its embedded PostgreSQL running on the data
 // directory; the next start stops that server and starts again on the same port instead of refusing
 // with "port in use". A server of another directory is never touched.

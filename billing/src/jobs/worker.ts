@@ -171,9 +171,13 @@ export async function startJobWorker(params: JobWorkerParams): Promise<JobWorker
 
   const reap = async () => {
     const dead = await pool.query<{ name: JobKind; id: string; worker: string }>(
-      `SELECT j.name, j.id::text, j.output->>'worker' AS worker FROM ${JOB_SCHEMA}.job j
-       WHERE j.name = ANY($1) AND j.state = 'active' AND j.output ? 'worker'
-         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = j.output->>'worker')`,
+      // stamped by a worker that has no connection any more, or never stamped although taken a minute
+      // ago (the stamp follows the fetch at once: its worker died in between)
+      `SELECT j.name, j.id::text, coalesce(j.output->>'worker', 'unknown') AS worker FROM ${JOB_SCHEMA}.job j
+       WHERE j.name = ANY($1) AND j.state = 'active'
+         AND CASE WHEN coalesce(j.output ? 'worker', false)
+               THEN NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name = j.output->>'worker')
+               ELSE j.started_on < now() - interval '60 seconds' END`,
       [JOB_KINDS],
     );
     for (const j of dead.rows) {

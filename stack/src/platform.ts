@@ -304,11 +304,14 @@ export async function startPlatform(
       DEV_WALLET: localDevChain ? "1" : "0",
     };
 
-    // Job worker (bill runs, imports, switch activation: docs/jobs.md), beside the web app; it gets
-    // the web app's variables for the switch activation, which runs there and no longer in the web
+    // Job worker (bill runs, imports, switch activation: docs/jobs.md), beside the web app; the
+    // switch activation runs there and no longer in the web process
     const withWorker = options.worker ?? options.web !== false;
     if (withWorker) {
-      const worker = await startWorkerProcess({ env: webEnv, log: createLog("worker") });
+      const worker = await startWorkerProcess({
+        env: { DATABASE_URL: databaseUrl },
+        log: createLog("worker"),
+      });
       stops.push({ name: "worker", stop: worker.stop });
       step();
       summary.push(`worker     job queue in Postgres (schema pgboss), one worker process`);

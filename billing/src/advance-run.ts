@@ -23,7 +23,7 @@ import {
   monthPeriod,
   vatRates,
 } from "./bill-run.ts";
-import { withTransaction } from "./db.ts";
+import { withTransaction } from "@c4e/prisma";
 import { type DraftInvoiceParams, insertDraftInvoices, issueInvoices } from "./invoice-store.ts";
 
 export const ADVANCE_SERIES = "ADV";

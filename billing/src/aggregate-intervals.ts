@@ -2,7 +2,7 @@
 // per TOU band (the domain's touWindows joined as 15-minute slots), the exported Wh, the peak
 // interval and the number of intervals. Source: the grid meter's `reading_interval` rows.
 import type { AggregatedConsumption, TouWindow } from "@c4e/domain";
-import type { Queryable } from "./db.ts";
+import type { Queryable } from "@c4e/prisma";
 
 export type PodMeter = { podId: string; meterId: string };
 

@@ -2,7 +2,7 @@
 // the billing item's ledger account and analytic codes), and the PODs that failed with their reason.
 // Amounts appear both as integer minor units (exact) and as major units formatted for reading.
 import ExcelJS from "exceljs";
-import type { Queryable } from "./db.ts";
+import type { Queryable } from "@c4e/prisma";
 
 type InvoiceRow = {
   number: string | null;

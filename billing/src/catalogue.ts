@@ -1,5 +1,5 @@
 import type { Tariff } from "@c4e/domain";
-import type { Queryable } from "./db.ts";
+import type { Queryable } from "@c4e/prisma";
 
 // Writes of the retailer's product catalogue (`product`, `product_version`); billing owns both tables
 // (prisma/src/ownership.ts). A product has numbered versions: at most one draft and published ones,

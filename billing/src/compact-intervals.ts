@@ -5,7 +5,7 @@
 // A band's energy over a run of slots is one subtraction (`cum[b + 1] − cum[a + 1]`), so a month of a
 // POD is ≈ 31 rows and a few subtractions each instead of 2,980 rows (docs/billing-runs.md).
 import type { TouWindow } from "@c4e/domain";
-import type { Queryable } from "./db.ts";
+import type { Queryable } from "@c4e/prisma";
 import type {
   DynamicMeter,
   PodDynamicCost,

@@ -25,7 +25,7 @@ import {
   monthPeriod,
   vatRates,
 } from "./bill-run.ts";
-import { withTransaction } from "./db.ts";
+import { withTransaction } from "@c4e/prisma";
 import { insertDraftInvoices, issueInvoices, loadInvoices } from "./invoice-store.ts";
 
 export const CREDIT_NOTE_SERIES = "CN";

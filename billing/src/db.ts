@@ -1,6 +1,3 @@
-// The database port is @c4e/prisma's (one Queryable, one withTransaction for every workspace).
-export { type Queryable, withTransaction } from "@c4e/prisma";
-
 /** "19.00" → "19", "0.250000" → "0.25": numeric columns come back padded to their scale. */
 export function trimDecimal(text: string): string {
   if (!text.includes(".")) return text;

@@ -3,7 +3,7 @@
 // DRAFT mark and voided invoices a VOID mark. Standard PDF fonts (WinAnsi: Latin scripts only).
 import type { Invoice, InvoiceLine, LineGroup } from "@c4e/domain";
 import PDFDocument from "pdfkit";
-import type { Queryable } from "./db.ts";
+import type { Queryable } from "@c4e/prisma";
 import type { StoredInvoice } from "./invoice-store.ts";
 
 export type Seller = { name: string; address: string; registration?: string };

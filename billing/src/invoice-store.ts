@@ -15,7 +15,8 @@ import {
   statusRequiredFor,
 } from "@c4e/domain";
 import type pg from "pg";
-import { type Queryable, trimDecimal, withTransaction } from "./db.ts";
+import { trimDecimal } from "./db.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 
 export type { InvoiceStatus };
 

@@ -4,7 +4,7 @@
 import { parse } from "csv-parse/sync";
 import type pg from "pg";
 import { BillRunError } from "./bill-run.ts";
-import { withTransaction } from "./db.ts";
+import { withTransaction } from "@c4e/prisma";
 
 export type MarketPriceImportParams = { zone: string; currency: string; resolutionMinutes: 15 | 60 };
 

@@ -3,7 +3,7 @@
 // rows are applied in one transaction.
 import { parse } from "csv-parse/sync";
 import type pg from "pg";
-import { type Queryable, withTransaction } from "./db.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 
 export const POD_CSV_COLUMNS = [
   "identifier",

@@ -6,7 +6,7 @@
 import { type PriceStep, type PriceValue, parseTariff } from "@c4e/domain";
 import type pg from "pg";
 import { BillRunError } from "./bill-run.ts";
-import { withTransaction } from "./db.ts";
+import { withTransaction } from "@c4e/prisma";
 
 /** Before any billed period: the first step of a schedule made from a plain price. */
 const SINCE_EVER = "1970-01-01";

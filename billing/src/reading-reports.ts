@@ -1,4 +1,4 @@
-import type { Queryable } from "./db.ts";
+import type { Queryable } from "@c4e/prisma";
 
 // Meter readings customers report for their POD (`meter_reading_report`) and their review. A report
 // is a proposal for a settlement reading: accepting it copies it into `settlement_reading` (source

@@ -1,4 +1,4 @@
-import type { Queryable } from "./db.ts";
+import type { Queryable } from "@c4e/prisma";
 
 // Writes of the tenant row (`retailer`), which billing owns. The admin settings page validates,
 // locks the row, audits, and calls these inside its transaction.

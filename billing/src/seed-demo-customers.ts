@@ -1,4 +1,4 @@
-import type { Queryable } from "./db.ts";
+import type { Queryable } from "@c4e/prisma";
 
 // Demo data: the demo retailer and its prosumers (customer + primary wallet), billing's master data.
 // stack/src/demo/fleet.ts calls it inside the fleet's one transaction, beside ingest's gateways,

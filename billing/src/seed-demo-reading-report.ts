@@ -1,4 +1,4 @@
-import type { Queryable } from "./db.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /**
  * Demo data: one meter reading reported by a demo customer (pending review), so the retailer's POD

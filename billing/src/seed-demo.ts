@@ -3,7 +3,7 @@
 // a contract + AMR POD for each demo prosumer's site. Idempotent: a second run changes nothing.
 import type { Tariff } from "@c4e/domain";
 import type pg from "pg";
-import { withTransaction } from "./db.ts";
+import { withTransaction } from "@c4e/prisma";
 
 export const DEMO_DISTRIBUTOR = { id: "dso-demo", code: "9900000000001", name: "Stromnetz Demo GmbH" };
 export const DEMO_TRADER = { id: "trader-demo", code: "9900000000002", name: "C4E Demo Energy" };

@@ -23,7 +23,7 @@ import {
   multiplyDecimal,
   vatRates,
 } from "./bill-run.ts";
-import { type Queryable, withTransaction } from "./db.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 import { insertDraftInvoices, issueInvoices } from "./invoice-store.ts";
 
 export type SettlementReadingInput = { podId: string; date: string; kwh: string; source?: string };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { incompleteItems, issueBillRun, runBill } from "../src/bill-run.ts";
 import { exportBillRunXlsx } from "../src/bill-run-xlsx.ts";
 import { runBillingCommand } from "../src/commands.ts";
-import { withTransaction } from "../src/db.ts";
+import { withTransaction } from "@c4e/prisma";
 import { issueInvoices, issueInvoicesIn, releaseHold } from "../src/invoice-store.ts";
 import { type BillingTestDb, createBillingTestDb, seedIntervals } from "./fixtures.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withTransaction } from "../src/db.ts";
+import { withTransaction } from "@c4e/prisma";
 import {
   createCreditNote,
   createDraftInvoice,

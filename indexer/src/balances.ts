@@ -1,5 +1,4 @@
 /** Anything that runs a query: a pool, or a client inside a caller's transaction. */
-export type { Queryable } from "@c4e/prisma";
 import type { Queryable } from "@c4e/prisma";
 
 /**

@@ -1,4 +1,4 @@
-import type { Queryable } from "./balances.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /** A perk as mirrored: its terms, the latest end (PerkEnded) and the redemptions so far. */
 export type MirroredPerk = {

@@ -1,11 +1,4 @@
-export {
-  balanceOf,
-  balances,
-  confirmedBalanceOf,
-  type MirrorFinality,
-  mirrorFinality,
-  type Queryable,
-} from "./balances.ts";
+export { balanceOf, balances, confirmedBalanceOf, type MirrorFinality, mirrorFinality } from "./balances.ts";
 export type {
   BlockHeader,
   CertificatesClaimedLog,

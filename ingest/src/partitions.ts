@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { sqlState, withTransaction } from "./sql.ts";
-import type { Queryable } from "@c4e/prisma";
+import { sqlState } from "./sql.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 
 /**
  * Monthly partitions of the tables ingest owns (docs/ingest.md, "Partitions and retention"): `reading`

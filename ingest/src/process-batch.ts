@@ -10,10 +10,10 @@ import {
   type RejectReason,
 } from "@c4e/domain";
 import { createHash } from "node:crypto";
-import type { Queryable } from "@c4e/prisma";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 import type pg from "pg";
 import { createMeterView, type MeterView } from "./meter-view.ts";
-import { PartiallyStoredError, sqlState, storageErrorKind, withTransaction } from "./sql.ts";
+import { PartiallyStoredError, sqlState, storageErrorKind } from "./sql.ts";
 import {
   countRedeliveries,
   type IngestMessageRow,

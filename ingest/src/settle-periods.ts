@@ -9,7 +9,7 @@ import {
   summarizeRewards,
 } from "@c4e/domain";
 import type pg from "pg";
-import { withTransaction } from "./sql.ts";
+import { withTransaction } from "@c4e/prisma";
 
 /** A reward batch (one part of a period) written by `settlePeriods`, still to be minted. */
 export type CreatedBatch = {

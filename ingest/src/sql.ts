@@ -1,6 +1,3 @@
-// The database port is @c4e/prisma's (one withTransaction for every workspace).
-export { withTransaction } from "@c4e/prisma";
-
 /**
  * Postgres `text` cannot hold U+0000; untrusted text (payloads, details) gets U+FFFD in its place,
  * so storing a rejection can never fail on what was rejected.

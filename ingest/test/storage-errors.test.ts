@@ -1,9 +1,9 @@
-import { createPool } from "@c4e/prisma";
+import { createPool, withTransaction } from "@c4e/prisma";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@c4e/stack/testing/index";
 import { processBatch, type ProcessBatchDeps, type ReceivedMessage } from "../src/process-batch.ts";
-import { PartiallyStoredError, storageErrorKind, withTransaction } from "../src/sql.ts";
+import { PartiallyStoredError, storageErrorKind } from "../src/sql.ts";
 import { LOCK_BUCKETS, lockBucket, lockKeys } from "../src/store-readings.ts";
 import { createGatewayKeyCache } from "../src/verify-signature.ts";
 import { type Fixture, insertFixture, query, signedMessage, testClock } from "./fixtures.ts";

@@ -18,6 +18,10 @@ const DEFINITIONS: { what: string; pattern: RegExp }[] = [
   },
   { what: "withTransaction function", pattern: /\bfunction\s+withTransaction\b/ },
   {
+    what: "re-export of the port (import it from @c4e/prisma)",
+    pattern: /export\s+(?:type\s+)?\{[^}]*\b(?:Queryable|withTransaction|inTransaction)\b[^}]*\}\s*from/,
+  },
+  {
     what: "hand-written transaction (BEGIN … ROLLBACK)",
     pattern: /query\(\s*["'`]BEGIN[\s\S]{0,2000}?["'`]ROLLBACK["'`]/,
   },
@@ -57,6 +61,11 @@ describe("one database port", () => {
       "web/src/x.ts:2: hand-written transaction (BEGIN … ROLLBACK)",
     ]);
     expect(copiesOfThePort([{ path: HOME, text: copy }])).toEqual([]);
+    expect(
+      copiesOfThePort([
+        { path: "billing/src/db.ts", text: 'export { withTransaction } from "@c4e/prisma";' },
+      ]),
+    ).toEqual(["billing/src/db.ts:1: re-export of the port (import it from @c4e/prisma)"]);
   });
 
   it("Queryable and withTransaction exist once, in prisma/src/db.ts, in every workspace's source", () => {

@@ -32,7 +32,7 @@ import {
   compactIntervals,
   utcDaysCovering,
 } from "../compact-intervals.ts";
-import type { Queryable } from "../db.ts";
+import type { Queryable } from "@c4e/prisma";
 import type { DraftInvoiceParams } from "../invoice-store.ts";
 import { BillRunError } from "./errors.ts";
 import type { PodContext } from "./pod-context.ts";

@@ -1,6 +1,6 @@
 /** A POD with its contract, customer, grid meter and the tariff that applies, as bill runs read it. */
 import { type NetworkCharge, applicableTariff } from "@c4e/domain";
-import type { Queryable } from "../db.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /**
  * POD, contract, customer, candidate tariffs and grid meter of a POD: `${POD_CONTEXT_SELECT} WHERE …`.

@@ -2,7 +2,7 @@
 // read jobs' state and progress. The web and the command line use this; worker.ts runs the jobs.
 import PgBoss from "pg-boss";
 import type pg from "pg";
-import type { Queryable } from "../db.ts";
+import type { Queryable } from "@c4e/prisma";
 import {
   JOB_KINDS,
   JOB_PAYLOADS,

@@ -1,5 +1,5 @@
 import type { StaffScope } from "@/server/core/authz.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 export type AuditRow = {
   id: string;

@@ -13,9 +13,9 @@ import { createJobQueue, type JobQueue, type JobView, listJobs } from "@c4e/bill
 import type pg from "pg";
 import { z } from "zod";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
-import { audit, type StaffScope, withTransaction } from "@/server/core/authz.ts";
+import { audit, type StaffScope } from "@/server/core/authz.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 import { AppError } from "@/server/core/errors.ts";
-import type { Queryable } from "@/server/core/session.ts";
 
 export type AdminBillRun = {
   id: string;

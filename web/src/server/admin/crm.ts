@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { ActionResult } from "@/server/core/action-result.ts";
 import type { StaffScope } from "@/server/core/authz.ts";
 import { fromRetail, retailAction, staffContext } from "@/server/core/retail.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 // The CRM pages' calls into @c4e/retail (crm/leads.ts holds the use cases and owns the CRM tables).
 

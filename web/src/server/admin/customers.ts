@@ -3,7 +3,7 @@ import type { StaffScope } from "@/server/core/authz.ts";
 import type { CrmStage } from "./crm-stages.ts";
 import { AppError } from "@/server/core/errors.ts";
 import type { ChainScope } from "@/server/prosumer/summary.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /** Rows per page of the customer list (one more is read to know whether a next page exists). */
 export const CUSTOMER_PAGE_SIZE = 50;

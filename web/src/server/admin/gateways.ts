@@ -3,10 +3,10 @@ import { registerGateway as insertGateway } from "@c4e/ingest/gateways";
 import type pg from "pg";
 import { z } from "zod";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
-import { audit, type StaffScope, withTransaction } from "@/server/core/authz.ts";
+import { audit, type StaffScope } from "@/server/core/authz.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 import { AppError } from "@/server/core/errors.ts";
 import { HEARTBEAT_MAX_AGE_SECONDS, INGEST_MAX_QUEUE_AGE_SECONDS } from "@/server/core/health.ts";
-import type { Queryable } from "@/server/core/session.ts";
 
 /** True when `value` is base64 of exactly 32 bytes that Node accepts as an Ed25519 public key. */
 export function isEd25519PublicKey(value: string): boolean {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { containsPattern, metersOfSites, type MeterRow, type ReportRow, selectReports } from "./customers.ts";
 import type { StaffScope } from "@/server/core/authz.ts";
 import { AppError } from "@/server/core/errors.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /** Rows per page of the POD list. */
 export const POD_PAGE_SIZE = 50;

@@ -11,10 +11,10 @@ import { isCurrencyCode, parseTariff, type Tariff } from "@c4e/domain";
 import type pg from "pg";
 import { z } from "zod";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
-import { audit, type StaffScope, withTransaction } from "@/server/core/authz.ts";
+import { audit, type StaffScope } from "@/server/core/authz.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 import { AppError, statusOf } from "@/server/core/errors.ts";
 import type { MessageKey } from "@/messages/en.ts";
-import type { Queryable } from "@/server/core/session.ts";
 
 // The retailer's product catalogue. A product has numbered versions (1, 2, …): at most one draft,
 // which staff edit, and published versions, which never change (the DB trigger

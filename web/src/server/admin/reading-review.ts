@@ -7,7 +7,8 @@ import { z } from "zod";
 import type { MessageKey } from "@/messages/en.ts";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
 import { POD_IN_SCOPE } from "./pods.ts";
-import { audit, type StaffScope, withTransaction } from "@/server/core/authz.ts";
+import { audit, type StaffScope } from "@/server/core/authz.ts";
+import { withTransaction } from "@c4e/prisma";
 import { AppError, statusOf } from "@/server/core/errors.ts";
 
 // Review of the meter readings customers report (meter-readings.ts). Accepting one copies it into

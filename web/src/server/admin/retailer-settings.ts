@@ -2,9 +2,9 @@ import { setRetailerTimeZone } from "@c4e/billing/retailers";
 import type pg from "pg";
 import { z } from "zod";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
-import { audit, type StaffScope, withTransaction } from "@/server/core/authz.ts";
+import { audit, type StaffScope } from "@/server/core/authz.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 import { AppError } from "@/server/core/errors.ts";
-import type { Queryable } from "@/server/core/session.ts";
 
 /** The time zone admin pages fall back to when the retailer row has none (the column's default). */
 export const DEFAULT_TIME_ZONE = "Europe/Berlin";

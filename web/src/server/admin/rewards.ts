@@ -1,6 +1,6 @@
 import { REWARD_POLICY_VERSION, rewardForExport } from "@c4e/domain";
 import type { StaffScope } from "@/server/core/authz.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 export type AdminRewardBatch = {
   batchId: string;

@@ -3,9 +3,10 @@ import { type Address, getAddress, isAddress } from "viem";
 import { z } from "zod";
 import type { MessageKey } from "@/messages/en.ts";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
-import { audit, type StaffScope, withTransaction } from "@/server/core/authz.ts";
+import { audit, type StaffScope } from "@/server/core/authz.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 import { AppError, statusOf } from "@/server/core/errors.ts";
-import { type Queryable, STAFF_ROLES, type StaffRole } from "@/server/core/session.ts";
+import { STAFF_ROLES, type StaffRole } from "@/server/core/session.ts";
 
 export type WebUserEntry = {
   address: Address;

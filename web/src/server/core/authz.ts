@@ -1,5 +1,6 @@
 import { AppError } from "./errors.ts";
-import type { Queryable, Role, Session, StaffRole } from "./session.ts";
+import type { Role, Session, StaffRole } from "./session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /**
  * Who may do what: one row per action, listing the roles allowed. Every API route, server action and
@@ -135,9 +136,6 @@ export async function audit(db: Queryable, scope: StaffScope, entry: AuditEntry)
     ],
   );
 }
-
-// One transaction helper for every workspace: the database port in @c4e/prisma.
-export { withTransaction } from "@c4e/prisma";
 
 /** What a switch signer may see: the requests signed by the session's wallet, nothing else. */
 export type SignerScope = { address: string };

@@ -1,4 +1,4 @@
-import type { Queryable } from "./session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /** A service heartbeat older than this means the service is not running. */
 export const HEARTBEAT_MAX_AGE_SECONDS = 60;

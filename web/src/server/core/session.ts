@@ -2,7 +2,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { type Address, getAddress } from "viem";
 
 /** Anything that runs a parameterised query: a pool or a checked-out client. */
-export type { Queryable } from "@c4e/prisma";
 import type { Queryable } from "@c4e/prisma";
 
 /** Roles of staff and partners, assigned per retailer in `web_user`. */

@@ -2,10 +2,9 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { type Address, type Client, getAddress, type Hex, isAddress } from "viem";
 import { parseSiweMessage, validateSiweMessage, verifySiweMessage } from "viem/siwe";
-import { withTransaction } from "./authz.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 import { AppError } from "./errors.ts";
 import { slidingWindowExceeded } from "@c4e/prisma/sliding-window";
-import type { Queryable } from "./session.ts";
 
 /** A nonce is valid for 5 minutes and for one sign-in only. */
 export const NONCE_TTL_SECONDS = 300;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CustomerScope } from "./summary.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /** Periods of the dashboard and their buckets: a day by hour, a week or month by day, a year by month. */
 export const PERIODS = {

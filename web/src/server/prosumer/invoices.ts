@@ -3,7 +3,7 @@ import { loadInvoice } from "@c4e/billing/invoice-store";
 import type { CustomerScope } from "@/server/core/authz.ts";
 import { AppError } from "@/server/core/errors.ts";
 import { listMeterReadings, type MeterReadingEntry } from "./meter-readings.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 export type CustomerInvoiceEntry = {
   id: string;

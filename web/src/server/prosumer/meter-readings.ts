@@ -11,9 +11,9 @@ import type pg from "pg";
 import { z } from "zod";
 import type { MessageKey } from "@/messages/en.ts";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
-import { type CustomerScope, withTransaction } from "@/server/core/authz.ts";
+import { type CustomerScope } from "@/server/core/authz.ts";
+import { type Queryable, withTransaction } from "@c4e/prisma";
 import { AppError, statusOf } from "@/server/core/errors.ts";
-import type { Queryable } from "@/server/core/session.ts";
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const isRealDate = (d: string) => DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { t } from "@/messages/en.ts";
 import { AppError } from "@/server/core/errors.ts";
 import type { CustomerScope } from "./summary.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 const localDate = z
   .string()

@@ -3,7 +3,7 @@ import { type Address, getAddress, type Hex, type PublicClient } from "viem";
 import { z } from "zod";
 import { AppError } from "@/server/core/errors.ts";
 import type { CustomerScope } from "./summary.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 export const batchIdParam = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte hex batch id");
 

@@ -1,7 +1,8 @@
 import { type Address, getAddress } from "viem";
 import { authorizeCustomer, type CustomerScope as FullCustomerScope } from "@/server/core/authz.ts";
 import { AppError } from "@/server/core/errors.ts";
-import type { Queryable, Session } from "@/server/core/session.ts";
+import type { Session } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /** What a prosumer read may see: exactly one customer, taken from the session, never from the request. */
 export type CustomerScope = Pick<FullCustomerScope, "customerId">;

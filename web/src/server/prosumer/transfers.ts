@@ -1,6 +1,6 @@
 import { type Address, getAddress } from "viem";
 import type { CustomerScope } from "./summary.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 

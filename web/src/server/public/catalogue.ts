@@ -1,6 +1,6 @@
 import type { ServerConfig } from "@/env.ts";
 import { AppError } from "@/server/core/errors.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 /** A product as the public catalogue shows it: its latest published version. */
 export type PublishedProduct = {

@@ -6,7 +6,7 @@ import type pg from "pg";
 import type { ActionResult } from "@/server/core/action-result.ts";
 import type { StaffScope } from "@/server/core/authz.ts";
 import { fromRetail, retailAction, staffContext } from "@/server/core/retail.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 
 // The switch queue's calls into @c4e/retail (switch/queue.ts, back-office.ts, activate-due.ts hold
 // the use cases): a RetailError becomes an AppError, a result gets its HTTP status, staff actions are

@@ -6,7 +6,7 @@ import type { ServerConfig } from "@/env.ts";
 import type { ActionResult } from "@/server/core/action-result.ts";
 import type { SignerScope } from "@/server/core/authz.ts";
 import { fromRetail, retailAction } from "@/server/core/retail.ts";
-import type { Queryable } from "@/server/core/session.ts";
+import type { Queryable } from "@c4e/prisma";
 import { publicRetailerId, publishedProduct } from "@/server/public/catalogue.ts";
 
 // The public switch's calls into @c4e/retail (switch/draft.ts, sign.ts, own-requests.ts hold the use

@@ -4,7 +4,7 @@
  * (bigint); decimals cross boundaries as strings. See docs/billing.md.
  */
 
-export type CurrencyCode = "EUR" | "CHF" | "HUF" | "CZK" | "CNY";
+export type CurrencyCode = "EUR" | "CHF" | "HUF" | "CZK" | "CNY" | "USD";
 export type LineGroup = "energy" | "network" | "levy" | "fee" | "tax" | "credit";
 export type InvoiceLine = {
   group: LineGroup;

@@ -8,6 +8,7 @@ describe("money", () => {
     ["HUF", 2],
     ["CZK", 2],
     ["CNY", 2],
+    ["USD", 2],
   ] as const)("%s has %i minor digits (ISO 4217)", (currency, digits) => {
     expect(minorUnitDigits(currency)).toBe(digits);
   });

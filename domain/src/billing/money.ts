@@ -26,9 +26,10 @@ const MINOR_UNIT_DIGITS: Readonly<Record<CurrencyCode, number>> = {
   HUF: 2,
   CZK: 2,
   CNY: 2,
+  USD: 2,
 };
 
-export const CURRENCY_CODES: readonly CurrencyCode[] = ["EUR", "CHF", "HUF", "CZK", "CNY"];
+export const CURRENCY_CODES: readonly CurrencyCode[] = ["EUR", "CHF", "HUF", "CZK", "CNY", "USD"];
 
 export function isCurrencyCode(value: unknown): value is CurrencyCode {
   return typeof value === "string" && (CURRENCY_CODES as readonly string[]).includes(value);

@@ -63,7 +63,7 @@ export type ParseTariffResult = { ok: true; tariff: Tariff } | { ok: false; erro
 /**
  * Validates tariff JSON. An impossible tariff is refused with every error and its field path.
  * @example parseTariff({ name: "x", currency: "XYZ", single: { price: "0.3" } })
- *   // { ok: false, errors: [{ path: "currency", message: "must be one of EUR, CHF, HUF, CZK, CNY (got \"XYZ\")" }] }
+ *   // { ok: false, errors: [{ path: "currency", message: "must be one of EUR, CHF, HUF, CZK, CNY, USD (got \"XYZ\")" }] }
  */
 export function parseTariff(json: unknown): ParseTariffResult {
   const v = new Validator();

@@ -18,3 +18,4 @@ export * from "./compute-annual-settlement.ts";
 export * from "./compute-retroactive-correction.ts";
 export * from "./expected-intervals.ts";
 export * from "./missing-interval-ranges.ts";
+export * from "./data-quality.ts";

@@ -1,6 +1,6 @@
 // The billing commands of `c4e` (thin over the modules): bill-case, bill-run, compact-intervals,
 // bill-advances, settlement-reading, bill-settlement, bill-corrections, product-price,
-// market-price-import, invoice-issue, invoice-pdf, bill-run-xlsx, pod-import, billing-seed.
+// market-price-import, invoice-issue, invoice-pdf, bill-run-xlsx, pod-import, urdb-import, billing-seed.
 // `registerBillingCommands` adds them to the one `c4e` program (stack/src/cli.ts, commander: one
 // argument parser and `--help` for every command); `runBillingCommand` runs one from an argv (tests).
 // See docs/billing-runs.md.
@@ -31,6 +31,7 @@ import { defineJobCommand, runJobCommand } from "./jobs/command.ts";
 import { importPods } from "./pod-import.ts";
 import { setTariffPrice } from "./product-price.ts";
 import { seedBillingDemo } from "./seed-demo.ts";
+import { runUrdbImport } from "./urdb-import.ts";
 import { billSettlements, parseSettlementCsv, recordSettlementReadings } from "./settlement.ts";
 
 const ENVIRONMENT =
@@ -347,6 +348,19 @@ const COMMANDS: {
         console.log(json(report));
         return report.rejected.length > 0 ? 1 : 0;
       });
+    },
+  },
+  {
+    name: "urdb-import",
+    describe:
+      "map an OpenEI URDB tariff (JSON) to the engine's tariff JSON in USD; what the engine cannot bill exactly is refused (exit 1)",
+    define: (c) =>
+      c
+        .argument("<file.json>", "the URDB rate ({ items: [rate] } as the URDB API returns it)")
+        .option("--out <tariff.json>", "write the tariff JSON there instead of printing it"),
+    run: async (o, [file]) => {
+      const out = str(o, "out");
+      return runUrdbImport(userPath(file as string), { out: out === undefined ? undefined : userPath(out) });
     },
   },
   {

@@ -5,6 +5,7 @@ export * from "./energy/balance.ts";
 export * from "./readings/plausibility.ts";
 export * from "./rewards/policy.ts";
 export * from "./billing/index.ts";
+export * from "./billing/urdb.ts";
 export * from "./switch/index.ts";
 export * from "./readings/index.ts";
 export * from "./rewards/eligibility.ts";

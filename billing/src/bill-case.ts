@@ -27,6 +27,7 @@ import {
   parseContractTerms,
   parseLocalDate,
   parseTariff,
+  RefusedInputError,
 } from "@c4e/domain";
 import { CsvError, parse } from "csv-parse/sync";
 
@@ -68,6 +69,21 @@ export type IncompleteDataMark = {
 /** True for the `{ errors }` result of a refused case. */
 export function isBillCaseRefusal(result: unknown): result is BillCaseRefusal {
   return typeof result === "object" && result !== null && "errors" in result && Array.isArray(result.errors);
+}
+
+/**
+ * The refusal as an error a command line prints as `path: message` lines: case fields prefixed with
+ * the case file (`case.json: period: required`), CSV rows as they are (`meter.csv:17: …`).
+ */
+export function billCaseRefused(casePath: string, errors: readonly FieldError[]): RefusedInputError {
+  const file = basename(casePath);
+  return new RefusedInputError(
+    `${file} refused (${errors.length} error${errors.length === 1 ? "" : "s"})`,
+    errors.map((e) => ({
+      path: /\.csv(:\d+)?$/.test(e.path) ? e.path : e.path === "" ? file : `${file}: ${e.path}`,
+      message: e.message,
+    })),
+  );
 }
 
 /**
@@ -369,7 +385,7 @@ export function parseMeterCsv(
       ["export_kwh", exportKwh],
     ] as const) {
       if (!KWH.test(value)) {
-        const hint = value.includes(",") ? " (a decimal comma? use a decimal point: 0.25)" : "";
+        const hint = value.includes(",") ? " (a decimal comma? kWh take a decimal point: 0.25)" : "";
         errors.push({
           path: at,
           message: `${column}: not a non-negative decimal: ${JSON.stringify(value)}${hint}`,

@@ -10,7 +10,7 @@ import { createPool } from "@c4e/prisma";
 import { Command, CommanderError } from "commander";
 import type pg from "pg";
 import { billAdvances } from "./advance-run.ts";
-import { runBillCase } from "./bill-case.ts";
+import { billCaseRefused, isBillCaseRefusal, runBillCase } from "./bill-case.ts";
 import {
   BillRunError,
   billRunIdOf,
@@ -100,7 +100,9 @@ const COMMANDS: {
     describe: "bill one self-contained case (docs/billing-case.md), print the invoice JSON",
     define: (c) => c.argument("<case.json>", "the case file"),
     run: async (_o, [file]) => {
-      console.log(json(await runBillCase(userPath(file as string))));
+      const result = await runBillCase(userPath(file as string));
+      if (isBillCaseRefusal(result)) throw billCaseRefused(file as string, result.errors);
+      console.log(json(result));
       return 0;
     },
   },

@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { registerBillingCommands } from "@c4e/billing/commands";
+import { RefusedInputError } from "@c4e/domain";
 import { registerIngestCommands } from "@c4e/ingest/commands";
 import { createPool } from "@c4e/prisma";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
@@ -30,6 +31,10 @@ function fail(command: string, err: unknown): never {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   if (err instanceof ConfigError) {
     for (const issue of err.issues) console.error(`C4E cannot start: ${issue.variable}: ${issue.message}`);
+  } else if (err instanceof RefusedInputError) {
+    // a refusal is the input's fault: the reasons, one `path: message` line each, never a stack trace
+    console.error(`c4e ${command}: ${err.message}`);
+    for (const e of err.errors) console.error(`${e.path}: ${e.message}`);
   } else if (err instanceof PortInUseError) {
     console.error(`C4E cannot start: ${err.message}`);
   } else {

@@ -61,4 +61,21 @@ describe("c4e", () => {
     expect(r.err).toMatch(/^c4e bill-case: .*no-such-case\.json/m);
     expect(r.err).not.toMatch(/^\s+at /m);
   });
+
+  it("refuses a bill case with exit 1 and one `path: message` line per reason (issue 13)", () => {
+    const cases = join(ROOT, "billing", "cases");
+    const tariff = c4e("bill-case", join(cases, "24-impossible-tariff-tou", "case.json"));
+    expect(tariff.code).toBe(1);
+    expect(tariff.out).toBe("");
+    expect(tariff.err).toMatch(/^c4e bill-case: case\.json refused \(\d+ errors\)$/m);
+    expect(tariff.err).toMatch(/^case\.json: tariff\.currency: /m);
+    const csv = c4e("bill-case", join(cases, "34-refused-decimal-comma-csv", "case.json"));
+    expect(csv.code).toBe(1);
+    expect(csv.err).toMatch(/^meter\.csv:34: 4 columns, expected 3/m);
+    expect(csv.err).toMatch(/^meter\.csv:86: import_kwh: /m);
+    const period = c4e("bill-case", join(cases, "27-refused-no-period", "case.json"));
+    expect(period.code).toBe(1);
+    expect(period.err).toMatch(/^case\.json: period: required/m);
+    for (const r of [tariff, csv, period]) expect(r.err).not.toMatch(/^\s+at |TypeError/m);
+  });
 });

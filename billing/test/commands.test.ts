@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { RefusedInputError } from "@c4e/domain";
 import { BILLING_COMMANDS, runBillingCommand } from "../src/commands.ts";
 import { type BillingTestDb, createBillingTestDb } from "./fixtures.ts";
 
@@ -98,5 +99,24 @@ describe("billing commands", () => {
     await expect(runBillingCommand(["bill-settlement", "--date", "2026-02-01"])).rejects.toThrow(
       /--pod <id> or --all/,
     );
+  });
+
+  it("bill-case: 0 with the invoice, a refusal rejects with every reason as { path, message } (issue 13)", async () => {
+    const cases = join(import.meta.dirname, "..", "cases");
+    expect(await runBillingCommand(["bill-case", join(cases, "03-tou-two-bands-amr-eur", "case.json")])).toBe(
+      0,
+    );
+    const refused = runBillingCommand(["bill-case", join(cases, "24-impossible-tariff-tou", "case.json")]);
+    await expect(refused).rejects.toBeInstanceOf(RefusedInputError);
+    await expect(refused).rejects.toMatchObject({
+      errors: expect.arrayContaining([{ path: "case.json: tariff.currency", message: expect.any(String) }]),
+    });
+    await expect(
+      runBillingCommand(["bill-case", join(cases, "28-refused-two-hour-gap", "case.json")]),
+    ).rejects.toMatchObject({
+      errors: [
+        { path: "case.json: consumption", message: expect.stringMatching(/^missing_intervals: 8 of 192/) },
+      ],
+    });
   });
 });

@@ -182,6 +182,28 @@ describe("URDB import over billing/data/urdb", () => {
     }
   });
 
+  it("a real TOU rate (APS, demand and dgrules taken out): rate + adj per band, every cell as scheduled", () => {
+    const rate = load("invalid", "Contains Demand Charges.json");
+    const energyOnly = Object.fromEntries(
+      Object.entries(rate).filter(([k]) => !k.startsWith("demand") && k !== "dgrules"),
+    );
+    const r = importUrdbTariff({ items: [energyOnly] });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const tou = r.tariff.tou!;
+    expect(r.tariff.name).toBe("Arizona Public Service Co: Residential Service (Saver Choice Plus)");
+    // 0.07798 + 0.018506, 0.11017 + 0.018506, 0.1316 + 0.018506
+    expect(tou.bands.map((b) => b.price)).toEqual(["0.096486", "0.128676", "0.150106"]);
+    for (const [dayType, field] of [
+      ["weekday", "energyweekdayschedule"],
+      ["weekend", "energyweekendschedule"],
+    ] as const) {
+      const matrix = rate[field] as number[][];
+      for (let m = 0; m < 12; m++) {
+        for (let h = 0; h < 24; h++) expect(bandAt(tou, m + 1, dayType, h)).toBe(`p${matrix[m]![h]}`);
+      }
+    }
+  });
+
   it("the TOU import bills July 2025 in Denver: 207 on-peak kWh at 0.11, 537 off-peak at 0.07, 9 $ fixed", () => {
     // 1 kWh every hour; July 2025 has 23 weekdays × 9 on-peak hours = 207 kWh; 744 − 207 = 537 kWh.
     // 207 × 0.11 = 22.77; 537 × 0.07 = 37.59; + 9 = 69.36 $

@@ -123,8 +123,9 @@ export async function runBillCase(path: string): Promise<unknown> {
   const marketPrices = file.marketPrices ?? [];
 
   // Load every interval series and check it before anything is priced.
-  const loader = new ConsumptionLoader(dir, timeZone, file.allowIncomplete === true);
   const kind = file.kind ?? "monthly";
+  // a correction's output has no place for the mark: its issued consumption must be complete
+  const loader = new ConsumptionLoader(dir, timeZone, file.allowIncomplete === true && kind !== "correction");
   const consumption =
     kind === "monthly"
       ? await loader.load(file.consumption as CaseConsumption, "consumption", period)

@@ -80,7 +80,7 @@ export function billCaseRefused(casePath: string, errors: readonly FieldError[])
   return new RefusedInputError(
     `${file} refused (${errors.length} error${errors.length === 1 ? "" : "s"})`,
     errors.map((e) => ({
-      path: /\.csv(:\d+)?$/.test(e.path) ? e.path : e.path === "" ? file : `${file}: ${e.path}`,
+      path: /\.csv:\d+$/.test(e.path) ? e.path : e.path === "" ? file : `${file}: ${e.path}`,
       message: e.message,
     })),
   );
@@ -259,6 +259,8 @@ function caseFieldErrors(file: CaseFile): FieldError[] {
 function periodErrors(period: unknown, path: string): FieldError[] {
   if (period === undefined)
     return [{ path, message: "required: { start, end } local dates YYYY-MM-DD, end exclusive" }];
+  if (typeof period !== "object" || period === null)
+    return [{ path, message: "must be { start, end } local dates YYYY-MM-DD, end exclusive" }];
   const p = period as Partial<Record<"start" | "end", unknown>>;
   const errors: FieldError[] = [];
   for (const key of ["start", "end"] as const) {
@@ -290,13 +292,26 @@ class ConsumptionLoader {
   async load(c: CaseConsumption, path: string, period: LocalPeriod): Promise<Consumption> {
     if (c.kind !== "intervals") return c;
     const intervalMinutes = c.intervalMinutes ?? 15;
+    const empty: Consumption = { kind: "intervals", intervalMinutes, intervals: [] };
+    if (intervalMinutes !== 15 && intervalMinutes !== 60) {
+      this.errors.push({ path: `${path}.intervalMinutes`, message: "must be 15 or 60" });
+      return empty;
+    }
     let intervals: IntervalReading[];
     if ("csv" in c) {
       const name = c.csv;
-      const parsed = parseMeterCsv(await readFile(resolve(this.dir, name), "utf8"), basename(name));
+      let text: string;
+      try {
+        text = await readFile(resolve(this.dir, name), "utf8");
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        this.errors.push({ path: `${path}.csv`, message: `cannot read ${name} (${code ?? String(error)})` });
+        return empty;
+      }
+      const parsed = parseMeterCsv(text, basename(name));
       if (!parsed.ok) {
         this.errors.push(...parsed.errors);
-        return { kind: "intervals", intervalMinutes, intervals: [] };
+        return empty;
       }
       intervals = parsed.intervals;
     } else intervals = c.intervals;

@@ -1,3 +1,4 @@
+import { siteEnergy } from "@c4e/domain";
 import { z } from "zod";
 import type { CustomerScope } from "./summary.ts";
 import type { Queryable } from "@c4e/prisma";
@@ -59,15 +60,9 @@ export type SitePeriod = {
 
 export type PeriodEnergy = { period: Period; asOf: string; sites: SitePeriod[] };
 
-function energyOf(productionWh: number, exportWh: number, importWh: number): PeriodTotals {
-  return {
-    productionWh,
-    exportWh,
-    importWh,
-    consumptionWh: Math.max(0, importWh + productionWh - exportWh),
-    selfConsumptionWh: Math.max(0, productionWh - exportWh),
-  };
-}
+/** The site's balance of a span (the rule is domain's `siteEnergy`). */
+const energyOf = (productionWh: number, exportWh: number, importWh: number): PeriodTotals =>
+  siteEnergy({ productionWh, importWh, exportWh });
 
 function totalsOf(buckets: PeriodBucket[]): PeriodTotals {
   const sum = (k: "productionWh" | "exportWh" | "importWh") => buckets.reduce((acc, b) => acc + b[k], 0);

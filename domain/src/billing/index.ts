@@ -1,6 +1,7 @@
 export * from "./invoice.ts";
 export * from "./invoice-status.ts";
 export * from "./money.ts";
+export { ISO_4217_MINOR_UNITS } from "./iso-4217.ts";
 export * from "./local-time.ts";
 export * from "./errors.ts";
 export * from "./validation.ts";

@@ -4,7 +4,9 @@
  * (bigint); decimals cross boundaries as strings. See docs/billing.md.
  */
 
-export type CurrencyCode = "EUR" | "CHF" | "HUF" | "CZK" | "CNY" | "USD";
+import type { CurrencyCode } from "./iso-4217.ts";
+
+export type { CurrencyCode };
 export type LineGroup = "energy" | "network" | "levy" | "fee" | "tax" | "credit";
 export type InvoiceLine = {
   group: LineGroup;

@@ -8,39 +8,33 @@
  * rate on the sum of that rate's rounded net lines and rounded once per rate by the same rule.
  */
 import { Decimal } from "decimal.js";
-import type { CurrencyCode } from "./invoice.ts";
+import { type CurrencyCode, ISO_4217_MINOR_UNITS } from "./iso-4217.ts";
 
 /** The Decimal used by all billing computations: 50 significant digits, half away from zero. */
 export const BillingDecimal = Decimal.clone({ precision: 50, rounding: Decimal.ROUND_HALF_UP });
 export type BillingDecimal = InstanceType<typeof BillingDecimal>;
 
 /**
- * ISO 4217 minor-unit digits. HUF has 2 minor digits in ISO 4217 (the fillér), although cash
- * payments are rounded to 5 forints and invoices in practice often show whole forints; we invoice to
- * the ISO 4217 minor unit and leave cash rounding to payment. CZK likewise keeps 2 digits (the haléř
- * is no longer a coin; cash is rounded to whole crowns at payment).
+ * Minor-unit digits come from the ISO 4217 table (`iso-4217.ts`). HUF has 2 minor digits in ISO 4217
+ * (the fillér), although cash payments are rounded to 5 forints and invoices in practice often show
+ * whole forints; we invoice to the ISO 4217 minor unit and leave cash rounding to payment. CZK likewise
+ * keeps 2 digits (the haléř is no longer a coin; cash is rounded to whole crowns at payment).
  */
-const MINOR_UNIT_DIGITS: Readonly<Record<CurrencyCode, number>> = {
-  EUR: 2,
-  CHF: 2,
-  HUF: 2,
-  CZK: 2,
-  CNY: 2,
-  USD: 2,
-};
+export const CURRENCY_CODES: readonly CurrencyCode[] = Object.keys(ISO_4217_MINOR_UNITS) as CurrencyCode[];
 
-export const CURRENCY_CODES: readonly CurrencyCode[] = ["EUR", "CHF", "HUF", "CZK", "CNY", "USD"];
-
+/** An active ISO 4217 code (withdrawn and non-money codes such as XAU are not). */
 export function isCurrencyCode(value: unknown): value is CurrencyCode {
-  return typeof value === "string" && (CURRENCY_CODES as readonly string[]).includes(value);
+  return typeof value === "string" && Object.hasOwn(ISO_4217_MINOR_UNITS, value);
 }
 
 /**
- * Digits of the currency's minor unit (ISO 4217).
+ * Digits of the currency's minor unit (ISO 4217): 0, 2, 3 or 4.
  * @example minorUnitDigits("EUR") // 2
+ * @example minorUnitDigits("JPY") // 0
+ * @example minorUnitDigits("KWD") // 3
  */
 export function minorUnitDigits(currency: CurrencyCode): number {
-  return MINOR_UNIT_DIGITS[currency];
+  return ISO_4217_MINOR_UNITS[currency];
 }
 
 /** A decimal as a plain string: no exponent, no trailing zeros, never "-0". */

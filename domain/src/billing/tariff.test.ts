@@ -75,7 +75,7 @@ describe("parseTariff", () => {
       ),
       "tou.seasons",
     ],
-    ["an unknown currency", { name: "x", currency: "AUD", single: { price: "0.3" } }, "currency"],
+    ["an unknown currency", { name: "x", currency: "XYZ", single: { price: "0.3" } }, "currency"],
     ["a negative price", { name: "x", currency: "EUR", single: { price: "-0.3" } }, "single.price"],
     [
       "a bad schedule date",

@@ -9,7 +9,7 @@
  * energy model is the one key present of `single`, `tou`, `tiered`, `dynamic`, so that key is the
  * union's discriminant; `energyPricing` turns it into an explicit `{ model, pricing }`.
  */
-import { CURRENCY_CODES, isCurrencyCode } from "./money.ts";
+import { isCurrencyCode } from "./money.ts";
 import { validateCapacity } from "./charges/capacity.ts";
 import { validateDemand } from "./charges/demand.ts";
 import type { DynamicTariff } from "./charges/dynamic.ts";
@@ -63,7 +63,7 @@ export type ParseTariffResult = { ok: true; tariff: Tariff } | { ok: false; erro
 /**
  * Validates tariff JSON. An impossible tariff is refused with every error and its field path.
  * @example parseTariff({ name: "x", currency: "XYZ", single: { price: "0.3" } })
- *   // { ok: false, errors: [{ path: "currency", message: "must be one of EUR, CHF, HUF, CZK, CNY, USD (got \"XYZ\")" }] }
+ *   // { ok: false, errors: [{ path: "currency", message: "unknown currency \"XYZ\" (not an active ISO 4217 code; e.g. EUR, USD, JPY)" }] }
  */
 export function parseTariff(json: unknown): ParseTariffResult {
   const v = new Validator();
@@ -81,7 +81,7 @@ export function parseTariff(json: unknown): ParseTariffResult {
   if (!isCurrencyCode(t.currency)) {
     v.error(
       "currency",
-      `unknown currency ${JSON.stringify(t.currency)} (supported: ${CURRENCY_CODES.join(", ")})`,
+      `unknown currency ${JSON.stringify(t.currency)} (not an active ISO 4217 code; e.g. EUR, USD, JPY)`,
     );
   }
 

@@ -44,17 +44,7 @@ function bandAt(tou: TouPricing, month: number, dayType: "weekday" | "weekend", 
 
 /** Every refusal expected, per file: [URDB field path, part of the message]. */
 const REFUSED: Record<string, [string, string][]> = {
-  "valid/Detailed Rate.json": [
-    [
-      "items[0].energyratestructure[0]",
-      "tiers inside a time-of-use or seasonal period are not supported yet",
-    ],
-    [
-      "items[0].energyratestructure[1]",
-      "tiers inside a time-of-use or seasonal period are not supported yet",
-    ],
-    ["items[0].dgrules", "net metering is not supported yet"],
-  ],
+  "valid/Detailed Rate.json": [["items[0].dgrules", "net metering is not supported yet"]],
   "valid/Sample Flat Rate Min Monthly Charge.json": [
     ["items[0].mincharge", "minimum charges (15 $/month) are not supported yet"],
   ],
@@ -63,16 +53,6 @@ const REFUSED: Record<string, [string, string][]> = {
   ],
   "valid/Sample Real-Time Pricing Rate.json": [
     ["items[0].realtimepricing", "real-time pricing (8760 hourly prices without dates or time zone)"],
-  ],
-  "valid/Sample Tiered Time-of-Use Rate.json": [
-    [
-      "items[0].energyratestructure[0]",
-      "tiers inside a time-of-use or seasonal period are not supported yet (2 tiers",
-    ],
-    [
-      "items[0].energyratestructure[1]",
-      "tiers inside a time-of-use or seasonal period are not supported yet (3 tiers",
-    ],
   ],
   "invalid/Contains Demand Charges.json": [
     ["items[0].dgrules", '"Net Billing Instantaneous" needs a sell rate'],
@@ -97,6 +77,7 @@ const IMPORTED = [
   "valid/Sample Flat Rate Fixed Daily Charge.json",
   "valid/Sample Tiered Rate.json",
   "valid/Sample Time-of-Use Rate.json",
+  "valid/Sample Tiered Time-of-Use Rate.json",
 ];
 
 describe("URDB import over billing/data/urdb", () => {
@@ -202,6 +183,56 @@ describe("URDB import over billing/data/urdb", () => {
         for (let h = 0; h < 24; h++) expect(bandAt(tou, m + 1, dayType, h)).toBe(`p${matrix[m]![h]}`);
       }
     }
+  });
+
+  it("Sample Tiered Time-of-Use Rate: tiered bands p0 (150) and p1 (150, 300) over the month's total", () => {
+    const r = importUrdbFile(file("valid", "Sample Tiered Time-of-Use Rate.json"));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.tariff.tou?.tierBasis).toBe("total");
+    expect(r.tariff.tou?.bands).toEqual([
+      { code: "p0", name: "Period 0", price: "0.06", tiers: [{ aboveKwh: "150", price: "0.08" }] },
+      {
+        code: "p1",
+        name: "Period 1",
+        price: "0.09",
+        tiers: [
+          { aboveKwh: "150", price: "0.11" },
+          { aboveKwh: "300", price: "0.13" },
+        ],
+      },
+    ]);
+    expect(r.notes.join()).toContain('tierBasis is "total"');
+  });
+
+  it("the tiered TOU import bills July 2025 in Denver: each period's share of the total's blocks", () => {
+    // 1 kWh every hour: p1 207 kWh (23 weekdays × 9 h), p0 537, total 744 → blocks 150 / 594 (p0),
+    // 150 / 150 / 444 (p1). p0: 150 × 537/744 = 108.266129 at 0.06 = 6.50; rest 428.733871 at 0.08 = 34.30.
+    // p1: 150 × 207/744 = 41.733871 at 0.09 = 3.76 and at 0.11 = 4.59; rest 123.532258 at 0.13 = 16.06.
+    // 65.21 + 9 fixed = 74.21 $
+    const tariff = imported("valid", "Sample Tiered Time-of-Use Rate.json");
+    const intervals = Array.from({ length: 744 }, (_, i) => ({
+      start: new Date(Date.UTC(2025, 6, 1, 6 + i)).toISOString(), // MDT = UTC−6
+      importKwh: "1",
+    }));
+    const terms = parseContractTerms({ vatRate: "0", priceIncludesLevy: true, paymentTermsDays: 14 });
+    if (!terms.ok) throw new Error(JSON.stringify(terms.errors));
+    const invoice = computeInvoice({
+      tariff,
+      terms: terms.terms,
+      period: { start: "2025-07-01", end: "2025-08-01" },
+      timeZone: "America/Denver",
+      consumption: { kind: "intervals", intervalMinutes: 60, intervals },
+    });
+    const byCode = Object.fromEntries(invoice.lines.map((l) => [l.code, [l.quantity, l.amountMinor]]));
+    expect(byCode).toEqual({
+      "energy.p0.tier1": ["108.266129", 650n],
+      "energy.p0.tier2": ["428.733871", 3430n],
+      "energy.p1.tier1": ["41.733871", 376n],
+      "energy.p1.tier2": ["41.733871", 459n],
+      "energy.p1.tier3": ["123.532258", 1606n],
+      fixed: ["1", 900n],
+    });
+    expect(invoice.netMinor).toBe(7421n);
   });
 
   it("the TOU import bills July 2025 in Denver: 207 on-peak kWh at 0.11, 537 off-peak at 0.07, 9 $ fixed", () => {

@@ -32,6 +32,8 @@ export type {
   TouPricing,
   TouSeason,
   TouSlot,
+  TouTier,
+  TouTierBasis,
 } from "./charges/time-of-use.ts";
 export { MAX_TOU_BANDS, monthDayIndex, timeMinutes } from "./charges/time-of-use.ts";
 export type { TierPricing, TieredTariff } from "./charges/tiered.ts";

@@ -2,7 +2,8 @@
  * OpenEI U.S. Utility Rate Database (URDB) tariff JSON → the engine's `Tariff` (currency USD).
  *
  * Maps what the engine can bill exactly: one energy price (flat → `single`, one tiered period →
- * `tiered`, weekday/weekend 12×24 period schedules → `tou` with month seasons and hour slots), fixed
+ * `tiered`, weekday/weekend 12×24 period schedules → `tou` with month seasons and hour slots, tiered
+ * periods → tiered bands over the month's total), fixed
  * charges per month or day, one flat demand price, and a uniform sell rate under instantaneous net
  * billing (→ feed-in). Everything else is refused with the URDB field and the reason, never imported
  * approximately. See docs/billing.md, "URDB import".
@@ -460,30 +461,34 @@ function mapEnergy(
       sellRates,
     };
   }
-  let ok = true;
-  for (const i of used) {
-    const n = tiersOf[i]!.length;
-    if (n > 1) {
-      fail(
-        p(`energyratestructure[${i}]`),
-        `tiers inside a time-of-use or seasonal period are not supported yet (${n} tiers; the schedules use periods ${used.join(", ")})`,
-      );
-      ok = false;
-    }
-  }
   if (used.length > MAX_TOU_BANDS) {
     fail(
       p("energyratestructure"),
       `${used.length} periods in use: the engine's time of use has at most ${MAX_TOU_BANDS} bands`,
     );
-    ok = false;
+    return undefined;
   }
-  if (!ok) return undefined;
-  const bands: TouBand[] = used.map((i) => ({
-    code: `p${i}`,
-    name: `Period ${i}`,
-    price: tiersOf[i]![0]!.price,
-  }));
+  // Tiered TOU: URDB tier bounds are the month's kWh, so the total decides the block ("total").
+  const tieredTou = used.some((i) => tiersOf[i]!.length > 1);
+  if (tieredTou) {
+    notes.push(
+      'tiers inside time-of-use periods: URDB bounds are kWh per month over the total, so tierBasis is "total" (each period gets its share of every block); bill this tariff monthly',
+    );
+  }
+  const bands: TouBand[] = used.map((i) => {
+    const tiers = tiersOf[i]!;
+    const band: TouBand = { code: `p${i}`, name: `Period ${i}`, price: tiers[0]!.price };
+    if (tiers.length > 1) {
+      band.tiers = tiers.slice(1).map((t, j) => ({ aboveKwh: tiers[j]!.upToKwh!, price: t.price }));
+    }
+    return band;
+  });
+  if (tieredTou) {
+    return {
+      energy: { tou: { bands, seasons: seasons(weekday, weekend), tierBasis: "total" } },
+      sellRates,
+    };
+  }
   return { energy: { tou: { bands, seasons: seasons(weekday, weekend) } }, sellRates };
 }
 

@@ -3,6 +3,7 @@
  * season (month-day ranges) and day type (weekday, weekend, holiday) in local wall-clock time.
  */
 import type { DraftLine } from "../invoice-builder.ts";
+import { BillingDecimal, dec, formatDecimal } from "../money.ts";
 import { type Validator, join } from "../validation.ts";
 import type { EnergyLineContext, EnergyModel } from "./energy-model.ts";
 import { ZERO, perKwhLines } from "./lines.ts";
@@ -20,8 +21,22 @@ export type TouSeason = {
   /** Slots must cover 00:00–24:00 exactly once per day type; `holiday` defaults to the weekend slots. */
   dayTypes: { weekday: TouSlot[]; weekend: TouSlot[]; holiday?: TouSlot[] };
 };
-export type TouBand = { code: string; name: string; price: PriceValue };
-export type TouPricing = { bands: TouBand[]; seasons: TouSeason[]; holidays?: string[] };
+/** A higher block of a tiered band: from `aboveKwh` on, kWh cost `price` (the band's `price` is the first block). */
+export type TouTier = { aboveKwh: string; price: PriceValue };
+export type TouBand = { code: string; name: string; price: PriceValue; tiers?: TouTier[] };
+/**
+ * How tiered bands count kWh against their tier bounds (required when a band has `tiers`):
+ * `band`: each band's billed kWh fill that band's own blocks;
+ * `total`: the period's total billed kWh T (all bands) fill each band's blocks, and a band with
+ * kWh_b gets the share kWh_b / T of every block, priced at its own block prices.
+ */
+export type TouTierBasis = "band" | "total";
+export type TouPricing = {
+  bands: TouBand[];
+  seasons: TouSeason[];
+  holidays?: string[];
+  tierBasis?: TouTierBasis;
+};
 export type TimeOfUseTariff = TariffBase & {
   tou: TouPricing;
   single?: never;
@@ -37,14 +52,19 @@ const LEAP_MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const QUARTERS = 96;
 
 function validate(v: Validator, value: unknown): void {
-  const tou = v.object("tou", value, ["bands", "seasons", "holidays"]);
+  const tou = v.object("tou", value, ["bands", "seasons", "holidays", "tierBasis"]);
   if (tou === undefined) return;
   const bandCodes = new Set<string>();
   const bands = v.array("tou.bands", tou.bands, { min: 1, max: MAX_TOU_BANDS }) ?? [];
+  let tieredBands = 0;
   bands.forEach((item, i) => {
     const path = join("tou.bands", i);
-    const b = v.object(path, item, ["code", "name", "price"]);
+    const b = v.object(path, item, ["code", "name", "price", "tiers"]);
     if (b === undefined) return;
+    if (b.tiers !== undefined) {
+      tieredBands++;
+      bandTiers(v, join(path, "tiers"), b.tiers);
+    }
     const code = codeField(v, join(path, "code"), b.code);
     if (code !== undefined && bandCodes.has(code)) v.error(join(path, "code"), `duplicate band ${code}`);
     if (code !== undefined) bandCodes.add(code);
@@ -55,7 +75,34 @@ function validate(v: Validator, value: unknown): void {
     const list = v.array("tou.holidays", tou.holidays) ?? [];
     list.forEach((d, i) => v.date(join("tou.holidays", i), d));
   }
+  if (tou.tierBasis !== undefined) {
+    v.oneOf("tou.tierBasis", tou.tierBasis, ["band", "total"] as const);
+    if (tieredBands === 0) v.error("tou.tierBasis", "only with tiered bands (no band has tiers)");
+  } else if (tieredBands > 0) {
+    v.error(
+      "tou.tierBasis",
+      'required with tiered bands: "band" (each band\'s kWh) or "total" (the period\'s total)',
+    );
+  }
   seasons(v, tou.seasons, bandCodes);
+}
+
+/** The higher blocks of a band: positive, strictly increasing `aboveKwh`. */
+function bandTiers(v: Validator, path: string, value: unknown): void {
+  const list = v.array(path, value, { min: 1 }) ?? [];
+  let previous: string | undefined;
+  list.forEach((item, i) => {
+    const p = join(path, i);
+    const t = v.object(p, item, ["aboveKwh", "price"]);
+    if (t === undefined) return;
+    priceValue(v, join(p, "price"), t.price);
+    const bound = v.decimal(join(p, "aboveKwh"), t.aboveKwh, { positive: true });
+    if (bound === undefined) return;
+    if (previous !== undefined && !dec(bound).greaterThan(dec(previous))) {
+      v.error(join(p, "aboveKwh"), `must be greater than ${join(path, i - 1)}.aboveKwh (${previous})`);
+    }
+    previous = bound;
+  });
 }
 
 /** Every month-day of a leap year (366) must belong to exactly one season. */
@@ -212,19 +259,98 @@ function slot(
   return true;
 }
 
-/** One line per band, in the tariff's band order (a band without kWh shows 0). */
+/** A band's share of a block under basis "total" is rounded to 6 kWh decimals (mWh), so the shares sum exactly. */
+const SHARE_PLACES = 6;
+
+/** One block of a tiered band: its kWh in this period and its price. */
+export type TouBlock = {
+  index: number;
+  fromKwh: BillingDecimal;
+  toKwh?: BillingDecimal;
+  kwh: BillingDecimal;
+};
+
+/**
+ * Splits a band's billed kWh over its blocks. `basis` "band": the band's kWh fill its blocks.
+ * "total": the total kWh fill the band's blocks and the band gets bandKwh / totalKwh of each block
+ * (rounded to 6 decimals; the block where the total ends takes the rest, so the blocks sum to bandKwh).
+ * @example touBlocks(["100"], 80, 200, "total") // total 200: 100 + 100 → band 40 + 40
+ */
+export function touBlocks(
+  bounds: readonly BillingDecimal[],
+  bandKwh: BillingDecimal,
+  totalKwh: BillingDecimal,
+  basis: TouTierBasis,
+): TouBlock[] {
+  const filled = basis === "band" ? bandKwh : totalKwh;
+  const out: TouBlock[] = [];
+  let rest = bandKwh;
+  for (let i = 0; i <= bounds.length; i++) {
+    const from = i === 0 ? ZERO : bounds[i - 1]!;
+    const to = bounds[i];
+    const above = BillingDecimal.max(ZERO, filled.minus(from));
+    const block = to === undefined ? above : BillingDecimal.min(above, to.minus(from));
+    let kwh: BillingDecimal;
+    if (basis === "band") kwh = block;
+    // The block where the total ends takes the band's rest, so rounding never leaves a remainder.
+    else if (to === undefined || filled.lessThanOrEqualTo(to)) kwh = rest;
+    else kwh = BillingDecimal.min(rest, block.times(bandKwh).div(filled).toDecimalPlaces(SHARE_PLACES));
+    rest = rest.minus(kwh);
+    out.push(
+      to === undefined ? { index: i, fromKwh: from, kwh } : { index: i, fromKwh: from, toKwh: to, kwh },
+    );
+  }
+  return out;
+}
+
+/**
+ * One line per band, in the tariff's band order (a band without kWh shows 0). A tiered band has a
+ * line per block with kWh (`energy.<band>.tier<n>`; the first block always shows).
+ */
 function lines(ctx: EnergyLineContext, pricing: TouPricing): DraftLine[] {
-  return pricing.bands.flatMap((band) =>
-    perKwhLines(
-      ctx,
-      "energy",
-      `energy.${band.code}`,
-      `Energy ${band.name}`,
-      ctx.quantities.billedByBand.get(band.code) ?? ZERO,
-      band.price,
-      ctx.netInfo,
-    ),
-  );
+  const billed = (code: string) => ctx.quantities.billedByBand.get(code) ?? ZERO;
+  const totalKwh = pricing.bands.reduce((sum, b) => sum.plus(billed(b.code)), ZERO);
+  const basis = pricing.tierBasis ?? "band";
+  return pricing.bands.flatMap((band) => {
+    if (band.tiers === undefined) {
+      return perKwhLines(
+        ctx,
+        "energy",
+        `energy.${band.code}`,
+        `Energy ${band.name}`,
+        billed(band.code),
+        band.price,
+        ctx.netInfo,
+      );
+    }
+    const prices = [band.price, ...band.tiers.map((t) => t.price)];
+    const bounds = band.tiers.map((t) => new BillingDecimal(t.aboveKwh));
+    const of = basis === "total" ? "total " : "";
+    return touBlocks(bounds, billed(band.code), totalKwh, basis)
+      .filter((b) => b.index === 0 || b.kwh.greaterThan(0))
+      .flatMap((b) => {
+        const range =
+          b.toKwh === undefined
+            ? `${of}above ${formatDecimal(b.fromKwh)} kWh`
+            : `${of}${formatDecimal(b.fromKwh)}–${formatDecimal(b.toKwh)} kWh`;
+        const info =
+          basis === "total"
+            ? {
+                ...ctx.netInfo,
+                tierBasis: { totalKwh: formatDecimal(totalKwh), bandKwh: formatDecimal(billed(band.code)) },
+              }
+            : ctx.netInfo;
+        return perKwhLines(
+          ctx,
+          "energy",
+          `energy.${band.code}.tier${b.index + 1}`,
+          `Energy ${band.name} tier ${b.index + 1} (${range})`,
+          b.kwh,
+          prices[b.index]!,
+          info,
+        );
+      });
+  });
 }
 
 export const timeOfUse: EnergyModel<TouPricing> = { validate, billsTotals: false, lines };

@@ -13,7 +13,7 @@ import {
 import type { ContractTerms } from "./contract-terms.ts";
 import { BillingInputError } from "./errors.ts";
 import { capacityLines } from "./charges/capacity.ts";
-import { demandLines } from "./charges/demand.ts";
+import { dailyDemandLines, demandLines } from "./charges/demand.ts";
 import { ENERGY_MODELS, energyLines } from "./charges/energy-models.ts";
 import { feedInLines } from "./charges/export-compensation.ts";
 import { fixedChargeLines } from "./charges/fixed-charges.ts";
@@ -45,6 +45,8 @@ export type BilledQuantities = {
   billedKwh: BillingDecimal;
   surplusExportKwh: BillingDecimal;
   peakDemandKw?: BillingDecimal;
+  /** Peak kW per local day, for a demand charge per day. */
+  dailyPeakDemandKw?: Map<string, BillingDecimal>;
   dynamicCost?: { energyKwh: BillingDecimal; cost: BillingDecimal };
 };
 
@@ -66,7 +68,11 @@ export function billLines(params: BillLinesParams): { lines: DraftLine[]; quanti
       : undefined;
   const lines = energyLines({ ...ctx, quantities: q, netInfo }, energyPricing(tariff));
   if (tariff.capacity !== undefined) lines.push(...capacityLines(ctx, tariff.capacity));
-  if (tariff.demand !== undefined) lines.push(...demandLines(ctx, tariff.demand, q.peakDemandKw ?? ZERO));
+  if (tariff.demand?.per === "day") {
+    lines.push(...dailyDemandLines(ctx, tariff.demand, q.dailyPeakDemandKw ?? new Map()));
+  } else if (tariff.demand !== undefined) {
+    lines.push(...demandLines(ctx, tariff.demand, q.peakDemandKw ?? ZERO));
+  }
   lines.push(...fixedChargeLines(ctx, tariff.fixedCharges ?? []));
   lines.push(...networkLines(ctx, terms, q.billedKwh));
   if (!terms.priceIncludesLevy) {
@@ -173,6 +179,16 @@ function quantitiesOf(tariff: Tariff, agg: AggregatedConsumption): BilledQuantit
     if (agg.peakDemandKw === undefined)
       throw new BillingInputError("consumption_mismatch", "peakDemandKw is required by the demand charge");
     out.peakDemandKw = kwh(agg.peakDemandKw, "peakDemandKw");
+    if (tariff.demand.per === "day") {
+      if (agg.dailyPeakDemandKw === undefined)
+        throw new BillingInputError(
+          "consumption_mismatch",
+          "dailyPeakDemandKw is required by a demand charge per day",
+        );
+      out.dailyPeakDemandKw = new Map(
+        Object.entries(agg.dailyPeakDemandKw).map(([day, kw]) => [day, kwh(kw, `dailyPeakDemandKw.${day}`)]),
+      );
+    }
   }
   if (tariff.dynamic !== undefined) {
     if (agg.dynamicCost === undefined)

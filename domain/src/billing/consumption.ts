@@ -4,7 +4,7 @@
  * readings. `aggregateIntervals` is the reference for what the SQL aggregation must produce.
  */
 import { BillingInputError } from "./errors.ts";
-import { type LocalPeriod, periodInstants } from "./local-time.ts";
+import { type LocalPeriod, localDateOf, periodInstants } from "./local-time.ts";
 import { BillingDecimal, DECIMAL_PATTERN, formatDecimal } from "./money.ts";
 import type { Tariff } from "./tariff.ts";
 import { SINGLE_BAND, checkPeriod, touWindows } from "./tou-windows.ts";
@@ -25,6 +25,8 @@ export type AggregatedConsumption = {
   importKwh: string;
   /** Peak mean kW over the tariff's demand resolution (needed by a demand charge). */
   peakDemandKw?: string;
+  /** Peak mean kW of each local day `YYYY-MM-DD` (needed by a demand charge per day; missing days = 0). */
+  dailyPeakDemandKw?: Record<string, string>;
   /** Exact Σ kWh × market price of each interval (needed by a dynamic tariff). */
   dynamicCost?: { energyKwh: string; cost: string };
 };
@@ -53,7 +55,8 @@ export type AggregateIntervalsParams = {
  * Sums intervals the way the SQL aggregation does: intervals whose start lies in the period, import
  * per TOU window band (window containing the interval start), total import and export, the peak mean
  * kW per demand bucket (UTC-aligned 15- or 60-minute buckets, i.e. local hours in zones with
- * whole-hour offsets) and the exact dynamic cost Σ kWh × price.
+ * whole-hour offsets; per local day of the bucket start for a demand charge per day) and the exact
+ * dynamic cost Σ kWh × price.
  */
 export function aggregateIntervals(params: AggregateIntervalsParams): AggregatedConsumption {
   const { tariff, period, timeZone, consumption } = params;
@@ -122,6 +125,19 @@ export function aggregateIntervals(params: AggregateIntervalsParams): Aggregated
     let peak = new BillingDecimal(0);
     for (const q of demandBuckets.values()) peak = BillingDecimal.max(peak, q);
     out.peakDemandKw = formatDecimal(peak.times(60).div(demandMinutes));
+    if (tariff.demand?.per === "day") {
+      // A bucket belongs to the local day of its start.
+      const daily = new Map<string, BillingDecimal>();
+      for (const [bucket, q] of demandBuckets) {
+        const day = localDateOf(bucket * demandMinutes * 60_000, timeZone);
+        daily.set(day, BillingDecimal.max(daily.get(day) ?? new BillingDecimal(0), q));
+      }
+      out.dailyPeakDemandKw = Object.fromEntries(
+        [...daily]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([day, q]) => [day, formatDecimal(q.times(60).div(demandMinutes))]),
+      );
+    }
   }
   if (prices !== undefined)
     out.dynamicCost = { energyKwh: formatDecimal(importKwh), cost: formatDecimal(cost) };

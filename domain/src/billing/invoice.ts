@@ -13,7 +13,7 @@ export type InvoiceLine = {
   code: string;
   description: string;
   quantity: string;
-  unit: "kWh" | "kW" | "day" | "month" | "item";
+  unit: "kWh" | "kW" | "day" | "month" | "year" | "item";
   unitPrice: string; // decimals as strings
   amountMinor: bigint /* rounded once */;
   preciseAmount: string /* unrounded */;

@@ -914,6 +914,7 @@ export const messages = {
   "admin.products.tariff.fixed.per": "Per",
   "admin.products.tariff.fixed.per.day": "day",
   "admin.products.tariff.fixed.per.month": "month",
+  "admin.products.tariff.fixed.per.year": "year",
   "admin.products.tariff.fixed.add": "Add fixed charge",
   "admin.products.tariff.capacity": "Capacity charge",
   "admin.products.tariff.capacity.kw": "Contracted kW",

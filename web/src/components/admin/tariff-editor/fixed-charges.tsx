@@ -36,13 +36,14 @@ export function FixedChargesFields({ tariff, set, errors }: TariffFieldsProps) {
             onChange={(v) => setFixed(replaceAt(fixed, i, { ...f, description: v }))}
             errors={errors}
           />
-          <Select<"day" | "month">
+          <Select<"day" | "month" | "year">
             path={`fixedCharges[${i}].per`}
             label={t("admin.products.tariff.fixed.per")}
             value={f.per}
             options={[
               { value: "month", label: t("admin.products.tariff.fixed.per.month") },
               { value: "day", label: t("admin.products.tariff.fixed.per.day") },
+              { value: "year", label: t("admin.products.tariff.fixed.per.year") },
             ]}
             onChange={(v) => setFixed(replaceAt(fixed, i, { ...f, per: v }))}
             errors={errors}

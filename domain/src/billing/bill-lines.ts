@@ -17,6 +17,7 @@ import { dailyDemandLines, demandLines } from "./charges/demand.ts";
 import { ENERGY_MODELS, energyLines } from "./charges/energy-models.ts";
 import { feedInLines } from "./charges/export-compensation.ts";
 import { fixedChargeLines } from "./charges/fixed-charges.ts";
+import { minimumChargeLines } from "./charges/minimum-charges.ts";
 import { type LineContext, ZERO, fixedLines, perKwhLines } from "./charges/lines.ts";
 import { netByBand, netEnergy } from "../energy/balance.ts";
 import type { DraftLine } from "./invoice-builder.ts";
@@ -74,6 +75,7 @@ export function billLines(params: BillLinesParams): { lines: DraftLine[]; quanti
     lines.push(...demandLines(ctx, tariff.demand, q.peakDemandKw ?? ZERO));
   }
   lines.push(...fixedChargeLines(ctx, tariff.fixedCharges ?? []));
+  lines.push(...minimumChargeLines(ctx, tariff.minimumCharges ?? [], lines));
   lines.push(...networkLines(ctx, terms, q.billedKwh));
   if (!terms.priceIncludesLevy) {
     const levy = terms.levy;

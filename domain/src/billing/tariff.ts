@@ -16,6 +16,7 @@ import type { DynamicTariff } from "./charges/dynamic.ts";
 import { ENERGY_KINDS, ENERGY_MODELS, type EnergyKind, type EnergyPricing } from "./charges/energy-models.ts";
 import { validateExport } from "./charges/export-compensation.ts";
 import { validateFixedCharges } from "./charges/fixed-charges.ts";
+import { validateMinimumCharges } from "./charges/minimum-charges.ts";
 import type { SingleRateTariff } from "./charges/single-rate.ts";
 import type { TieredTariff } from "./charges/tiered.ts";
 import type { TimeOfUseTariff } from "./charges/time-of-use.ts";
@@ -38,7 +39,8 @@ export type {
 export { MAX_TOU_BANDS, monthDayIndex, timeMinutes } from "./charges/time-of-use.ts";
 export type { TierPricing, TieredTariff } from "./charges/tiered.ts";
 export type { DynamicPricing, DynamicTariff } from "./charges/dynamic.ts";
-export type { FixedCharge } from "./charges/fixed-charges.ts";
+export type { FixedCharge, FixedChargePer, ProRate } from "./charges/fixed-charges.ts";
+export type { MinimumCharge } from "./charges/minimum-charges.ts";
 export type { CapacityCharge } from "./charges/capacity.ts";
 export type { DemandCharge } from "./charges/demand.ts";
 export type { ExportCompensation } from "./charges/export-compensation.ts";
@@ -74,6 +76,7 @@ export function parseTariff(json: unknown): ParseTariffResult {
     "currency",
     ...ENERGY_KINDS,
     "fixedCharges",
+    "minimumCharges",
     "capacity",
     "demand",
     "export",
@@ -96,6 +99,7 @@ export function parseTariff(json: unknown): ParseTariffResult {
   }
   for (const kind of kinds) ENERGY_MODELS[kind].validate(v, t[kind]);
   if (t.fixedCharges !== undefined) validateFixedCharges(v, t.fixedCharges);
+  if (t.minimumCharges !== undefined) validateMinimumCharges(v, t.minimumCharges);
   if (t.capacity !== undefined) validateCapacity(v, t.capacity);
   if (t.demand !== undefined) validateDemand(v, t.demand);
   if (t.export !== undefined) validateExport(v, t.export, t.dynamic !== undefined);

@@ -4,11 +4,14 @@ import type { CapacityCharge } from "./capacity.ts";
 import type { DemandCharge } from "./demand.ts";
 import type { ExportCompensation } from "./export-compensation.ts";
 import type { FixedCharge } from "./fixed-charges.ts";
+import type { MinimumCharge } from "./minimum-charges.ts";
 
 export type TariffBase = {
   name: string;
   currency: CurrencyCode;
   fixedCharges?: FixedCharge[];
+  /** Supply charges topped up to a minimum per month or year. */
+  minimumCharges?: MinimumCharge[];
   /** Contracted kW × price per kW and month. */
   capacity?: CapacityCharge;
   /** Peak demand in the period (15-min or hourly mean kW) × price per kW and month. */

@@ -16,6 +16,7 @@ import { capacityLines } from "./charges/capacity.ts";
 import { dailyDemandLines, demandLines } from "./charges/demand.ts";
 import { ENERGY_MODELS, energyLines } from "./charges/energy-models.ts";
 import { feedInLines } from "./charges/export-compensation.ts";
+import { adjustmentLines } from "./charges/adjustments.ts";
 import { fixedChargeLines } from "./charges/fixed-charges.ts";
 import { minimumChargeLines } from "./charges/minimum-charges.ts";
 import { type LineContext, ZERO, fixedLines, perKwhLines } from "./charges/lines.ts";
@@ -68,6 +69,7 @@ export function billLines(params: BillLinesParams): { lines: DraftLine[]; quanti
         }
       : undefined;
   const lines = energyLines({ ...ctx, quantities: q, netInfo }, energyPricing(tariff));
+  lines.push(...adjustmentLines(ctx, tariff.adjustments ?? [], q.billedKwh));
   if (tariff.capacity !== undefined) lines.push(...capacityLines(ctx, tariff.capacity));
   if (tariff.demand?.per === "day") {
     lines.push(...dailyDemandLines(ctx, tariff.demand, q.dailyPeakDemandKw ?? new Map()));

@@ -15,6 +15,7 @@ import { validateDemand } from "./charges/demand.ts";
 import type { DynamicTariff } from "./charges/dynamic.ts";
 import { ENERGY_KINDS, ENERGY_MODELS, type EnergyKind, type EnergyPricing } from "./charges/energy-models.ts";
 import { validateExport } from "./charges/export-compensation.ts";
+import { validateAdjustments } from "./charges/adjustments.ts";
 import { validateFixedCharges } from "./charges/fixed-charges.ts";
 import { validateMinimumCharges } from "./charges/minimum-charges.ts";
 import type { SingleRateTariff } from "./charges/single-rate.ts";
@@ -41,6 +42,7 @@ export type { TierPricing, TieredTariff } from "./charges/tiered.ts";
 export type { DynamicPricing, DynamicTariff } from "./charges/dynamic.ts";
 export type { FixedCharge, FixedChargePer, ProRate } from "./charges/fixed-charges.ts";
 export type { MinimumCharge } from "./charges/minimum-charges.ts";
+export type { KwhAdjustment } from "./charges/adjustments.ts";
 export type { CapacityCharge } from "./charges/capacity.ts";
 export type { DemandCharge } from "./charges/demand.ts";
 export type { ExportCompensation } from "./charges/export-compensation.ts";
@@ -77,6 +79,7 @@ export function parseTariff(json: unknown): ParseTariffResult {
     ...ENERGY_KINDS,
     "fixedCharges",
     "minimumCharges",
+    "adjustments",
     "capacity",
     "demand",
     "export",
@@ -100,6 +103,7 @@ export function parseTariff(json: unknown): ParseTariffResult {
   for (const kind of kinds) ENERGY_MODELS[kind].validate(v, t[kind]);
   if (t.fixedCharges !== undefined) validateFixedCharges(v, t.fixedCharges);
   if (t.minimumCharges !== undefined) validateMinimumCharges(v, t.minimumCharges);
+  if (t.adjustments !== undefined) validateAdjustments(v, t.adjustments);
   if (t.capacity !== undefined) validateCapacity(v, t.capacity);
   if (t.demand !== undefined) validateDemand(v, t.demand);
   if (t.export !== undefined) validateExport(v, t.export, t.dynamic !== undefined);

@@ -3,6 +3,7 @@ import type { CurrencyCode } from "../invoice.ts";
 import type { CapacityCharge } from "./capacity.ts";
 import type { DemandCharge } from "./demand.ts";
 import type { ExportCompensation } from "./export-compensation.ts";
+import type { KwhAdjustment } from "./adjustments.ts";
 import type { FixedCharge } from "./fixed-charges.ts";
 import type { MinimumCharge } from "./minimum-charges.ts";
 
@@ -10,6 +11,8 @@ export type TariffBase = {
   name: string;
   currency: CurrencyCode;
   fixedCharges?: FixedCharge[];
+  /** Prices per billed kWh besides the energy price (fuel-cost adjustment, …); may be negative. */
+  adjustments?: KwhAdjustment[];
   /** Supply charges topped up to a minimum per month or year. */
   minimumCharges?: MinimumCharge[];
   /** Contracted kW × price per kW and month. */

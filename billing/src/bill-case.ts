@@ -15,6 +15,7 @@ import {
   type FieldError,
   type IntervalReading,
   type LocalPeriod,
+  type NetMeteringState,
   type PricePoint,
   type Tariff,
   checkIntervalData,
@@ -42,6 +43,8 @@ type CaseFile = {
   allowIncomplete?: boolean;
   consumption?: CaseConsumption;
   marketPrices?: PricePoint[];
+  /** net metering across invoices: credit carried in per band, and whether this is the annual true-up */
+  netMetering?: NetMeteringState;
   advances?: { reference: string; amountMinor: string }[];
   alreadyDeducted?: string[];
   forecast?: CaseConsumption;
@@ -160,6 +163,7 @@ export async function runBillCase(path: string): Promise<unknown> {
               ...base,
               consumption: consumption as Consumption,
               marketPrices,
+              ...(file.netMetering !== undefined ? { netMetering: file.netMetering } : {}),
               advances,
               alreadyDeducted: file.alreadyDeducted ?? [],
             }),
@@ -250,8 +254,42 @@ function caseFieldErrors(file: CaseFile): FieldError[] {
   if (file.allowIncomplete !== undefined && typeof file.allowIncomplete !== "boolean") {
     errors.push({ path: "allowIncomplete", message: "must be true or false" });
   }
+  errors.push(...netMeteringErrors(file.netMetering, kind));
   for (const [i, x] of (kind === "correction" && Array.isArray(file.issued) ? file.issued : []).entries()) {
     errors.push(...periodErrors(x.period, `issued[${i}].period`));
+  }
+  return errors;
+}
+
+/** `netMetering: { carriedOverKwh?: { band: "kWh" }, trueUp?: boolean }`, monthly cases only. */
+function netMeteringErrors(value: unknown, kind: string): FieldError[] {
+  if (value === undefined) return [];
+  if (kind !== "monthly") return [{ path: "netMetering", message: "only for a monthly case" }];
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return [{ path: "netMetering", message: "must be an object { carriedOverKwh?, trueUp? }" }];
+  const errors: FieldError[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (key === "trueUp") {
+      if (typeof v !== "boolean")
+        errors.push({ path: "netMetering.trueUp", message: "must be true or false" });
+    } else if (key === "carriedOverKwh") {
+      if (v === null || typeof v !== "object" || Array.isArray(v)) {
+        errors.push({
+          path: "netMetering.carriedOverKwh",
+          message: 'must map bands to kWh, e.g. { "peak": "12.5" }',
+        });
+        continue;
+      }
+      for (const [band, kwh] of Object.entries(v as Record<string, unknown>)) {
+        if (typeof kwh !== "string" || !/^\d+(\.\d+)?$/.test(kwh))
+          errors.push({
+            path: `netMetering.carriedOverKwh.${band}`,
+            message: `must be a non-negative decimal string (got ${JSON.stringify(kwh)})`,
+          });
+      }
+    } else {
+      errors.push({ path: `netMetering.${key}`, message: "unknown field (allowed: carriedOverKwh, trueUp)" });
+    }
   }
   return errors;
 }

@@ -15,17 +15,17 @@ import { BillingInputError } from "./errors.ts";
 import { capacityLines } from "./charges/capacity.ts";
 import { dailyDemandLines, demandLines } from "./charges/demand.ts";
 import { ENERGY_MODELS, energyLines } from "./charges/energy-models.ts";
-import { feedInLines } from "./charges/export-compensation.ts";
+import { creditLines, feedInLines } from "./charges/export-compensation.ts";
 import { adjustmentLines } from "./charges/adjustments.ts";
 import { fixedChargeLines } from "./charges/fixed-charges.ts";
 import { minimumChargeLines } from "./charges/minimum-charges.ts";
 import { type LineContext, ZERO, fixedLines, perKwhLines } from "./charges/lines.ts";
-import { netByBand, netEnergy } from "../energy/balance.ts";
+import { type BandNetting, netByBand, netEnergy, netPerBand } from "../energy/balance.ts";
 import type { DraftLine } from "./invoice-builder.ts";
 import type { LocalPeriod } from "./local-time.ts";
 import { BillingDecimal, DECIMAL_PATTERN, formatDecimal } from "./money.ts";
 import { monthsFraction } from "./price-schedule.ts";
-import { type Tariff, energyKind, energyPricing } from "./tariff.ts";
+import { type PriceValue, type Tariff, energyKind, energyPricing } from "./tariff.ts";
 import { SINGLE_BAND, checkPeriod } from "./tou-windows.ts";
 
 export type BillLinesParams = {
@@ -35,7 +35,15 @@ export type BillLinesParams = {
   timeZone: string;
   consumption: Consumption;
   marketPrices?: readonly PricePoint[];
+  /** Net metering across invoices (`export.excess` roll-over or annual true-up). */
+  netMetering?: NetMeteringState;
 };
+
+/**
+ * Credit carried in from the previous invoice, kWh per band (`"all"` without TOU), and whether this
+ * invoice is the annual true-up (the credit left is paid out and the carry-over restarts at 0).
+ */
+export type NetMeteringState = { carriedOverKwh?: Record<string, string>; trueUp?: boolean };
 
 /** The energy quantities a bill is computed from. */
 export type BilledQuantities = {
@@ -46,6 +54,8 @@ export type BilledQuantities = {
   /** Import after net metering. */
   billedKwh: BillingDecimal;
   surplusExportKwh: BillingDecimal;
+  /** Net metering per band (`netting: "band"`), by band. */
+  bandNetting?: Map<string, BandNetting>;
   peakDemandKw?: BillingDecimal;
   /** Peak kW per local day, for a demand charge per day. */
   dailyPeakDemandKw?: Map<string, BillingDecimal>;
@@ -58,16 +68,43 @@ export function billLines(params: BillLinesParams): { lines: DraftLine[]; quanti
   checkPeriod(period, timeZone);
   const q = billedQuantities(params);
   const ctx: LineContext = { period, timeZone };
+  const nm = tariff.export?.kind === "net_metering" ? tariff.export : undefined;
+  const excess = excessOutcome(params, q);
   const netInfo =
-    tariff.export?.kind === "net_metering"
+    q.bandNetting !== undefined && nm !== undefined
       ? {
           netMetering: {
             importKwh: formatDecimal(q.importKwh),
             exportKwh: formatDecimal(q.exportKwh),
             surplusExportKwh: formatDecimal(q.surplusExportKwh),
+            netting: "band",
+            excess: nm.excess?.kind ?? "drop",
+            bands: Object.fromEntries(
+              [...q.bandNetting].map(([band, n]) => [
+                band,
+                {
+                  importKwh: formatDecimal(n.importKwh),
+                  exportKwh: formatDecimal(n.exportKwh),
+                  carriedInKwh: formatDecimal(n.carriedInKwh),
+                  billedKwh: formatDecimal(n.billedKwh),
+                  excessKwh: formatDecimal(n.excessKwh),
+                  ...(excess.carryOver !== undefined
+                    ? { carryOverKwh: formatDecimal(excess.carryOver.get(band) ?? ZERO) }
+                    : {}),
+                },
+              ]),
+            ),
           },
         }
-      : undefined;
+      : nm !== undefined
+        ? {
+            netMetering: {
+              importKwh: formatDecimal(q.importKwh),
+              exportKwh: formatDecimal(q.exportKwh),
+              surplusExportKwh: formatDecimal(q.surplusExportKwh),
+            },
+          }
+        : undefined;
   const lines = energyLines({ ...ctx, quantities: q, netInfo }, energyPricing(tariff));
   lines.push(...adjustmentLines(ctx, tariff.adjustments ?? [], q.billedKwh));
   if (tariff.capacity !== undefined) lines.push(...capacityLines(ctx, tariff.capacity));
@@ -86,6 +123,7 @@ export function billLines(params: BillLinesParams): { lines: DraftLine[]; quanti
     lines.push(...perKwhLines(ctx, "levy", levy.code, levy.description, q.billedKwh, levy.price));
   }
   if (tariff.export?.kind === "feed_in") lines.push(...feedInLines(ctx, tariff.export.price, q.exportKwh));
+  lines.push(...excess.lines(ctx));
   return { lines, quantities: q };
 }
 
@@ -145,10 +183,14 @@ export function billedQuantities(params: BillLinesParams): BilledQuantities {
     }
     agg = { kind: "aggregated", importKwhByBand: {}, importKwh: formatDecimal(importKwh), exportKwh: "0" };
   }
-  return quantitiesOf(tariff, agg);
+  return quantitiesOf(tariff, agg, params.netMetering);
 }
 
-function quantitiesOf(tariff: Tariff, agg: AggregatedConsumption): BilledQuantities {
+function quantitiesOf(
+  tariff: Tariff,
+  agg: AggregatedConsumption,
+  state: NetMeteringState | undefined,
+): BilledQuantities {
   const importKwh = kwh(agg.importKwh, "importKwh");
   const exportKwh = kwh(agg.exportKwh, "exportKwh");
   const byBand = new Map<string, BillingDecimal>();
@@ -172,13 +214,41 @@ function quantitiesOf(tariff: Tariff, agg: AggregatedConsumption): BilledQuantit
     byBand.set(SINGLE_BAND, importKwh);
   }
   const netMetering = tariff.export?.kind === "net_metering";
+  if (netMetering && tariff.export?.kind === "net_metering" && tariff.export.netting === "band") {
+    return {
+      ...bandNetted(tariff, agg, byBand, importKwh, exportKwh, state),
+      ...addOns(tariff, agg, importKwh),
+    };
+  }
+  if (state?.carriedOverKwh !== undefined || state?.trueUp !== undefined) {
+    throw new BillingInputError(
+      "invalid_input",
+      'netMetering (carried-over kWh, true-up) needs export.netting "band" with roll-over or annual-true-up',
+    );
+  }
   const { billedKwh, surplusExportKwh } = netEnergy({ importKwh, exportKwh, netMetering });
   // Net metering under TOU: the netted kWh come off every band in proportion to its import.
   const billedByBand =
     netMetering && tariff.tou !== undefined
       ? netByBand({ bands: tariff.tou.bands.map((b) => b.code), importByBand: byBand, importKwh, billedKwh })
       : byBand;
-  const out: BilledQuantities = { importKwh, exportKwh, billedByBand, billedKwh, surplusExportKwh };
+  return {
+    importKwh,
+    exportKwh,
+    billedByBand,
+    billedKwh,
+    surplusExportKwh,
+    ...addOns(tariff, agg, importKwh),
+  };
+}
+
+/** The demand and dynamic quantities of the aggregate. */
+function addOns(
+  tariff: Tariff,
+  agg: AggregatedConsumption,
+  importKwh: BillingDecimal,
+): Pick<BilledQuantities, "peakDemandKw" | "dailyPeakDemandKw" | "dynamicCost"> {
+  const out: Pick<BilledQuantities, "peakDemandKw" | "dailyPeakDemandKw" | "dynamicCost"> = {};
   if (tariff.demand !== undefined) {
     if (agg.peakDemandKw === undefined)
       throw new BillingInputError("consumption_mismatch", "peakDemandKw is required by the demand charge");
@@ -205,4 +275,120 @@ function quantitiesOf(tariff: Tariff, agg: AggregatedConsumption): BilledQuantit
     out.dynamicCost = { energyKwh, cost: new BillingDecimal(agg.dynamicCost.cost) };
   }
   return out;
+}
+
+/** Net metering within each band (`netting: "band"`), with the credit carried in. */
+function bandNetted(
+  tariff: Tariff,
+  agg: AggregatedConsumption,
+  importByBand: Map<string, BillingDecimal>,
+  importKwh: BillingDecimal,
+  exportKwh: BillingDecimal,
+  state: NetMeteringState | undefined,
+): Omit<BilledQuantities, "peakDemandKw" | "dailyPeakDemandKw" | "dynamicCost"> {
+  const bands = tariff.tou !== undefined ? tariff.tou.bands.map((b) => b.code) : [SINGLE_BAND];
+  const known = new Set(bands);
+  const exportByBand = new Map<string, BillingDecimal>();
+  if (tariff.tou === undefined) {
+    exportByBand.set(SINGLE_BAND, exportKwh);
+  } else {
+    if (agg.exportKwhByBand === undefined)
+      throw new BillingInputError("consumption_mismatch", 'exportKwhByBand is required by netting "band"');
+    let sum = ZERO;
+    for (const [band, text] of Object.entries(agg.exportKwhByBand)) {
+      if (!known.has(band))
+        throw new BillingInputError("consumption_mismatch", `exportKwhByBand has unknown band ${band}`);
+      const q = kwh(text, `exportKwhByBand.${band}`);
+      exportByBand.set(band, q);
+      sum = sum.plus(q);
+    }
+    if (!sum.equals(exportKwh))
+      throw new BillingInputError(
+        "consumption_mismatch",
+        `Σ exportKwhByBand ${formatDecimal(sum)} ≠ exportKwh ${agg.exportKwh}`,
+      );
+  }
+  const rule = tariff.export?.kind === "net_metering" ? (tariff.export.excess?.kind ?? "drop") : "drop";
+  const carries = rule === "roll-over" || rule === "annual-true-up";
+  const carriedInByBand = new Map<string, BillingDecimal>();
+  for (const [band, text] of Object.entries(state?.carriedOverKwh ?? {})) {
+    if (!carries)
+      throw new BillingInputError(
+        "invalid_input",
+        `carried-over kWh need excess roll-over or annual-true-up, not ${rule}`,
+      );
+    if (!known.has(band))
+      throw new BillingInputError("invalid_input", `carriedOverKwh has unknown band ${band}`);
+    carriedInByBand.set(band, kwh(text, `carriedOverKwh.${band}`));
+  }
+  if (state?.trueUp !== undefined && rule !== "annual-true-up")
+    throw new BillingInputError("invalid_input", `trueUp needs excess annual-true-up, not ${rule}`);
+  const bandNetting = netPerBand({ bands, importByBand, exportByBand, carriedInByBand });
+  let billedKwh = ZERO;
+  let surplusExportKwh = ZERO;
+  const billedByBand = new Map<string, BillingDecimal>();
+  for (const [band, n] of bandNetting) {
+    billedByBand.set(band, n.billedKwh);
+    billedKwh = billedKwh.plus(n.billedKwh);
+    surplusExportKwh = surplusExportKwh.plus(n.excessKwh);
+  }
+  return { importKwh, exportKwh, billedByBand, billedKwh, surplusExportKwh, bandNetting };
+}
+
+/** What the excess rule makes of the credit left after band netting: credit lines and the carry-over. */
+function excessOutcome(
+  params: BillLinesParams,
+  q: BilledQuantities,
+): { lines: (ctx: LineContext) => DraftLine[]; carryOver?: Map<string, BillingDecimal> } {
+  const nm = params.tariff.export?.kind === "net_metering" ? params.tariff.export : undefined;
+  const rule = nm?.excess;
+  if (q.bandNetting === undefined || rule === undefined || rule.kind === "drop") return { lines: () => [] };
+  const excessByBand = new Map([...q.bandNetting].map(([band, n]) => [band, n.excessKwh]));
+  if (rule.kind === "sell-back") {
+    return {
+      lines: (ctx) =>
+        creditLines(ctx, "export.sell_back", "Net metering excess sold back", q.surplusExportKwh, rule.price),
+    };
+  }
+  if (rule.kind === "roll-over" || params.netMetering?.trueUp !== true) {
+    return { lines: () => [], carryOver: excessByBand };
+  }
+  const zeros = new Map([...excessByBand.keys()].map((band) => [band, ZERO]));
+  const price = rule.price;
+  if (price !== "retail") {
+    return {
+      lines: (ctx) =>
+        creditLines(ctx, "export.true_up", "Net metering annual true-up", q.surplusExportKwh, price),
+      carryOver: zeros,
+    };
+  }
+  return {
+    lines: (ctx) =>
+      [...excessByBand].flatMap(([band, kwhLeft]) =>
+        kwhLeft.isZero()
+          ? []
+          : creditLines(
+              ctx,
+              band === SINGLE_BAND ? "export.true_up" : `export.true_up.${band}`,
+              band === SINGLE_BAND
+                ? "Net metering annual true-up (retail)"
+                : `Net metering annual true-up ${band} (retail)`,
+              kwhLeft,
+              retailPrice(params.tariff, band),
+            ),
+      ),
+    carryOver: zeros,
+  };
+}
+
+/** The retail energy price of a band: its price (a tiered band's first block), the single price or the first tier. */
+function retailPrice(tariff: Tariff, band: string): PriceValue {
+  if (tariff.tou !== undefined) {
+    const b = tariff.tou.bands.find((x) => x.code === band);
+    if (b === undefined) throw new BillingInputError("invalid_input", `unknown band ${band}`);
+    return b.price;
+  }
+  if (tariff.tiered !== undefined) return tariff.tiered.tiers[0]!.price;
+  if (tariff.single !== undefined) return tariff.single.price;
+  throw new BillingInputError("unsupported_combination", "a retail true-up needs a fixed energy price");
 }

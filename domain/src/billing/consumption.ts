@@ -23,6 +23,8 @@ export type AggregatedConsumption = {
   importKwhByBand: Record<string, string>;
   exportKwh: string;
   importKwh: string;
+  /** kWh exported per TOU band (needed by net metering with `netting: "band"`; missing bands = 0). */
+  exportKwhByBand?: Record<string, string>;
   /** Peak mean kW over the tariff's demand resolution (needed by a demand charge). */
   peakDemandKw?: string;
   /** Peak mean kW of each local day `YYYY-MM-DD` (needed by a demand charge per day; missing days = 0). */
@@ -81,6 +83,10 @@ export function aggregateIntervals(params: AggregateIntervalsParams): Aggregated
       ? priceIndex(params.marketPrices ?? [], tariff.dynamic.resolutionMinutes)
       : undefined;
 
+  const exportBands =
+    tariff.export?.kind === "net_metering" && tariff.export.netting === "band"
+      ? new Map([...bands.keys()].map((b) => [b, new BillingDecimal(0)]))
+      : undefined;
   let importKwh = new BillingDecimal(0);
   let exportKwh = new BillingDecimal(0);
   let cost = new BillingDecimal(0);
@@ -103,6 +109,8 @@ export function aggregateIntervals(params: AggregateIntervalsParams): Aggregated
       throw new BillingInputError("invalid_input", `no TOU window for ${r.start}`);
     }
     bands.set(window.band, (bands.get(window.band) ?? new BillingDecimal(0)).plus(imp));
+    if (exportBands !== undefined)
+      exportBands.set(window.band, (exportBands.get(window.band) ?? new BillingDecimal(0)).plus(exp));
     if (demandMinutes !== undefined) {
       const bucket = Math.floor(ms / (demandMinutes * 60_000));
       demandBuckets.set(bucket, (demandBuckets.get(bucket) ?? new BillingDecimal(0)).plus(imp));
@@ -121,6 +129,9 @@ export function aggregateIntervals(params: AggregateIntervalsParams): Aggregated
     exportKwh: formatDecimal(exportKwh),
     importKwh: formatDecimal(importKwh),
   };
+  if (exportBands !== undefined) {
+    out.exportKwhByBand = Object.fromEntries([...exportBands].map(([b, q]) => [b, formatDecimal(q)]));
+  }
   if (demandMinutes !== undefined) {
     let peak = new BillingDecimal(0);
     for (const q of demandBuckets.values()) peak = BillingDecimal.max(peak, q);

@@ -45,7 +45,7 @@ export type { MinimumCharge } from "./charges/minimum-charges.ts";
 export type { KwhAdjustment } from "./charges/adjustments.ts";
 export type { CapacityCharge } from "./charges/capacity.ts";
 export type { DemandCharge } from "./charges/demand.ts";
-export type { ExportCompensation } from "./charges/export-compensation.ts";
+export type { ExcessRule, ExportCompensation, NetMetering } from "./charges/export-compensation.ts";
 export type { EnergyKind, EnergyPricing, EnergyPricingByKind } from "./charges/energy-models.ts";
 
 /** A tariff: exactly one energy charge model, plus the optional add-on charges of `TariffBase`. */

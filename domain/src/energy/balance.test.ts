@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BillingDecimal } from "../billing/money.ts";
-import { netByBand, netEnergy, siteEnergy } from "./balance.ts";
+import { netByBand, netEnergy, netPerBand, siteEnergy } from "./balance.ts";
 
 const d = (x: string | number) => new BillingDecimal(x);
 /** kWh with up to 3 decimals, as the stores hold them (Wh / 1000). */
@@ -97,5 +97,51 @@ describe("siteEnergy", () => {
         expect(s.consumptionWh).toBeLessThanOrEqual(importWh + productionWh);
       }),
     );
+  });
+});
+
+describe("netPerBand (net metering within each band)", () => {
+  const bandMap = fc.tuple(kwh, kwh, kwh);
+  it("never creates energy: billed ≤ import, excess ≤ export + carried in, and the balance closes", () => {
+    fc.assert(
+      fc.property(bandMap, bandMap, bandMap, (imp, exp, carried) => {
+        const bands = ["a", "b", "c"];
+        const m = (xs: BillingDecimal[]) => new Map(bands.map((b, i) => [b, xs[i]!]));
+        const r = netPerBand({
+          bands,
+          importByBand: m(imp),
+          exportByBand: m(exp),
+          carriedInByBand: m(carried),
+        });
+        let billed = d(0);
+        let excess = d(0);
+        for (const n of r.values()) {
+          expect(n.billedKwh.lessThanOrEqualTo(n.importKwh)).toBe(true);
+          expect(n.excessKwh.lessThanOrEqualTo(n.exportKwh.plus(n.carriedInKwh))).toBe(true);
+          const used = n.exportKwh.plus(n.carriedInKwh).minus(n.excessKwh);
+          expect(n.billedKwh.plus(used).equals(n.importKwh)).toBe(true);
+          billed = billed.plus(n.billedKwh);
+          excess = excess.plus(n.excessKwh);
+        }
+        const sum = (xs: BillingDecimal[]) => xs.reduce((a, b) => a.plus(b), d(0));
+        expect(billed.lessThanOrEqualTo(sum(imp))).toBe(true);
+        expect(excess.lessThanOrEqualTo(sum(exp).plus(sum(carried)))).toBe(true);
+      }),
+    );
+  });
+
+  it("import 100, export 30, carried in 20 → billed 50; export 130 → excess 50", () => {
+    const one = (i: number, e: number, c: number) =>
+      netPerBand({
+        bands: ["p"],
+        importByBand: new Map([["p", d(i)]]),
+        exportByBand: new Map([["p", d(e)]]),
+        carriedInByBand: new Map([["p", d(c)]]),
+      }).get("p")!;
+    expect([one(100, 30, 20).billedKwh.toFixed(), one(100, 30, 20).excessKwh.toFixed()]).toEqual(["50", "0"]);
+    expect([one(100, 130, 20).billedKwh.toFixed(), one(100, 130, 20).excessKwh.toFixed()]).toEqual([
+      "0",
+      "50",
+    ]);
   });
 });

@@ -74,3 +74,45 @@ export function siteEnergy({ productionWh, importWh, exportWh }: SiteEnergyParam
     selfConsumptionWh: Math.max(0, productionWh - exportWh),
   };
 }
+
+export type BandNetting = {
+  importKwh: BillingDecimal;
+  exportKwh: BillingDecimal;
+  /** Credit carried in from earlier invoices (roll-over, annual true-up). */
+  carriedInKwh: BillingDecimal;
+  /** Import left to bill: import − (export + carried in), not below 0. */
+  billedKwh: BillingDecimal;
+  /** Export and carried-in credit left after netting: max(0, export + carried in − import). */
+  excessKwh: BillingDecimal;
+};
+
+/**
+ * Net metering within each band: each interval's export counts in the band of its interval, so
+ * the result is Σ import − Σ export of the band whether the meter records gross or netted values
+ * per interval. Credit carried in offsets the band's import too. Never creates energy: billed ≤
+ * import, excess ≤ export + carried in, and billed + (export + carried in − excess) = import.
+ * @example netPerBand({ bands: ["peak"], importByBand: { peak: 100 }, exportByBand: { peak: 30 },
+ *   carriedInByBand: { peak: 20 } }) // peak: billed 50, excess 0
+ */
+export function netPerBand(params: {
+  bands: readonly string[];
+  importByBand: ReadonlyMap<string, BillingDecimal>;
+  exportByBand: ReadonlyMap<string, BillingDecimal>;
+  carriedInByBand?: ReadonlyMap<string, BillingDecimal>;
+}): Map<string, BandNetting> {
+  const out = new Map<string, BandNetting>();
+  for (const band of params.bands) {
+    const importKwh = params.importByBand.get(band) ?? ZERO;
+    const exportKwh = params.exportByBand.get(band) ?? ZERO;
+    const carriedInKwh = params.carriedInByBand?.get(band) ?? ZERO;
+    const credit = exportKwh.plus(carriedInKwh);
+    out.set(band, {
+      importKwh,
+      exportKwh,
+      carriedInKwh,
+      billedKwh: BillingDecimal.max(ZERO, importKwh.minus(credit)),
+      excessKwh: BillingDecimal.max(ZERO, credit.minus(importKwh)),
+    });
+  }
+  return out;
+}

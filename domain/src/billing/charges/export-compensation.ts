@@ -1,27 +1,83 @@
-/** Export compensation: net metering (export offsets import) or a feed-in price per exported kWh. */
+/**
+ * Export compensation: net metering (export offsets import) or a feed-in price per exported kWh.
+ *
+ * Net metering nets over the whole period (`netting: "period"`, the default and the behaviour
+ * before issue 13: netted kWh come off TOU bands in proportion to their import) or within each
+ * band (`netting: "band"`: each interval's export counts in its own band, see `netPerBand`). With
+ * band netting, `excess` says what happens to export left over: `drop` (default), `sell-back` at a
+ * price, `roll-over` (carried to the next invoice) or `annual-true-up` (carried, and paid out at the
+ * true-up invoice at a set price or the band's retail price).
+ */
 import type { DraftLine } from "../invoice-builder.ts";
 import type { BillingDecimal } from "../money.ts";
-import type { Validator } from "../validation.ts";
+import { type Validator, join } from "../validation.ts";
 import { type LineContext, perKwhLines } from "./lines.ts";
 import { type PriceValue, priceValue } from "./price-fields.ts";
 
-export type ExportCompensation = { kind: "net_metering" } | { kind: "feed_in"; price: PriceValue };
+export type ExcessRule =
+  | { kind: "drop" }
+  | { kind: "sell-back"; price: PriceValue }
+  | { kind: "roll-over" }
+  | { kind: "annual-true-up"; price: PriceValue | "retail" };
+export type NetMetering = { kind: "net_metering"; netting?: "period" | "band"; excess?: ExcessRule };
+export type ExportCompensation = NetMetering | { kind: "feed_in"; price: PriceValue };
 
 /** `dynamicEnergy`: net metering needs a fixed energy price to net against. */
 export function validateExport(v: Validator, value: unknown, dynamicEnergy: boolean): void {
-  const e = v.object("export", value, ["kind", "price"]);
+  const e = v.object("export", value, ["kind", "price", "netting", "excess"]);
   if (e === undefined) return;
   const kind = v.oneOf("export.kind", e.kind, ["net_metering", "feed_in"] as const);
-  if (kind === "feed_in") priceValue(v, "export.price", e.price);
+  if (kind === "feed_in") {
+    priceValue(v, "export.price", e.price);
+    if (e.netting !== undefined) v.error("export.netting", "only with net_metering");
+    if (e.excess !== undefined) v.error("export.excess", "only with net_metering");
+  }
   if (kind === "net_metering" && e.price !== undefined) v.error("export.price", "net metering has no price");
   if (kind === "net_metering" && dynamicEnergy) {
     v.error("export.kind", "net metering needs a single, TOU or tiered energy price, not dynamic");
+  }
+  if (kind !== "net_metering") return;
+  const netting =
+    e.netting === undefined ? "period" : v.oneOf("export.netting", e.netting, ["period", "band"] as const);
+  if (e.excess === undefined) return;
+  const x = v.object("export.excess", e.excess, ["kind", "price"]);
+  if (x === undefined) return;
+  const rule = v.oneOf("export.excess.kind", x.kind, [
+    "drop",
+    "sell-back",
+    "roll-over",
+    "annual-true-up",
+  ] as const);
+  const pricePath = join("export.excess", "price");
+  if (rule === "sell-back") priceValue(v, pricePath, x.price);
+  if (rule === "annual-true-up" && x.price !== "retail") {
+    if (x.price === undefined) v.error(pricePath, 'required: a price per kWh or "retail"');
+    else priceValue(v, pricePath, x.price);
+  }
+  if ((rule === "drop" || rule === "roll-over") && x.price !== undefined)
+    v.error(pricePath, `${rule} has no price`);
+  if (rule !== undefined && rule !== "drop" && netting === "period") {
+    v.error("export.excess.kind", `${rule} needs export.netting "band" (the credit is kept per band)`);
   }
 }
 
 /** Feed-in credit lines: exported kWh at the negated feed-in price. */
 export function feedInLines(ctx: LineContext, price: PriceValue, exportKwh: BillingDecimal): DraftLine[] {
-  return perKwhLines(ctx, "credit", "export.feed_in", "Feed-in compensation", exportKwh, price).map(
-    (line) => ({ ...line, unitPrice: line.unitPrice.negated(), precise: line.precise.negated() }),
-  );
+  return creditLines(ctx, "export.feed_in", "Feed-in compensation", exportKwh, price);
+}
+
+/** A credit per kWh: the quantity at the negated price (sell-back, true-up payout, feed-in). */
+export function creditLines(
+  ctx: LineContext,
+  code: string,
+  description: string,
+  kwh: BillingDecimal,
+  price: PriceValue,
+  breakdown?: Record<string, unknown>,
+): DraftLine[] {
+  return perKwhLines(ctx, "credit", code, description, kwh, price, breakdown).map((line) => ({
+    ...line,
+    unitPrice: line.unitPrice.negated(),
+    precise: line.precise.negated(),
+  }));
 }

@@ -215,10 +215,8 @@ function quantitiesOf(
   }
   const netMetering = tariff.export?.kind === "net_metering";
   if (netMetering && tariff.export?.kind === "net_metering" && tariff.export.netting === "band") {
-    return {
-      ...bandNetted(tariff, agg, byBand, importKwh, exportKwh, state),
-      ...addOns(tariff, agg, importKwh),
-    };
+    const netted = bandNetted(tariff, agg, byBand, importKwh, exportKwh, state);
+    return { ...netted, ...addOns(tariff, agg, netted.billedKwh) };
   }
   if (state?.carriedOverKwh !== undefined || state?.trueUp !== undefined) {
     throw new BillingInputError(
@@ -242,11 +240,11 @@ function quantitiesOf(
   };
 }
 
-/** The demand and dynamic quantities of the aggregate. */
+/** The demand and dynamic quantities of the aggregate (`billedKwh`: the import the dynamic cost prices). */
 function addOns(
   tariff: Tariff,
   agg: AggregatedConsumption,
-  importKwh: BillingDecimal,
+  billedKwh: BillingDecimal,
 ): Pick<BilledQuantities, "peakDemandKw" | "dailyPeakDemandKw" | "dynamicCost"> {
   const out: Pick<BilledQuantities, "peakDemandKw" | "dailyPeakDemandKw" | "dynamicCost"> = {};
   if (tariff.demand !== undefined) {
@@ -270,8 +268,11 @@ function addOns(
     const energyKwh = kwh(agg.dynamicCost.energyKwh, "dynamicCost.energyKwh");
     if (!DECIMAL_PATTERN.test(agg.dynamicCost.cost))
       throw new BillingInputError("invalid_input", "dynamicCost.cost: not a decimal");
-    if (!energyKwh.equals(importKwh))
-      throw new BillingInputError("consumption_mismatch", "dynamicCost.energyKwh ≠ importKwh");
+    if (!energyKwh.equals(billedKwh))
+      throw new BillingInputError(
+        "consumption_mismatch",
+        `dynamicCost.energyKwh ≠ ${tariff.export?.kind === "net_metering" ? "netted import" : "importKwh"}`,
+      );
     out.dynamicCost = { energyKwh, cost: new BillingDecimal(agg.dynamicCost.cost) };
   }
   return out;
@@ -286,6 +287,7 @@ function bandNetted(
   exportKwh: BillingDecimal,
   state: NetMeteringState | undefined,
 ): Omit<BilledQuantities, "peakDemandKw" | "dailyPeakDemandKw" | "dynamicCost"> {
+  if (tariff.dynamic !== undefined) return dynamicNetted(agg, importKwh, exportKwh, state);
   const bands = tariff.tou !== undefined ? tariff.tou.bands.map((b) => b.code) : [SINGLE_BAND];
   const known = new Set(bands);
   const exportByBand = new Map<string, BillingDecimal>();
@@ -333,6 +335,38 @@ function bandNetted(
     surplusExportKwh = surplusExportKwh.plus(n.excessKwh);
   }
   return { importKwh, exportKwh, billedByBand, billedKwh, surplusExportKwh, bandNetting };
+}
+
+/** Dynamic prices: netted within each price slot by the aggregation (`dynamicCost.energyKwh`, `excessKwh`). */
+function dynamicNetted(
+  agg: AggregatedConsumption,
+  importKwh: BillingDecimal,
+  exportKwh: BillingDecimal,
+  state: NetMeteringState | undefined,
+): Omit<BilledQuantities, "peakDemandKw" | "dailyPeakDemandKw" | "dynamicCost"> {
+  if (state?.carriedOverKwh !== undefined || state?.trueUp !== undefined)
+    throw new BillingInputError("invalid_input", "carried-over kWh and true-up are not with dynamic prices");
+  const excess = agg.dynamicCost?.excessKwh;
+  if (agg.dynamicCost === undefined || excess === undefined)
+    throw new BillingInputError(
+      "consumption_mismatch",
+      "dynamicCost with excessKwh is required by net metering with dynamic prices",
+    );
+  const billedKwh = kwh(agg.dynamicCost.energyKwh, "dynamicCost.energyKwh");
+  const excessKwh = kwh(excess, "dynamicCost.excessKwh");
+  if (billedKwh.greaterThan(importKwh) || excessKwh.greaterThan(exportKwh))
+    throw new BillingInputError("consumption_mismatch", "netted kWh exceed import or export");
+  const bandNetting = new Map<string, BandNetting>([
+    [SINGLE_BAND, { importKwh, exportKwh, carriedInKwh: ZERO, billedKwh, excessKwh }],
+  ]);
+  return {
+    importKwh,
+    exportKwh,
+    billedByBand: new Map([[SINGLE_BAND, billedKwh]]),
+    billedKwh,
+    surplusExportKwh: excessKwh,
+    bandNetting,
+  };
 }
 
 /** What the excess rule makes of the credit left after band netting: credit lines and the carry-over. */

@@ -30,7 +30,7 @@ export type AggregatedConsumption = {
   /** Peak mean kW of each local day `YYYY-MM-DD` (needed by a demand charge per day; missing days = 0). */
   dailyPeakDemandKw?: Record<string, string>;
   /** Exact Σ kWh × market price of each interval (needed by a dynamic tariff). */
-  dynamicCost?: { energyKwh: string; cost: string };
+  dynamicCost?: { energyKwh: string; cost: string; excessKwh?: string };
 };
 export type MeterReading = { at: string; kwh: string };
 export type SlpConsumption = {
@@ -58,7 +58,8 @@ export type AggregateIntervalsParams = {
  * per TOU window band (window containing the interval start), total import and export, the peak mean
  * kW per demand bucket (UTC-aligned 15- or 60-minute buckets, i.e. local hours in zones with
  * whole-hour offsets; per local day of the bucket start for a demand charge per day) and the exact
- * dynamic cost Σ kWh × price.
+ * dynamic cost Σ kWh × price (under net metering: Σ over price slots of max(0, import − export) × price,
+ * the rest of export as `excessKwh`).
  */
 export function aggregateIntervals(params: AggregateIntervalsParams): AggregatedConsumption {
   const { tariff, period, timeZone, consumption } = params;
@@ -86,6 +87,11 @@ export function aggregateIntervals(params: AggregateIntervalsParams): Aggregated
   const exportBands =
     tariff.export?.kind === "net_metering" && tariff.export.netting === "band"
       ? new Map([...bands.keys()].map((b) => [b, new BillingDecimal(0)]))
+      : undefined;
+  // Net metering with dynamic prices nets within each price slot, at that slot's price.
+  const netSlots =
+    tariff.dynamic !== undefined && tariff.export?.kind === "net_metering"
+      ? new Map<number, { price: BillingDecimal; net: BillingDecimal }>()
       : undefined;
   let importKwh = new BillingDecimal(0);
   let exportKwh = new BillingDecimal(0);
@@ -117,10 +123,16 @@ export function aggregateIntervals(params: AggregateIntervalsParams): Aggregated
     }
     if (prices !== undefined && tariff.dynamic !== undefined) {
       const res = tariff.dynamic.resolutionMinutes * 60_000;
-      const price = prices.get(Math.floor(ms / res) * res);
+      const slotMs = Math.floor(ms / res) * res;
+      const price = prices.get(slotMs);
       if (price === undefined)
         throw new BillingInputError("market_price_missing", `no market price for ${r.start}`);
-      cost = cost.plus(imp.times(price));
+      if (netSlots !== undefined) {
+        const slot = netSlots.get(slotMs) ?? { price, net: new BillingDecimal(0) };
+        netSlots.set(slotMs, { price, net: slot.net.plus(imp).minus(exp) });
+      } else {
+        cost = cost.plus(imp.times(price));
+      }
     }
   }
   const out: AggregatedConsumption = {
@@ -151,7 +163,25 @@ export function aggregateIntervals(params: AggregateIntervalsParams): Aggregated
     }
   }
   if (prices !== undefined)
-    out.dynamicCost = { energyKwh: formatDecimal(importKwh), cost: formatDecimal(cost) };
+    if (netSlots !== undefined) {
+      let energyKwh = new BillingDecimal(0);
+      let excessKwh = new BillingDecimal(0);
+      for (const { price, net } of netSlots.values()) {
+        if (net.isPositive() && !net.isZero()) {
+          energyKwh = energyKwh.plus(net);
+          cost = cost.plus(net.times(price));
+        } else {
+          excessKwh = excessKwh.minus(net);
+        }
+      }
+      out.dynamicCost = {
+        energyKwh: formatDecimal(energyKwh),
+        cost: formatDecimal(cost),
+        excessKwh: formatDecimal(excessKwh),
+      };
+    } else {
+      out.dynamicCost = { energyKwh: formatDecimal(importKwh), cost: formatDecimal(cost) };
+    }
   return out;
 }
 

@@ -6,7 +6,8 @@
  * band (`netting: "band"`: each interval's export counts in its own band, see `netPerBand`). With
  * band netting, `excess` says what happens to export left over: `drop` (default), `sell-back` at a
  * price, `roll-over` (carried to the next invoice) or `annual-true-up` (carried, and paid out at the
- * true-up invoice at a set price or the band's retail price).
+ * true-up invoice at a set price or the band's retail price). With dynamic prices, band netting nets
+ * within each price interval at that interval's price (excess: drop or sell-back).
  */
 import type { DraftLine } from "../invoice-builder.ts";
 import type { BillingDecimal } from "../money.ts";
@@ -22,7 +23,7 @@ export type ExcessRule =
 export type NetMetering = { kind: "net_metering"; netting?: "period" | "band"; excess?: ExcessRule };
 export type ExportCompensation = NetMetering | { kind: "feed_in"; price: PriceValue };
 
-/** `dynamicEnergy`: net metering needs a fixed energy price to net against. */
+/** `dynamicEnergy`: net metering with dynamic prices nets per price interval, with drop or sell-back only. */
 export function validateExport(v: Validator, value: unknown, dynamicEnergy: boolean): void {
   const e = v.object("export", value, ["kind", "price", "netting", "excess"]);
   if (e === undefined) return;
@@ -33,12 +34,15 @@ export function validateExport(v: Validator, value: unknown, dynamicEnergy: bool
     if (e.excess !== undefined) v.error("export.excess", "only with net_metering");
   }
   if (kind === "net_metering" && e.price !== undefined) v.error("export.price", "net metering has no price");
-  if (kind === "net_metering" && dynamicEnergy) {
-    v.error("export.kind", "net metering needs a single, TOU or tiered energy price, not dynamic");
-  }
   if (kind !== "net_metering") return;
   const netting =
     e.netting === undefined ? "period" : v.oneOf("export.netting", e.netting, ["period", "band"] as const);
+  if (dynamicEnergy && netting === "period") {
+    v.error(
+      "export.kind",
+      'net metering with dynamic prices needs netting "band" (netted within each price interval, at its price)',
+    );
+  }
   if (e.excess === undefined) return;
   const x = v.object("export.excess", e.excess, ["kind", "price"]);
   if (x === undefined) return;
@@ -56,6 +60,12 @@ export function validateExport(v: Validator, value: unknown, dynamicEnergy: bool
   }
   if ((rule === "drop" || rule === "roll-over") && x.price !== undefined)
     v.error(pricePath, `${rule} has no price`);
+  if (dynamicEnergy && (rule === "roll-over" || rule === "annual-true-up")) {
+    v.error(
+      "export.excess.kind",
+      `${rule} carries kWh, which dynamic prices cannot value: use drop or sell-back`,
+    );
+  }
   if (rule !== undefined && rule !== "drop" && netting === "period") {
     v.error("export.excess.kind", `${rule} needs export.netting "band" (the credit is kept per band)`);
   }

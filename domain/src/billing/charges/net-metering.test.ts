@@ -88,3 +88,61 @@ describe("net metering within each band", () => {
     ]);
   });
 });
+
+describe("net metering with dynamic prices", () => {
+  const dyn = mustParseTariff({
+    name: "d",
+    currency: "EUR",
+    dynamic: { resolutionMinutes: 60, margin: "0" },
+    export: { kind: "net_metering", netting: "band", excess: { kind: "sell-back", price: "0.01" } },
+  });
+
+  it("nets per price hour: never creates energy, and netted − excess = import − export", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(900), fc.nat(900)), { minLength: 96, maxLength: 96 }),
+        fc.array(fc.integer({ min: -50, max: 500 }), { minLength: 24, maxLength: 24 }),
+        (rows, cents) => {
+          const intervals = rows.map(([i, e], q) => ({
+            start: new Date(startMs + q * 900_000).toISOString(),
+            importKwh: new BillingDecimal(i).div(1000).toFixed(),
+            exportKwh: new BillingDecimal(e).div(1000).toFixed(),
+          }));
+          const marketPrices = cents.map((c, h) => ({
+            start: new Date(startMs + h * 3_600_000).toISOString(),
+            price: new BillingDecimal(c).div(1000).toFixed(),
+          }));
+          const { quantities: q } = billLines({
+            tariff: dyn,
+            terms: TERMS,
+            period,
+            timeZone: TZ,
+            consumption: { kind: "intervals", intervals },
+            marketPrices,
+          });
+          expect(q.billedKwh.lessThanOrEqualTo(q.importKwh)).toBe(true);
+          expect(q.surplusExportKwh.lessThanOrEqualTo(q.exportKwh)).toBe(true);
+          expect(q.billedKwh.minus(q.surplusExportKwh).equals(q.importKwh.minus(q.exportKwh))).toBe(true);
+          expect(q.dynamicCost?.energyKwh.equals(q.billedKwh)).toBe(true);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it("refuses period netting and carrying rules with dynamic prices", () => {
+    const errors = (exp: unknown) => {
+      const r = parseTariff({
+        name: "d",
+        currency: "EUR",
+        dynamic: { resolutionMinutes: 60, margin: "0" },
+        export: exp,
+      });
+      return r.ok ? [] : r.errors.map((e) => e.path);
+    };
+    expect(errors({ kind: "net_metering" })).toEqual(["export.kind"]);
+    expect(errors({ kind: "net_metering", netting: "band", excess: { kind: "roll-over" } })).toEqual([
+      "export.excess.kind",
+    ]);
+  });
+});

@@ -23,6 +23,7 @@ import {
   monthPeriod,
   vatRates,
 } from "./bill-run.ts";
+import { buyerOf } from "./bill-run/pod-context.ts";
 import { withTransaction } from "@c4e/prisma";
 import { type DraftInvoiceParams, insertDraftInvoices, issueInvoices } from "./invoice-store.ts";
 
@@ -136,14 +137,7 @@ export async function billAdvances(pool: pg.Pool, params: BillAdvancesParams): P
         seriesId: ADVANCE_SERIES,
         idempotencyKey: `advance:${ctx.pod_id}:${params.period}`,
         billingInput: input,
-        buyer: {
-          customerId: ctx.customer_id,
-          customerName: ctx.customer_name,
-          customerAddress: ctx.pod_address,
-          contractNumber: ctx.contract_number,
-          podIdentifier: ctx.identifier,
-          podAddress: ctx.pod_address,
-        },
+        buyer: buyerOf(ctx),
         paymentTermsDays: ctx.payment_terms_days,
       });
     } catch (err) {

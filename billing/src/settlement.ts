@@ -23,6 +23,7 @@ import {
   multiplyDecimal,
   vatRates,
 } from "./bill-run.ts";
+import { buyerOf } from "./bill-run/pod-context.ts";
 import { type Queryable, withTransaction } from "@c4e/prisma";
 import { insertDraftInvoices, issueInvoices } from "./invoice-store.ts";
 
@@ -208,14 +209,7 @@ export async function billSettlements(
             seriesId: ctx.invoice_series,
             idempotencyKey: `settlement:${ctx.pod_id}:${params.date}`,
             billingInput: input,
-            buyer: {
-              customerId: ctx.customer_id,
-              customerName: ctx.customer_name,
-              customerAddress: ctx.pod_address,
-              contractNumber: ctx.contract_number,
-              podIdentifier: ctx.identifier,
-              podAddress: ctx.pod_address,
-            },
+            buyer: buyerOf(ctx),
             paymentTermsDays: ctx.payment_terms_days,
           },
         ]),

@@ -35,7 +35,7 @@ import {
 import type { Queryable } from "@c4e/prisma";
 import type { DraftInvoiceParams } from "../invoice-store.ts";
 import { BillRunError } from "./errors.ts";
-import type { PodContext } from "./pod-context.ts";
+import { buyerOf, type PodContext } from "./pod-context.ts";
 import { contractTerms, maxDate, minDate } from "./terms.ts";
 import {
   type Completeness,
@@ -330,14 +330,7 @@ function draftOf(run: RunContext, job: Job, data: IntervalData, own: Advances | 
       podId: ctx.pod_id,
       billRunId: run.id,
       seriesId: ctx.invoice_series,
-      buyer: {
-        customerId: ctx.customer_id,
-        customerName: ctx.customer_name,
-        customerAddress: ctx.pod_address,
-        contractNumber: ctx.contract_number,
-        podIdentifier: ctx.identifier,
-        podAddress: ctx.pod_address,
-      },
+      buyer: buyerOf(ctx),
       paymentTermsDays: ctx.payment_terms_days,
       // What a correction re-bills (consumption) and the terms billed; the tariff by reference
       // (tariff_key): a copy per invoice adds ≈ 1 KB each, and a correction diffs against the

@@ -1,6 +1,7 @@
 /** A POD with its contract, customer, grid meter and the tariff that applies, as bill runs read it. */
 import { type NetworkCharge, applicableTariff } from "@c4e/domain";
 import type { Queryable } from "@c4e/prisma";
+import type { Buyer } from "../invoice-store.ts";
 
 /**
  * POD, contract, customer, candidate tariffs and grid meter of a POD: `${POD_CONTEXT_SELECT} WHERE …`.
@@ -64,6 +65,18 @@ export type PodContextRow = PodColumns & {
 
 /** A POD's context with the applicable tariff: `tariff_key` names it (cache key, billing input). */
 export type PodContext = PodColumns & { tariff_key: string; tariff: unknown };
+
+/** What an invoice of the POD shows about its buyer (captured when the draft is made). */
+export function buyerOf(ctx: PodColumns): Buyer {
+  return {
+    customerId: ctx.customer_id,
+    customerName: ctx.customer_name,
+    customerAddress: ctx.pod_address,
+    contractNumber: ctx.contract_number,
+    podIdentifier: ctx.identifier,
+    podAddress: ctx.pod_address,
+  };
+}
 
 /**
  * The context with the tariff that applies (contract over product version over product). Without

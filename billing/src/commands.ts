@@ -27,7 +27,7 @@ import { loadBillingConfig } from "./env.ts";
 import { loadSeller, renderInvoicePdf } from "./invoice-pdf.ts";
 import { issueInvoices, loadInvoice, loadInvoices } from "./invoice-store.ts";
 import { importMarketPrices } from "./market-prices.ts";
-import { defineJobCommand, runJobCommand } from "./jobs/command.ts";
+import { collect, defineJobCommand, type Options, runJobCommand } from "./jobs/command.ts";
 import { importPods } from "./pod-import.ts";
 import { setTariffPrice } from "./product-price.ts";
 import { seedBillingDemo } from "./seed-demo.ts";
@@ -82,10 +82,8 @@ async function heldDrafts(pool: pg.Pool, where: string, param: string) {
   return r.rows.map((x) => ({ invoiceId: x.id, podId: x.pod_id, reason: x.hold_reason }));
 }
 
-type Options = Record<string, string | boolean | string[] | undefined>;
 const str = (o: Options, k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
 const flag = (o: Options, k: string) => o[k] === true;
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 const ISSUE_DATE = ["--issue-date <YYYY-MM-DD>", "the invoices' issue date (default: today)"] as const;
 
 /** The billing commands: name, description, arguments and options, action (resolves to an exit code). */

@@ -9,8 +9,10 @@ import type pg from "pg";
 import { isJobKind, JOB_KINDS, type JobKind } from "./kinds.ts";
 import { createJobQueue, jobStatus, type JobView, listJobs } from "./queue.ts";
 
-type Options = Record<string, string | boolean | string[] | undefined>;
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** Parsed command-line options as commander hands them to an action. */
+export type Options = Record<string, string | boolean | string[] | undefined>;
+/** A repeatable option (`--pod a --pod b`) collected into a list. */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The arguments and options of `c4e job` (commander). */
 export function defineJobCommand(c: Command): Command {

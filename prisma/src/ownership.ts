@@ -4,7 +4,17 @@
 // fails on a write by a non-owner or to a table missing here. docs/ownership.md explains the map.
 
 export type Workspace =
-  "contracts" | "domain" | "prisma" | "billing" | "ingest" | "indexer" | "retail" | "stack" | "web";
+  | "contracts"
+  | "domain"
+  | "prisma"
+  | "billing"
+  | "ingest"
+  | "indexer"
+  | "retail"
+  | "property"
+  | "trading"
+  | "stack"
+  | "web";
 
 /**
  * Every table of prisma/schema and prisma/migrations → the workspace that alone writes it. Views

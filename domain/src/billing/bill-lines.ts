@@ -13,6 +13,7 @@ import {
 import type { ContractTerms } from "./contract-terms.ts";
 import { BillingInputError } from "./errors.ts";
 import { capacityLines } from "./charges/capacity.ts";
+import { commodityOf, convertGasConsumption, labelQuantities } from "./charges/commodity.ts";
 import { dailyDemandLines, demandLines } from "./charges/demand.ts";
 import { ENERGY_MODELS, energyLines } from "./charges/energy-models.ts";
 import { creditLines, feedInLines } from "./charges/export-compensation.ts";
@@ -63,9 +64,15 @@ export type BilledQuantities = {
 };
 
 /** All unrounded lines of the bill, in presentation order. */
-export function billLines(params: BillLinesParams): { lines: DraftLine[]; quantities: BilledQuantities } {
-  const { tariff, terms, period, timeZone } = params;
+export function billLines(input: BillLinesParams): { lines: DraftLine[]; quantities: BilledQuantities } {
+  const { tariff, terms, period, timeZone } = input;
   checkPeriod(period, timeZone);
+  // Gas metered in m³ is priced in kWh: converted first, the conversion shown on the energy lines.
+  const gas =
+    tariff.gasConversion !== undefined
+      ? convertGasConsumption(input.consumption, tariff.gasConversion, period, timeZone)
+      : undefined;
+  const params = gas !== undefined ? { ...input, consumption: gas.consumption } : input;
   const q = billedQuantities(params);
   const ctx: LineContext = { period, timeZone };
   const nm = tariff.export?.kind === "net_metering" ? tariff.export : undefined;
@@ -124,7 +131,7 @@ export function billLines(params: BillLinesParams): { lines: DraftLine[]; quanti
   }
   if (tariff.export?.kind === "feed_in") lines.push(...feedInLines(ctx, tariff.export.price, q.exportKwh));
   lines.push(...excess.lines(ctx));
-  return { lines, quantities: q };
+  return { lines: labelQuantities(lines, commodityOf(tariff), gas?.breakdown), quantities: q };
 }
 
 /** The network charges of the contract, when the customer pays them through the supplier. */

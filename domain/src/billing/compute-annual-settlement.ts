@@ -3,6 +3,7 @@
  * since the last settlement; what the monthly invoices billed is subtracted; the difference is
  * priced (energy, per-kWh network charges, levy) and invoiced, or credited when negative.
  */
+import { commodityOf, labelQuantities } from "./charges/commodity.ts";
 import type { MeterReading } from "./consumption.ts";
 import { kwh } from "./consumption.ts";
 import type { ContractTerms } from "./contract-terms.ts";
@@ -42,6 +43,12 @@ export function computeAnnualSettlement(params: ComputeAnnualSettlementParams): 
     throw new BillingInputError(
       "unsupported_combination",
       "an SLP settlement needs a single-rate energy price",
+    );
+  }
+  if (tariff.gasConversion !== undefined) {
+    throw new BillingInputError(
+      "unsupported_combination",
+      "a settlement of gas metered in m³ is not supported yet: settle in kWh (convert the readings first)",
     );
   }
   const measured = kwh(params.reading.to.kwh, "reading.to").minus(
@@ -99,5 +106,12 @@ export function computeAnnualSettlement(params: ComputeAnnualSettlementParams): 
       terms.levy.price,
     );
   }
-  return buildInvoice({ kind: "settlement", currency: tariff.currency, period, timeZone, lines, terms });
+  return buildInvoice({
+    kind: "settlement",
+    currency: tariff.currency,
+    period,
+    timeZone,
+    lines: labelQuantities(lines, commodityOf(tariff)),
+    terms,
+  });
 }

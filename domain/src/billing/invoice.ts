@@ -4,6 +4,7 @@
  * (bigint); decimals cross boundaries as strings. See docs/billing.md.
  */
 
+import type { QuantityUnit } from "./charges/commodity.ts";
 import type { CurrencyCode } from "./iso-4217.ts";
 
 export type { CurrencyCode };
@@ -13,7 +14,7 @@ export type InvoiceLine = {
   code: string;
   description: string;
   quantity: string;
-  unit: "kWh" | "kW" | "day" | "month" | "year" | "item";
+  unit: QuantityUnit | "kW" | "day" | "month" | "year" | "item";
   unitPrice: string; // decimals as strings
   amountMinor: bigint /* rounded once */;
   preciseAmount: string /* unrounded */;

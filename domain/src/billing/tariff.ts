@@ -11,6 +11,7 @@
  */
 import { isCurrencyCode } from "./money.ts";
 import { validateCapacity } from "./charges/capacity.ts";
+import { validateCommodity } from "./charges/commodity.ts";
 import { validateDemand } from "./charges/demand.ts";
 import type { DynamicTariff } from "./charges/dynamic.ts";
 import { ENERGY_KINDS, ENERGY_MODELS, type EnergyKind, type EnergyPricing } from "./charges/energy-models.ts";
@@ -44,6 +45,14 @@ export type { FixedCharge, FixedChargePer, ProRate } from "./charges/fixed-charg
 export type { MinimumCharge } from "./charges/minimum-charges.ts";
 export type { KwhAdjustment } from "./charges/adjustments.ts";
 export type { CapacityCharge } from "./charges/capacity.ts";
+export type { Commodity, GasConversion, GasSegment, QuantityUnit } from "./charges/commodity.ts";
+export {
+  BILLING_UNIT,
+  COMMODITIES,
+  billingUnitOf,
+  commodityOf,
+  convertGasConsumption,
+} from "./charges/commodity.ts";
 export type { DemandCharge } from "./charges/demand.ts";
 export type { ExcessRule, ExportCompensation, NetMetering } from "./charges/export-compensation.ts";
 export type { EnergyKind, EnergyPricing, EnergyPricingByKind } from "./charges/energy-models.ts";
@@ -76,6 +85,8 @@ export function parseTariff(json: unknown): ParseTariffResult {
   const t = v.object("", json, [
     "name",
     "currency",
+    "commodity",
+    "gasConversion",
     ...ENERGY_KINDS,
     "fixedCharges",
     "minimumCharges",
@@ -107,6 +118,7 @@ export function parseTariff(json: unknown): ParseTariffResult {
   if (t.capacity !== undefined) validateCapacity(v, t.capacity);
   if (t.demand !== undefined) validateDemand(v, t.demand);
   if (t.export !== undefined) validateExport(v, t.export, t.dynamic !== undefined);
+  validateCommodity(v, t, kinds.length === 1 ? kinds[0] : undefined);
   if (v.errors.length > 0) return { ok: false, errors: v.errors };
   return { ok: true, tariff: json as Tariff };
 }

@@ -1,6 +1,7 @@
 /** What every tariff has besides its energy price: name, currency and the optional add-on charges. */
 import type { CurrencyCode } from "../invoice.ts";
 import type { CapacityCharge } from "./capacity.ts";
+import type { Commodity, GasConversion } from "./commodity.ts";
 import type { DemandCharge } from "./demand.ts";
 import type { ExportCompensation } from "./export-compensation.ts";
 import type { KwhAdjustment } from "./adjustments.ts";
@@ -10,6 +11,10 @@ import type { MinimumCharge } from "./minimum-charges.ts";
 export type TariffBase = {
   name: string;
   currency: CurrencyCode;
+  /** What is billed: electricity (default) and gas per kWh, water per m³, heating oil per litre. */
+  commodity?: Commodity;
+  /** Gas metered in m³: converted to kWh with the calorific value and the z factor. */
+  gasConversion?: GasConversion;
   fixedCharges?: FixedCharge[];
   /** Prices per billed kWh besides the energy price (fuel-cost adjustment, …); may be negative. */
   adjustments?: KwhAdjustment[];

@@ -91,6 +91,16 @@ export const tableOwners = {
   switch_event: "retail",
   distributor_message: "retail",
 
+  // trading: the wholesale book (issue 19); its invoices are billing's (invoice store and numbering).
+  trading_counterparty: "trading",
+  trading_contract: "trading",
+  trading_contract_version: "trading",
+  trading_delivery: "trading",
+  trading_delivery_note: "trading",
+  trading_match: "trading",
+  trading_capacity_right: "trading",
+  trading_incoming_invoice: "trading",
+
   // web: sign-in, sessions, staff accounts and the audit trail of admin actions.
   web_user: "web",
   session: "web",

@@ -101,6 +101,15 @@ export const tableOwners = {
   trading_capacity_right: "trading",
   trading_incoming_invoice: "trading",
 
+  // property: self-consumption communities (issue 16); their bills are billing's invoices.
+  community: "property",
+  community_unit: "property",
+  community_meter: "property",
+  community_tenancy: "property",
+  community_run: "property",
+  community_run_item: "property",
+  community_ev_interval: "property",
+
   // web: sign-in, sessions, staff accounts and the audit trail of admin actions.
   web_user: "web",
   session: "web",

@@ -1,4 +1,8 @@
-// Distribution operators' rules (issue 18): meter exchanges, DataHub-style wholesale and energy
+// Distribution operators' rules (issue 18): meter exchanges, the DataHub wholesale and energy
 // calculation, gas volume conversion.
 export * from "./errors.ts";
 export * from "./meter-exchange.ts";
+export * from "./datahub-input.ts";
+export * from "./datahub-series.ts";
+export * from "./datahub-energy.ts";
+export * from "./datahub-wholesale.ts";

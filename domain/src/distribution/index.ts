@@ -6,3 +6,4 @@ export * from "./datahub-input.ts";
 export * from "./datahub-series.ts";
 export * from "./datahub-energy.ts";
 export * from "./datahub-wholesale.ts";
+export * from "./gas-volume-to-energy.ts";

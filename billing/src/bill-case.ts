@@ -17,6 +17,7 @@ import {
   type LocalPeriod,
   type NetMeteringState,
   type PricePoint,
+  type InvoiceDataQuality,
   type Tariff,
   checkIntervalData,
   computeAdvanceInvoice,
@@ -61,13 +62,8 @@ export type BillCaseRefusal = {
   dataQuality?: (DataQualityProblem & { path: string })[];
 };
 
-/** The mark on an invoice billed from incomplete data (`allowIncomplete`). */
-export type IncompleteDataMark = {
-  incomplete: true;
-  expectedIntervals: number;
-  foundIntervals: number;
-  missingRanges: DataQualityProblem["ranges"];
-};
+/** The mark on an invoice billed from incomplete data (`allowIncomplete`): the domain's, as stored. */
+export type IncompleteDataMark = InvoiceDataQuality;
 
 /** True for the `{ errors }` result of a refused case. */
 export function isBillCaseRefusal(result: unknown): result is BillCaseRefusal {

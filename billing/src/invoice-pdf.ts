@@ -1,7 +1,7 @@
 // The invoice document (A4, pdfkit): seller and buyer, POD and period, lines grouped (energy, network,
 // levies, fees, credits), VAT summary, advances deducted, amount due and payment terms. Drafts carry a
 // DRAFT mark and voided invoices a VOID mark. Standard PDF fonts (WinAnsi: Latin scripts only).
-import type { Invoice, InvoiceLine, LineGroup } from "@c4e/domain";
+import type { Invoice, InvoiceDataQuality, InvoiceLine, LineGroup } from "@c4e/domain";
 import PDFDocument from "pdfkit";
 import type { Queryable } from "@c4e/prisma";
 import type { StoredInvoice } from "./invoice-store.ts";
@@ -152,6 +152,27 @@ export async function renderInvoicePdf(stored: StoredInvoice, seller: Seller): P
       width: RIGHT - 330,
     });
   y = Math.max(leftBottom, doc.y) + 24;
+
+  // Billed from incomplete meter data: say so, with the gaps, before the lines.
+  if (inv.dataQuality !== undefined) {
+    doc.font("Helvetica").fontSize(9);
+    const text = incompleteDataNotice(inv.dataQuality, inv.period.timeZone);
+    const height = doc.heightOfString(text, { width: RIGHT - LEFT - 16 }) + 12;
+    doc
+      .rect(LEFT, y - 4, RIGHT - LEFT, height + 14)
+      .fillColor("#fff4e0")
+      .fill();
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(9)
+      .fillColor("#8a4b00")
+      .text("BILLED FROM INCOMPLETE METER DATA", LEFT + 8, y);
+    doc
+      .font("Helvetica")
+      .fillColor("black")
+      .text(text, LEFT + 8, y + 13, { width: RIGHT - LEFT - 16 });
+    y = doc.y + 18;
+  }
 
   // Lines, grouped.
   const tableHeader = (atY: number) => {
@@ -309,6 +330,20 @@ export async function renderInvoicePdf(stored: StoredInvoice, seller: Seller): P
   }
   doc.end();
   return done;
+}
+
+/** The notice's text: how many intervals were there, and the missing ranges in local time. */
+export function incompleteDataNotice(q: InvoiceDataQuality, timeZone: string): string {
+  const local = (iso: string) =>
+    new Date(iso).toLocaleString("sv-SE", { timeZone, hour12: false }).slice(0, 16);
+  const missing = q.expectedIntervals - q.foundIntervals;
+  const ranges = q.missingRanges.map((r) => `${local(r.start)} to ${local(r.end)} (${r.intervals})`);
+  const more = (q.missingRangeCount ?? q.missingRanges.length) - q.missingRanges.length;
+  return (
+    `${q.foundIntervals} of ${q.expectedIntervals} metering intervals were available; ${missing} missing` +
+    (ranges.length > 0 ? `: ${ranges.join("; ")}${more > 0 ? `; and ${more} more ranges` : ""}` : "") +
+    `. Intervals without data are not billed on this invoice.`
+  );
 }
 
 function lineRow(doc: PDFKit.PDFDocument, line: InvoiceLine, y: number, digits: number): number {

@@ -7,6 +7,7 @@ import {
   type Invoice,
   type InvoiceAction,
   type InvoiceKind,
+  type InvoiceDataQuality,
   type InvoiceLine,
   type InvoiceRefusalCode,
   type InvoiceStatus,
@@ -156,21 +157,22 @@ export async function insertDraftInvoices(
     idempotency_key: d.idempotencyKey ?? null,
     billing_input: d.billingInput ?? null,
     hold_reason: d.holdReason ?? null,
+    data_quality: d.invoice.dataQuality ?? null,
   }));
   const inserted = await db.query<{ id: string }>(
     `INSERT INTO invoice (id, status, kind, series_id, contract_id, pod_id, bill_run_id, original_invoice_id,
        currency, minor_unit_digits, period_start, period_end, time_zone, net_minor, vat_minor, total_minor,
        amount_due_minor, vat_summary, advances_deducted, buyer, payment_terms_days, idempotency_key, billing_input,
-       hold_reason)
+       hold_reason, data_quality)
      SELECT u.id, 'draft', u.kind::"InvoiceKind", u.series_id, u.contract_id, u.pod_id, u.bill_run_id,
        u.original_invoice_id, u.currency, u.minor_unit_digits, u.period_start, u.period_end, u.time_zone,
        u.net_minor, u.vat_minor, u.total_minor, u.amount_due_minor, u.vat_summary, u.advances_deducted,
-       u.buyer, u.payment_terms_days, u.idempotency_key, u.billing_input, u.hold_reason
+       u.buyer, u.payment_terms_days, u.idempotency_key, u.billing_input, u.hold_reason, u.data_quality
      FROM json_to_recordset($1::json) AS u(id uuid, kind text, series_id text, contract_id text, pod_id text,
        bill_run_id uuid, original_invoice_id uuid, currency text, minor_unit_digits int, period_start date,
        period_end date, time_zone text, net_minor bigint, vat_minor bigint, total_minor bigint,
        amount_due_minor bigint, vat_summary jsonb, advances_deducted jsonb, buyer jsonb, payment_terms_days int,
-       idempotency_key text, billing_input jsonb, hold_reason text)
+       idempotency_key text, billing_input jsonb, hold_reason text, data_quality jsonb)
      ON CONFLICT DO NOTHING
      RETURNING id`,
     [JSON.stringify(rows, bigintToString)],
@@ -429,6 +431,7 @@ type InvoiceRow = {
   issued_at: Date | null;
   voided_at: Date | null;
   void_reason: string | null;
+  data_quality: InvoiceDataQuality | null;
 };
 
 type LineRow = {
@@ -451,7 +454,7 @@ const INVOICE_COLUMNS = `i.id, i.status, i.kind, i.series_id, i.sequence::text, 
   i.bill_run_id, i.original_invoice_id, o.number AS original_number, i.currency, i.minor_unit_digits,
   i.period_start::text, i.period_end::text, i.time_zone, i.net_minor::text, i.vat_minor::text,
   i.total_minor::text, i.amount_due_minor::text, i.vat_summary, i.advances_deducted, i.buyer,
-  i.payment_terms_days, i.issue_date::text, i.due_date::text, i.issued_at, i.voided_at, i.void_reason`;
+  i.payment_terms_days, i.issue_date::text, i.due_date::text, i.issued_at, i.voided_at, i.void_reason, i.data_quality`;
 
 /** Invoices with their lines, by id (order of `ids` kept; unknown ids are left out). */
 export async function loadInvoices(db: Queryable, ids: string[]): Promise<StoredInvoice[]> {
@@ -508,6 +511,7 @@ export async function loadInvoices(db: Queryable, ids: string[]): Promise<Stored
       })),
       amountDueMinor: BigInt(r.amount_due_minor),
       ...(r.original_number ? { references: { originalInvoiceNumber: r.original_number } } : {}),
+      ...(r.data_quality !== null ? { dataQuality: r.data_quality } : {}),
     };
     return [
       {

@@ -3,14 +3,30 @@
 // across the DST change of 25 October in one POD, a POD signed in mid-month, and September's
 // partial data. Each incomplete POD is drafted but held, with the exact missing ranges; the held
 // draft is not issued by the run, is billed again when data arrives, and is issued only on release.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { incompleteItems, issueBillRun, runBill } from "../src/bill-run.ts";
 import { exportBillRunXlsx } from "../src/bill-run-xlsx.ts";
 import { runBillingCommand } from "../src/commands.ts";
 import { withTransaction } from "@c4e/prisma";
-import { issueInvoices, issueInvoicesIn, releaseHold } from "../src/invoice-store.ts";
+import { incompleteDataNotice, loadSeller, renderInvoicePdf } from "../src/invoice-pdf.ts";
+import { issueInvoices, issueInvoicesIn, loadInvoices, releaseHold } from "../src/invoice-store.ts";
 import { type BillingTestDb, createBillingTestDb, seedIntervals } from "./fixtures.ts";
+
+/** The PDF's text by pdftotext (Debian poppler-utils, installed by .ci/run), or null without it. */
+function pdfText(pdf: Buffer): string | null {
+  const file = join(mkdtempSync(join(tmpdir(), "c4e-completeness-")), "invoice.pdf");
+  writeFileSync(file, pdf);
+  try {
+    return execFileSync("pdftotext", ["-layout", file, "-"]).toString();
+  } catch {
+    return null;
+  }
+}
 
 let t: BillingTestDb;
 /** the demo PODs in id order with their grid meters: complete, gap, signed in mid-month */
@@ -172,6 +188,23 @@ describe("bill run completeness", () => {
       released: true,
     });
     expect(await item("2026-10", pod(1).id)).toMatchObject({ status: "drafted", missing_intervals: 12 });
+    // the issued invoice carries the mark, and its document says so with the gaps in local time
+    const [stored] = await loadInvoices(t.pool, [held.invoice_id]);
+    expect(stored?.invoice.dataQuality).toEqual({
+      incomplete: true,
+      expectedIntervals: 2980,
+      foundIntervals: 2968, // the quarter hour of 3 October arrived in an earlier step
+      missingRanges: [{ start: "2026-10-25T00:00:00.000Z", end: "2026-10-25T03:00:00.000Z", intervals: 12 }],
+    });
+    const notice = incompleteDataNotice(stored!.invoice.dataQuality!, "Europe/Berlin");
+    expect(notice).toContain("2968 of 2980 metering intervals were available; 12 missing");
+    expect(notice).toContain("2026-10-25 02:00 to 2026-10-25 04:00 (12)"); // 02:00 CEST … 04:00 CET, 3 h
+    const pdf = await renderInvoicePdf(stored!, await loadSeller(t.pool, stored!.contractId));
+    const text = pdfText(pdf);
+    if (text !== null) {
+      expect(text).toContain("BILLED FROM INCOMPLETE METER DATA");
+      expect(text.replace(/\s+/g, " ")).toContain("12 missing");
+    }
     // a released draft cannot be released twice; the run is complete and bills nobody again
     await expect(
       withTransaction(t.pool, (c) => releaseHold(c, held.invoice_id, { by: "0xadmin", note: "again" })),

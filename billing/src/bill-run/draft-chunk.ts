@@ -309,7 +309,7 @@ function draftOf(run: RunContext, job: Job, data: IntervalData, own: Advances | 
   const { ctx, period, tariff } = job;
   const { consumption, intervals, expected, completeness } = consumptionOf(job, data);
   const terms = contractTerms(ctx, run.parameters, run.vat);
-  const invoice: Invoice = run.compute({
+  const computed: Invoice = run.compute({
     tariff,
     terms,
     period,
@@ -318,6 +318,22 @@ function draftOf(run: RunContext, job: Job, data: IntervalData, own: Advances | 
     advances: own?.advances ?? [],
     alreadyDeducted: own?.alreadyDeducted ?? [],
   });
+  // Held until released; if it is released and issued, the document says it was billed incomplete.
+  const invoice: Invoice =
+    completeness === null
+      ? computed
+      : {
+          ...computed,
+          dataQuality: {
+            incomplete: true,
+            expectedIntervals: completeness.expected,
+            foundIntervals: completeness.present,
+            missingRanges: completeness.ranges,
+            ...(completeness.rangeCount > completeness.ranges.length
+              ? { missingRangeCount: completeness.rangeCount }
+              : {}),
+          },
+        };
   return {
     podId: ctx.pod_id,
     intervals,

@@ -22,6 +22,19 @@ export type InvoiceLine = {
   period: { start: string; end: string } /* ISO instants */;
   breakdown?: Record<string, unknown>;
 };
+/**
+ * The mark of an invoice billed from incomplete interval data (released by staff, or a bill case
+ * with `allowIncomplete`): what was expected, what was there, and where the gaps are.
+ */
+export type InvoiceDataQuality = {
+  incomplete: true;
+  expectedIntervals: number;
+  foundIntervals: number;
+  /** the first merged ranges of missing intervals (ISO instants, end exclusive) */
+  missingRanges: { start: string; end: string; intervals: number }[];
+  /** how many ranges there are in all, when more than `missingRanges` lists */
+  missingRangeCount?: number;
+};
 export type InvoiceKind = "advance" | "monthly" | "settlement" | "difference" | "credit_note";
 export type Invoice = {
   kind: InvoiceKind;
@@ -36,6 +49,8 @@ export type Invoice = {
   advancesDeducted: { reference: string; amountMinor: bigint }[]; // gross amounts of advance invoices deducted
   amountDueMinor: bigint; // totalMinor − Σ advancesDeducted (negative = credit)
   references?: { originalInvoiceNumber?: string };
+  /** set when the invoice was billed from incomplete data (shown on the document) */
+  dataQuality?: InvoiceDataQuality;
 };
 
 /**
@@ -70,6 +85,7 @@ export function invoiceToJson(invoice: Invoice): unknown {
     }
     out.references = refs;
   }
+  if (invoice.dataQuality !== undefined) out.dataQuality = stableJson(invoice.dataQuality);
   return out;
 }
 

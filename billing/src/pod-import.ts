@@ -1,6 +1,7 @@
 // POD sync import: a CSV file (format in docs/billing-runs.md) creates and updates PODs. Every row is
 // validated first; if any row is rejected nothing is applied and every error is reported. Otherwise all
 // rows are applied in one transaction.
+import { isValidTimeZone } from "@c4e/domain";
 import { parse } from "csv-parse/sync";
 import type pg from "pg";
 import { type Queryable, withTransaction } from "@c4e/prisma";
@@ -81,14 +82,6 @@ function validDate(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Parses, validates and (unless anything is rejected or `dryRun`) applies a POD CSV file. */
 export async function importPods(
@@ -293,7 +286,7 @@ function validateRow(row: CsvRow, refs: References, reasons: string[]): PodValue
   if (validDate(row.sign_in_date) && validDate(row.sign_out_date) && row.sign_out_date <= row.sign_in_date) {
     reasons.push(`sign_out_date ${row.sign_out_date} must be after sign_in_date ${row.sign_in_date}`);
   }
-  if (row.time_zone && !validTimeZone(row.time_zone)) reasons.push(`unknown time_zone ${row.time_zone}`);
+  if (row.time_zone && !isValidTimeZone(row.time_zone)) reasons.push(`unknown time_zone ${row.time_zone}`);
   if (reasons.length > 0) return undefined;
   return {
     identifier: row.identifier,

@@ -7,3 +7,6 @@ export * from "./datahub-series.ts";
 export * from "./datahub-energy.ts";
 export * from "./datahub-wholesale.ts";
 export * from "./gas-volume-to-energy.ts";
+export * from "./edifact.ts";
+export * from "./mscons.ts";
+export * from "./mscons-intervals.ts";

@@ -1,0 +1,113 @@
+/**
+ * UN/EDIFACT syntax (ISO 9735) for market messages: the UNA service string advice, segments split
+ * on the segment terminator, data elements and components split on their separators, each honouring
+ * the release character (`?'` is a literal apostrophe, `?+` a literal plus). Every segment keeps its
+ * number in the interchange and its character position, so errors can name both.
+ */
+
+/** The separators of an interchange (UNA, or the ISO 9735 defaults `:+.? '`). */
+export type EdifactSyntax = {
+  component: string;
+  element: string;
+  decimalMark: string;
+  release: string;
+  terminator: string;
+};
+
+export const DEFAULT_SYNTAX: EdifactSyntax = {
+  component: ":",
+  element: "+",
+  decimalMark: ".",
+  release: "?",
+  terminator: "'",
+};
+
+export type EdifactSegment = {
+  tag: string;
+  /** Data elements, each a list of components, release characters removed. */
+  elements: string[][];
+  /** 1-based number of the segment in the interchange (UNA not counted). */
+  number: number;
+  /** 1-based character position of the segment's first character in the text. */
+  position: number;
+};
+
+/** A syntax error in an EDIFACT interchange or message, naming the segment and its position. */
+export class EdifactError extends Error {
+  override readonly name = "EdifactError";
+  constructor(
+    readonly segment: string,
+    readonly segmentNumber: number,
+    readonly position: number,
+    detail: string,
+  ) {
+    super(`segment ${segmentNumber} ${segment} at character ${position}: ${detail}`);
+  }
+}
+
+/** Splits an interchange into segments; refuses an unterminated segment or a malformed tag. */
+export function parseEdifactSegments(text: string): { syntax: EdifactSyntax; segments: EdifactSegment[] } {
+  let syntax = DEFAULT_SYNTAX;
+  let i = 0;
+  if (text.startsWith("UNA")) {
+    if (text.length < 9) throw new EdifactError("UNA", 0, 1, "the service string advice needs 6 characters");
+    syntax = {
+      component: text[3]!,
+      element: text[4]!,
+      decimalMark: text[5]!,
+      release: text[6]!,
+      terminator: text[8]!,
+    };
+    i = 9;
+  }
+  const segments: EdifactSegment[] = [];
+  const isSpace = (c: string) => c === "\n" || c === "\r" || c === " " || c === "\t";
+  while (i < text.length) {
+    while (i < text.length && isSpace(text[i]!)) i++;
+    if (i >= text.length) break;
+    const position = i + 1;
+    const number = segments.length + 1;
+    const elements: string[][] = [[""]];
+    let terminated = false;
+    for (; i < text.length; i++) {
+      const c = text[i]!;
+      const el = elements[elements.length - 1]!;
+      if (c === syntax.release) {
+        i++;
+        if (i >= text.length)
+          throw new EdifactError("?", number, i, "release character at the end of the text");
+        el[el.length - 1] += text[i]!;
+      } else if (c === syntax.terminator) {
+        i++;
+        terminated = true;
+        break;
+      } else if (c === syntax.element) {
+        elements.push([""]);
+      } else if (c === syntax.component) {
+        el.push("");
+      } else if (c === "\n" || c === "\r") {
+        // line breaks between or inside segments are not data (some senders wrap lines)
+      } else {
+        el[el.length - 1] += c;
+      }
+    }
+    const [head, ...rest] = elements;
+    const tag = head!.join(syntax.component);
+    if (!/^[A-Z]{3}$/.test(tag))
+      throw new EdifactError(
+        JSON.stringify(tag.slice(0, 12)),
+        number,
+        position,
+        "a segment tag is three capital letters",
+      );
+    if (!terminated)
+      throw new EdifactError(tag, number, position, `not terminated by ${JSON.stringify(syntax.terminator)}`);
+    segments.push({ tag, elements: rest, number, position });
+  }
+  return { syntax, segments };
+}
+
+/** Component `c` (0-based) of data element `e` (0-based) of a segment, or "" when absent. */
+export function edifactComponent(segment: EdifactSegment, e: number, c = 0): string {
+  return segment.elements[e]?.[c] ?? "";
+}

@@ -45,12 +45,6 @@ function bandAt(tou: TouPricing, month: number, dayType: "weekday" | "weekend", 
 /** Every refusal expected, per file: [URDB field path, part of the message]. */
 const REFUSED: Record<string, [string, string][]> = {
   "valid/Detailed Rate.json": [["items[0].dgrules", "net metering is not supported yet"]],
-  "valid/Sample Flat Rate Min Monthly Charge.json": [
-    ["items[0].mincharge", "minimum charges (15 $/month) are not supported yet"],
-  ],
-  "valid/Sample Flat Rate Min Annual Charge.json": [
-    ["items[0].mincharge", "minimum charges (200 $/year) are not supported yet"],
-  ],
   "valid/Sample Real-Time Pricing Rate.json": [
     ["items[0].realtimepricing", "real-time pricing (8760 hourly prices without dates or time zone)"],
   ],
@@ -59,11 +53,11 @@ const REFUSED: Record<string, [string, string][]> = {
     ["items[0].demandratestructure", "demand prices by time of day are not supported yet"],
   ],
   "invalid/Invalid Fixed Charge Units.json": [
-    ["items[0].fixedchargeunits", '"$/year": yearly fixed charges are not supported yet'],
+    ["items[0].fixedchargeunits", '"$/year" on the fixed monthly charge is refused as an entry error'],
   ],
   "invalid/Invalid Min Charge Units.json": [
-    ["items[0].mincharge", "minimum charges (100 $/day) are not supported yet"],
-    ["items[0].minchargeunits", '"$/day" is not supported'],
+    ["items[0].minchargeunits", '"$/day" is not supported: minimum charges map per $/month or $/year only'],
+    ["items[0].mincharge", "a minimum of 100 $/day cannot be billed"],
   ],
   "invalid/Missing Required Fields.json": [
     ["items[0].energyweekdayschedule", "required: 12 months × 24 hours"],
@@ -78,6 +72,8 @@ const IMPORTED = [
   "valid/Sample Tiered Rate.json",
   "valid/Sample Time-of-Use Rate.json",
   "valid/Sample Tiered Time-of-Use Rate.json",
+  "valid/Sample Flat Rate Min Monthly Charge.json",
+  "valid/Sample Flat Rate Min Annual Charge.json",
 ];
 
 describe("URDB import over billing/data/urdb", () => {
@@ -108,6 +104,19 @@ describe("URDB import over billing/data/urdb", () => {
       single: { price: "0.1195179675994109" },
       fixedCharges: [{ code: "fixed", description: "Fixed charge", per: "month", price: "8" }],
     });
+  });
+
+  it("Sample Flat Rate Min Monthly / Annual Charge: minimum charges per month and per year", () => {
+    expect(imported("valid", "Sample Flat Rate Min Monthly Charge.json").minimumCharges).toEqual([
+      { code: "minimum.month", description: "Minimum charge per month", per: "month", price: "15" },
+    ]);
+    const annual = imported("valid", "Sample Flat Rate Min Annual Charge.json");
+    expect(annual.minimumCharges).toEqual([
+      { code: "minimum.year", description: "Minimum charge per year", per: "year", price: "200" },
+    ]);
+    expect(annual.fixedCharges).toEqual([
+      { code: "fixed", description: "Fixed charge", per: "month", price: "8" },
+    ]);
   });
 
   it("Sample Flat Rate Fixed Daily Charge: 0.25 $/day", () => {
@@ -361,8 +370,14 @@ describe("URDB import: mappings and refusals beyond the files", () => {
         flat({ energyratestructure: nine, energyweekdayschedule: hours, energyweekendschedule: hours }),
       ),
     ).toEqual(["energyratestructure: 9 periods in use: the engine's time of use has at most 8 bands"]);
-    expect(errorsOf(flat({ annualmincharge: 120 }))).toEqual([
-      "annualmincharge: annual minimum charges (120 $/year) are not supported yet",
+    expect(errorsOf(flat({ mincharge: 120 }))).toEqual([
+      "minchargeunits: required with mincharge ($/month or $/year)",
+    ]);
+    expect(errorsOf(flat({ mincharge: 120, minchargeunits: "$/year", annualmincharge: 120 }))).toEqual([
+      "annualmincharge: a yearly minimum is already given by mincharge in $/year",
+    ]);
+    expect(errorsOf(flat({ annualmincharge: -5 }))).toEqual([
+      "annualmincharge: must be a non-negative number (got -5)",
     ]);
   });
 });
@@ -381,8 +396,10 @@ describe("c4e urdb-import", () => {
     const refused = file("invalid", "Invalid Fixed Charge Units.json");
     const stderr = vi.spyOn(console, "error").mockImplementation(() => undefined);
     expect(await runBillingCommand(["urdb-import", refused])).toBe(1);
-    expect(stderr.mock.calls.map((c) => String(c[0]))).toContain(
-      'items[0].fixedchargeunits: "$/year": yearly fixed charges are not supported yet',
+    expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('items[0].fixedchargeunits: "$/year" on the fixed monthly charge is refused'),
+      ]),
     );
     writeFileSync(join(dir, "broken.json"), "{");
     expect(await runBillingCommand(["urdb-import", join(dir, "broken.json")])).toBe(1);

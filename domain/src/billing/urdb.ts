@@ -9,7 +9,7 @@
  * approximately. See docs/billing.md, "URDB import".
  */
 import { formatDecimal, dec } from "./money.ts";
-import type { FixedCharge, Tariff, TouBand, TouSeason, TouSlot } from "./tariff.ts";
+import type { FixedCharge, MinimumCharge, Tariff, TouBand, TouSeason, TouSlot } from "./tariff.ts";
 import { MAX_TOU_BANDS, parseTariff } from "./tariff.ts";
 import type { FieldError } from "./validation.ts";
 
@@ -125,24 +125,6 @@ export function importUrdbTariff(json: unknown): UrdbImportResult {
   }
 
   // Fields that always change the bill and that the engine cannot express yet.
-  refuseNonZero(rate, "mincharge", p, fail, (v) => {
-    const units = typeof rate.minchargeunits === "string" ? ` ${rate.minchargeunits}` : "";
-    return `minimum charges (${v}${units}) are not supported yet`;
-  });
-  const minUnits = rate.minchargeunits;
-  if (minUnits !== undefined && minUnits !== "$/month" && minUnits !== "$/year") {
-    fail(
-      p("minchargeunits"),
-      `${JSON.stringify(minUnits)} is not supported: minimum charges are known per $/month or $/year (and those are not supported yet either)`,
-    );
-  }
-  refuseNonZero(
-    rate,
-    "annualmincharge",
-    p,
-    fail,
-    (v) => `annual minimum charges (${v} $/year) are not supported yet`,
-  );
   refuseNonZero(rate, "demandratchetpercentage", p, fail, () => "demand ratchets are not supported yet");
   refuseNonZero(
     rate,
@@ -233,6 +215,7 @@ export function importUrdbTariff(json: unknown): UrdbImportResult {
   }
 
   const fixedCharges = mapFixedCharge(rate, p, fail, notes);
+  const minimumCharges = mapMinimumCharges(rate, p, fail);
   const demand = mapDemand(rate, p, fail);
 
   if (errors.length > 0 || energy === undefined) {
@@ -246,6 +229,7 @@ export function importUrdbTariff(json: unknown): UrdbImportResult {
     currency: "USD",
     ...energy,
     ...(fixedCharges.length > 0 ? { fixedCharges } : {}),
+    ...(minimumCharges.length > 0 ? { minimumCharges } : {}),
     ...(demand !== undefined ? { demand } : {}),
     ...(exportCompensation !== undefined ? { export: exportCompensation } : {}),
   };
@@ -528,6 +512,52 @@ function slots(row: number[]): TouSlot[] {
   return out;
 }
 
+/**
+ * `mincharge` per `minchargeunits` ($/month or $/year) and `annualmincharge` ($/year) → the engine's
+ * minimum charges: the supply charges of a bill (energy, fixed) are topped up to the minimum, pro
+ * rata over a partial period (docs/billing.md, "Minimum charges"). `$/day` has no engine rule.
+ */
+function mapMinimumCharges(
+  rate: Record<string, unknown>,
+  p: (f: string) => string,
+  fail: (path: string, message: string) => void,
+): MinimumCharge[] {
+  const out: MinimumCharge[] = [];
+  const amount = (field: string): string | undefined => {
+    const v = rate[field];
+    if (v === undefined || v === null || v === 0) return undefined;
+    if (!finite(v) || v < 0) {
+      fail(p(field), `must be a non-negative number (got ${JSON.stringify(v)})`);
+      return undefined;
+    }
+    return decimal(v);
+  };
+  const min = amount("mincharge");
+  const units = rate.minchargeunits;
+  if (units !== undefined && units !== "$/month" && units !== "$/year") {
+    fail(
+      p("minchargeunits"),
+      `${JSON.stringify(units)} is not supported: minimum charges map per $/month or $/year only`,
+    );
+  }
+  if (min !== undefined) {
+    if (units === undefined) fail(p("minchargeunits"), "required with mincharge ($/month or $/year)");
+    else if (units === "$/month" || units === "$/year") {
+      const per = units === "$/month" ? "month" : "year";
+      out.push({ code: `minimum.${per}`, description: `Minimum charge per ${per}`, per, price: min });
+    } else fail(p("mincharge"), `a minimum of ${min} ${String(units)} cannot be billed`);
+  }
+  const annual = amount("annualmincharge");
+  if (annual !== undefined) {
+    if (out.some((m) => m.per === "year")) {
+      fail(p("annualmincharge"), "a yearly minimum is already given by mincharge in $/year");
+    } else {
+      out.push({ code: "minimum.year", description: "Minimum charge per year", per: "year", price: annual });
+    }
+  }
+  return out;
+}
+
 function mapFixedCharge(
   rate: Record<string, unknown>,
   p: (f: string) => string,
@@ -544,7 +574,10 @@ function mapFixedCharge(
     if (units === "$/month") per = "month";
     else if (units === "$/day") per = "day";
     else if (units === "$/year")
-      fail(p("fixedchargeunits"), `"$/year": yearly fixed charges are not supported yet`);
+      fail(
+        p("fixedchargeunits"),
+        `"$/year" on the fixed monthly charge is refused as an entry error (OpenStudio-HPXML's URDB test data lists it as invalid; e.g. 9 $/year for a household): give a yearly fixed charge in the tariff JSON instead (fixedCharges per "year")`,
+      );
     else fail(p("fixedchargeunits"), `must be $/month or $/day (got ${JSON.stringify(units)})`);
   }
   if (amount === undefined || amount === 0) return [];

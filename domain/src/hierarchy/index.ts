@@ -5,3 +5,4 @@ export * from "./hierarchy.ts";
 export * from "./virtual-meter.ts";
 export * from "./losses.ts";
 export * from "./allocate-losses.ts";
+export * from "./meter-collection.ts";

@@ -82,7 +82,6 @@ function validDate(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
-
 /** Parses, validates and (unless anything is rejected or `dryRun`) applies a POD CSV file. */
 export async function importPods(
   pool: pg.Pool,

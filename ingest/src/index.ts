@@ -13,7 +13,7 @@ import {
   reconcileMintedBatches,
 } from "./mint-batches.ts";
 import { type BatchResult, emptyPhases, type IngestPhases, processBatch } from "./process-batch.ts";
-import { PartiallyStoredError } from "./sql.ts";
+import { isDatabaseUnavailable, PartiallyStoredError } from "./sql.ts";
 import { type CreatedBatch, settlePeriods } from "./settle-periods.ts";
 import { ensureMonthPartitions } from "./partitions.ts";
 import { purgeRejectedInputs } from "./store-readings.ts";
@@ -27,7 +27,7 @@ export type { MintChain, MintOutcome, ReconcileOutcome } from "./mint-batches.ts
 export { createMintChain, mintBatches, reconcileMintedBatches } from "./mint-batches.ts";
 export type { BatchResult, IngestPhases, ProcessBatchDeps, ReceivedMessage } from "./process-batch.ts";
 export { emptyPhases, processBatch, REJECTED_PAYLOAD_KEPT_BYTES } from "./process-batch.ts";
-export { PartiallyStoredError, storageErrorKind } from "./sql.ts";
+export { isDatabaseUnavailable, PartiallyStoredError, storageErrorKind } from "./sql.ts";
 export { LOCK_BUCKETS, purgeRejectedInputs } from "./store-readings.ts";
 export type { PartitionInfo, PartitionedTable } from "./partitions.ts";
 export { detachMonth, ensureMonthPartitions, listPartitions, monthOf, partitionName } from "./partitions.ts";
@@ -123,7 +123,11 @@ export type IngestStats = {
 };
 
 export type Ingest = {
-  /** Connects to the database and the broker, subscribes, and starts the settlement timer. */
+  /**
+   * Connects to the database and the broker, subscribes, and starts the settlement timer. While the
+   * database cannot be reached (down, restarting) it waits and retries with backoff (at most
+   * `START_RETRY_MAX_MS` apart) instead of failing; `stop()` ends the wait.
+   */
   start(): Promise<void>;
   /** Stores what is queued, acknowledges it, disconnects, and waits for a running settlement. */
   stop(): Promise<void>;
@@ -136,6 +140,7 @@ export type Ingest = {
 
 const GATEWAY_KEY_TTL_MS = 60_000;
 const PURGE_INTERVAL_MS = 3_600_000;
+const START_RETRY_MAX_MS = 5_000;
 
 /**
  * The ingest service: MQTT → verified, plausible readings in Postgres → reward batches → mints.
@@ -151,6 +156,8 @@ export function createIngest(config: IngestConfig): Ingest {
   let settleTimer: NodeJS.Timeout | null = null;
   let settleTail: Promise<unknown> = Promise.resolve();
   let lastPurgeAt = Number.NEGATIVE_INFINITY;
+  /** Bumped by stop(): a start() waiting for the database gives up. */
+  let stops = 0;
   const rewardMaxGapMinutes = config.rewardMaxGapMinutes ?? DEFAULT_REWARD_MAX_GAP_MINUTES;
   const maxRecipientsPerBatch = maxRecipientsForGas({ gasBudget: config.rewardBatchGasBudget ?? 8_000_000n });
   const stats = {
@@ -271,6 +278,30 @@ export function createIngest(config: IngestConfig): Ingest {
     if (created.length > 0) log("ingest: month partitions created", { partitions: created });
   };
 
+  /**
+   * The first database work of start(), retried while the database is unavailable (a service manager
+   * may start ingest before Postgres, or Postgres restarts meanwhile): exponential backoff from 250 ms
+   * to START_RETRY_MAX_MS, logged. Other errors (wrong database, missing migration) fail at once.
+   */
+  const waitForDatabase = async (db: pg.Pool) => {
+    const stopsAtStart = stops;
+    let delayMs = 250;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await preparePartitions(db);
+        if (attempt > 1) log("ingest: database reachable", { attempts: attempt });
+        return;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        if (stops !== stopsAtStart) throw new Error("ingest: stopped while waiting for the database");
+        log("ingest: database unavailable, waiting", { error: (error as Error).message, retryInMs: delayMs });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        if (stops !== stopsAtStart) throw new Error("ingest: stopped while waiting for the database");
+        delayMs = Math.min(START_RETRY_MAX_MS, delayMs * 2);
+      }
+    }
+  };
+
   const settleAndMint = (): Promise<SettleResult> => {
     const run = settleTail.then(settleOnce);
     settleTail = run.catch(() => {});
@@ -282,7 +313,7 @@ export function createIngest(config: IngestConfig): Ingest {
       if (consumer !== null) return;
       const db = getPool();
       const gatewayKeys = createGatewayKeyCache({ pool: db, ttlMs: GATEWAY_KEY_TTL_MS, now });
-      await preparePartitions(db);
+      await waitForDatabase(db);
       const deps = {
         pool: db,
         gatewayKeys,
@@ -334,6 +365,7 @@ export function createIngest(config: IngestConfig): Ingest {
     },
 
     async stop() {
+      stops++;
       if (settleTimer !== null) clearInterval(settleTimer);
       settleTimer = null;
       await settleTail;

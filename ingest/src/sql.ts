@@ -35,6 +35,16 @@ export function storageErrorKind(error: unknown): StorageErrorKind {
   return "transient";
 }
 
+/**
+ * The database cannot be reached or is restarting: no SQLSTATE (connection refused, reset or closed),
+ * class 08 (connection exception), 57P01–57P03 (shutdown, crash shutdown, "the database system is
+ * starting up"), 53300 (too many connections). Waiting helps; anything else is a real failure.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = sqlState(error);
+  return code === null || code.startsWith("08") || /^57P0[123]$/.test(code) || code === "53300";
+}
+
 /** The error's SQLSTATE, or null for errors that are not from the server (connection lost, timeout). */
 export function sqlState(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;

@@ -10,3 +10,4 @@ export * from "./gas-volume-to-energy.ts";
 export * from "./edifact.ts";
 export * from "./mscons.ts";
 export * from "./mscons-intervals.ts";
+export * from "./obis.ts";

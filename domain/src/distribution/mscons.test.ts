@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { EdifactError, parseEdifactSegments } from "./edifact.ts";
-import { parseMscons, sumMsconsQuantities } from "./mscons.ts";
+import { msconsSeriesUnit, parseMscons, sumMsconsQuantities } from "./mscons.ts";
 import { checkMsconsIntervals } from "./mscons-intervals.ts";
 
 const DIR = new URL("../../test-data/mscons/", import.meta.url);
@@ -62,6 +62,7 @@ describe("MSCONS samples", () => {
       ["AUA", 2972, "709.5"],
       ["AUA", 2972, "1117.9"],
     ]);
+    expect(series.map(msconsSeriesUnit)).toEqual(["kWh", "kWh"]);
     expect(series[0]!.values[0]).toMatchObject({
       qualifier: "220",
       unit: "KWH",
@@ -165,6 +166,10 @@ describe("MSCONS samples", () => {
       const s = loc.series[0]!;
       const key = /ESLEVU(\d+)_/.exec(f)![1]!;
       expect([s.productCode, sumMsconsQuantities(s.values)]).toEqual(SUMS[key]);
+      // no unit in the QTYs: the OBIS code gives it (active energy kWh, reactive quadrants kvarh)
+      expect(msconsSeriesUnit(s)).toBe(
+        SUMS[key]![0].includes(":1.") || SUMS[key]![0].includes(":2.") ? "kWh" : "kvarh",
+      );
       expect(s.values).toHaveLength(96);
       expect(checkMsconsIntervals(s.values, { stepMinutes: 15, timeZone: "Europe/Zurich" }).findings).toEqual(
         [],
@@ -188,8 +193,19 @@ describe("MSCONS checks", () => {
         startMs: Date.parse("2024-12-31T23:00:00Z"),
         endMs: Date.parse("2024-12-31T23:15:00Z"),
         segmentNumber: 7,
+        position: 123,
       },
     ]);
+  });
+
+  it("refuses QTYs whose units disagree, naming the QTY", () => {
+    const two =
+      "QTY+220:1:KWH'DTM+163:202501010000?+01:303'DTM+164:202501010015?+01:303'" +
+      "QTY+220:1:MWH'DTM+163:202501010015?+01:303'DTM+164:202501010030?+01:303'";
+    const series = parseMscons(msg(two, "12")).messages[0]!.locations[0]!.series[0]!;
+    expect(errorOf(() => msconsSeriesUnit(series))).toBe(
+      'segment 10 QTY at character 195: unit "MWH" differs from the series\' "KWH"',
+    );
   });
 
   it.each([

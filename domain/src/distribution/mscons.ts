@@ -12,6 +12,7 @@
  * real messages that carry a wrong count, see test-data/mscons/derrickoswald/SOURCE.md).
  */
 import { BillingDecimal } from "../billing/money.ts";
+import { obisEnergyUnit, parseObisCode } from "./obis.ts";
 import { type EdifactSegment, EdifactError, edifactComponent, parseEdifactSegments } from "./edifact.ts";
 
 export type MsconsValue = {
@@ -23,8 +24,9 @@ export type MsconsValue = {
   unit: string | null;
   startMs: number;
   endMs: number;
-  /** Number of the QTY segment in the interchange. */
+  /** Number and character position of the QTY segment in the interchange. */
   segmentNumber: number;
+  position: number;
 };
 
 export type MsconsSeries = { productCode: string; values: MsconsValue[] };
@@ -184,6 +186,7 @@ function parseMessage(body: EdifactSegment[], decimalMark: string): MsconsMessag
       startMs: startMs!,
       endMs: endMs!,
       segmentNumber: p.s.number,
+      position: p.s.position,
     });
   };
 
@@ -273,6 +276,28 @@ function parseMessage(body: EdifactSegment[], decimalMark: string): MsconsMessag
   }
   flush();
   return { reference: edifactComponent(unh, 0), messageType, documentNumber, locations };
+}
+
+/**
+ * The unit of a series' quantities: the QTYs' own unit when they all give the same one, else the
+ * unit its OBIS product code implies; undefined when neither says (the import must then refuse or
+ * ask). Refuses QTYs that disagree with each other, naming the segment.
+ */
+export function msconsSeriesUnit(series: MsconsSeries): string | undefined {
+  const given = series.values.find((v) => v.unit !== null)?.unit ?? null;
+  for (const v of series.values) {
+    if (v.unit !== given) {
+      throw new EdifactError(
+        "QTY",
+        v.segmentNumber,
+        v.position,
+        `unit ${JSON.stringify(v.unit)} differs from the series' ${JSON.stringify(given)}`,
+      );
+    }
+  }
+  if (given !== null) return given === "KWH" ? "kWh" : given;
+  const obis = parseObisCode(series.productCode);
+  return obis === undefined ? undefined : obisEnergyUnit(obis);
 }
 
 /** Sum of a series' quantities, exact, as a decimal string. */

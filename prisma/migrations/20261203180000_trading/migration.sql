@@ -70,7 +70,7 @@ CREATE TABLE "trading_delivery" (
 
 -- CreateTable
 CREATE TABLE "trading_delivery_note" (
-    "id" UUID NOT NULL,
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "retailer_id" TEXT NOT NULL,
     "reference" TEXT NOT NULL,
     "contract_id" TEXT NOT NULL,
@@ -92,7 +92,7 @@ CREATE TABLE "trading_delivery_note" (
 
 -- CreateTable
 CREATE TABLE "trading_match" (
-    "id" UUID NOT NULL,
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "retailer_id" TEXT NOT NULL,
     "purchase_contract_id" TEXT NOT NULL,
     "sale_contract_id" TEXT NOT NULL,
@@ -129,7 +129,7 @@ CREATE TABLE "trading_capacity_right" (
 
 -- CreateTable
 CREATE TABLE "trading_incoming_invoice" (
-    "id" UUID NOT NULL,
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "retailer_id" TEXT NOT NULL,
     "counterparty_id" TEXT NOT NULL,
     "number" TEXT NOT NULL,

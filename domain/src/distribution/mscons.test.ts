@@ -150,6 +150,9 @@ describe("MSCONS samples", () => {
 
   it("derrickoswald 2019: six files whose UNT count is wrong are refused, naming UNT and its position", () => {
     expect(files2019).toHaveLength(6);
+    expect(errorOf(() => parseMscons(read(`derrickoswald/${files2019[0]}`)))).toBe(
+      "segment 303 UNT at character 7396: declares 109 segments, the message has 302",
+    );
     for (const f of files2019) {
       expect(errorOf(() => parseMscons(read(`derrickoswald/${f}`)))).toMatch(
         /^segment 303 UNT at character \d+: declares 109 segments, the message has 302$/,

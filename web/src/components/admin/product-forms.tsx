@@ -7,11 +7,19 @@ import {
   setArchivedAction,
   startDraftAction,
 } from "@/app/(admin)/admin/products/actions.ts";
+import { ISO_4217_MINOR_UNITS } from "@c4e/domain/iso-4217";
 import { t } from "@/messages/en.ts";
 import type { ActionResult } from "@/server/core/action-result.ts";
 import { Field, fieldError, formError, useAction } from "./forms.tsx";
 
-const CURRENCIES = ["EUR", "CHF", "HUF", "CZK", "CNY"] as const;
+/** Every active ISO 4217 currency the engine bills in, the platform's usual ones first. */
+const USUAL = ["EUR", "CHF", "HUF", "CZK", "CNY", "USD", "GBP", "DKK", "SEK", "NOK", "PLN"];
+const CURRENCIES = [
+  ...USUAL,
+  ...Object.keys(ISO_4217_MINOR_UNITS)
+    .filter((c) => !USUAL.includes(c))
+    .sort(),
+];
 
 /** A refusal of the whole form (a field error on "form", or the generic message). */
 function FormError({ result }: { result: ActionResult<unknown> | null }) {

@@ -120,6 +120,24 @@ describe("meteringPointEnergy across a meter exchange", () => {
       "readings[0] (meter A): register runs backwards: 1600 Wh at 2025-03-01T06:00:00.000Z against 1500 Wh at 2025-03-01T12:00:00.000Z",
     ],
     [
+      "a reading below an earlier one",
+      EXCHANGE,
+      [
+        { meterId: "A", at: at(6), registerWh: 1200n },
+        { meterId: "A", at: at(3), registerWh: 1300n },
+      ],
+      "readings[1] (meter A): register runs backwards: 1300 Wh at 2025-03-01T03:00:00.000Z against 1200 Wh at 2025-03-01T06:00:00.000Z",
+    ],
+    [
+      "two different registers at one instant",
+      EXCHANGE,
+      [
+        { meterId: "A", at: at(6), registerWh: 1200n },
+        { meterId: "A", at: at(6), registerWh: 1210n },
+      ],
+      "readings[0] (meter A): two different registers at 2025-03-01T06:00:00.000Z: 1210 and 1200 Wh",
+    ],
+    [
       "a reading of a meter that is not installed",
       EXCHANGE,
       [{ meterId: "C", at: at(6), registerWh: 1n }],

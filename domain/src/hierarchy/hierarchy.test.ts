@@ -115,6 +115,26 @@ describe("buildHierarchy", () => {
     expect(issuesOf({ unit: "Wh", nodes: NODES, links: LINKS, ...change })).toEqual(expected);
   });
 
+  it("finds a long cycle closed by a later link, and not one whose links never overlap in time", () => {
+    const chain: HierarchyInput = {
+      unit: "Wh",
+      nodes: ["A", "B", "C", "D"].map((id) => ({ id, kind: "feeder" as const })),
+      links: [
+        { child: "B", parent: "A", from: JAN },
+        { child: "C", parent: "B", from: JAN },
+        { child: "D", parent: "C", from: JAN, to: MAR },
+        { child: "A", parent: "D", from: JUN }, // D has left C by June: no cycle
+      ],
+    };
+    expect(issuesOf(chain)).toEqual([]);
+    expect(
+      issuesOf({
+        ...chain,
+        links: [...chain.links.slice(0, 2), { child: "D", parent: "C", from: JAN }, chain.links[3]!],
+      }),
+    ).toEqual(["node A: cycle A → D → C → B → A at 2025-06-01T00:00:00.000Z"]);
+  });
+
   it("accepts a parent change at the same instant (end of one link = start of the next)", () => {
     expect(issuesOf({ unit: "L", nodes: NODES, links: LINKS })).toEqual([]);
   });

@@ -31,7 +31,7 @@ export function computeNodeLosses(params: {
 }): NodeLoss[] {
   const { hierarchy, nodeId, intervals, seriesOf } = params;
   if (!hierarchy.nodes.has(nodeId)) refuse(`node ${nodeId}`, "unknown node");
-  const childLinks = hierarchy.links.filter((l) => l.parent === nodeId);
+  const childLinks = hierarchy.linksByParent.get(nodeId) ?? [];
   return intervals.map((iv) => {
     for (const l of childLinks) {
       if (coverage(l.validity, iv) === "partial") {
@@ -67,7 +67,7 @@ export function computeAllLosses(params: {
 }): Map<string, NodeLoss[]> {
   const { hierarchy, intervals, seriesOf } = params;
   const out = new Map<string, NodeLoss[]>();
-  const parents = [...new Set(hierarchy.links.map((l) => l.parent))];
+  const parents = [...hierarchy.linksByParent.keys()];
   for (const p of parents) {
     const withChildren = intervals.filter((iv) => childrenAt(hierarchy, p, iv.startMs).length > 0);
     if (withChildren.length === 0) continue;

@@ -67,6 +67,37 @@ describe("parseVirtualMeterFormula", () => {
   });
 });
 
+describe("formula text round trip", () => {
+  const termArb = fc.record({
+    meterId: fc.constantFrom("A", "MP 2", "170000000000000201", "x-y.z"),
+    milli: fc.integer({ min: -5000, max: 5000 }).filter((m) => m !== 0),
+    from: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+    span: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+  });
+  it("format → parse → format is stable and keeps every term", () => {
+    fc.assert(
+      fc.property(fc.array(termArb, { minLength: 1, maxLength: 5 }), (terms) => {
+        const formula = {
+          terms: terms.map((t) => ({
+            meterId: t.meterId,
+            factor: new BillingDecimal(t.milli).div(1000),
+            validity: {
+              fromMs: t.from === null ? null : T0 + t.from * Q,
+              toMs: t.span === null ? null : T0 + ((t.from ?? 0) + t.span) * Q,
+            },
+          })),
+        };
+        const text = formatVirtualMeterFormula(formula);
+        const parsed = parseVirtualMeterFormula(text);
+        expect(formatVirtualMeterFormula(parsed)).toBe(text);
+        expect(parsed.terms.map((t) => [t.meterId, t.factor.toFixed(), t.validity])).toEqual(
+          formula.terms.map((t) => [t.meterId, t.factor.toFixed(), t.validity]),
+        );
+      }),
+    );
+  });
+});
+
 describe("parseVirtualMeterJson", () => {
   it("reads the same formula from JSON", () => {
     const f = parseVirtualMeterJson({

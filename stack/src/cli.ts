@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { registerBillingCommands } from "@c4e/billing/commands";
 import { RefusedInputError } from "@c4e/domain";
 import { registerIngestCommands } from "@c4e/ingest/commands";
+import { registerCommunityCommands } from "@c4e/property/community/commands";
+import { registerTradingCommands } from "@c4e/trading/commands";
 import { createPool } from "@c4e/prisma";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { getAddress } from "viem";
@@ -220,6 +222,8 @@ export function c4eProgram(exit: (code: number) => void): Command {
     });
   registerIngestCommands(program, exit);
   registerBillingCommands(program, exit);
+  registerCommunityCommands(program, exit);
+  registerTradingCommands(program, exit);
   return program;
 }
 

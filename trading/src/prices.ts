@@ -32,6 +32,12 @@ export function parseTradingPriceCsv(text: string, file: string): PriceRow[] {
   >[];
   const errors: string[] = [];
   const rows: PriceRow[] = [];
+  const header = Object.keys(records[0] ?? { start: "", price_per_mwh: "" }).join(",");
+  if (header !== "start,price_per_mwh")
+    throw new TradingInputError(
+      `${file}:1`,
+      `header "start,price_per_mwh" expected (got ${JSON.stringify(header)})`,
+    );
   records.forEach((r, i) => {
     const at = `${file}:${i + 2}`;
     const start = r.start ?? "";

@@ -87,6 +87,7 @@ export function reportCsv(rows: readonly StatisticsRow[], digits: number): strin
         .map(esc)
         .join(","),
     ),
+    "",
   ].join("\n");
 }
 

@@ -8,6 +8,7 @@ import { registerBillingCommands } from "@c4e/billing/commands";
 import { RefusedInputError } from "@c4e/domain";
 import { registerIngestCommands } from "@c4e/ingest/commands";
 import { registerCommunityCommands } from "@c4e/property/community/commands";
+import { registerTradingCommands } from "@c4e/trading/commands";
 import { createPool } from "@c4e/prisma";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { getAddress } from "viem";
@@ -222,6 +223,7 @@ export function c4eProgram(exit: (code: number) => void): Command {
   registerIngestCommands(program, exit);
   registerBillingCommands(program, exit);
   registerCommunityCommands(program, exit);
+  registerTradingCommands(program, exit);
   return program;
 }
 

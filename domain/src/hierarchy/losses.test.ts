@@ -6,7 +6,7 @@ import { HierarchyError } from "./errors.ts";
 import { buildHierarchy } from "./hierarchy.ts";
 import { computeAllLosses, computeNodeLosses } from "./losses.ts";
 import type { Interval } from "./validity.ts";
-import type { Series } from "./virtual-meter.ts";
+import { type Series, evaluateVirtualMeters, parseVirtualMeterFormula } from "./virtual-meter.ts";
 
 const T0 = Date.parse("2025-03-01T00:00:00Z");
 const H = 3_600_000;
@@ -202,5 +202,57 @@ describe("allocateLosses", () => {
         },
       ),
     );
+  });
+});
+
+describe("a landlord's common area through the same model", () => {
+  it("common area = main − flats as a virtual meter; the building's loss is allocated to the flats by floor area", () => {
+    // Main electricity meter 1000 Wh/h; flats 300 and 200; a common-area sub-meter 450 Wh.
+    const measured = new Map<string, Series>([
+      ["MAIN", series([1000, 1000])],
+      ["FLAT-A", series([300, 300])],
+      ["FLAT-B", series([200, null])],
+      ["STAIRS", series([450, 450])],
+    ]);
+    const virtual = evaluateVirtualMeters({
+      virtualMeters: new Map([["COMMON", parseVirtualMeterFormula("{MAIN} - {FLAT-A} - {FLAT-B}")]]),
+      measured,
+      intervals: hours(2),
+    });
+    // 1000 − 300 − 200 = 500 in hour 0; FLAT-B missing in hour 1 → COMMON missing, not 500 + 200
+    expect([...virtual.get("COMMON")!]).toEqual([[T0, 500n]]);
+
+    const house = buildHierarchy({
+      unit: "Wh",
+      nodes: [
+        { id: "MAIN", kind: "building" },
+        { id: "FLAT-A", kind: "unit" },
+        { id: "FLAT-B", kind: "unit" },
+        { id: "STAIRS", kind: "metering-point" },
+      ],
+      links: ["FLAT-A", "FLAT-B", "STAIRS"].map((child) => ({ child, parent: "MAIN", from: iso(0) })),
+    });
+    const losses = computeNodeLosses({
+      hierarchy: house,
+      nodeId: "MAIN",
+      intervals: hours(2),
+      seriesOf: (id) => measured.get(id),
+    });
+    // 1000 − 300 − 200 − 450 = 50 Wh of loss (wiring, unmetered lights); hour 1 missing
+    expect(losses.map((l) => l.lossWh)).toEqual([50n, null]);
+    const shares = allocateLosses(losses, {
+      kind: "fixed",
+      weights: new Map<string, Weight>([
+        ["FLAT-A", "70.5"],
+        ["FLAT-B", "49.5"],
+        ["STAIRS", 0n],
+      ]),
+    });
+    // 50 × 70.5 / 120 = 29.375 → 29, 50 × 49.5 / 120 = 20.625 → 20 (+1 to the larger remainder .625) = 21
+    expect(shares[0]).toMatchObject({
+      status: "allocated",
+      shares: [{ shareWh: 29n }, { shareWh: 21n }, { shareWh: 0n }],
+    });
+    expect(shares[1]).toEqual({ startMs: T0 + H, status: "missing" });
   });
 });

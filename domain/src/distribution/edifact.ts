@@ -48,17 +48,19 @@ export class EdifactError extends Error {
 /** Splits an interchange into segments; refuses an unterminated segment or a malformed tag. */
 export function parseEdifactSegments(text: string): { syntax: EdifactSyntax; segments: EdifactSegment[] } {
   let syntax = DEFAULT_SYNTAX;
-  let i = 0;
-  if (text.startsWith("UNA")) {
-    if (text.length < 9) throw new EdifactError("UNA", 0, 1, "the service string advice needs 6 characters");
+  // A UTF-8 byte-order mark is skipped; positions still count it, so they match the file.
+  let i = text.startsWith("\uFEFF") ? 1 : 0;
+  if (text.startsWith("UNA", i)) {
+    if (text.length < i + 9)
+      throw new EdifactError("UNA", 0, i + 1, "the service string advice needs 6 characters");
     syntax = {
-      component: text[3]!,
-      element: text[4]!,
-      decimalMark: text[5]!,
-      release: text[6]!,
-      terminator: text[8]!,
+      component: text[i + 3]!,
+      element: text[i + 4]!,
+      decimalMark: text[i + 5]!,
+      release: text[i + 6]!,
+      terminator: text[i + 8]!,
     };
-    i = 9;
+    i += 9;
   }
   const segments: EdifactSegment[] = [];
   const isSpace = (c: string) => c === "\n" || c === "\r" || c === " " || c === "\t";

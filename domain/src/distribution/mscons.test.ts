@@ -35,6 +35,14 @@ describe("EDIFACT segments", () => {
     expect(segments.map((s) => s.tag)).toEqual(["UNB", "QTY"]);
   });
 
+  it("skips a byte-order mark, counting it in positions", () => {
+    const { segments } = parseEdifactSegments("\uFEFFUNA:+.? 'UNB+A'QTY+1'");
+    expect(segments.map((s) => [s.tag, s.position])).toEqual([
+      ["UNB", 11],
+      ["QTY", 17],
+    ]);
+  });
+
   it.each([
     ["UNB+A'QT+1'", 'segment 2 "QT" at character 7: a segment tag is three capital letters'],
     ["UNB+A'QTY+1", 'segment 2 QTY at character 7: not terminated by "\'"'],

@@ -11,3 +11,4 @@ export * from "./edifact.ts";
 export * from "./mscons.ts";
 export * from "./mscons-intervals.ts";
 export * from "./obis.ts";
+export * from "./meter-data-csv.ts";

@@ -5,7 +5,9 @@
  * returned as values with the QTY's segment number, for the import to show or refuse.
  */
 import { addDays, hoursInLocalDay, localDateOf, localMidnightUtcMs } from "../billing/local-time.ts";
-import type { MsconsValue } from "./mscons.ts";
+
+/** An interval to check: an MSCONS QTY (its segment number) or a CSV row (its line number). */
+export type CheckedInterval = { startMs: number; endMs: number; segmentNumber: number };
 
 export type IntervalFinding =
   | { kind: "length"; segmentNumber: number; startMs: number; minutes: number }
@@ -15,7 +17,7 @@ export type IntervalFinding =
 
 /** Checks a series of intervals against a step (minutes) in a time zone. */
 export function checkMsconsIntervals(
-  values: readonly MsconsValue[],
+  values: readonly CheckedInterval[],
   params: { stepMinutes: number; timeZone: string },
 ): { findings: IntervalFinding[]; intervalsPerDay: Map<string, number> } {
   const stepMs = params.stepMinutes * 60_000;

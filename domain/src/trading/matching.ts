@@ -46,8 +46,6 @@ export type MatchingResult = {
 
 export type MatchingMethod = "fifo" | "best_price" | "manual_only";
 
-type Open = { leg: Leg; left: Mwh4 };
-
 /**
  * Matches legs interval by interval: first the manual links (in order), then the proposal for
  * what is left. Legs with zero or negative quantity are ignored.
@@ -57,75 +55,88 @@ export function matchBook(
   links: readonly ManualLink[],
   method: MatchingMethod,
 ): MatchingResult {
-  const byInterval = new Map<number, { buys: Open[]; sells: Open[] }>();
-  const index = new Map<string, Open>();
-  for (const leg of legs) {
+  // Leg indices per interval and what is left of each leg: plain arrays, no wrapper object per leg
+  // (a book of 1,000 contracts over a year has 8.76 million legs).
+  const left: Mwh4[] = new Array<Mwh4>(legs.length).fill(0n);
+  const slots = new Map<number, number[]>();
+  for (let i = 0; i < legs.length; i++) {
+    const leg = legs[i] as Leg;
     if (leg.mwh <= 0n) continue;
-    let slot = byInterval.get(leg.startMs);
-    if (slot === undefined) {
-      slot = { buys: [], sells: [] };
-      byInterval.set(leg.startMs, slot);
-    }
-    const open = { leg, left: leg.mwh };
-    (leg.side === "buy" ? slot.buys : slot.sells).push(open);
-    index.set(`${leg.dealId}|${leg.startMs}`, open);
+    left[i] = leg.mwh;
+    const slot = slots.get(leg.startMs);
+    if (slot === undefined) slots.set(leg.startMs, [i]);
+    else slot.push(i);
   }
   const matches: Match[] = [];
   const refused: LinkRefusal[] = [];
-  const add = (buy: Open, sell: Open, mwh: Mwh4, source: Match["source"]) => {
-    buy.left -= mwh;
-    sell.left -= mwh;
+  const add = (b: number, s: number, mwh: Mwh4, source: Match["source"]) => {
+    const buy = legs[b] as Leg;
+    const sell = legs[s] as Leg;
+    left[b] = (left[b] as Mwh4) - mwh;
+    left[s] = (left[s] as Mwh4) - mwh;
     matches.push({
-      purchaseId: buy.leg.dealId,
-      saleId: sell.leg.dealId,
-      startMs: buy.leg.startMs,
+      purchaseId: buy.dealId,
+      saleId: sell.dealId,
+      startMs: buy.startMs,
       mwh,
-      profit: mwh * (sell.leg.price - buy.leg.price),
+      profit: mwh * (sell.price - buy.price),
       source,
     });
   };
+  // a deal's leg in an interval (links are few: a scan of the interval's legs is enough)
+  const find = (dealId: string, startMs: number, side: "buy" | "sell"): number | undefined =>
+    slots.get(startMs)?.find((i) => legs[i]?.dealId === dealId && legs[i]?.side === side);
   for (const link of links) {
-    const buy = index.get(`${link.purchaseId}|${link.startMs}`);
-    const sell = index.get(`${link.saleId}|${link.startMs}`);
-    if (buy === undefined || sell === undefined || buy.leg.side !== "buy" || sell.leg.side !== "sell")
-      refused.push({ link, reason: "unknown_deal" });
+    const b = find(link.purchaseId, link.startMs, "buy");
+    const s = find(link.saleId, link.startMs, "sell");
+    if (b === undefined || s === undefined) refused.push({ link, reason: "unknown_deal" });
     else if (link.mwh <= 0n) refused.push({ link, reason: "not_positive" });
-    else if (link.mwh > buy.left || link.mwh > sell.left) refused.push({ link, reason: "over_assigned" });
-    else add(buy, sell, link.mwh, "manual");
+    else if (link.mwh > (left[b] as Mwh4) || link.mwh > (left[s] as Mwh4))
+      refused.push({ link, reason: "over_assigned" });
+    else add(b, s, link.mwh, "manual");
   }
+  const times = [...slots.keys()].sort((a, b) => a - b);
   if (method !== "manual_only") {
-    const times = [...byInterval.keys()].sort((a, b) => a - b);
+    const fifo = (a: number, b: number) => {
+      const x = legs[a] as Leg;
+      const y = legs[b] as Leg;
+      return x.order - y.order || cmpText(x.dealId, y.dealId);
+    };
+    const cheapest = (a: number, b: number) =>
+      cmp((legs[a] as Leg).price, (legs[b] as Leg).price) || (legs[a] as Leg).order - (legs[b] as Leg).order;
+    const dearest = (a: number, b: number) =>
+      cmp((legs[b] as Leg).price, (legs[a] as Leg).price) || (legs[a] as Leg).order - (legs[b] as Leg).order;
     for (const t of times) {
-      const slot = byInterval.get(t) as { buys: Open[]; sells: Open[] };
-      const buys = slot.buys.filter((o) => o.left > 0n);
-      const sells = slot.sells.filter((o) => o.left > 0n);
+      const slot = slots.get(t) as number[];
+      const buys: number[] = [];
+      const sells: number[] = [];
+      for (const i of slot)
+        if ((left[i] as Mwh4) > 0n) ((legs[i] as Leg).side === "buy" ? buys : sells).push(i);
       if (buys.length === 0 || sells.length === 0) continue;
-      if (method === "fifo") {
-        const fifo = (a: Open, b: Open) =>
-          a.leg.order - b.leg.order || a.leg.dealId.localeCompare(b.leg.dealId);
-        buys.sort(fifo);
-        sells.sort(fifo);
-      } else {
-        buys.sort((a, b) => cmp(a.leg.price, b.leg.price) || a.leg.order - b.leg.order);
-        sells.sort((a, b) => cmp(b.leg.price, a.leg.price) || a.leg.order - b.leg.order);
-      }
+      buys.sort(method === "fifo" ? fifo : cheapest);
+      sells.sort(method === "fifo" ? fifo : dearest);
       let i = 0;
       let j = 0;
       while (i < buys.length && j < sells.length) {
-        const b = buys[i] as Open;
-        const s = sells[j] as Open;
-        const q = b.left < s.left ? b.left : s.left;
-        add(b, s, q, method);
-        if (b.left === 0n) i++;
-        if (s.left === 0n) j++;
+        const b = buys[i] as number;
+        const s = sells[j] as number;
+        const lb = left[b] as Mwh4;
+        const ls = left[s] as Mwh4;
+        add(b, s, lb < ls ? lb : ls, method);
+        if (left[b] === 0n) i++;
+        if (left[s] === 0n) j++;
       }
     }
   }
   const rest: MatchingResult["rest"] = [];
-  for (const open of index.values())
-    if (open.left > 0n)
-      rest.push({ dealId: open.leg.dealId, side: open.leg.side, startMs: open.leg.startMs, mwh: open.left });
-  rest.sort((a, b) => a.startMs - b.startMs || a.dealId.localeCompare(b.dealId));
+  for (const t of times) {
+    const open = (slots.get(t) as number[]).filter((i) => (left[i] as Mwh4) > 0n);
+    open.sort((a, b) => cmpText((legs[a] as Leg).dealId, (legs[b] as Leg).dealId));
+    for (const i of open) {
+      const leg = legs[i] as Leg;
+      rest.push({ dealId: leg.dealId, side: leg.side, startMs: leg.startMs, mwh: left[i] as Mwh4 });
+    }
+  }
   const profitByDeal = new Map<string, Amount10>();
   const profitByHour = new Map<number, Amount10>();
   for (const m of matches) {
@@ -152,4 +163,8 @@ export function matchedPerLeg(matches: readonly Match[]): Map<string, Mwh4> {
     }
   }
   return out;
+}
+
+function cmpText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

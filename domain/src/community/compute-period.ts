@@ -11,10 +11,14 @@ import { allocateLargestRemainder } from "../allocation/index.ts";
 import { CommunityInputError } from "./errors.ts";
 import type { PeriodGrid } from "./period-grid.ts";
 import { type CommunitySetup, REQUIRED_REGISTERS, metersOf, validateSetup } from "./setup.ts";
+import { splitKernel, kernelBuffers } from "./split-kernel.ts";
 import { splitInterval } from "./split-interval.ts";
 
-/** Wh per interval of the grid, aligned with `grid.startsMs`; null = no reading. */
-export type RegisterSeries = readonly (bigint | null)[];
+/**
+ * Wh per interval of the grid, aligned with `grid.startsMs`; null = no reading. Integer Wh as bigint
+ * or as a safe integer number (a bulk loader's compact form); anything else is refused.
+ */
+export type RegisterSeries = readonly (bigint | number | null)[];
 export type MeterSeries = { import?: RegisterSeries; export?: RegisterSeries };
 
 export type ComputePeriodParams = {
@@ -117,28 +121,6 @@ export function computeCommunityPeriod(params: ComputePeriodParams): CommunityPe
   const bandIndex = new Map(grid.bands.map((b, i) => [b, i]));
   const dayCount = grid.days.length;
   const nb = grid.bands.length;
-  // Flat accumulators: [consumer][day] solar and [consumer][day × bands] grid.
-  const cSolar = setup.consumers.map(() => new Array<bigint>(dayCount).fill(0n));
-  const cGrid = setup.consumers.map(() => new Array<bigint>(dayCount * nb).fill(0n));
-  const plants: PlantTotals[] = setup.plants.map((p) => ({
-    meterId: p.meterId,
-    ownerId: p.ownerId,
-    producedWh: 0n,
-    toConsumersWh: 0n,
-    toBatteryWh: 0n,
-    exportWh: 0n,
-  }));
-  const battery = setup.battery
-    ? {
-        meterId: setup.battery.meterId,
-        chargeWh: 0n,
-        dischargeWh: 0n,
-        toConsumersWh: 0n,
-        exportWh: 0n,
-        chargeFromSolarWh: 0n,
-        chargeFromGridWh: 0n,
-      }
-    : null;
   const monthOf = (day: number) => grid.days[day]!.slice(0, 7);
   const months = new Map<string, MonthStats>();
   for (let i = 0; i < n; i++) {
@@ -163,12 +145,36 @@ export function computeCommunityPeriod(params: ComputePeriodParams): CommunityPe
   }
 
   const missingOpen = required.map(() => ({ count: 0, ranges: [] as { startMs: number; endMs: number }[] }));
+  // Accumulators hold integer Wh in numbers (exact below 2⁵³, checked at the end); see split-kernel.ts.
+  const P = setup.plants.length;
+  const K = setup.consumers.length;
+  const nSolar = setup.consumers.map(() => new Array<number>(dayCount).fill(0));
+  const nGrid = setup.consumers.map(() => new Array<number>(dayCount * nb).fill(0));
+  const nPlant = setup.plants.map(() => ({ produced: 0, toConsumers: 0, toBattery: 0, export: 0 }));
+  const nBattery = { charge: 0, discharge: 0, toConsumers: 0, export: 0, fromSolar: 0, fromGrid: 0 };
+  const monthKeys = [...months.keys()];
+  const nMonth = monthKeys.map(() => ({
+    production: 0,
+    consumption: 0,
+    solarUsed: 0,
+    export: 0,
+    gridImport: 0,
+    measuredImport: 0,
+    measuredExport: 0,
+    complete: 0,
+  }));
+  const monthIndexOfDay = grid.days.map((d) => monthKeys.indexOf(d.slice(0, 7)));
+  const prod = new Array<number>(P).fill(0);
+  const cons = new Array<number>(K).fill(0);
+  const buffers = kernelBuffers(P, K);
   let completeIntervals = 0;
+  const requiredValues = required.map((r) => r.values ?? new Array<null>(n).fill(null));
+  const R = requiredValues.length;
   for (let i = 0; i < n; i++) {
     let complete = true;
-    for (let r = 0; r < required.length; r++) {
-      const v = required[r]!.values?.[i];
-      if (v === undefined || v === null) {
+    for (let r = 0; r < R; r++) {
+      const v = requiredValues[r]![i];
+      if (v === null || v === undefined) {
         complete = false;
         const miss = missingOpen[r]!;
         miss.count++;
@@ -176,61 +182,127 @@ export function computeCommunityPeriod(params: ComputePeriodParams): CommunityPe
         const last = miss.ranges[miss.ranges.length - 1];
         if (last && last.endMs === start) last.endMs = start + 900_000;
         else miss.ranges.push({ startMs: start, endMs: start + 900_000 });
-      } else if (v < 0n) {
+      } else if (v < 0 || (typeof v === "number" && !Number.isSafeInteger(v))) {
         throw new CommunityInputError(
           `meter ${required[r]!.meterId} ${required[r]!.register}`,
-          `negative energy ${v} Wh at ${new Date(grid.startsMs[i]!).toISOString()}`,
+          `${v < 0 ? "negative energy" : "not a whole number of"} ${v} Wh at ${new Date(grid.startsMs[i]!).toISOString()}`,
         );
       }
     }
     if (!complete) continue;
     completeIntervals++;
-    const productionWh = plantSeries.map((s) => s![i]!);
-    const consumptionWh = consumerSeries.map((s) => s![i]!);
-    const bat = battery ? { chargeWh: batteryCharge![i]!, dischargeWh: batteryDischarge![i]! } : undefined;
-    const split = splitInterval(
-      bat ? { productionWh, consumptionWh, battery: bat } : { productionWh, consumptionWh },
-    );
-    const day = grid.dayIndex[i]!;
-    const b = bandIndex.get(grid.band[i]!)!;
-    let consumed = 0n;
-    let solarUsed = 0n;
-    split.consumers.forEach((c, k) => {
-      cSolar[k]![day] = cSolar[k]![day]! + c.solarWh;
-      const gi = day * nb + b;
-      cGrid[k]![gi] = cGrid[k]![gi]! + c.gridWh;
-      consumed += c.solarWh + c.gridWh;
-      solarUsed += c.solarWh;
-    });
-    let produced = 0n;
-    split.plants.forEach((p, k) => {
-      const t = plants[k]!;
-      t.producedWh += productionWh[k]!;
-      t.toConsumersWh += p.toConsumersWh;
-      t.toBatteryWh += p.toBatteryWh;
-      t.exportWh += p.exportWh;
-      produced += productionWh[k]!;
-    });
-    if (battery && bat && split.battery) {
-      battery.chargeWh += bat.chargeWh;
-      battery.dischargeWh += bat.dischargeWh;
-      battery.toConsumersWh += split.battery.toConsumersWh;
-      battery.exportWh += split.battery.exportWh;
-      battery.chargeFromSolarWh += split.battery.chargeFromSolarWh;
-      battery.chargeFromGridWh += split.battery.chargeFromGridWh;
+    let produced = 0;
+    for (let k = 0; k < P; k++) produced += prod[k] = Number(plantSeries[k]![i]!);
+    for (let j = 0; j < K; j++) cons[j] = Number(consumerSeries[j]![i]!);
+    const charge = setup.battery ? Number(batteryCharge![i]!) : 0;
+    const discharge = setup.battery ? Number(batteryDischarge![i]!) : 0;
+    let fromSolar = splitKernel(prod, P, cons, K, charge, discharge, buffers);
+    if (fromSolar < 0) {
+      // a product beyond 2⁵³: the bigint reference for this quarter hour
+      const split = splitInterval({
+        productionWh: prod.map(BigInt),
+        consumptionWh: cons.map(BigInt),
+        ...(setup.battery ? { battery: { chargeWh: BigInt(charge), dischargeWh: BigInt(discharge) } } : {}),
+      });
+      split.consumers.forEach((c, j) => (buffers.solar[j] = Number(c.solarWh)));
+      split.plants.forEach((p, k) => {
+        buffers.toConsumers[k] = Number(p.toConsumersWh);
+        buffers.toBattery[k] = Number(p.toBatteryWh);
+      });
+      buffers.toConsumers[P] = Number(split.battery?.toConsumersWh ?? 0n);
+      fromSolar = Number(split.battery?.chargeFromSolarWh ?? 0n);
     }
-    const s = months.get(monthOf(day))!;
-    s.completeIntervals++;
-    s.productionWh += produced;
-    s.consumptionWh += consumed;
-    s.solarUsedWh += solarUsed;
-    s.exportWh += split.exportWh;
-    s.gridImportWh += split.gridImportWh;
+    const day = grid.dayIndex[i]!;
+    const gi = day * nb + bandIndex.get(grid.band[i]!)!;
+    let consumed = 0;
+    let solarUsed = 0;
+    let gridUsed = 0;
+    for (let j = 0; j < K; j++) {
+      const solar = buffers.solar[j]!;
+      const fromGrid = cons[j]! - solar;
+      const sj = nSolar[j]!;
+      const gj = nGrid[j]!;
+      sj[day] = sj[day]! + solar;
+      gj[gi] = gj[gi]! + fromGrid;
+      consumed += cons[j]!;
+      solarUsed += solar;
+      gridUsed += fromGrid;
+    }
+    let exported = 0;
+    for (let k = 0; k < P; k++) {
+      const t = nPlant[k]!;
+      const toC = buffers.toConsumers[k]!;
+      const toB = buffers.toBattery[k]!;
+      t.produced += prod[k]!;
+      t.toConsumers += toC;
+      t.toBattery += toB;
+      t.export += prod[k]! - toC - toB;
+      exported += prod[k]! - toC - toB;
+    }
+    if (setup.battery) {
+      const toC = buffers.toConsumers[P]!;
+      nBattery.charge += charge;
+      nBattery.discharge += discharge;
+      nBattery.toConsumers += toC;
+      nBattery.export += discharge - toC;
+      nBattery.fromSolar += fromSolar;
+      nBattery.fromGrid += charge - fromSolar;
+      exported += discharge - toC;
+      gridUsed += charge - fromSolar;
+    }
+    const s = nMonth[monthIndexOfDay[day]!]!;
+    s.complete++;
+    s.production += produced;
+    s.consumption += consumed;
+    s.solarUsed += solarUsed;
+    s.export += exported;
+    s.gridImport += gridUsed;
     if (gridImport && gridExport) {
-      s.measuredGridImportWh = s.measuredGridImportWh! + gridImport[i]!;
-      s.measuredGridExportWh = s.measuredGridExportWh! + gridExport[i]!;
+      s.measuredImport += Number(gridImport[i]!);
+      s.measuredExport += Number(gridExport[i]!);
     }
   }
+
+  const big = (x: number, what: string): bigint => {
+    if (!Number.isSafeInteger(x))
+      throw new CommunityInputError(what, `a total beyond 2^53 Wh cannot be summed exactly`);
+    return BigInt(x);
+  };
+  const cSolar = nSolar.map((a, j) => a.map((x) => big(x, `meter ${setup.consumers[j]!.meterId}`)));
+  const cGrid = nGrid.map((a, j) => a.map((x) => big(x, `meter ${setup.consumers[j]!.meterId}`)));
+  const plants: PlantTotals[] = setup.plants.map((p, k) => ({
+    meterId: p.meterId,
+    ownerId: p.ownerId,
+    producedWh: big(nPlant[k]!.produced, `meter ${p.meterId}`),
+    toConsumersWh: big(nPlant[k]!.toConsumers, `meter ${p.meterId}`),
+    toBatteryWh: big(nPlant[k]!.toBattery, `meter ${p.meterId}`),
+    exportWh: big(nPlant[k]!.export, `meter ${p.meterId}`),
+  }));
+  const battery = setup.battery
+    ? {
+        meterId: setup.battery.meterId,
+        chargeWh: big(nBattery.charge, "battery"),
+        dischargeWh: big(nBattery.discharge, "battery"),
+        toConsumersWh: big(nBattery.toConsumers, "battery"),
+        exportWh: big(nBattery.export, "battery"),
+        chargeFromSolarWh: big(nBattery.fromSolar, "battery"),
+        chargeFromGridWh: big(nBattery.fromGrid, "battery"),
+      }
+    : null;
+  monthKeys.forEach((key, m) => {
+    const s = months.get(key)!;
+    const x = nMonth[m]!;
+    s.completeIntervals = x.complete;
+    s.productionWh = big(x.production, `month ${key}`);
+    s.consumptionWh = big(x.consumption, `month ${key}`);
+    s.solarUsedWh = big(x.solarUsed, `month ${key}`);
+    s.exportWh = big(x.export, `month ${key}`);
+    s.gridImportWh = big(x.gridImport, `month ${key}`);
+    if (setup.grid) {
+      s.measuredGridImportWh = big(x.measuredImport, `month ${key}`);
+      s.measuredGridExportWh = big(x.measuredExport, `month ${key}`);
+    }
+  });
 
   const toDays = (solar: bigint[], gridWh: bigint[]): DayEnergy[] =>
     solar.map((solarWh, d) => ({

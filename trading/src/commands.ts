@@ -1,5 +1,5 @@
 // The trading commands of `c4e` (`npm run c4e -- trading <command>`), thin over the use cases:
-// prices-import, case, expand, notes, invoice, match, position, report, seed-demo. See docs/trading.md.
+// prices-import, case, expand, notes, invoice, match, position, nominations, report, seed-demo. See docs/trading.md.
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadBillingConfig } from "@c4e/billing/env";
@@ -14,6 +14,7 @@ import { issueDeliveryNotes } from "./delivery-notes.ts";
 import type { TradingContext, TradingRefusal } from "./errors.ts";
 import { invoiceDeliveryNotes } from "./invoices.ts";
 import { proposeMatching } from "./matching.ts";
+import { nominationsFor } from "./nominations.ts";
 import { positionCsv, positionFor } from "./position.ts";
 import { parseEntsoeLocalCsv, parseTradingPriceCsv, storeDayAheadPrices } from "./prices.ts";
 import { reportCsv, reportXlsx, statisticalReport } from "./report.ts";
@@ -241,6 +242,25 @@ export function registerTradingCommands(program: Command, exit: (code: number) =
         );
         if (typeof o.csv === "string") writeFileSync(userPath(o.csv), positionCsv(v));
         console.log(json(v.days));
+      }),
+    );
+
+  tz(retailer(group.command("nominations")))
+    .description("the schedules per balance group, counterparty and hour as CSV")
+    .requiredOption("--from <date>", "first local date")
+    .requiredOption("--to <date>", "local date after the last")
+    .requiredOption("--out <file>", "the CSV file")
+    .action(
+      run(async (o) => {
+        const r = await withPool((pool) =>
+          nominationsFor(pool, ctxOf(o), {
+            from: o.from as string,
+            to: o.to as string,
+            timeZone: o.timeZone as string,
+          }),
+        );
+        writeFileSync(userPath(o.out as string), r.csv);
+        console.log(json({ rows: r.rows.length, out: o.out }));
       }),
     );
 

@@ -11,5 +11,6 @@ export * from "./delivery-notes.ts";
 export * from "./invoices.ts";
 export * from "./matching.ts";
 export * from "./position.ts";
+export * from "./nominations.ts";
 export * from "./capacity.ts";
 export * from "./report.ts";

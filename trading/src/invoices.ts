@@ -224,10 +224,14 @@ export async function recordIncomingInvoice(
     }
   });
   if (errors.length > 0) return refuse("invalid", "incoming invoice: invalid lines", errors);
-  const refs = p.lines.map((l) => l.noteReference);
-  const ours = (await listDeliveryNotes(db, ctx)).filter(
-    (n) => n.side === "buy" && n.counterpartyId === p.counterpartyId && refs.includes(n.reference),
+  // our purchase notes of this counterparty in the months the invoice's lines refer to: a note of
+  // those months that the invoice leaves out is flagged as missing
+  const refs = new Set(p.lines.map((l) => l.noteReference));
+  const mine = (await listDeliveryNotes(db, ctx)).filter(
+    (n) => n.side === "buy" && n.counterpartyId === p.counterpartyId,
   );
+  const months = new Set(mine.filter((n) => refs.has(n.reference)).map((n) => n.periodStart.slice(0, 7)));
+  const ours = mine.filter((n) => months.has(n.periodStart.slice(0, 7)));
   const check = checkIncomingInvoice(
     ours.map((n) => asInvoiceable(n, row)),
     lines,

@@ -1,9 +1,10 @@
-// Custom profile import: a CSV of `start,mwh` (ISO 8601 instant with offset, MWh with ≤ 4 decimals),
+// Custom profile import: a CSV (or the first sheet of an xlsx, `xlsxProfileToCsv`) of `start,mwh` (ISO 8601 instant with offset, MWh with ≤ 4 decimals),
 // one row per delivered interval, becomes a contract amendment with a profile product. Every row is
 // checked first; an error names `file:line` and nothing is written.
 import { parseMwh } from "@c4e/domain/trading";
 import type { Queryable } from "@c4e/prisma";
 import { parse } from "csv-parse/sync";
+import ExcelJS from "exceljs";
 import { amendContract } from "./contracts.ts";
 import { type TradingContext, type TradingResult, refuse } from "./errors.ts";
 
@@ -49,6 +50,29 @@ export function parseProfileCsv(
     }
   });
   return { points, errors };
+}
+
+/**
+ * The first sheet of an xlsx workbook as the same CSV (`start,mwh`; a date cell becomes its ISO
+ * instant, a number its decimal text), so both formats share one check and one `file:line` scheme
+ * (line = sheet row).
+ */
+export async function xlsxProfileToCsv(data: Buffer): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(data as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0];
+  if (!ws) return "";
+  const lines: string[] = [];
+  ws.eachRow({ includeEmpty: true }, (row) => {
+    const cells = [1, 2].map((c) => {
+      const v = row.getCell(c).value;
+      if (v instanceof Date) return v.toISOString();
+      if (v === null || v === undefined) return "";
+      return String(typeof v === "object" && "result" in v ? v.result : v);
+    });
+    lines.push(cells.join(","));
+  });
+  return lines.join("\n");
 }
 
 /**

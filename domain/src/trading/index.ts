@@ -14,3 +14,4 @@ export * from "./matching.ts";
 export * from "./position.ts";
 export * from "./capacity.ts";
 export * from "./statistics.ts";
+export * from "./nominations.ts";

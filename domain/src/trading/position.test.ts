@@ -153,3 +153,41 @@ describe("capacity and statistics", () => {
     ]);
   });
 });
+
+describe("nominations", () => {
+  it("per balance group, counterparty and hour: purchases in, sales out, net", async () => {
+    const { nominations, nominationsCsv } = await import("./nominations.ts");
+    const buy = expandProduct({
+      product: { kind: "base" },
+      tenor: day,
+      quantity: { kind: "power", mw: "8" },
+      timeZone: TZ,
+      resolutionMinutes: 60,
+    });
+    const sell = expandProduct({
+      product: { kind: "peak" },
+      tenor: day,
+      quantity: { kind: "power", mw: "5" },
+      timeZone: TZ,
+      resolutionMinutes: 60,
+    });
+    const sell2 = expandProduct({
+      product: { kind: "base" },
+      tenor: day,
+      quantity: { kind: "power", mw: "1.25" },
+      timeZone: TZ,
+      resolutionMinutes: 60,
+    });
+    const rows = nominations([
+      { balanceGroup: "BG1", counterpartyId: "gen", side: "buy", shape: buy },
+      { balanceGroup: "BG1", counterpartyId: "cust", side: "sell", shape: sell },
+      { balanceGroup: "BG1", counterpartyId: "cust", side: "sell", shape: sell2 },
+    ]);
+    // cust: 24 hours (base 1.25; peak hours 5 + 1.25); gen: 24 hours of 8
+    expect(rows).toHaveLength(48);
+    expect(rows[10]).toMatchObject({ counterpartyId: "cust", inMwh: 0n, outMwh: parseMwh("6.25") }); // 10:00 local
+    const csv = nominationsCsv(rows).split("\n");
+    expect(csv[0]).toBe("balance_group,counterparty,start,resolution_minutes,in_mwh,out_mwh,net_mwh");
+    expect(csv[25]).toBe("BG1,gen,2026-05-31T22:00:00.000Z,60,8.0000,0.0000,8.0000");
+  });
+});

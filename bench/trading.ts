@@ -8,13 +8,12 @@
 import { performance } from "node:perf_hooks";
 import {
   type ContractPrice,
-  type Leg,
   type MarketPrices,
   type Product,
   deliveryGrid,
   expandProduct,
   intervalPrices,
-  matchBook,
+  matchDeals,
   openPosition,
   parseMwh,
   parsePrice,
@@ -83,14 +82,12 @@ const prices = book.map((c, i) => intervalPrices(shapes[i]!, c.price, market));
 lap("priceMs", t);
 
 t = performance.now();
-const legs: Leg[] = [];
-book.forEach((c, i) => {
-  const s = shapes[i]!;
-  const p = prices[i]!;
-  for (let k = 0; k < s.startMs.length; k++)
-    legs.push({ dealId: c.id, side: c.side, startMs: s.startMs[k]!, mwh: s.mwh[k]!, price: p[k]!, order: i });
-});
-const matched = matchBook(legs, [], "fifo");
+// the whole-book proposal (totals per deal and hour; matchBook, which also lists every link, is what
+// the trader's page uses for one period)
+const matched = matchDeals(
+  book.map((c, i) => ({ id: c.id, side: c.side, order: i, shape: shapes[i]!, prices: prices[i]! })),
+  "fifo",
+);
 lap("matchMs", t);
 
 t = performance.now();
@@ -126,8 +123,11 @@ console.log(
       resolutionMinutes: RESOLUTION,
       intervals: shapes.reduce((s, x) => s + x.startMs.length, 0),
       energyMwh: (Number(shapes.reduce((s, x) => s + shapeTotal(x), 0n)) / 1e4).toFixed(0),
-      matches: matched.matches.length,
-      unmatchedLegs: matched.rest.length,
+      matches: matched.matches,
+      unmatchedMwh: (Number([...matched.restMwh.values()].reduce((a, b) => a + b, 0n)) / 1e4).toFixed(0),
+      profit: Number(
+        [...matched.profitByDeal.values()].reduce((a, b) => a + b, 0n) / 2n / 10_000_000_000n,
+      ).toFixed(0),
       positionHours: rows.length,
       monthHours: monthRows.length,
       markToMarket: Number(value / 10_000_000_000n).toFixed(0),

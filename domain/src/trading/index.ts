@@ -15,3 +15,4 @@ export * from "./position.ts";
 export * from "./capacity.ts";
 export * from "./statistics.ts";
 export * from "./nominations.ts";
+export * from "./match-deals.ts";

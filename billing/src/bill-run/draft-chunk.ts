@@ -24,7 +24,9 @@ import {
   aggregatePodIntervals,
   missingIntervalGaps,
   toAggregatedConsumption,
+  whToKwh,
 } from "../aggregate-intervals.ts";
+import { dailyPeakDemand } from "../daily-demand.ts";
 import {
   aggregateCompactDynamicCost,
   aggregateCompactIntervals,
@@ -64,6 +66,8 @@ type IntervalData = {
   dynamicCosts: Map<string, PodDynamicCost>;
   gaps: Map<string, PodIntervalGaps>;
   expectedOf: Map<string, number>;
+  /** per POD with a demand charge per day: the peak bucket Wh of each local day */
+  dailyPeaks: Map<string, Map<string, bigint>>;
 };
 
 /**
@@ -182,6 +186,7 @@ async function aggregateGroups(
     dynamicCosts: new Map(),
     gaps: new Map(),
     expectedOf: new Map(),
+    dailyPeaks: new Map(),
   };
   for (const [key, group] of groups) {
     const head = group[0] as Job;
@@ -221,6 +226,18 @@ async function aggregateGroups(
         limit: MISSING_RANGES_KEPT,
       });
       for (const [podId, g] of found) data.gaps.set(podId, g);
+    }
+    const demand = head.tariff.demand;
+    if (demand?.per === "day") {
+      const peaks = await dailyPeakDemand(db, {
+        meters,
+        start,
+        end,
+        timeZone: head.ctx.time_zone,
+        demandMinutes: demand.resolutionMinutes,
+        source: compactStore ? "compact" : "reading_interval",
+      });
+      for (const [podId, p] of peaks) data.dailyPeaks.set(podId, p);
     }
     if (head.tariff.dynamic !== undefined) {
       const dynamic = compactStore ? aggregateCompactDynamicCost : aggregateDynamicCost;
@@ -287,6 +304,13 @@ function consumptionOf({ ctx, period, tariff }: Job, data: IntervalData): Metere
     bands: tariff.tou ? tariff.tou.bands.map((b) => b.code) : ["all"],
     demandMinutes: tariff.demand?.resolutionMinutes,
   });
+  if (tariff.demand?.per === "day") {
+    const minutes = BigInt(tariff.demand.resolutionMinutes);
+    const peaks = data.dailyPeaks.get(ctx.pod_id) ?? new Map<string, bigint>();
+    consumption.dailyPeakDemandKw = Object.fromEntries(
+      [...peaks].map(([day, wh]) => [day, whToKwh((wh * 60n) / minutes)]),
+    );
+  }
   if (tariff.dynamic !== undefined) {
     const d = data.dynamicCosts.get(ctx.pod_id);
     if (d === undefined || d.missing > 0)

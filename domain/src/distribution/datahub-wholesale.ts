@@ -116,24 +116,29 @@ export function calculateDataHubWholesale(input: DataHubInput, calc: DataHubCalc
   const points = pointsByMeteringPoint(input.timeSeriesPoints);
   const days = localDays(calc);
   const areas = new Set(calc.gridAreas);
-  const mpPeriods = new Map<string, MeteringPointPeriod[]>();
-  for (const m of input.meteringPointPeriods)
-    mpPeriods.set(m.meteringPointId, [...(mpPeriods.get(m.meteringPointId) ?? []), m]);
-
+  const mpPeriods = groupBy(input.meteringPointPeriods, (m) => m.meteringPointId);
+  const infos = groupBy(input.chargePriceInformation, chargeKeyOf);
   const infoAt = (key: string, t: number): ChargePriceInformation | undefined =>
-    input.chargePriceInformation.find((c) => chargeKeyOf(c) === key && inForce(c, t));
-  const pricesByKey = new Map<string, { timeMs: number; price: BillingDecimal }[]>();
-  for (const p of input.chargePricePoints) {
-    const k = chargeKeyOf(p);
-    pricesByKey.set(k, [...(pricesByKey.get(k) ?? []), { timeMs: p.timeMs, price: p.price }]);
+    infos.get(key)?.find((c) => inForce(c, t));
+  // Prices by charge: an exact-time index (tariffs) and a sorted list (fees, subscriptions).
+  const pricesByKey = groupBy(input.chargePricePoints, chargeKeyOf);
+  const exactIndex = new Map<string, Map<number, BillingDecimal>>();
+  for (const [k, list] of pricesByKey) {
+    list.sort((x, y) => x.timeMs - y.timeMs);
+    exactIndex.set(k, new Map(list.map((p) => [p.timeMs, p.price])));
   }
-  for (const list of pricesByKey.values()) list.sort((a, b) => a.timeMs - b.timeMs);
-  const exactPrice = (key: string, t: number) =>
-    pricesByKey.get(key)?.find((p) => p.timeMs === t)?.price ?? null;
-  const latestPrice = (key: string, t: number) => {
-    let found: BillingDecimal | null = null;
-    for (const p of pricesByKey.get(key) ?? []) if (p.timeMs <= t) found = p.price;
-    return found;
+  const exactPrice = (key: string, t: number) => exactIndex.get(key)?.get(t) ?? null;
+  /** The latest price at or before t (binary search). */
+  const latestPrice = (key: string, t: number): BillingDecimal | null => {
+    const list = pricesByKey.get(key) ?? [];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.timeMs <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? null : list[lo - 1]!.price;
   };
 
   /** The metering point's period at t, with the supplier taken from its parent for child points. */
@@ -312,4 +317,15 @@ export function calculateDataHubWholesale(input: DataHubInput, calc: DataHubCalc
     totalsPerSupplier,
     totalsPerSupplierAndOwner,
   };
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list === undefined) out.set(k, [item]);
+    else list.push(item);
+  }
+  return out;
 }

@@ -139,3 +139,55 @@ console.log(
     2,
   ),
 );
+
+// The position chart of one month through the database (--database-url postgresql://…/db, a migrated
+// database of its own): the book is stored once, then `positionFor` (what the chart reads) is timed.
+const dbIndex = process.argv.indexOf("--database-url");
+if (dbIndex >= 0) {
+  const { createPool } = await import("@c4e/prisma");
+  const { createCounterparty, createContract, positionFor } = await import("@c4e/trading");
+  const pool = createPool({ url: process.argv[dbIndex + 1]!, max: 4 });
+  const ctx = { retailerId: "bench-retailer" };
+  await createCounterparty(pool, ctx, {
+    id: "bench-cp",
+    name: "Bench",
+    vatId: "BE0123456789",
+    country: "BE",
+  });
+  let stored = 0;
+  for (const [i, c] of book.entries()) {
+    const r = await createContract(pool, ctx, {
+      id: `bench-${i}`,
+      number: `B-${i}`,
+      side: c.side,
+      counterpartyId: "bench-cp",
+      contractDate: `${YEAR - 1}-12-01`,
+      zone: "BE",
+      timeZone: TZ,
+      currency: "EUR",
+      terms: {
+        product: c.product,
+        tenor: { kind: "year", year: YEAR },
+        quantity: { kind: "power", mw: c.mw },
+        price: c.price,
+      },
+    });
+    if (r.ok) stored++;
+  }
+  const t1 = performance.now();
+  const view = await positionFor(pool, ctx, {
+    from: `${YEAR}-03-01`,
+    to: `${YEAR}-04-01`,
+    timeZone: TZ,
+    zone: "BE",
+    withDemand: true,
+  });
+  console.log(
+    JSON.stringify({
+      storedContracts: stored,
+      monthPositionFromDbMs: Math.round(performance.now() - t1),
+      hours: view.hours.length,
+    }),
+  );
+  await pool.end();
+}

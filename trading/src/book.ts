@@ -43,7 +43,17 @@ export async function loadBook(
   const market = new Map<string, MarketPrices>();
   for (const z of zones) market.set(z, await loadMarketPrices(db, z, fromMs - 86_400_000, toMs + 86_400_000));
   const entries = contracts.map((contract) => {
-    const shape = clipShape(contractShape(contract), fromMs, toMs);
+    // A power product delivers the same MW in every interval: expanding only the days of the period
+    // gives the same intervals as expanding the whole tenor and clipping (a month of a year-long book
+    // loads in a fraction of the time). An energy total or a profile needs the whole tenor.
+    const start = contract.deliveryStart > p.from ? contract.deliveryStart : p.from;
+    const end = contract.deliveryEnd < p.to ? contract.deliveryEnd : p.to;
+    const partial =
+      contract.terms.quantity.kind === "power" &&
+      (start !== contract.deliveryStart || end !== contract.deliveryEnd);
+    const shape = partial
+      ? contractShape({ ...contract, terms: { ...contract.terms, tenor: { kind: "custom", start, end } } })
+      : clipShape(contractShape(contract), fromMs, toMs);
     let prices: PriceMicro[] | undefined;
     return {
       contract,

@@ -55,8 +55,21 @@ describe("matchDeals", () => {
       side: fc.constantFrom<"buy" | "sell">("buy", "sell"),
       order: fc.integer({ min: 0, max: 5 }),
       hours: fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 6 }),
-      units: fc.array(fc.bigInt({ min: 0n, max: 50_000n }), { minLength: 6, maxLength: 6 }),
-      prices: fc.array(fc.bigInt({ min: -10_000_000n, max: 200_000_000n }), { minLength: 6, maxLength: 6 }),
+      units: fc.array(
+        fc.oneof(fc.bigInt({ min: 0n, max: 50_000n }), fc.bigInt({ min: 0n, max: 2n ** 24n })),
+        { minLength: 6, maxLength: 6 },
+      ),
+      // large prices push profit terms and sums past 2^52: the numeric path must carry them exactly
+      prices: fc.array(
+        fc.oneof(
+          fc.bigInt({ min: -10_000_000n, max: 200_000_000n }),
+          fc.bigInt({ min: -(2n ** 49n), max: 2n ** 49n }),
+        ),
+        {
+          minLength: 6,
+          maxLength: 6,
+        },
+      ),
     });
     fc.assert(
       fc.property(

@@ -239,6 +239,14 @@ describe("MSCONS checks", () => {
       'segment 8 DTM at character 133: "202502300000+01" is not a real date and time',
     ],
     ["UNH+1+MSCONS'UNT+2+1'UNZ+1+X'", "segment 1 UNH at character 1: an interchange starts with UNB"],
+    [
+      "UNB+UNOC:3+S:500+R:500+250101:0000+REF1++TL'UNH+1+MSCONS:D:04B:UN:2.2e'BGM+7'UNZ+1+REF1'",
+      "segment 2 UNH at character 45: message has no UNT trailer",
+    ],
+    [
+      "UNB+UNOC:3+S:500+R:500+250101:0000+REF1++TL'UNH+1+ORDERS:D:96A:UN'UNT+2+1'UNZ+1+REF1'",
+      'segment 2 UNH at character 45: message type "ORDERS:D:96A:UN" is not MSCONS',
+    ],
   ])("refuses a bad interchange naming the segment (%#)", (text, message) => {
     expect(errorOf(() => parseMscons(text))).toBe(message);
   });

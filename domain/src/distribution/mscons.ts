@@ -105,9 +105,8 @@ export function parseMscons(text: string, options: { strictCounts?: boolean } = 
   while (i < segments.length - 1) {
     const unh = segments[i]!;
     if (unh.tag !== "UNH") fail(unh, "expected UNH (a message header) here");
-    const end = segments.findIndex(
-      (s, j) => j > i && (s.tag === "UNT" || s.tag === "UNH" || s.tag === "UNZ"),
-    );
+    let end = i + 1;
+    while (end < segments.length && !["UNT", "UNH", "UNZ"].includes(segments[end]!.tag)) end++;
     const unt = segments[end];
     if (unt === undefined || unt.tag !== "UNT") fail(unh, "message has no UNT trailer");
     const body = segments.slice(i, end + 1);

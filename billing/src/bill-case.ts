@@ -257,17 +257,25 @@ function caseFieldErrors(file: CaseFile): FieldError[] {
   return errors;
 }
 
-/** `netMetering: { carriedOverKwh?: { band: "kWh" }, trueUp?: boolean }`, monthly cases only. */
+/** `netMetering: { carriedOverKwh?: { band: "kWh" }, carriedOverCredit?: "12.34", trueUp?: boolean }`, monthly cases only. */
 function netMeteringErrors(value: unknown, kind: string): FieldError[] {
   if (value === undefined) return [];
   if (kind !== "monthly") return [{ path: "netMetering", message: "only for a monthly case" }];
   if (value === null || typeof value !== "object" || Array.isArray(value))
-    return [{ path: "netMetering", message: "must be an object { carriedOverKwh?, trueUp? }" }];
+    return [
+      { path: "netMetering", message: "must be an object { carriedOverKwh?, carriedOverCredit?, trueUp? }" },
+    ];
   const errors: FieldError[] = [];
   for (const [key, v] of Object.entries(value)) {
     if (key === "trueUp") {
       if (typeof v !== "boolean")
         errors.push({ path: "netMetering.trueUp", message: "must be true or false" });
+    } else if (key === "carriedOverCredit") {
+      if (typeof v !== "string" || !/^\d+(\.\d+)?$/.test(v))
+        errors.push({
+          path: "netMetering.carriedOverCredit",
+          message: `must be a non-negative decimal string in the tariff's currency (got ${JSON.stringify(v)})`,
+        });
     } else if (key === "carriedOverKwh") {
       if (v === null || typeof v !== "object" || Array.isArray(v)) {
         errors.push({
@@ -284,7 +292,10 @@ function netMeteringErrors(value: unknown, kind: string): FieldError[] {
           });
       }
     } else {
-      errors.push({ path: `netMetering.${key}`, message: "unknown field (allowed: carriedOverKwh, trueUp)" });
+      errors.push({
+        path: `netMetering.${key}`,
+        message: "unknown field (allowed: carriedOverKwh, carriedOverCredit, trueUp)",
+      });
     }
   }
   return errors;

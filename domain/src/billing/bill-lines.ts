@@ -13,6 +13,7 @@ import {
 import type { ContractTerms } from "./contract-terms.ts";
 import { BillingInputError } from "./errors.ts";
 import { capacityLines } from "./charges/capacity.ts";
+import { marketCreditLines } from "./charges/market-credit.ts";
 import { commodityOf, convertGasConsumption, labelQuantities } from "./charges/commodity.ts";
 import { dailyDemandLines, demandLines } from "./charges/demand.ts";
 import { ENERGY_MODELS, energyLines } from "./charges/energy-models.ts";
@@ -44,7 +45,12 @@ export type BillLinesParams = {
  * Credit carried in from the previous invoice, kWh per band (`"all"` without TOU), and whether this
  * invoice is the annual true-up (the credit left is paid out and the carry-over restarts at 0).
  */
-export type NetMeteringState = { carriedOverKwh?: Record<string, string>; trueUp?: boolean };
+export type NetMeteringState = {
+  carriedOverKwh?: Record<string, string>;
+  /** with dynamic prices the credit is money (major units): see charges/market-credit.ts */
+  carriedOverCredit?: string;
+  trueUp?: boolean;
+};
 
 /** The energy quantities a bill is computed from. */
 export type BilledQuantities = {
@@ -60,7 +66,7 @@ export type BilledQuantities = {
   peakDemandKw?: BillingDecimal;
   /** Peak kW per local day, for a demand charge per day. */
   dailyPeakDemandKw?: Map<string, BillingDecimal>;
-  dynamicCost?: { energyKwh: BillingDecimal; cost: BillingDecimal };
+  dynamicCost?: { energyKwh: BillingDecimal; cost: BillingDecimal; excessValue?: BillingDecimal };
 };
 
 /** All unrounded lines of the bill, in presentation order. */
@@ -130,7 +136,7 @@ export function billLines(input: BillLinesParams): { lines: DraftLine[]; quantit
     lines.push(...perKwhLines(ctx, "levy", levy.code, levy.description, q.billedKwh, levy.price));
   }
   if (tariff.export?.kind === "feed_in") lines.push(...feedInLines(ctx, tariff.export.price, q.exportKwh));
-  lines.push(...excess.lines(ctx));
+  lines.push(...excess.lines(ctx, lines));
   return { lines: labelQuantities(lines, commodityOf(tariff), gas?.breakdown), quantities: q };
 }
 
@@ -280,7 +286,14 @@ function addOns(
         "consumption_mismatch",
         `dynamicCost.energyKwh ≠ ${tariff.export?.kind === "net_metering" ? "netted import" : "importKwh"}`,
       );
-    out.dynamicCost = { energyKwh, cost: new BillingDecimal(agg.dynamicCost.cost) };
+    const excessValue = agg.dynamicCost.excessValue;
+    if (excessValue !== undefined && !DECIMAL_PATTERN.test(excessValue))
+      throw new BillingInputError("invalid_input", "dynamicCost.excessValue: not a decimal");
+    out.dynamicCost = {
+      energyKwh,
+      cost: new BillingDecimal(agg.dynamicCost.cost),
+      ...(excessValue !== undefined ? { excessValue: new BillingDecimal(excessValue) } : {}),
+    };
   }
   return out;
 }
@@ -294,7 +307,8 @@ function bandNetted(
   exportKwh: BillingDecimal,
   state: NetMeteringState | undefined,
 ): Omit<BilledQuantities, "peakDemandKw" | "dailyPeakDemandKw" | "dynamicCost"> {
-  if (tariff.dynamic !== undefined) return dynamicNetted(agg, importKwh, exportKwh, state);
+  const rule = tariff.export?.kind === "net_metering" ? (tariff.export.excess?.kind ?? "drop") : "drop";
+  if (tariff.dynamic !== undefined) return dynamicNetted(agg, importKwh, exportKwh, state, rule);
   const bands = tariff.tou !== undefined ? tariff.tou.bands.map((b) => b.code) : [SINGLE_BAND];
   const known = new Set(bands);
   const exportByBand = new Map<string, BillingDecimal>();
@@ -317,8 +331,12 @@ function bandNetted(
         `Σ exportKwhByBand ${formatDecimal(sum)} ≠ exportKwh ${agg.exportKwh}`,
       );
   }
-  const rule = tariff.export?.kind === "net_metering" ? (tariff.export.excess?.kind ?? "drop") : "drop";
   const carries = rule === "roll-over" || rule === "annual-true-up";
+  if (state?.carriedOverCredit !== undefined)
+    throw new BillingInputError(
+      "invalid_input",
+      "a carried credit in money is for dynamic prices: use carriedOverKwh",
+    );
   const carriedInByBand = new Map<string, BillingDecimal>();
   for (const [band, text] of Object.entries(state?.carriedOverKwh ?? {})) {
     if (!carries)
@@ -350,9 +368,20 @@ function dynamicNetted(
   importKwh: BillingDecimal,
   exportKwh: BillingDecimal,
   state: NetMeteringState | undefined,
+  rule: string,
 ): Omit<BilledQuantities, "peakDemandKw" | "dailyPeakDemandKw" | "dynamicCost"> {
-  if (state?.carriedOverKwh !== undefined || state?.trueUp !== undefined)
-    throw new BillingInputError("invalid_input", "carried-over kWh and true-up are not with dynamic prices");
+  if (state?.carriedOverKwh !== undefined)
+    throw new BillingInputError(
+      "invalid_input",
+      "with dynamic prices the carried credit is money: netMetering.carriedOverCredit, not carriedOverKwh",
+    );
+  if (state?.carriedOverCredit !== undefined && rule !== "roll-over" && rule !== "annual-true-up")
+    throw new BillingInputError(
+      "invalid_input",
+      `a carried credit needs excess roll-over or annual-true-up, not ${rule}`,
+    );
+  if (state?.trueUp !== undefined && rule !== "annual-true-up")
+    throw new BillingInputError("invalid_input", `trueUp needs excess annual-true-up, not ${rule}`);
   const excess = agg.dynamicCost?.excessKwh;
   if (agg.dynamicCost === undefined || excess === undefined)
     throw new BillingInputError(
@@ -380,10 +409,35 @@ function dynamicNetted(
 function excessOutcome(
   params: BillLinesParams,
   q: BilledQuantities,
-): { lines: (ctx: LineContext) => DraftLine[]; carryOver?: Map<string, BillingDecimal> } {
+): {
+  lines: (ctx: LineContext, sofar: readonly DraftLine[]) => DraftLine[];
+  carryOver?: Map<string, BillingDecimal>;
+} {
   const nm = params.tariff.export?.kind === "net_metering" ? params.tariff.export : undefined;
   const rule = nm?.excess;
   if (q.bandNetting === undefined || rule === undefined || rule.kind === "drop") return { lines: () => [] };
+  if (params.tariff.dynamic !== undefined && (rule.kind === "roll-over" || rule.kind === "annual-true-up")) {
+    const excessValue = q.dynamicCost?.excessValue;
+    if (excessValue === undefined)
+      throw new BillingInputError(
+        "consumption_mismatch",
+        "dynamicCost.excessValue is required by a carried credit with dynamic prices",
+      );
+    const carriedIn = params.netMetering?.carriedOverCredit;
+    return {
+      lines: (ctx, sofar) =>
+        marketCreditLines(ctx, {
+          currency: params.tariff.currency,
+          excessKwh: q.surplusExportKwh,
+          excessValue,
+          carriedIn: carriedIn === undefined ? ZERO : kwh(carriedIn, "netMetering.carriedOverCredit"),
+          energyCharges: sofar
+            .filter((l) => l.code === "energy.spot" || l.code === "energy.margin")
+            .reduce((s, l) => s.plus(l.precise), ZERO),
+          trueUp: params.netMetering?.trueUp === true,
+        }),
+    };
+  }
   const excessByBand = new Map([...q.bandNetting].map(([band, n]) => [band, n.excessKwh]));
   if (rule.kind === "sell-back") {
     return {

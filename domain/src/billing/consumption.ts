@@ -30,7 +30,7 @@ export type AggregatedConsumption = {
   /** Peak mean kW of each local day `YYYY-MM-DD` (needed by a demand charge per day; missing days = 0). */
   dailyPeakDemandKw?: Record<string, string>;
   /** Exact Σ kWh × market price of each interval (needed by a dynamic tariff). */
-  dynamicCost?: { energyKwh: string; cost: string; excessKwh?: string };
+  dynamicCost?: { energyKwh: string; cost: string; excessKwh?: string; excessValue?: string };
 };
 export type MeterReading = { at: string; kwh: string };
 export type SlpConsumption = {
@@ -166,18 +166,21 @@ export function aggregateIntervals(params: AggregateIntervalsParams): Aggregated
     if (netSlots !== undefined) {
       let energyKwh = new BillingDecimal(0);
       let excessKwh = new BillingDecimal(0);
+      let excessValue = new BillingDecimal(0);
       for (const { price, net } of netSlots.values()) {
         if (net.isPositive() && !net.isZero()) {
           energyKwh = energyKwh.plus(net);
           cost = cost.plus(net.times(price));
         } else {
           excessKwh = excessKwh.minus(net);
+          excessValue = excessValue.minus(net.times(price));
         }
       }
       out.dynamicCost = {
         energyKwh: formatDecimal(energyKwh),
         cost: formatDecimal(cost),
         excessKwh: formatDecimal(excessKwh),
+        excessValue: formatDecimal(excessValue),
       };
     } else {
       out.dynamicCost = { energyKwh: formatDecimal(importKwh), cost: formatDecimal(cost) };

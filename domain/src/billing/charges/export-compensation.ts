@@ -7,7 +7,8 @@
  * band netting, `excess` says what happens to export left over: `drop` (default), `sell-back` at a
  * price, `roll-over` (carried to the next invoice) or `annual-true-up` (carried, and paid out at the
  * true-up invoice at a set price or the band's retail price). With dynamic prices, band netting nets
- * within each price interval at that interval's price (excess: drop or sell-back).
+ * within each price interval at that interval's price; the excess is dropped, sold back, or carried as
+ * a money credit at its market value (roll-over, annual true-up with price "retail": market-credit.ts).
  */
 import type { DraftLine } from "../invoice-builder.ts";
 import type { BillingDecimal } from "../money.ts";
@@ -23,7 +24,7 @@ export type ExcessRule =
 export type NetMetering = { kind: "net_metering"; netting?: "period" | "band"; excess?: ExcessRule };
 export type ExportCompensation = NetMetering | { kind: "feed_in"; price: PriceValue };
 
-/** `dynamicEnergy`: net metering with dynamic prices nets per price interval, with drop or sell-back only. */
+/** `dynamicEnergy`: net metering with dynamic prices nets per price interval; a carried credit is money. */
 export function validateExport(v: Validator, value: unknown, dynamicEnergy: boolean): void {
   const e = v.object("export", value, ["kind", "price", "netting", "excess"]);
   if (e === undefined) return;
@@ -60,10 +61,10 @@ export function validateExport(v: Validator, value: unknown, dynamicEnergy: bool
   }
   if ((rule === "drop" || rule === "roll-over") && x.price !== undefined)
     v.error(pricePath, `${rule} has no price`);
-  if (dynamicEnergy && (rule === "roll-over" || rule === "annual-true-up")) {
+  if (dynamicEnergy && rule === "annual-true-up" && x.price !== "retail") {
     v.error(
-      "export.excess.kind",
-      `${rule} carries kWh, which dynamic prices cannot value: use drop or sell-back`,
+      pricePath,
+      'with dynamic prices the carried credit is money (excess at market value): the true-up pays it out, price "retail"',
     );
   }
   if (rule !== undefined && rule !== "drop" && netting === "period") {

@@ -130,7 +130,7 @@ describe("net metering with dynamic prices", () => {
     );
   });
 
-  it("refuses period netting and carrying rules with dynamic prices", () => {
+  it("refuses period netting with dynamic prices, and a true-up not at the credit's value", () => {
     const errors = (exp: unknown) => {
       const r = parseTariff({
         name: "d",
@@ -141,8 +141,12 @@ describe("net metering with dynamic prices", () => {
       return r.ok ? [] : r.errors.map((e) => e.path);
     };
     expect(errors({ kind: "net_metering" })).toEqual(["export.kind"]);
-    expect(errors({ kind: "net_metering", netting: "band", excess: { kind: "roll-over" } })).toEqual([
-      "export.excess.kind",
-    ]);
+    expect(errors({ kind: "net_metering", netting: "band", excess: { kind: "roll-over" } })).toEqual([]);
+    expect(
+      errors({ kind: "net_metering", netting: "band", excess: { kind: "annual-true-up", price: "0.04" } }),
+    ).toEqual(["export.excess.price"]);
+    expect(
+      errors({ kind: "net_metering", netting: "band", excess: { kind: "annual-true-up", price: "retail" } }),
+    ).toEqual([]);
   });
 });

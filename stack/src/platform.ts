@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { seedBillingDemo } from "@c4e/billing/seed-demo";
+import { seedTradingDemo } from "@c4e/trading/seed-demo";
 import { createIndexer } from "@c4e/indexer";
 import { createIngest } from "@c4e/ingest";
 import { createPool } from "@c4e/prisma";
@@ -217,6 +218,7 @@ export async function startPlatform(
       await seedFleet(pool, fleet, { chainId });
       await seedDemoStaff(pool, fleet.retailer.id, { chainId });
       await seedBillingDemo(pool);
+      await seedTradingDemo(pool, fleet.retailer.id, { chainId });
       await seedDemoReadingReport(pool, fleet.retailer.id, { chainId });
       await seedDemoPerks({
         rpcUrl,

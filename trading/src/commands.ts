@@ -294,7 +294,8 @@ export function registerTradingCommands(program: Command, exit: (code: number) =
     .description("seeds the small demo trading book (March 2023, BE prices from trading/data)")
     .action(
       run(async (o) => {
-        const r = await withPool((pool) => seedTradingDemo(pool, ctxOf(o).retailerId));
+        // a manual command for a local demo database: it seeds as on the local chain
+        const r = await withPool((pool) => seedTradingDemo(pool, ctxOf(o).retailerId, { chainId: 31337 }));
         console.log(json(r));
       }),
     );

@@ -14,7 +14,16 @@ import { parseEntsoeLocalCsv, storeDayAheadPrices } from "./prices.ts";
 const TZ = "Europe/Brussels";
 const SAMPLE = new URL("../data/entsoe-be-2023-03-and-10.csv", import.meta.url);
 
-export async function seedTradingDemo(pool: pg.Pool, retailerId: string): Promise<{ contracts: number }> {
+/** The local development chain: demo data is seeded only with it (as every demo seed of the platform). */
+const LOCAL_CHAIN_ID = 31337;
+
+export async function seedTradingDemo(
+  pool: pg.Pool,
+  retailerId: string,
+  { chainId }: { chainId: number },
+): Promise<{ contracts: number }> {
+  if (chainId !== LOCAL_CHAIN_ID)
+    throw new Error(`seedTradingDemo: demo data only on the local chain ${LOCAL_CHAIN_ID} (got ${chainId})`);
   const ctx = { retailerId, actor: "seed" };
   const { rows } = parseEntsoeLocalCsv(readFileSync(SAMPLE, "utf8"), "entsoe-be-2023-03-and-10.csv", TZ);
   await storeDayAheadPrices(pool, rows, { zone: "BE", currency: "EUR", resolutionMinutes: 60 });

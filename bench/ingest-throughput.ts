@@ -1,6 +1,8 @@
 // Ingest throughput: signed gateway messages over MQTT into Postgres, wall-clock until all are stored,
 // then the same rows written by raw COPY into the same tables, side by side (the ratio is printed).
 // Usage: npx tsx bench/ingest-throughput.ts [--gateways 50] [--meters 20] [--steps 8] [--timeout 600]
+//        [--no-latest-cache] [--no-verify-ahead]  (ingest without its cache of each meter's latest
+//        reading, or without verifying the next batch during the current one: A/B runs)
 //        (embedded Postgres and aedes; set DATABASE_URL / MQTT_URL to measure real services)
 import { mkdtempSync, rmSync } from "node:fs";
 import { pipeline } from "node:stream/promises";
@@ -28,6 +30,10 @@ const { values } = parseArgs({
     steps: { type: "string", default: "8" },
     // seconds until the run is declared stalled (exit code 1)
     timeout: { type: "string", default: "600" },
+    // measure without ingest's per-process cache of each meter's latest reading (A/B)
+    "no-latest-cache": { type: "boolean", default: false },
+    // measure without verifying the next batch while the current one is stored (A/B)
+    "no-verify-ahead": { type: "boolean", default: false },
   },
 });
 const gateways = Number(values.gateways);
@@ -80,6 +86,8 @@ try {
     clockSkewSeconds: 120,
     batch: { maxMessages: 500, maxWaitMs: 200 },
     settleIntervalMs: 3_600_000,
+    cacheLatestReadings: !values["no-latest-cache"],
+    verifyAhead: !values["no-verify-ahead"],
     log: () => {},
   });
   await ingest.start();
@@ -179,6 +187,8 @@ try {
     JSON.stringify(
       {
         gateways,
+        latestCache: !values["no-latest-cache"],
+        verifyAhead: !values["no-verify-ahead"],
         metersPerGateway: meters * 2,
         messages: payloads.length,
         readings,

@@ -56,6 +56,39 @@ describe("consumer batching", () => {
     await purge(clientId);
   });
 
+  it("hands the messages queued behind a batch to onUpcoming while that batch is stored", async () => {
+    const clientId = `c-${randomBytes(4).toString("hex")}`;
+    const batches: string[][] = [];
+    const upcoming: string[][] = [];
+    let release: () => void = () => {};
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const consumer = createConsumer({
+      mqttUrl: broker.url,
+      topicRoot: broker.topicRoot,
+      clientId,
+      batch: { maxMessages: 2, maxWaitMs: 300 },
+      now: () => new Date(),
+      log: () => {},
+      onUpcoming: (messages) => upcoming.push(messages.map((m) => m.payload.toString())),
+      onBatch: async (messages: ReceivedMessage[]) => {
+        batches.push(messages.map((m) => m.payload.toString()));
+        if (batches.length === 1) await blocked; // p3…p5 arrive while the first batch is stored
+      },
+    });
+    await consumer.start();
+    const topic = `${broker.topicRoot}/gateways/gw-1/readings`;
+    for (const n of [1, 2, 3, 4, 5]) await publisher.publishAsync(topic, `p${n}`, { qos: 1 });
+    await waitFor(() => consumer.status().received === 5, "five messages");
+    release();
+    await waitFor(() => batches.length === 3, "three batches");
+    expect(batches).toEqual([["p1", "p2"], ["p3", "p4"], ["p5"]]);
+    // p3…p5 arrived while [p1, p2] was stored; when [p3, p4] started, p5 was queued behind it
+    expect(new Set(upcoming.flat())).toEqual(new Set(["p3", "p4", "p5"]));
+    expect(upcoming).toContainEqual(["p5"]);
+    await consumer.stop();
+    await purge(clientId);
+  });
+
   it("retries a failed batch and acknowledges nothing before it succeeds", async () => {
     const clientId = `c-${randomBytes(4).toString("hex")}`;
     const topic = `${broker.topicRoot}/gateways/gw-1/readings`;

@@ -23,6 +23,12 @@ export type ConsumerConfig = {
    * `PartiallyStoredError` acknowledges its first `stored` messages and keeps only the rest.
    */
   onBatch: (messages: ReceivedMessage[]) => Promise<void>;
+  /**
+   * Called with the next batch's messages while `onBatch` stores the current one (those queued behind
+   * it when it starts, then each arriving one, gathered per event-loop turn), so work that needs no
+   * transaction can overlap the running one. Must not throw.
+   */
+  onUpcoming?: (messages: ReceivedMessage[]) => void;
 };
 
 export type ConsumerStatus = {
@@ -92,16 +98,39 @@ export function createConsumer(config: ConsumerConfig): Consumer {
   let tail: Promise<void> = Promise.resolve();
   let lastMessageAt: Date | null = null;
   let received = 0;
+  /** A batch is being stored: arriving messages of the next batch go to `onUpcoming`. */
+  let storing = false;
+  let upcoming: ReceivedMessage[] = [];
+  let upcomingTimer: NodeJS.Immediate | null = null;
+
+  /** Hands messages to `onUpcoming`; a failing hook never affects the batch being stored. */
+  const offerNext = (messages: ReceivedMessage[]) => {
+    if (messages.length === 0 || config.onUpcoming === undefined) return;
+    try {
+      config.onUpcoming(messages);
+    } catch (error) {
+      log("ingest: onUpcoming failed", { error: (error as Error).message });
+    }
+  };
+
+  const offerUpcoming = (message: ReceivedMessage) => {
+    if (config.onUpcoming === undefined || !storing || queue.length > 2 * maxMessages) return;
+    upcoming.push(message);
+    upcomingTimer ??= setImmediate(() => {
+      upcomingTimer = null;
+      const messages = upcoming;
+      upcoming = [];
+      offerNext(messages);
+    });
+  };
 
   const onMessage = (held: HeldMessage) => {
     const receivedAt = now();
     lastMessageAt = receivedAt;
     received++;
-    queue.push({
-      message: { topic: held.topic, payload: held.payload, receivedAt },
-      held,
-      queuedAtMs: Date.now(),
-    });
+    const message = { topic: held.topic, payload: held.payload, receivedAt };
+    queue.push({ message, held, queuedAtMs: Date.now() });
+    offerUpcoming(message);
     if (queue.length >= maxMessages) requestFlush();
     else armWaitTimer();
   };
@@ -137,13 +166,18 @@ export function createConsumer(config: ConsumerConfig): Consumer {
     while (gen === generation && (all ? queue.length > 0 : queue.length >= maxMessages)) {
       const entries = queue.slice(0, maxMessages);
       try {
-        await config.onBatch(entries.map((e) => e.message));
+        const pending = config.onBatch(entries.map((e) => e.message));
+        storing = true;
+        offerNext(queue.slice(entries.length, entries.length + maxMessages).map((e) => e.message));
+        await pending;
       } catch (error) {
         // A split batch whose first messages were committed before a part failed: acknowledge those,
         // retry only the rest.
         const stored = error instanceof PartiallyStoredError ? Math.min(error.stored, entries.length) : 0;
         if (stored > 0 && gen === generation) acknowledge(entries.slice(0, stored));
         throw error;
+      } finally {
+        storing = false;
       }
       if (gen !== generation) return; // aborted meanwhile: the broker redelivers, storage is idempotent
       acknowledge(entries);
@@ -202,6 +236,9 @@ export function createConsumer(config: ConsumerConfig): Consumer {
   };
 
   const clearTimers = () => {
+    if (upcomingTimer !== null) clearImmediate(upcomingTimer);
+    upcomingTimer = null;
+    upcoming = [];
     if (waitTimer !== null) clearTimeout(waitTimer);
     if (retryTimer !== null) clearTimeout(retryTimer);
     waitTimer = null;

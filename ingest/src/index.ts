@@ -12,12 +12,19 @@ import {
   type ReconcileOutcome,
   reconcileMintedBatches,
 } from "./mint-batches.ts";
-import { type BatchResult, emptyPhases, type IngestPhases, processBatch } from "./process-batch.ts";
+import {
+  type BatchResult,
+  emptyPhases,
+  type IngestPhases,
+  prepareMessages,
+  processBatch,
+} from "./process-batch.ts";
 import { isDatabaseUnavailable, PartiallyStoredError } from "./sql.ts";
 import { type CreatedBatch, settlePeriods } from "./settle-periods.ts";
 import { ensureMonthPartitions } from "./partitions.ts";
 import { purgeRejectedInputs } from "./store-readings.ts";
 import { createGatewayKeyCache } from "./verify-signature.ts";
+import { createLatestReadingCache } from "./latest-readings.ts";
 
 export type { Consumer, ConsumerConfig } from "./consumer.ts";
 export { createConsumer, subscriptionFilter } from "./consumer.ts";
@@ -69,6 +76,17 @@ export type IngestConfig = {
   rewardConfirmations?: number;
   /** Rejected input is kept this many days, then purged (default 30). */
   rejectedRetentionDays?: number;
+  /**
+   * Keep each meter's latest reading in memory so appended readings skip the reference lookups
+   * (latest-readings.ts; verified in every batch, safe with other processes). Default true; false
+   * only to measure without it (bench/ingest-throughput.ts `--no-latest-cache`).
+   */
+  cacheLatestReadings?: boolean;
+  /**
+   * Verify the next batch's messages (signature, envelope, body) while the current batch is being
+   * stored (process-batch.ts `prepareMessages`). Default true; false only to measure without it.
+   */
+  verifyAhead?: boolean;
   /** A batch is stored when `maxMessages` are queued or `maxWaitMs` after its first message. */
   batch: { maxMessages: number; maxWaitMs: number };
   /** How often settlement and minting run. */
@@ -322,6 +340,8 @@ export function createIngest(config: IngestConfig): Ingest {
         rewardMaxGapMinutes,
         log,
         phases: stats.phases,
+        ...(config.cacheLatestReadings === false ? {} : { latestReadings: createLatestReadingCache() }),
+        ...(config.verifyAhead === false ? {} : { verifiedAhead: new WeakMap() }),
       };
       const c = createConsumer({
         mqttUrl: config.mqttUrl,
@@ -331,6 +351,13 @@ export function createIngest(config: IngestConfig): Ingest {
         batch: config.batch,
         now,
         log,
+        onUpcoming: (messages) => {
+          prepareMessages(deps, messages).catch((error: unknown) =>
+            log("ingest: verifying ahead failed; the batch verifies its messages itself", {
+              error: (error as Error).message,
+            }),
+          );
+        },
         onBatch: async (messages) => {
           let result: BatchResult;
           try {

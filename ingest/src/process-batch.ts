@@ -12,6 +12,12 @@ import {
 import { createHash } from "node:crypto";
 import { type Queryable, withTransaction } from "@c4e/prisma";
 import type pg from "pg";
+import {
+  type CachedLatest,
+  type LatestReadingCache,
+  newerReadingsThan,
+  storedCopy,
+} from "./latest-readings.ts";
 import { createMeterView, type MeterView } from "./meter-view.ts";
 import { PartiallyStoredError, sqlState, storageErrorKind } from "./sql.ts";
 import {
@@ -66,12 +72,99 @@ export type ProcessBatchDeps = {
   log: (msg: string, fields?: object) => void;
   /** When given, milliseconds spent per phase of every batch are added to it (bench, stats). */
   phases?: IngestPhases;
+  /**
+   * Each meter's latest reading as this process last stored it (latest-readings.ts): appended readings
+   * skip the reference lookups after one verifying probe. Without it every batch loads its references.
+   */
+  latestReadings?: LatestReadingCache;
+  /** Messages verified ahead (`prepareMessages`); without it every batch verifies its messages itself. */
+  verifiedAhead?: VerifiedAhead;
 };
+
+/** The outcome of the message-level checks of messages verified ahead, by message. */
+export type VerifiedAhead = WeakMap<ReceivedMessage, VerifiedMessage>;
+
+type VerifiedMessage = {
+  readonly at: number;
+  readonly rejections: readonly RejectedInputRow[];
+  readonly candidate: Candidate | null;
+};
+
+/** A result verified ahead is used for this long (a gateway key may be rotated or revoked meanwhile). */
+const VERIFIED_AHEAD_TTL_MS = 30_000;
+/** Messages verified between two yields to the event loop (the running batch's queries go on). */
+const VERIFY_AHEAD_CHUNK = 50;
+
+/**
+ * Runs the message-level checks (size, topic, envelope, gateway, signature, body: no transaction) of
+ * the next batch while the current one is being stored, in chunks between which the event loop serves
+ * the running batch; `processBatch` then takes the results instead of verifying again.
+ */
+export async function prepareMessages(
+  deps: ProcessBatchDeps,
+  messages: readonly ReceivedMessage[],
+): Promise<void> {
+  const memo = deps.verifiedAhead;
+  if (memo === undefined) return;
+  const todo = messages.filter((m) => !memo.has(m));
+  for (let i = 0; i < todo.length; i += VERIFY_AHEAD_CHUNK) {
+    const started = performance.now();
+    const chunk = todo.slice(i, i + VERIFY_AHEAD_CHUNK);
+    const rejections: RejectedInputRow[][] = chunk.map(() => []);
+    const candidates = await verifyMessages(deps, chunk, rejections);
+    const byIndex = new Map(candidates.map((c) => [c.index, c.candidate]));
+    const at = Date.now();
+    chunk.forEach((message, j) =>
+      memo.set(message, { at, rejections: rejections[j] ?? [], candidate: byIndex.get(j) ?? null }),
+    );
+    if (deps.phases !== undefined) deps.phases.verifyAhead += performance.now() - started;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** `verifyMessages`, taking what was verified ahead (and is fresh) instead of verifying it again. */
+async function verifyOrTake(
+  deps: ProcessBatchDeps,
+  messages: readonly ReceivedMessage[],
+  rejections: RejectedInputRow[][],
+): Promise<{ index: number; candidate: Candidate }[]> {
+  const memo = deps.verifiedAhead;
+  if (memo === undefined) return await verifyMessages(deps, messages, rejections);
+  const now = Date.now();
+  const candidates: { index: number; candidate: Candidate }[] = [];
+  const rest: number[] = [];
+  messages.forEach((message, index) => {
+    const done = memo.get(message);
+    if (done === undefined || now - done.at > VERIFIED_AHEAD_TTL_MS) {
+      rest.push(index);
+      return;
+    }
+    (rejections[index] as RejectedInputRow[]).push(...done.rejections);
+    if (done.candidate !== null) candidates.push({ index, candidate: done.candidate });
+  });
+  if (rest.length > 0) {
+    const restRejections: RejectedInputRow[][] = rest.map(() => []);
+    const verified = await verifyMessages(
+      deps,
+      rest.map((i) => messages[i] as ReceivedMessage),
+      restRejections,
+    );
+    rest.forEach((i, j) => (rejections[i] as RejectedInputRow[]).push(...(restRejections[j] ?? [])));
+    for (const v of verified) candidates.push({ index: rest[v.index] as number, candidate: v.candidate });
+    candidates.sort((a, b) => a.index - b.index);
+  }
+  return candidates;
+}
 
 /** Wall-clock milliseconds per phase of storing batches (summed over batches; retries included). */
 export type IngestPhases = {
-  /** size, topic, envelope, Ed25519 signature, body (no transaction) */
+  /** size, topic, envelope, Ed25519 signature, body (no transaction) of messages not verified ahead */
   verify: number;
+  /**
+   * the same checks done ahead (`prepareMessages`) for the next batch while the current one is stored;
+   * overlapped with the other phases, so not part of a batch's time
+   */
+  verifyAhead: number;
   /** connection and BEGIN, registered meters */
   loadMeters: number;
   /** the advisory lock buckets (waits for other consumers' batches on the same buckets) */
@@ -92,6 +185,7 @@ export type IngestPhases = {
 export function emptyPhases(): IngestPhases {
   return {
     verify: 0,
+    verifyAhead: 0,
     loadMeters: 0,
     locks: 0,
     loadMessages: 0,
@@ -156,7 +250,8 @@ async function storeSplitting(
   }
   if (sqlState(error) === "23505") {
     // COPY met a reading row the meter views did not know (writeReadings): store the same batch again
-    // with INSERT … ON CONFLICT DO NOTHING, which skips it.
+    // with INSERT … ON CONFLICT DO NOTHING, which skips it (and without anything cached).
+    deps.latestReadings?.clear();
     deps.log("ingest: COPY met a stored reading, storing the batch with INSERT instead", {
       messages: messages.length,
       error: (error as Error).message,
@@ -224,11 +319,12 @@ async function runBatch(
   const result = emptyResult(messages.length);
   // Rejections per message, so rows are written in arrival order.
   const rejections: RejectedInputRow[][] = messages.map(() => []);
-  const candidates = await verifyMessages(deps, messages, rejections);
+  const candidates = await verifyOrTake(deps, messages, rejections);
   tick("verify");
 
   const ingestRows: IngestMessageRow[] = [];
   const redeliveries: Redelivery[] = [];
+  let committedViews = new Map<string, MeterView>();
   await withTransaction(deps.pool, async (db) => {
     const batch = await loadBatchState(db, deps, candidates, tick);
     for (const { index, candidate } of candidates) {
@@ -253,8 +349,10 @@ async function runBatch(
     await countRedeliveries(db, redeliveries);
     await insertRejectedInputs(db, rejections.flat());
     tick("writeOther");
+    committedViews = batch.views;
   });
   tick("commit");
+  if (deps.latestReadings !== undefined) rememberLatest(deps.latestReadings, committedViews);
 
   result.storedMessages = ingestRows.length;
   result.duplicateMessages = redeliveries.length;
@@ -266,6 +364,21 @@ async function runBatch(
 }
 
 type Redelivery = { gatewayId: string; messageId: string; receivedAt: Date };
+
+/**
+ * After a commit: a meter whose view ends with a reading this batch stored has that reading as its
+ * latest (a stored reading after it would be the view's last entry). Other entries stay as they are;
+ * a stale one only costs its verifying probe.
+ */
+function rememberLatest(cache: LatestReadingCache, views: ReadonlyMap<string, MeterView>): void {
+  for (const [meterId, view] of views) {
+    const list = view.entries();
+    const last = list[list.length - 1];
+    const baseline = view.baseline();
+    if (last?.origin === "new" && baseline !== null)
+      cache.set(meterId, { entry: last, baselineAt: baseline.at });
+  }
+}
 
 /** What one batch's checks read, inside its transaction: meters, stored messages, a view per meter. */
 type BatchState = {
@@ -313,8 +426,33 @@ async function loadBatchState(
       }
     }
   }
-  const stored = await loadStoredReadings(db, [...spans.values()]);
-  const baselines = await loadBaselines(db, [...spans.keys()]);
+  // Meters whose readings all follow their cached latest reading: one verifying probe instead of the
+  // reference lookups, unless another process stored a later reading meanwhile (latest-readings.ts).
+  const appended = new Map<string, CachedLatest>();
+  if (deps.latestReadings !== undefined) {
+    const probe = new Map<string, Date>();
+    for (const span of spans.values()) {
+      const cached = deps.latestReadings.get(span.meterId);
+      if (cached !== undefined && span.minAt.getTime() > cached.entry.at.getTime()) {
+        appended.set(span.meterId, cached);
+        probe.set(span.meterId, cached.entry.at);
+      }
+    }
+    for (const meterId of await newerReadingsThan(db, probe)) {
+      appended.delete(meterId);
+      deps.latestReadings.delete(meterId);
+    }
+  }
+  const lookup = [...spans.values()].filter((s) => !appended.has(s.meterId));
+  const stored = await loadStoredReadings(db, lookup);
+  const baselines = await loadBaselines(
+    db,
+    lookup.map((s) => s.meterId),
+  );
+  for (const [meterId, cached] of appended) {
+    stored.set(meterId, [storedCopy(cached.entry)]);
+    baselines.set(meterId, cached.baselineAt);
+  }
   tick("loadReferences");
   const views = new Map<string, MeterView>();
   const viewOf = (meterId: string): MeterView => {

@@ -45,32 +45,15 @@ describe("commodity validation", () => {
         demand: { price: "5", resolutionMinutes: 15 },
       }),
     ).toContain("demand: heating_oil has no demand charge (kW and export are electricity's)");
-    expect(
-      errorsOf({
-        name: "e",
-        currency: "EUR",
-        single: { price: "0.3" },
-        gasConversion: { calorificValue: "11", zFactor: "1" },
-      }),
-    ).toEqual(["gasConversion: only a gas tariff converts m³ to kWh (commodity is electricity)"]);
-    expect(
-      errorsOf({
-        name: "g",
-        currency: "EUR",
-        commodity: "gas",
-        single: { price: "0.1" },
-        gasConversion: { calorificValue: "0", zFactor: "0.95" },
-      }),
-    ).toEqual(["gasConversion.calorificValue: must be greater than 0"]);
-    expect(
-      errorsOf({
-        name: "g",
-        currency: "EUR",
-        commodity: "gas",
-        single: { price: "0.1" },
-        gasConversion: { calorificValue: "11" },
-      }),
-    ).toEqual(["gasConversion.zFactor: is required"]);
+    const withConversion = (commodity: string | undefined, gasConversion: unknown) =>
+      errorsOf({ name: "g", currency: "EUR", commodity, single: { price: "0.1" }, gasConversion });
+    expect(withConversion(undefined, { calorificValue: "11", zFactor: "1" })).toEqual([
+      "gasConversion: only a gas tariff converts m³ to kWh (commodity is electricity)",
+    ]);
+    expect(withConversion("gas", { calorificValue: "0", zFactor: "0.95" })).toEqual([
+      "gasConversion.calorificValue: must be greater than 0",
+    ]);
+    expect(withConversion("gas", { calorificValue: "11" })).toEqual(["gasConversion.zFactor: is required"]);
   });
 });
 

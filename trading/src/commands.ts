@@ -1,5 +1,5 @@
 // The trading commands of `c4e` (`npm run c4e -- trading <command>`), thin over the use cases:
-// prices-import, case, expand, notes, invoice, match, position, nominations, report, seed-demo. See docs/trading.md.
+// prices-import, case, expand, profile-import, notes, invoice, match, position, nominations, report, seed-demo. See docs/trading.md.
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadBillingConfig } from "@c4e/billing/env";
@@ -15,6 +15,7 @@ import type { TradingContext, TradingRefusal } from "./errors.ts";
 import { invoiceDeliveryNotes } from "./invoices.ts";
 import { proposeMatching } from "./matching.ts";
 import { nominationsFor } from "./nominations.ts";
+import { importProfile, xlsxProfileToCsv } from "./profile-import.ts";
 import { positionCsv, positionFor } from "./position.ts";
 import { parseEntsoeLocalCsv, parseTradingPriceCsv, storeDayAheadPrices } from "./prices.ts";
 import { reportCsv, reportXlsx, statisticalReport } from "./report.ts";
@@ -151,6 +152,30 @@ export function registerTradingCommands(program: Command, exit: (code: number) =
             ),
           ].join("\n"),
         );
+      }),
+    );
+
+  retailer(group.command("profile-import"))
+    .description(
+      "replaces a contract's product by a custom profile (CSV or xlsx: start,mwh) as a new version",
+    )
+    .argument("<contract>", "contract id")
+    .argument("<file>", "…csv or …xlsx (first sheet), header start,mwh")
+    .requiredOption("--reason <text>", "why (kept with the version)")
+    .option("--as-of <date>", "today's local date for the lock (default: today in UTC)")
+    .action(
+      run(async (o, [contractId = "", file = ""]) => {
+        const path = userPath(file);
+        const name = file.split("/").at(-1) ?? file;
+        const csv = file.endsWith(".xlsx")
+          ? await xlsxProfileToCsv(readFileSync(path))
+          : readFileSync(path, "utf8");
+        const asOf = typeof o.asOf === "string" ? o.asOf : new Date().toISOString().slice(0, 10);
+        const r = await withPool((pool) =>
+          importProfile(pool, ctxOf(o), { contractId, csv, file: name, reason: o.reason as string, asOf }),
+        );
+        if (!r.ok) refused(r);
+        console.log(json(r.value));
       }),
     );
 

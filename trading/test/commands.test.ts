@@ -92,6 +92,36 @@ describe("c4e trading", () => {
     expect(wb.getWorksheet("V614")?.getColumn(2).values.slice(2)).toEqual(["1", "2.NL", "3", "5", "6.NL>BE"]);
   });
 
+  it("imports a custom profile from xlsx as a new version; a locked contract refuses it", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("profile");
+    ws.addRow(["start", "mwh"]);
+    ws.addRow([new Date("2023-03-01T00:00:00Z"), 1.25]);
+    ws.addRow(["2023-03-01T01:00:00Z", "0.5"]);
+    writeFileSync(join(dir, "profile.xlsx"), Buffer.from(await wb.xlsx.writeBuffer()));
+    const ok = await c4e(
+      "profile-import",
+      "demo-s-block",
+      "profile.xlsx",
+      "--reason",
+      "customer profile",
+      "--as-of",
+      "2023-02-01",
+    );
+    expect([ok.code, JSON.parse(ok.out)]).toEqual([0, { version: 2, points: 2 }]);
+    const locked = await c4e(
+      "profile-import",
+      "demo-s-block",
+      "profile.xlsx",
+      "--reason",
+      "again",
+      "--as-of",
+      "2023-03-01",
+    );
+    expect(locked.code).toBe(1);
+    expect(locked.err).toContain("locked");
+  });
+
   it("runs a worked case and refuses a bad price file with file:line and exit code 1", async () => {
     const ok = await c4e("case", join(import.meta.dirname, "..", "cases", "01-base-dst-spring-month-eur"));
     expect(ok.code).toBe(0);

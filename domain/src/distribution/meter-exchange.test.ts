@@ -79,6 +79,22 @@ describe("meteringPointEnergy across a meter exchange", () => {
     });
   });
 
+  it("counts a register roll-over: a six-digit register wrapping at 1,000,000 Wh", () => {
+    const wrapping: MeterInstallation[] = [
+      { ...EXCHANGE[0]!, installReadingWh: 999_500n, removeReadingWh: 300n, registerModulusWh: 1_000_000n },
+      EXCHANGE[1]!,
+    ];
+    const readings = [{ meterId: "A", at: at(6), registerWh: 999_900n }, ...READINGS.slice(1)];
+    // A: 999 500 → 999 900 (400) → wraps → 300 (1 000 000 − 999 900 + 300 = 400); B: 0 → 200
+    const whole = energy(0, 24, wrapping, readings);
+    expect(whole.status === "complete" && whole.energyWh).toBe(1000n);
+    const across = energy(6, 12, wrapping, readings);
+    expect(across.status === "complete" && across.energyWh).toBe(400n);
+    expect(() =>
+      validateMeterInstallations(wrapping, [{ meterId: "A", at: at(6), registerWh: 1_000_000n }]),
+    ).toThrow("readings[0] (meter A): register 1000000 Wh outside the register's range [0, 1000000)");
+  });
+
   it.each<[string, MeterInstallation[], RegisterReading[], string]>([
     [
       "two meters at one metering point",
@@ -164,8 +180,11 @@ const history = fc
     consumption: fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 2, maxLength: 48 }),
     exchanges: fc.uniqueArray(fc.integer({ min: 1, max: 47 }), { maxLength: 4 }),
     starts: fc.array(fc.bigInt({ min: 0n, max: 10n ** 9n }), { minLength: 5, maxLength: 5 }),
+    // registers that roll over (hourly consumption ≤ 5000 Wh, so at most one wrap between reads)
+    modulus: fc.option(fc.constantFrom(10_000n, 65_536n, 1_000_000n), { nil: null }),
   })
-  .map(({ consumption, exchanges, starts }) => {
+  .map(({ consumption, exchanges, starts, modulus }) => {
+    const wrap = (r: bigint) => (modulus === null ? r : r % modulus);
     const hours = consumption.length;
     const cuts = [0, ...exchanges.filter((x) => x < hours).sort((a, b) => a - b), hours];
     const installations: MeterInstallation[] = [];
@@ -173,11 +192,11 @@ const history = fc
     for (let m = 0; m + 1 < cuts.length; m++) {
       const from = cuts[m]!;
       const to = cuts[m + 1]!;
-      let register = starts[m]!;
+      let register = wrap(starts[m]!);
       const installReadingWh = register;
       for (let h = from; h < to; h++) {
         register += BigInt(consumption[h]!);
-        if (h + 1 < to) readings.push({ meterId: `M${m}`, at: at(h + 1), registerWh: register });
+        if (h + 1 < to) readings.push({ meterId: `M${m}`, at: at(h + 1), registerWh: wrap(register) });
       }
       const last = m + 2 === cuts.length;
       installations.push({
@@ -186,9 +205,10 @@ const history = fc
         installedAt: at(from),
         installReadingWh,
         removedAt: last ? null : at(to),
-        removeReadingWh: last ? null : register,
+        removeReadingWh: last ? null : wrap(register),
+        registerModulusWh: modulus,
       });
-      if (last) readings.push({ meterId: `M${m}`, at: at(to), registerWh: register });
+      if (last) readings.push({ meterId: `M${m}`, at: at(to), registerWh: wrap(register) });
     }
     return { consumption, installations, readings };
   });

@@ -23,6 +23,12 @@ export type MeterInstallation = {
   /** ISO instant; null while the meter is still installed. */
   removedAt: string | null;
   removeReadingWh: bigint | null;
+  /**
+   * Where the register rolls over to 0 (e.g. 1_000_000_000n Wh for six kWh digits); absent or null
+   * for a register that never wraps. Between two consecutive known readings at most one roll-over
+   * is assumed, so a decrease is a roll-over, not an error.
+   */
+  registerModulusWh?: bigint | null;
 };
 
 /** A register reading of a meter at an instant (a periodic or a special reading). */
@@ -35,8 +41,15 @@ type Install = {
   fromWh: bigint;
   toMs: number | null;
   toWh: bigint | null;
+  modulusWh: bigint | null;
   where: string;
 };
+
+/** The register's advance from a to b: b − a, or modulo the roll-over value. */
+function advance(inst: Install, a: bigint, b: bigint): bigint {
+  if (inst.modulusWh === null) return b - a;
+  return (((b - a) % inst.modulusWh) + inst.modulusWh) % inst.modulusWh;
+}
 
 function ms(text: string, where: string): number {
   const d = parseIsoInstant(text);
@@ -117,6 +130,18 @@ export function validateMeterInstallations(
           `two different registers at ${isoOf(a.atMs)}: ${other.registerWh} and ${blamed.registerWh} Wh`,
         );
       }
+      if (inst.modulusWh !== null) {
+        for (const x of [a, b]) {
+          if (x.registerWh >= inst.modulusWh || x.registerWh < 0n) {
+            const at = x.reading !== null ? `readings[${x.reading}] (meter ${inst.meterId})` : inst.where;
+            throw new DistributionInputError(
+              at,
+              `register ${x.registerWh} Wh outside the register's range [0, ${inst.modulusWh})`,
+            );
+          }
+        }
+        continue;
+      }
       if (a.registerWh > b.registerWh) {
         throw new DistributionInputError(
           where,
@@ -156,7 +181,7 @@ function parseInstallations(installations: readonly MeterInstallation[]): Instal
         );
       if (x.removeReadingWh === null)
         throw new DistributionInputError(where, "a removal needs the register reading at removal");
-      if (x.removeReadingWh < x.installReadingWh) {
+      if (x.removeReadingWh < x.installReadingWh && (x.registerModulusWh ?? null) === null) {
         throw new DistributionInputError(
           where,
           `register runs backwards: ${x.installReadingWh} Wh at installation, ${x.removeReadingWh} Wh at removal`,
@@ -165,6 +190,10 @@ function parseInstallations(installations: readonly MeterInstallation[]): Instal
     } else if (x.removeReadingWh !== null) {
       throw new DistributionInputError(where, "a removal reading without a removal instant");
     }
+    const modulusWh = x.registerModulusWh ?? null;
+    if (modulusWh !== null && modulusWh <= 0n) {
+      throw new DistributionInputError(`${where}.registerModulusWh`, `must be positive, got ${modulusWh}`);
+    }
     return {
       meterId: x.meterId,
       meteringPointId: x.meteringPointId,
@@ -172,6 +201,7 @@ function parseInstallations(installations: readonly MeterInstallation[]): Instal
       fromWh: x.installReadingWh,
       toMs,
       toWh: x.removeReadingWh,
+      modulusWh,
       where,
     };
   });
@@ -227,6 +257,16 @@ export function meteringPointEnergy(params: {
     for (const r of readingsOf(inst, params.readings)) if (r.atMs === at) return r.registerWh;
     return null;
   };
+  /** Σ of the advances between consecutive known registers in [s, e] (counts every roll-over). */
+  const energyBetween = (inst: Install, s: number, e: number): bigint => {
+    const known = new Map<number, bigint>();
+    for (const r of readingsOf(inst, params.readings))
+      if (r.atMs >= s && r.atMs <= e) known.set(r.atMs, r.registerWh);
+    const sorted = [...known].sort((a, b) => a[0] - b[0]);
+    let sum = 0n;
+    for (let k = 1; k < sorted.length; k++) sum += advance(inst, sorted[k - 1]![1], sorted[k]![1]);
+    return sum;
+  };
 
   const segments: MeterSegment[] = [];
   const missingReadings: { meterId: string; at: string }[] = [];
@@ -246,7 +286,7 @@ export function meteringPointEnergy(params: {
       toMs: e,
       startRegisterWh,
       endRegisterWh,
-      energyWh: startRegisterWh === null || endRegisterWh === null ? null : endRegisterWh - startRegisterWh,
+      energyWh: startRegisterWh === null || endRegisterWh === null ? null : energyBetween(inst, s, e),
     });
     cursor = e;
   }

@@ -11,6 +11,7 @@ const config: NextConfig = {
     "@c4e/indexer",
     "@c4e/ingest",
     "@c4e/prisma",
+    "@c4e/property",
     "@c4e/retail",
   ],
   // Native/Node-only drivers stay outside the server bundle.

@@ -13,6 +13,8 @@ import { getAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase } from "@c4e/stack/testing/index";
 import { createSession } from "@/server/core/session.ts";
+import { previewCommunityRun } from "@c4e/property/community/billing-run";
+import { addUnit, assignMeter, createCommunity, moveIn } from "@c4e/property/community/communities";
 import {
   A,
   account,
@@ -63,6 +65,9 @@ const ALL: readonly Actor[] = ACTORS;
 const PROSUMERS: readonly Actor[] = ["prosumerA", "prosumerB"];
 const STAFF_READ: readonly Actor[] = ["adminR1", "agentR1", "adminR2"];
 const ADMINS: readonly Actor[] = ["adminR1", "adminR2"];
+/** The community of R1 (seeded in beforeAll): its first run and one of its drafts. */
+const COMMUNITY = { runId: "", invoiceId: "" };
+const COMMUNITY_STAFF: readonly Actor[] = ["adminR1", "managerR1", "adminR2"];
 
 /** Ids of the other parties' records (customer B's batch, retailer R2's gateway and lead). */
 const FOREIGN = {
@@ -263,6 +268,46 @@ const ROUTES: RouteCase[] = [
     // a run that billed no POD: visible to every retailer, reveals nothing
     url: () => `/api/admin/billing/runs/${FOREIGN.billRun}/xlsx`,
     params: () => ({ runId: FOREIGN.billRun }),
+  },
+  // Self-consumption communities (issue 16): R1's community zev-1; A lives in unit 1, B in unit 2.
+  {
+    route: "api/community/communities",
+    method: "GET",
+    allowed: COMMUNITY_STAFF,
+    url: () => "/api/community/communities",
+  },
+  {
+    route: "api/community/runs/[runId]/xlsx",
+    method: "GET",
+    allowed: COMMUNITY_STAFF,
+    url: () => `/api/community/runs/${COMMUNITY.runId}/xlsx`,
+    params: () => ({ runId: COMMUNITY.runId }),
+    okStatusFor: { adminR2: [404] }, // R1's run
+  },
+  {
+    route: "api/community/runs/[runId]/csv",
+    method: "GET",
+    allowed: COMMUNITY_STAFF,
+    url: () => `/api/community/runs/${COMMUNITY.runId}/csv`,
+    params: () => ({ runId: COMMUNITY.runId }),
+    okStatusFor: { adminR2: [404] },
+  },
+  {
+    route: "api/community/invoices/[invoiceId]/pdf",
+    method: "GET",
+    allowed: COMMUNITY_STAFF,
+    url: () => `/api/community/invoices/${COMMUNITY.invoiceId}/pdf`,
+    params: () => ({ invoiceId: COMMUNITY.invoiceId }),
+    okStatusFor: { adminR2: [404] },
+  },
+  {
+    route: "api/community/resident/units/[unitId]",
+    method: "GET",
+    allowed: PROSUMERS,
+    url: (a) => `/api/community/resident/units/${a === "prosumerB" ? "zev-1-2" : "zev-1-1"}?month=2026-10`,
+    params: (a) => ({ unitId: a === "prosumerB" ? "zev-1-2" : "zev-1-1" }),
+    // the vacant unit 3: nobody's, so every resident gets 404 (A and B asking for each other's: below)
+    foreign: { url: "/api/community/resident/units/zev-1-3?month=2026-10", params: { unitId: "zev-1-3" } },
   },
   // POST /api/auth/logout last: it revokes the session it is called with (re-created afterwards).
   { route: "api/auth/logout", method: "POST", allowed: ALL, url: () => "/api/auth/logout" },
@@ -798,6 +843,23 @@ ACTIONS.push(
   },
 );
 
+// Community runs (issue 16): R1's staff preview and issue October; R2's admin finds no such community.
+ACTIONS.push(
+  {
+    action: "(community)/community/actions.ts#previewCommunityRunAction",
+    allowed: COMMUNITY_STAFF,
+    input: () => ({ communityId: "zev-1", start: "2026-10-01" }),
+    errorFor: { adminR2: "not_found" },
+  },
+  {
+    action: "(community)/community/actions.ts#issueCommunityRunAction",
+    allowed: COMMUNITY_STAFF,
+    input: () => ({ communityId: "zev-1", start: "2026-10-01" }),
+    // adminR1 issues first; the manager then finds it issued
+    errorFor: { managerR1: "conflict", adminR2: "not_found" },
+  },
+);
+
 let db: pg.Pool;
 let drop: () => Promise<void>;
 const tokens = new Map<Actor, string | undefined>();
@@ -970,6 +1032,7 @@ beforeAll(async () => {
   await seedPodsAndUsers(db);
   await seedSwitch(db);
   await seedReadingReports(db);
+  await seedCommunity(db);
   for (const r of ROUTES) {
     if (r.route === "api/prosumer/rewards/[batchId]/proof")
       r.foreign = {
@@ -1295,11 +1358,14 @@ describe("access matrix", () => {
       contracts: { number: string }[];
       amountDue: { currency: string; amountMinor: string }[];
     };
-    expect(a.invoices).toEqual([
+    // A's community bill and contract (unit 1 of zev-1, seedCommunity; issue 16) are A's as well
+    expect(a.invoices.filter((i) => !i.number.startsWith("ZEV-1-"))).toEqual([
       expect.objectContaining({ id: FOREIGN.invoiceOfA, number: "INV-000001", amountDueMinor: "4242" }),
     ]);
-    expect(a.contracts.map((c) => c.number)).toEqual(["C-ALICE"]);
-    expect(a.amountDue).toEqual([{ currency: "EUR", minorUnitDigits: 2, amountMinor: "4242" }]);
+    expect(a.contracts.map((c) => c.number).filter((n) => !n.startsWith("CO-ZEV-1-"))).toEqual(["C-ALICE"]);
+    expect(a.amountDue.filter((d) => d.currency === "EUR")).toEqual([
+      { currency: "EUR", minorUnitDigits: 2, amountMinor: "4242" },
+    ]);
     const own = await call(pdf, "prosumerA");
     expect(own.status).toBe(200);
     expect(own.body.startsWith("%PDF")).toBe(true);
@@ -1369,5 +1435,111 @@ describe("access matrix", () => {
       { action: "web_user.grant", retailer_id: "ret-1" },
       { action: "web_user.grant", retailer_id: "ret-2" },
     ]);
+  });
+});
+
+/** R1's community zev-1 (Europe/Zurich, monthly): a plant, units 1 (A), 2 (B) and 3 (vacant), October 2026 metered. */
+async function seedCommunity(db: pg.Pool): Promise<void> {
+  const ctx = { retailerId: "ret-1" };
+  await db.query(
+    `INSERT INTO meter (id, site_id, gateway_id, kind, rated_power_w) VALUES
+       ('zev-pv', $1, 'gw-1', 'pv', 20000), ('zev-u1', $1, 'gw-1', 'grid', 20000), ('zev-u2', $1, 'gw-1', 'grid', 20000)`,
+    [A.site],
+  );
+  await createCommunity(db, ctx, {
+    id: "zev-1",
+    name: "Sonnenhof",
+    address: "Sonnenweg 3, 8000 Zürich",
+    currency: "CHF",
+    timeZone: "Europe/Zurich",
+    billingCycle: "monthly",
+    standardPricePerKwh: "0.3",
+    solarPrice: { kind: "fixed", pricePerKwh: "0.2" },
+    capRule: { rule: "half_saving" },
+    gridTariff: { pricesPerKwh: { all: "0.3" } },
+    vatRate: "8.1",
+    ownerName: "Olga Owner",
+    ownerAddress: "Seestrasse 1, 8000 Zürich",
+  });
+  for (const n of ["1", "2", "3"]) await addUnit(db, ctx, { communityId: "zev-1", name: n, areaM2: "50" });
+  await assignMeter(db, ctx, {
+    communityId: "zev-1",
+    meterId: "zev-pv",
+    role: "plant",
+    plantOwner: "Olga Owner",
+  });
+  await assignMeter(db, ctx, {
+    communityId: "zev-1",
+    meterId: "zev-u1",
+    role: "apartment",
+    unitId: "zev-1-1",
+  });
+  await assignMeter(db, ctx, {
+    communityId: "zev-1",
+    meterId: "zev-u2",
+    role: "apartment",
+    unitId: "zev-1-2",
+  });
+  await moveIn(db, ctx, {
+    communityId: "zev-1",
+    unitId: "zev-1-1",
+    name: "Resident One",
+    moveIn: "2026-01-01",
+    customerId: A.customer,
+  });
+  await moveIn(db, ctx, {
+    communityId: "zev-1",
+    unitId: "zev-1-2",
+    name: "Resident Two",
+    moveIn: "2026-01-01",
+    customerId: B.customer,
+  });
+  const from = Date.parse("2026-09-30T22:00:00Z");
+  const to = Date.parse("2026-10-31T23:00:00Z");
+  for (const [meterId, register, wh] of [
+    ["zev-pv", "export", 20],
+    ["zev-u1", "import", 30],
+    ["zev-u2", "import", 10],
+  ] as const)
+    await db.query(
+      `INSERT INTO reading_interval (meter_id, register, start_at, end_at, energy_wh)
+       SELECT $1, $2, s, s + interval '15 minutes', $3 FROM generate_series($4::timestamptz, $5::timestamptz - interval '15 minutes', interval '15 minutes') AS s`,
+      [meterId, register, wh, new Date(from), new Date(to)],
+    );
+  const run = await previewCommunityRun(db, ctx, { communityId: "zev-1", start: "2026-10-01" });
+  COMMUNITY.runId = run.id;
+  COMMUNITY.invoiceId = run.items[0]!.invoiceId;
+}
+
+describe("community residents", () => {
+  it("a resident cannot read another unit by id, whatever id is typed", async () => {
+    const route = ROUTES.find((r) => r.route === "api/community/resident/units/[unitId]")!;
+    for (const [actor, unitId] of [
+      ["prosumerA", "zev-1-2"],
+      ["prosumerB", "zev-1-1"],
+      ["prosumerA", "zev-1-3"],
+      ["prosumerA", "nope"],
+    ] as const) {
+      const { status, body } = await call(route, actor, {
+        url: `/api/community/resident/units/${unitId}?month=2026-10`,
+        params: { unitId },
+      });
+      expect(status, `${actor} → ${unitId}`).toBe(404);
+      expect(body).not.toContain("solarWh");
+    }
+    const own = await call(route, "prosumerA");
+    expect(own.status).toBe(200);
+    // A's issued community bill is in A's invoice list (the action rows issued October), B's is not
+    const list = ROUTES.find((r) => r.route === "api/prosumer/invoices")!;
+    const invoices = JSON.parse((await call(list, "prosumerA")).body) as {
+      invoices: { number: string; customerName?: string }[];
+    };
+    expect(invoices.invoices.filter((i) => i.number.startsWith("ZEV-1-"))).toHaveLength(1);
+    // unit 1: 30 Wh per quarter hour, 20 of them solar (20 produced for 30 + 10 consumed: 15 and 5)
+    expect(JSON.parse(own.body)).toMatchObject({
+      unitId: "zev-1-1",
+      solarWh: String(2980 * 15),
+      consumptionWh: String(2980 * 30),
+    });
   });
 });

@@ -55,6 +55,12 @@ export const POLICY = {
   "switch.read": ["retailer_admin", "retailer_agent"],
   /** validate, reject, send the distributor message, record the confirmation, activate (audited) */
   "switch.write": ["retailer_admin"],
+  /** self-consumption communities of the tenant: meters, units, tenants, runs, exports, documents */
+  "community.read": ["property_manager", "retailer_admin"],
+  /** preview and issue a community's billing run (audited) */
+  "community.write": ["property_manager", "retailer_admin"],
+  /** a resident's own unit (by their tenancies): consumption, its solar share, own community bills */
+  "resident.read": ["prosumer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof POLICY;

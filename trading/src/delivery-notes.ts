@@ -103,7 +103,8 @@ export async function issueDeliveryNotes(
     });
     for (const n of notes)
       rows.push({
-        reference: `DN-${c.number}-${n.period.start.replaceAll("-", "")}`,
+        // contract ids are unique across retailers (numbers only within one), so the reference is too
+        reference: `DN-${c.id}-${n.period.start.replaceAll("-", "")}`,
         retailer_id: ctx.retailerId,
         contract_id: c.id,
         contract_version: c.version,

@@ -453,6 +453,30 @@ describe("delivery notes, invoices, matching, position, capacity, report", () =>
       30360,
       "EUR",
     ]);
+    // another retailer sees none of it
     expect((await listContracts(pool, OTHER)).length).toBe(0);
+    expect(await listDeliveryNotes(pool, OTHER, { month: "2023-03" })).toEqual([]);
+    const theirs = await proposeMatching(pool, OTHER, {
+      from: "2023-03-01",
+      to: "2023-03-02",
+      timeZone: TZ,
+      currency: "EUR",
+      method: "fifo",
+    });
+    expect(theirs.result.matches).toEqual([]);
+    expect(
+      (await positionFor(pool, OTHER, { from: "2023-03-01", to: "2023-03-02", timeZone: TZ, zone: "BE" }))
+        .hours,
+    ).toEqual([]);
+    expect(
+      (
+        await statisticalReport(pool, OTHER, {
+          month: "2023-03",
+          homeCountry: "BE",
+          currency: "EUR",
+          timeZone: TZ,
+        })
+      ).rows.map((r) => r.quantityMwh),
+    ).toEqual(["0.0000", "0.0000", "0.0000"]);
   });
 });

@@ -46,7 +46,7 @@ export function openPosition(p: PositionParams): PositionRow[] {
     return r;
   };
   const inRange = (t: number) => t >= p.fromMs && t < p.toMs;
-  for (const [t, q] of p.demand) if (inRange(t)) slot(t - (t % 3_600_000)).d += q;
+  for (const [t, q] of p.demand) if (q !== 0n && inRange(t)) slot(t - (t % 3_600_000)).d += q;
   for (const shape of p.sales)
     for (let i = 0; i < shape.startMs.length; i++) {
       const t = shape.startMs[i] as number;

@@ -71,27 +71,46 @@ export function parseEdifactSegments(text: string): { syntax: EdifactSyntax; seg
     const number = segments.length + 1;
     const elements: string[][] = [[""]];
     let terminated = false;
+    // Tokens are sliced from the text; only a release character or a line break inside a token
+    // makes us assemble it piecewise (`carried`), which keeps long interchanges fast.
+    let tokenStart = i;
+    let carried = "";
+    const take = (end: number): string => {
+      const token = carried + text.slice(tokenStart, end);
+      carried = "";
+      return token;
+    };
     for (; i < text.length; i++) {
       const c = text[i]!;
       const el = elements[elements.length - 1]!;
       if (c === syntax.release) {
+        if (i + 1 >= text.length)
+          throw new EdifactError("?", number, i + 1, "release character at the end of the text");
+        carried += text.slice(tokenStart, i) + text[i + 1]!;
         i++;
-        if (i >= text.length)
-          throw new EdifactError("?", number, i, "release character at the end of the text");
-        el[el.length - 1] += text[i]!;
+        tokenStart = i + 1;
       } else if (c === syntax.terminator) {
+        el[el.length - 1] = take(i);
         i++;
         terminated = true;
         break;
       } else if (c === syntax.element) {
+        el[el.length - 1] = take(i);
         elements.push([""]);
+        tokenStart = i + 1;
       } else if (c === syntax.component) {
+        el[el.length - 1] = take(i);
         el.push("");
+        tokenStart = i + 1;
       } else if (c === "\n" || c === "\r") {
         // line breaks between or inside segments are not data (some senders wrap lines)
-      } else {
-        el[el.length - 1] += c;
+        carried += text.slice(tokenStart, i);
+        tokenStart = i + 1;
       }
+    }
+    if (!terminated) {
+      const el = elements[elements.length - 1]!;
+      el[el.length - 1] = take(text.length);
     }
     const [head, ...rest] = elements;
     const tag = head!.join(syntax.component);

@@ -478,3 +478,34 @@ describe("residentInvoice", () => {
     expect(monthsOf("2026-02-15", "2026-03-01").toFixed()).toBe("0.5");
   });
 });
+
+describe("computeCommunityPeriod with very large values", () => {
+  it("falls back to the bigint split where a product leaves 2^53, with the same totals", () => {
+    const g = periodGrid({ start: "2026-06-01", end: "2026-06-02" }, TZ);
+    const len = g.startsMs.length;
+    const big = 2n ** 40n; // products big × big leave the exact number range
+    const series = new Map<string, MeterSeries>([
+      ["pv", { export: new Array<bigint>(len).fill(big) }],
+      ["a1", { import: new Array<bigint>(len).fill(big + 1n) }],
+      ["b1", { import: new Array<bigint>(len).fill(big / 3n) }],
+      ["stairs", { import: new Array<bigint>(len).fill(7n) }],
+    ]);
+    const p = computeCommunityPeriod({ setup: SETUP, grid: g, series });
+    const ref = splitInterval({ productionWh: [big], consumptionWh: [big + 1n, big / 3n, 7n] });
+    expect(p.consumerDays.get("a1")![0]!.solarWh).toBe(ref.consumers[0]!.solarWh * BigInt(len));
+    expect(p.consumerDays.get("b1")![0]!.solarWh).toBe(ref.consumers[1]!.solarWh * BigInt(len));
+    expect(p.plants[0]!.toConsumersWh).toBe(big * BigInt(len));
+  });
+
+  it("refuses a value beyond 2^53 Wh, naming the meter", () => {
+    const g = periodGrid({ start: "2026-06-01", end: "2026-06-02" }, TZ);
+    const len = g.startsMs.length;
+    const series = new Map<string, MeterSeries>([
+      ["pv", { export: new Array<bigint>(len).fill(2n ** 60n) }],
+      ["a1", { import: new Array<bigint>(len).fill(1n) }],
+      ["b1", { import: new Array<bigint>(len).fill(1n) }],
+      ["stairs", { import: new Array<bigint>(len).fill(1n) }],
+    ]);
+    expect(() => computeCommunityPeriod({ setup: SETUP, grid: g, series })).toThrow("meter pv export");
+  });
+});

@@ -89,6 +89,9 @@ export type CommunityPeriod = {
   months: MonthStats[];
 };
 
+/** The largest Wh of one quarter hour taken (2⁵³ − 1; any real meter is many orders below). */
+const MAX_SAFE_WH = BigInt(Number.MAX_SAFE_INTEGER);
+
 export function computeCommunityPeriod(params: ComputePeriodParams): CommunityPeriod {
   const { setup, grid, series } = params;
   validateSetup(setup);
@@ -182,10 +185,10 @@ export function computeCommunityPeriod(params: ComputePeriodParams): CommunityPe
         const last = miss.ranges[miss.ranges.length - 1];
         if (last && last.endMs === start) last.endMs = start + 900_000;
         else miss.ranges.push({ startMs: start, endMs: start + 900_000 });
-      } else if (v < 0 || (typeof v === "number" && !Number.isSafeInteger(v))) {
+      } else if (v < 0 || (typeof v === "number" ? !Number.isSafeInteger(v) : v > MAX_SAFE_WH)) {
         throw new CommunityInputError(
           `meter ${required[r]!.meterId} ${required[r]!.register}`,
-          `${v < 0 ? "negative energy" : "not a whole number of"} ${v} Wh at ${new Date(grid.startsMs[i]!).toISOString()}`,
+          `${v < 0 ? "negative energy" : "not a plausible whole number of"} ${v} Wh at ${new Date(grid.startsMs[i]!).toISOString()}`,
         );
       }
     }

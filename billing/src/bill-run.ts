@@ -2,7 +2,7 @@
 // and one bill_run_item per POD hold the progress; each batch of PODs is committed with its drafts
 // and item states in one transaction, so an interrupted run resumes where it stopped and a re-run
 // creates no duplicates (unique (bill_run_id, pod_id, kind) on invoice, (bill_run_id, pod_id) on items).
-import { type Invoice, computeInvoice } from "@c4e/domain";
+import { type Invoice, computeInvoice, localMidnightUtcMs } from "@c4e/domain";
 import type pg from "pg";
 import { BillRunError } from "./bill-run/errors.ts";
 import { draftChunk } from "./bill-run/draft-chunk.ts";
@@ -44,6 +44,9 @@ export type BillRunParams = {
   compute?: typeof computeInvoice;
   /** an AMR POD with more missing intervals than this is drafted but held (`incomplete`); default 0 */
   maxMissingIntervals?: number;
+  /** the moment the run checks the period against (default: now); a month is billed once it has
+   * ended in every supplied POD's time zone */
+  now?: Date;
   /** where interval data is read: `compact` (interval_day, default) or `reading_interval` (row per interval) */
   intervals?: IntervalSource;
   /** compact each chunk's meters from reading_interval before reading interval_day (default true) */
@@ -92,6 +95,30 @@ export function monthPeriod(period: string): { start: string; end: string } {
   const month = Number(m[2]);
   const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, "0")}`;
   return { start: `${period}-01`, end: `${next}-01` };
+}
+
+/**
+ * Refuses a month that has not ended in every time zone of the PODs supplied in it: billing it would
+ * charge a whole month's fixed fees for days not yet supplied and price consumption not yet metered.
+ */
+export async function checkPeriodEnded(db: Queryable, period: string, now: Date): Promise<void> {
+  const { start, end } = monthPeriod(period);
+  const zones = await db.query<{ time_zone: string }>(
+    `SELECT DISTINCT p.time_zone FROM pod p
+     WHERE p.sign_in_date < $2 AND (p.sign_out_date IS NULL OR p.sign_out_date > $1)`,
+    [start, end],
+  );
+  let last: { zone: string; ms: number } | undefined;
+  for (const { time_zone: zone } of zones.rows) {
+    const ms = localMidnightUtcMs(end, zone);
+    if (last === undefined || ms > last.ms) last = { zone, ms };
+  }
+  if (last !== undefined && now.getTime() < last.ms)
+    throw new BillRunError(
+      `${period} has not ended: it ends ${end} 00:00 in ${last.zone} (${new Date(last.ms).toISOString()}); ` +
+        `bill it after that (--as-of YYYY-MM-DD checks against another date, e.g. for a test or a backfill)`,
+      "PERIOD_NOT_ENDED",
+    );
 }
 
 /** Item states a run (re)bills: not yet billed, failed, or drafted from incomplete data (held). */
@@ -419,6 +446,7 @@ async function initialProgress(pool: pg.Pool, billRunId: string): Promise<BillRu
 export async function runBill(pool: pg.Pool, params: BillRunParams): Promise<BillRunSummary> {
   const t0 = performance.now();
   const { batchSize, processes } = checkedRunParams(params);
+  await checkPeriodEnded(pool, params.period, params.now ?? new Date());
   const prepared = await prepareBillRun(pool, params.period, { chunkSize: batchSize });
   const run = await loadRunContext(pool, prepared.id, params);
   const timings = {

@@ -118,7 +118,11 @@ const COMMANDS: {
         .option("--max-missing <n>", "missing intervals an AMR POD may have (default 0)")
         .option("--workers <n>", "concurrent chunk workers in this process")
         .option("--processes <n>", "worker processes")
-        .option("--no-compact", "skip compacting the month's intervals first"),
+        .option("--no-compact", "skip compacting the month's intervals first")
+        .option(
+          "--as-of <YYYY-MM-DD>",
+          "check that the month has ended against this date instead of today (tests, backfills)",
+        ),
     run: billRunCommand,
   },
   {
@@ -431,6 +435,12 @@ async function billRunCommand(o: Options): Promise<number> {
   if (maxMissing !== undefined && !/^\d{1,6}$/.test(maxMissing))
     throw new BillRunError(`--max-missing must be a whole number of intervals (got ${maxMissing})`);
   const num = (k: string) => (str(o, k) === undefined ? undefined : Number(str(o, k)));
+  const asOf = str(o, "asOf");
+  if (
+    asOf !== undefined &&
+    (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)))
+  )
+    throw new BillRunError(`--as-of must be a date YYYY-MM-DD (got ${asOf})`);
   return withPool(async (pool) => {
     const stop = new AbortController();
     const onSignal = () => {
@@ -443,6 +453,7 @@ async function billRunCommand(o: Options): Promise<number> {
     const tty = process.stderr.isTTY;
     const summary = await runBill(pool, {
       period,
+      ...(asOf !== undefined ? { now: new Date(`${asOf}T00:00:00Z`) } : {}),
       batchSize: num("batch"),
       maxMissingIntervals: num("maxMissing"),
       workers: num("workers"),

@@ -32,6 +32,24 @@ afterAll(async () => {
 });
 
 describe("bill run", () => {
+  it("refuses a month that has not ended in every POD's zone, and creates no run for it", async () => {
+    // 2026-12 ends at 2027-01-01 00:00 Europe/Berlin = 2026-12-31T23:00Z
+    await expect(
+      runBill(t.pool, { period: "2026-12", now: new Date("2026-12-03T10:00:00Z") }),
+    ).rejects.toThrow(
+      /^2026-12 has not ended: it ends 2027-01-01 00:00 in Europe\/Berlin \(2026-12-31T23:00:00.000Z\)/,
+    );
+    await expect(
+      runBill(t.pool, { period: "2026-12", now: new Date("2026-12-31T22:59:59Z") }),
+    ).rejects.toMatchObject({
+      code: "PERIOD_NOT_ENDED",
+    });
+    const runs = await t.pool.query(
+      `SELECT count(*)::int AS n FROM bill_run WHERE period_start = '2026-12-01'`,
+    );
+    expect(runs.rows[0].n).toBe(0);
+  });
+
   it("is interrupted, resumed, and creates no duplicates when run again", async () => {
     const stop = new AbortController();
     const first = await runBill(t.pool, {

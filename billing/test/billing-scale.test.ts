@@ -369,7 +369,17 @@ describe("bill run workers and chunks", () => {
     });
     // December has no data for anyone: every POD fails, in two worker processes, and the run says so
     expect(
-      await runBillingCommand(["bill-run", "--period", "2026-12", "--processes", "2", "--batch", "10"]),
+      await runBillingCommand([
+        "bill-run",
+        "--period",
+        "2026-12",
+        "--processes",
+        "2",
+        "--batch",
+        "10",
+        "--as-of",
+        "2027-01-02",
+      ]),
     ).toBe(0);
     const out = JSON.parse(String(log.mock.calls.at(-1)?.[0]));
     expect(out).toMatchObject({ status: "completed", failed: EXTRA_PODS + 3, drafted: 0 });

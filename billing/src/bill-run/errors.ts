@@ -19,7 +19,9 @@ export type BillRunErrorCode =
   /** Intervals without a market price for a dynamic tariff. */
   | "MARKET_PRICE_MISSING"
   /** A worker process of the run failed. */
-  | "WORKER_FAILED";
+  | "WORKER_FAILED"
+  /** The month has not ended yet in some POD's time zone. */
+  | "PERIOD_NOT_ENDED";
 
 export class BillRunError extends Error {
   override name = "BillRunError";

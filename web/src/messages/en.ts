@@ -796,6 +796,7 @@ export const messages = {
   "admin.billing.done.void": "Invoice voided.",
   "admin.billing.done.credit": "Credit note drafted; review and issue it below.",
   "admin.billing.error.period": "Choose a month (YYYY-MM).",
+  "admin.billing.error.notEnded": "This month has not ended yet: bill it after its last day.",
   "admin.billing.error.selection": "Nothing selected.",
   "admin.billing.error.date": "Use a date (YYYY-MM-DD).",
   "admin.billing.error.reason": "Give a reason (3 to 500 characters).",

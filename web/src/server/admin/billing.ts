@@ -1,4 +1,5 @@
-import { monthPeriod } from "@c4e/billing/bill-run";
+import { checkPeriodEnded, monthPeriod } from "@c4e/billing/bill-run";
+import { BillRunError } from "@c4e/billing/bill-run/errors";
 import { exportBillRunXlsx } from "@c4e/billing/bill-run-xlsx";
 import { loadSeller, renderInvoicePdf } from "@c4e/billing/invoice-pdf";
 import {
@@ -15,7 +16,7 @@ import { z } from "zod";
 import { type ActionResult, invalid } from "@/server/core/action-result.ts";
 import { audit, type StaffScope } from "@/server/core/authz.ts";
 import { type Queryable, withTransaction } from "@c4e/prisma";
-import { AppError } from "@/server/core/errors.ts";
+import { AppError, statusOf } from "@/server/core/errors.ts";
 
 export type AdminBillRun = {
   id: string;
@@ -307,6 +308,18 @@ export async function startBillRun(
   const parsed = periodSchema.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   const { period } = parsed.data;
+  try {
+    await checkPeriodEnded(pool, period, new Date());
+  } catch (error) {
+    if (!(error instanceof BillRunError) || error.code !== "PERIOD_NOT_ENDED") throw error;
+    return {
+      ok: false,
+      error: "bad_request",
+      status: statusOf("bad_request"),
+      message: error.message,
+      fieldErrors: { period: "admin.billing.error.notEnded" },
+    };
+  }
   const queue = await jobQueue(pool);
   return withTransaction(pool, async (db) => {
     await assertSingleTenant(db, scope);

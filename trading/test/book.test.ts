@@ -3,6 +3,7 @@
 // billing's store and numbering, an incoming-invoice check, matching, open position, capacity and the
 // statistical return as CSV and xlsx.
 import { readFileSync } from "node:fs";
+import { loadSeller, renderInvoicePdf } from "@c4e/billing/invoice-pdf";
 import { loadInvoice } from "@c4e/billing/invoice-store";
 import ExcelJS from "exceljs";
 import type pg from "pg";
@@ -292,6 +293,11 @@ describe("delivery notes, invoices, matching, position, capacity, report", () =>
       ["552000", "kWh", "0.12"],
     ]);
     expect(inv?.buyer).toMatchObject({ customerName: "cust-b NV", contractNumber: "S-BASE, S-OFF, S-PEAK" });
+    // billing's PDF renders it (seller: the retailer's trader of the billing contract)
+    const seller = await loadSeller(pool, inv?.contractId as string);
+    expect(seller.name).toBe("Trade Supply");
+    const pdf = await renderInvoicePdf(inv as NonNullable<typeof inv>, seller);
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     // the indexed day 26 March (23 h): Σ (day-ahead + 5) over its hours, rounded once
     const idx = await loadInvoice(pool, res.value[1]?.invoiceId as string);
     const dayPrices = (

@@ -1,5 +1,5 @@
 // The trading commands of `c4e` (`npm run c4e -- trading <command>`), thin over the use cases:
-// prices-import, case, expand, profile-import, notes, invoice, match, position, nominations, report, seed-demo. See docs/trading.md.
+// prices-import, case, expand, profile-import, notes, incoming-invoice, invoice, match, position, nominations, report, seed-demo. See docs/trading.md.
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadBillingConfig } from "@c4e/billing/env";
@@ -12,7 +12,8 @@ import { runCaseDir, runTradingCase, type TradingCase } from "./cases.ts";
 import { contractShape, getContract } from "./contracts.ts";
 import { issueDeliveryNotes } from "./delivery-notes.ts";
 import type { TradingContext, TradingRefusal } from "./errors.ts";
-import { invoiceDeliveryNotes } from "./invoices.ts";
+import { invoiceDeliveryNotes, recordIncomingInvoice } from "./invoices.ts";
+import { parse } from "csv-parse/sync";
 import { proposeMatching } from "./matching.ts";
 import { nominationsFor } from "./nominations.ts";
 import { importProfile, xlsxProfileToCsv } from "./profile-import.ts";
@@ -211,6 +212,41 @@ export function registerTradingCommands(program: Command, exit: (code: number) =
         );
         if (!r.ok) refused(r);
         console.log(json(r.value));
+      }),
+    );
+
+  retailer(group.command("incoming-invoice"))
+    .description("records a counterparty's invoice to us and checks it against our purchase notes")
+    .argument("<file>", "CSV: note_reference,quantity_mwh,amount_minor (one line per invoiced note)")
+    .requiredOption("--counterparty <id>", "the counterparty that sent it")
+    .requiredOption("--number <text>", "its invoice number")
+    .option("--tolerance <minor>", "accepted amount difference per line in minor units", "0")
+    .action(
+      run(async (o, [file = ""]) => {
+        const records = parse(readFileSync(userPath(file), "utf8"), {
+          columns: true,
+          skip_empty_lines: true,
+          trim: true,
+        }) as Record<string, string>[];
+        const tolerance = Number(o.tolerance);
+        if (!Number.isInteger(tolerance) || tolerance < 0)
+          throw new TradingCommandError(`--tolerance: a whole number of minor units`);
+        const r = await withPool((pool) =>
+          recordIncomingInvoice(pool, ctxOf(o), {
+            counterpartyId: o.counterparty as string,
+            number: o.number as string,
+            toleranceMinor: tolerance,
+            lines: records.map((l) => ({
+              noteReference: l.note_reference ?? "",
+              quantityMwh: l.quantity_mwh ?? "",
+              amountMinor: l.amount_minor ?? "",
+            })),
+          }),
+        );
+        if (!r.ok) refused(r);
+        console.log(json(r.value));
+        if (!r.value.ok)
+          throw new TradingCommandError(`${r.value.differences.length} difference(s) flagged (recorded)`);
       }),
     );
 

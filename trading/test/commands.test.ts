@@ -92,6 +92,26 @@ describe("c4e trading", () => {
     expect(wb.getWorksheet("V614")?.getColumn(2).values.slice(2)).toEqual(["1", "2.NL", "3", "5", "6.NL>BE"]);
   });
 
+  it("checks an incoming invoice: a flagged difference is recorded and exits 1", async () => {
+    // demo-wind's March note: 4 MW × 743 h = 2,972 MWh × 92.5 = 274,910.00 EUR
+    writeFileSync(
+      join(dir, "in.csv"),
+      "note_reference,quantity_mwh,amount_minor\nDN-demo-p-wind-20230301,2972,27491000\n",
+    );
+    const ok = await c4e("incoming-invoice", "in.csv", "--counterparty", "demo-wind", "--number", "W-1");
+    expect([ok.code, JSON.parse(ok.out)]).toMatchObject([0, { ok: true, differences: [] }]);
+    writeFileSync(
+      join(dir, "in2.csv"),
+      "note_reference,quantity_mwh,amount_minor\nDN-demo-p-wind-20230301,2972.5,27491000\n",
+    );
+    const diff = await c4e("incoming-invoice", "in2.csv", "--counterparty", "demo-wind", "--number", "W-2");
+    expect(diff.code).toBe(1);
+    expect(JSON.parse(diff.out)).toMatchObject({
+      ok: false,
+      differences: [{ kind: "quantity", expectedMwh: "2972.0000", invoicedMwh: "2972.5000" }],
+    });
+  });
+
   it("imports a custom profile from xlsx as a new version; a locked contract refuses it", async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet("profile");

@@ -28,20 +28,23 @@ const workspaces = readJson("package.json").workspaces.filter(
 );
 const rank = (w) => (PRIORITY.includes(w) ? PRIORITY.indexOf(w) : PRIORITY.length);
 
-/** The newest modification time under a folder (node_modules and .next left out). */
+/** The newest modification time under a folder (node_modules, .next and test left out). */
 function newestMtime(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name === ".next") continue;
+    if (entry.name === "node_modules" || entry.name === ".next" || entry.name === "test") continue;
     const path = join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
   }
   return newest;
 }
 
+/** The same rule as the stack's `webBuildIsStale` (stack/src/web.ts): the web folder or domain/src newer. */
 function webBuildIsStale() {
   const buildId = join(root, "web", ".next", "BUILD_ID");
-  return !existsSync(buildId) || newestMtime(join(root, "web", "src")) >= statSync(buildId).mtimeMs;
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return newestMtime(join(root, "web")) > built || newestMtime(join(root, "domain", "src")) > built;
 }
 
 /** A task: its label, the npm arguments, and what it waits for. */

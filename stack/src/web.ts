@@ -50,9 +50,16 @@ function run(args: string[], env: NodeJS.ProcessEnv, log: Log, signal?: AbortSig
 /** `next build` when the build is missing or stale. */
 export async function buildWeb(log: Log, signal?: AbortSignal): Promise<void> {
   if (!webBuildIsStale()) return;
-  log("building the web app (first start or changed sources)…");
+  log("building the web app (first start or changed sources; about 2 minutes on 2 cores)…");
+  const started = Date.now();
+  // next build's own progress lines ("Creating an optimized production build", "Compiled",
+  // "Generating static pages") show that the start is not hung; a heartbeat covers its silences
+  const heartbeat = setInterval(
+    () => log(`still building the web app (${Math.round((Date.now() - started) / 1000)} s)`),
+    20_000,
+  );
   await new Promise<void>((resolve, reject) => {
-    const child = run(["build"], {}, () => {}, signal);
+    const child = run(["build"], {}, log, signal);
     child.once("error", reject); // aborted
     let output = "";
     child.stdout?.on("data", (c: Buffer) => {
@@ -64,8 +71,8 @@ export async function buildWeb(log: Log, signal?: AbortSignal): Promise<void> {
     child.once("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`next build failed:\n${output}`)),
     );
-  });
-  log("web app built");
+  }).finally(() => clearInterval(heartbeat));
+  log(`web app built in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
 export type WebHandle = { url: string; stop: () => Promise<void> };

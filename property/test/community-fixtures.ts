@@ -9,7 +9,7 @@ export const TENANT = "pm-1";
 export const OTHER_TENANT = "pm-2";
 export const MANAGER = { retailerId: TENANT };
 
-export type CommunityTestDb = { pool: pg.Pool; close: () => Promise<void> };
+export type CommunityTestDb = { pool: pg.Pool; url: string; close: () => Promise<void> };
 
 export async function createCommunityTestDb(label: string): Promise<CommunityTestDb> {
   const db = await createTestDatabase(label);
@@ -33,6 +33,7 @@ export async function createCommunityTestDb(label: string): Promise<CommunityTes
   );
   return {
     pool,
+    url: db.url,
     close: async () => {
       await pool.end();
       await db.drop();

@@ -1,5 +1,10 @@
 // `c4e community …` (stack/src/cli.ts registers the group): thin over the use cases.
 //   community case <dir>                                  a billing case (property/cases) as JSON
+//   community create --tenant <retailer> --json <file>    a community (fields: docs/communities.md)
+//   community unit --community <id> --name <n> --area <m²>
+//   community meter --community <id> --meter <id> --role <role> [--unit <id>] [--owner <name>] [--source csv]
+//   community move-in --community <id> --unit <id> --name <n> --from <date> [--to <date>] [--email e] [--language de]
+//   community move-out --tenancy <id> --to <date>
 //   community run --community <id> --start <YYYY-MM-DD> [--issue] [--issue-date D]
 //   community issue --run <id> [--issue-date D]
 //   community export --run <id> (--xlsx <file> | --csv <file>)
@@ -13,6 +18,7 @@ import { loadBillingConfig } from "@c4e/billing/env";
 import { createPool, type Queryable } from "@c4e/prisma";
 import type pg from "pg";
 import { issueCommunityRun, previewCommunityRun } from "./billing-run.ts";
+import { addUnit, assignMeter, createCommunity, moveIn, moveOut } from "./communities.ts";
 import { loadCommunityCase, runCommunityCase } from "./community-case.ts";
 import { CommunityError, type ManagerContext } from "./errors.ts";
 import { importEvCsv } from "./ev-csv-import.ts";
@@ -29,7 +35,7 @@ export interface CliCommand {
   command(name: string): CliCommand;
   description(text: string): CliCommand;
   argument(name: string, description?: string): CliCommand;
-  option(flags: string, description?: string): CliCommand;
+  option(flags: string, description?: string, defaultValue?: string): CliCommand;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander's own action signature
   action(fn: (...args: any[]) => void | Promise<void>): CliCommand;
 }
@@ -105,6 +111,121 @@ export function registerCommunityCommands(program: CliCommand, exit: (code: numb
     .action(
       run(async (_o, [dir]) => {
         console.log(json(runCommunityCase(await loadCommunityCase(userPath(dir!)))));
+      }),
+    );
+  group
+    .command("create")
+    .description(
+      "creates a community from a JSON file (id, name, address, currency, timeZone, billingCycle, prices …)",
+    )
+    .option("--tenant <retailer>", "the property manager's tenant (retailer id)")
+    .option("--json <file>", "the community's fields")
+    .action(
+      run(async (o) => {
+        const tenant = need(o, "tenant", "--tenant <retailer>");
+        const input = JSON.parse(
+          readFileSync(userPath(need(o, "json", "--json <file>")), "utf8"),
+        ) as Parameters<typeof createCommunity>[2];
+        await withPool(async (pool) =>
+          console.log(json(await createCommunity(pool, { retailerId: tenant }, input))),
+        );
+      }),
+    );
+  group
+    .command("unit")
+    .description("adds a unit (apartment) to a community")
+    .option("--community <id>", "the community")
+    .option("--name <name>", "the unit's name")
+    .option("--area <m2>", "floor area in m²")
+    .action(
+      run(async (o) => {
+        const communityId = need(o, "community", "--community <id>");
+        await withPool(async (pool) => {
+          const ctx = await tenantOf(pool, { community: communityId });
+          console.log(
+            json(
+              await addUnit(pool, ctx, {
+                communityId,
+                name: need(o, "name", "--name <name>"),
+                areaM2: need(o, "area", "--area <m2>"),
+              }),
+            ),
+          );
+        });
+      }),
+    );
+  group
+    .command("meter")
+    .description("gives a registered meter its role in a community")
+    .option("--community <id>", "the community")
+    .option("--meter <id>", "the meter (registered with its gateway)")
+    .option("--role <role>", "grid, plant, battery, apartment, common, heat_pump or ev_charger")
+    .option("--unit <id>", "the unit of a consumer meter (none: shared)")
+    .option("--owner <name>", "a plant's owner")
+    .option("--source <source>", "gateway (default) or csv (EV chargers)")
+    .action(
+      run(async (o) => {
+        const communityId = need(o, "community", "--community <id>");
+        await withPool(async (pool) => {
+          const ctx = await tenantOf(pool, { community: communityId });
+          const meter = await assignMeter(pool, ctx, {
+            communityId,
+            meterId: need(o, "meter", "--meter <id>"),
+            role: need(o, "role", "--role <role>") as never,
+            unitId: typeof o.unit === "string" ? o.unit : null,
+            plantOwner: typeof o.owner === "string" ? o.owner : null,
+            source: (typeof o.source === "string" ? o.source : "gateway") as never,
+          });
+          console.log(json(meter));
+        });
+      }),
+    );
+  group
+    .command("move-in")
+    .description("a resident moves into a unit (any day; --to is the day after the last day)")
+    .option("--community <id>", "the community")
+    .option("--unit <id>", "the unit")
+    .option("--name <name>", "the resident")
+    .option("--from <YYYY-MM-DD>", "move-in day")
+    .option("--to <YYYY-MM-DD>", "the day after the last day (none: open)")
+    .option("--email <email>", "the resident's e-mail")
+    .option("--language <lang>", "en, de, fr or it", "de")
+    .option("--customer <id>", "an existing customer of the tenant (e.g. a wallet holder)")
+    .action(
+      run(async (o) => {
+        const communityId = need(o, "community", "--community <id>");
+        await withPool(async (pool) => {
+          const ctx = await tenantOf(pool, { community: communityId });
+          const t = await moveIn(pool, ctx, {
+            communityId,
+            unitId: need(o, "unit", "--unit <id>"),
+            name: need(o, "name", "--name <name>"),
+            moveIn: need(o, "from", "--from <YYYY-MM-DD>"),
+            moveOut: typeof o.to === "string" ? o.to : null,
+            email: typeof o.email === "string" ? o.email : null,
+            language: o.language as string,
+            ...(typeof o.customer === "string" ? { customerId: o.customer } : {}),
+          });
+          console.log(json(t));
+        });
+      }),
+    );
+  group
+    .command("move-out")
+    .description("a resident moves out (--to is the day after the last day)")
+    .option("--tenancy <id>", "the tenancy")
+    .option("--to <YYYY-MM-DD>", "the day after the last day")
+    .action(
+      run(async (o) => {
+        const tenancyId = need(o, "tenancy", "--tenancy <id>");
+        await withPool(async (pool) => {
+          const r = await pool.query<{ community_id: string }>(
+            `SELECT community_id FROM community_tenancy WHERE id = $1`,
+            [tenancyId],
+          );
+          const ctx = await tenantOf(pool, { community: r.rows[0]?.community_id ?? "" });
+          await moveOut(pool, ctx, { tenancyId, moveOut: need(o, "to", "--to <YYYY-MM-DD>") });
+        });
       }),
     );
   group

@@ -24,7 +24,7 @@ import { type CreatedBatch, settlePeriods } from "./settle-periods.ts";
 import { ensureMonthPartitions } from "./partitions.ts";
 import { purgeRejectedInputs } from "./store-readings.ts";
 import { createGatewayKeyCache } from "./verify-signature.ts";
-import { createLatestReadingCache } from "./latest-readings.ts";
+import { createLatestReadingCache, createMeterCache } from "./latest-readings.ts";
 
 export type { Consumer, ConsumerConfig } from "./consumer.ts";
 export { createConsumer, subscriptionFilter } from "./consumer.ts";
@@ -78,8 +78,9 @@ export type IngestConfig = {
   rejectedRetentionDays?: number;
   /**
    * Keep each meter's latest reading in memory so appended readings skip the reference lookups
-   * (latest-readings.ts; verified in every batch, safe with other processes). Default true; false
-   * only to measure without it (bench/ingest-throughput.ts `--no-latest-cache`).
+   * (latest-readings.ts; verified in every batch, safe with other processes), and the registered
+   * meters for 60 s like the gateway keys. Default true; false only to measure without them
+   * (bench/ingest-throughput.ts `--no-latest-cache`).
    */
   cacheLatestReadings?: boolean;
   /**
@@ -340,7 +341,12 @@ export function createIngest(config: IngestConfig): Ingest {
         rewardMaxGapMinutes,
         log,
         phases: stats.phases,
-        ...(config.cacheLatestReadings === false ? {} : { latestReadings: createLatestReadingCache() }),
+        ...(config.cacheLatestReadings === false
+          ? {}
+          : {
+              latestReadings: createLatestReadingCache(),
+              meters: createMeterCache({ ttlMs: GATEWAY_KEY_TTL_MS, now: () => now().getTime() }),
+            }),
         ...(config.verifyAhead === false ? {} : { verifiedAhead: new WeakMap() }),
       };
       const c = createConsumer({

@@ -1,5 +1,52 @@
 import type { Queryable } from "@c4e/prisma";
 import type { ViewEntry } from "./meter-view.ts";
+import { loadMeters, type MeterRow } from "./store-readings.ts";
+
+/**
+ * Registered meters (id → gateway, rated power) kept for `ttlMs`, as the gateway keys are
+ * (verify-signature.ts): a batch loads only the meters it has not seen recently. A meter moved to
+ * another gateway or re-rated takes effect after at most `ttlMs`; an unregistered meter is looked up
+ * every time (it may be registered any moment).
+ */
+export type MeterCache = {
+  load(db: Queryable, ids: readonly string[]): Promise<Map<string, MeterRow>>;
+};
+
+export function createMeterCache({
+  ttlMs,
+  now = Date.now,
+  maxMeters = 200_000,
+}: {
+  ttlMs: number;
+  now?: () => number;
+  maxMeters?: number;
+}): MeterCache {
+  const cached = new Map<string, { row: MeterRow; at: number }>();
+  return {
+    async load(db, ids) {
+      const t = now();
+      const meters = new Map<string, MeterRow>();
+      const missing: string[] = [];
+      for (const id of ids) {
+        const hit = cached.get(id);
+        if (hit !== undefined && t - hit.at < ttlMs) meters.set(id, hit.row);
+        else missing.push(id);
+      }
+      for (const [id, row] of await loadMeters(db, missing)) {
+        meters.set(id, row);
+        cached.delete(id);
+        cached.set(id, { row, at: t });
+      }
+      if (cached.size > maxMeters) {
+        for (const key of cached.keys()) {
+          cached.delete(key);
+          if (cached.size <= maxMeters) break;
+        }
+      }
+      return meters;
+    },
+  };
+}
 
 /**
  * Per process: each meter's latest stored reading and its reward baseline, as this process last

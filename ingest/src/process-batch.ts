@@ -15,6 +15,7 @@ import type pg from "pg";
 import {
   type CachedLatest,
   type LatestReadingCache,
+  type MeterCache,
   newerReadingsThan,
   storedCopy,
 } from "./latest-readings.ts";
@@ -77,6 +78,8 @@ export type ProcessBatchDeps = {
    * skip the reference lookups after one verifying probe. Without it every batch loads its references.
    */
   latestReadings?: LatestReadingCache;
+  /** Registered meters seen recently (latest-readings.ts); without it every batch loads its meters. */
+  meters?: MeterCache;
   /** Messages verified ahead (`prepareMessages`); without it every batch verifies its messages itself. */
   verifiedAhead?: VerifiedAhead;
 };
@@ -399,7 +402,8 @@ async function loadBatchState(
   const meterIds = [
     ...new Set(candidates.flatMap(({ candidate }) => candidate.readings.map((r) => r.meterId))),
   ];
-  const meters = await loadMeters(db, meterIds);
+  const meters =
+    deps.meters === undefined ? await loadMeters(db, meterIds) : await deps.meters.load(db, meterIds);
   tick("loadMeters");
   await lockKeys(db, [
     ...[...meters.keys()].map((id) => `meter:${id}`),

@@ -5,7 +5,11 @@ import { createPool } from "@c4e/prisma";
 import { createTestDatabase, type TestDatabase } from "@c4e/stack/testing/index";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLatestReadingCache, type LatestReadingCache } from "../src/latest-readings.ts";
+import {
+  createLatestReadingCache,
+  createMeterCache,
+  type LatestReadingCache,
+} from "../src/latest-readings.ts";
 import { processBatch, type ProcessBatchDeps, type ReceivedMessage } from "../src/process-batch.ts";
 import { createGatewayKeyCache } from "../src/verify-signature.ts";
 import { type Fixture, insertFixture, query, signedMessage, testClock } from "./fixtures.ts";
@@ -23,7 +27,7 @@ describe("ingest: the latest-reading cache", () => {
     fixture = await insertFixture(db.url, {
       customers: [{ id: "c-1" }],
       gateways: [{ id: "gw-1" }],
-      meters: ["m-a", "m-b", "m-c"].map((id) => ({ id, gatewayId: "gw-1", customerId: "c-1" })),
+      meters: ["m-a", "m-b", "m-c", "m-d"].map((id) => ({ id, gatewayId: "gw-1", customerId: "c-1" })),
     });
   });
   afterAll(async () => {
@@ -130,5 +134,21 @@ describe("ingest: the latest-reading cache", () => {
       "00:45 export 40",
       "00:45 import 100",
     ]);
+  });
+
+  it("keeps registered meters for its TTL, then loads them again", async () => {
+    let clockMs = 0;
+    const meters = createMeterCache({ ttlMs: 60_000, now: () => clockMs });
+    const withMeters: ProcessBatchDeps = { ...deps(), meters };
+    // step 1 loads m-d (rated 11 kW by the fixture) into the cache
+    expect((await processBatch(withMeters, [msg("d-1", "m-d", [1])])).acceptedReadings).toBe(1);
+    // re-rated to 100 W: 400 W in the next step (100 Wh per 15 min) exceeds it
+    await pool.query("UPDATE meter SET rated_power_w = 100 WHERE id = 'm-d'");
+    clockMs = 59_000; // within the TTL: the cached rating still applies
+    expect((await processBatch(withMeters, [msg("d-2", "m-d", [2])])).acceptedReadings).toBe(1);
+    clockMs = 120_000; // past it: the new rating is loaded and refuses step 3
+    const refused = await processBatch(withMeters, [msg("d-3", "m-d", [3])]);
+    expect(refused.acceptedReadings).toBe(0);
+    expect(refused.rejectedByReason).toEqual({ power_exceeds_rating: 1 });
   });
 });

@@ -7,6 +7,25 @@ import { withTransaction } from "@c4e/prisma";
 
 export const DEMO_DISTRIBUTOR = { id: "dso-demo", code: "9900000000001", name: "Stromnetz Demo GmbH" };
 export const DEMO_TRADER = { id: "trader-demo", code: "9900000000002", name: "C4E Demo Energy" };
+/**
+ * What the demo supplier's invoices say about it (EU VAT Directive Art. 226, Directive (EU) 2019/944
+ * Annex I). Made-up ids; the IBAN is the well-known example account DE89 3704 0044 0532 0130 00.
+ */
+export const DEMO_SELLER_DETAILS = {
+  address: "Energieweg 1, 10115 Berlin, Germany",
+  vatId: "DE999999999",
+  taxId: "37/123/45678",
+  iban: "DE89370400440532013000",
+  bic: "COBADEFFXXX",
+  bankName: "Commerzbank",
+  contactPhone: "+49 30 1234567-0",
+  contactEmail: "service@c4e-demo.example",
+  contactWeb: "https://c4e-demo.example/service",
+  disputeBody:
+    "If we cannot resolve your complaint within 4 weeks, you may apply to Schlichtungsstelle Energie e.V., Friedrichstrasse 133, 10117 Berlin, www.schlichtungsstelle-energie.de (free of charge for consumers).",
+  switchingInfo:
+    "You may change supplier free of charge; the new supplier arranges the switch, which takes at most 24 hours on a working day. Your contract can be terminated with one month's notice.",
+};
 export const DEMO_RETAILER_ID = "retailer-demo";
 export const DEMO_CUSTOMERS = ["cust-alice", "cust-bob", "cust-carol"];
 export const DEMO_PRODUCT_ID = "prod-demo-tou";
@@ -156,10 +175,33 @@ export async function seedBillingDemo(pool: pg.Pool): Promise<{ pods: number }> 
        ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name`,
       [DEMO_DISTRIBUTOR.id, DEMO_DISTRIBUTOR.code, DEMO_DISTRIBUTOR.name],
     );
+    const d = DEMO_SELLER_DETAILS;
     await c.query(
-      `INSERT INTO trader (id, code, name, retailer_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, retailer_id = EXCLUDED.retailer_id`,
-      [DEMO_TRADER.id, DEMO_TRADER.code, DEMO_TRADER.name, retailer.rowCount ? DEMO_RETAILER_ID : null],
+      `INSERT INTO trader (id, code, name, retailer_id, address, vat_id, tax_id, iban, bic, bank_name,
+         contact_phone, contact_email, contact_web, dispute_body, switching_info)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, retailer_id = EXCLUDED.retailer_id,
+         address = EXCLUDED.address, vat_id = EXCLUDED.vat_id, tax_id = EXCLUDED.tax_id, iban = EXCLUDED.iban,
+         bic = EXCLUDED.bic, bank_name = EXCLUDED.bank_name, contact_phone = EXCLUDED.contact_phone,
+         contact_email = EXCLUDED.contact_email, contact_web = EXCLUDED.contact_web,
+         dispute_body = EXCLUDED.dispute_body, switching_info = EXCLUDED.switching_info`,
+      [
+        DEMO_TRADER.id,
+        DEMO_TRADER.code,
+        DEMO_TRADER.name,
+        retailer.rowCount ? DEMO_RETAILER_ID : null,
+        d.address,
+        d.vatId,
+        d.taxId,
+        d.iban,
+        d.bic,
+        d.bankName,
+        d.contactPhone,
+        d.contactEmail,
+        d.contactWeb,
+        d.disputeBody,
+        d.switchingInfo,
+      ],
     );
     await c.query(
       `INSERT INTO balance_group (id, code, name, balance_responsible_party)
@@ -254,12 +296,24 @@ export async function seedBillingDemo(pool: pg.Pool): Promise<{ pods: number }> 
       const contractId = `ctr-${site.customer_id.replace(/^cust-/, "")}`;
       if (!seenCustomers.has(site.customer_id)) {
         seenCustomers.add(site.customer_id);
+        // The customer number the invoices print (never the internal id) and the billing address.
         await c.query(
           `INSERT INTO contract (id, number, customer_id, trader_id, valid_from, currency, payment_terms_days,
-             advance_mode, product_id, product_version, price_includes_levy, contracted_capacity_kw)
-           VALUES ($1, $2, $3, $4, '2025-01-01', 'EUR', 14, 'none', $5, 1, false, 15)
-           ON CONFLICT (id) DO NOTHING`,
-          [contractId, `C-${contractId.toUpperCase()}`, site.customer_id, DEMO_TRADER.id, DEMO_PRODUCT_ID],
+             advance_mode, product_id, product_version, price_includes_levy, contracted_capacity_kw,
+             customer_number, billing_address)
+           VALUES ($1, $2, $3, $4, '2025-01-01', 'EUR', 14, 'none', $5, 1, false, 15, $6, $7)
+           ON CONFLICT (id) DO UPDATE SET
+             customer_number = COALESCE(contract.customer_number, EXCLUDED.customer_number),
+             billing_address = COALESCE(contract.billing_address, EXCLUDED.billing_address)`,
+          [
+            contractId,
+            `C-${contractId.toUpperCase()}`,
+            site.customer_id,
+            DEMO_TRADER.id,
+            DEMO_PRODUCT_ID,
+            demoCustomerNumber(site.customer_id),
+            site.address,
+          ],
         );
       }
       const annual = site.annual_kwh ?? 3500;
@@ -288,6 +342,11 @@ export async function seedBillingDemo(pool: pg.Pool): Promise<{ pods: number }> 
     }
     return { pods: sites.rows.length };
   });
+}
+
+/** The demo customers' numbers: "100001" for the first demo customer, and so on. */
+export function demoCustomerNumber(customerId: string): string {
+  return String(100001 + Math.max(0, DEMO_CUSTOMERS.indexOf(customerId)));
 }
 
 /** Twelve monthly kWh (January first) from an annual figure, winter-heavy like a household profile. */

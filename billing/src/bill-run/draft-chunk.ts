@@ -37,7 +37,7 @@ import {
 import type { Queryable } from "@c4e/prisma";
 import type { DraftInvoiceParams } from "../invoice-store.ts";
 import { BillRunError } from "./errors.ts";
-import { buyerOf, type PodContext } from "./pod-context.ts";
+import { type PodContext, type SupplyFacts, buyerOf, supplyFactsOf } from "./pod-context.ts";
 import { contractTerms, maxDate, minDate } from "./terms.ts";
 import {
   type Completeness,
@@ -100,13 +100,14 @@ export async function draftChunk(
     run.start,
     run.end,
   );
+  const supply = await supplyFactsOf(db, jobs);
   timings.sqlMs += performance.now() - t;
 
   t = performance.now();
   const drafts: ChunkDraft[] = [];
   for (const job of jobs) {
     try {
-      drafts.push(draftOf(run, job, data, advances.get(job.ctx.pod_id)));
+      drafts.push(draftOf(run, job, data, advances.get(job.ctx.pod_id), supply.get(job.ctx.pod_id)));
     } catch (err) {
       failures.push({ podId: job.ctx.pod_id, error: (err as Error).message });
     }
@@ -329,7 +330,13 @@ function consumptionOf({ ctx, period, tariff }: Job, data: IntervalData): Metere
 type Advances = { advances: AdvanceDeduction[]; alreadyDeducted: string[] };
 
 /** The domain's invoice of one POD as a draft to store (held when its data is incomplete). */
-function draftOf(run: RunContext, job: Job, data: IntervalData, own: Advances | undefined): ChunkDraft {
+function draftOf(
+  run: RunContext,
+  job: Job,
+  data: IntervalData,
+  own: Advances | undefined,
+  facts: SupplyFacts | undefined,
+): ChunkDraft {
   const { ctx, period, tariff } = job;
   const { consumption, intervals, expected, completeness } = consumptionOf(job, data);
   const terms = contractTerms(ctx, run.parameters, run.vat);
@@ -370,7 +377,7 @@ function draftOf(run: RunContext, job: Job, data: IntervalData, own: Advances | 
       podId: ctx.pod_id,
       billRunId: run.id,
       seriesId: ctx.invoice_series,
-      buyer: buyerOf(ctx),
+      buyer: buyerOf(ctx, { tariff, consumption, facts }),
       paymentTermsDays: ctx.payment_terms_days,
       // What a correction re-bills (consumption) and the terms billed; the tariff by reference
       // (tariff_key): a copy per invoice adds ≈ 1 KB each, and a correction diffs against the

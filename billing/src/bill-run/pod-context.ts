@@ -1,7 +1,13 @@
 /** A POD with its contract, customer, grid meter and the tariff that applies, as bill runs read it. */
-import { type NetworkCharge, applicableTariff } from "@c4e/domain";
+import { type Consumption, type NetworkCharge, type Tariff, applicableTariff } from "@c4e/domain";
 import type { Queryable } from "@c4e/prisma";
-import type { Buyer } from "../invoice-store.ts";
+import {
+  type ConsumptionComparison,
+  type InvoiceBuyer,
+  type MeterReadings,
+  type RegisterReadings,
+  touBandHours,
+} from "../invoice-content.ts";
 
 /**
  * POD, contract, customer, candidate tariffs and grid meter of a POD: `${POD_CONTEXT_SELECT} WHERE …`.
@@ -14,6 +20,7 @@ export const POD_CONTEXT_SELECT = `SELECT p.id AS pod_id, p.identifier, p.name A
          c.id AS contract_id, c.number AS contract_number, c.valid_from::text AS contract_from,
          c.valid_to::text AS contract_to, c.payment_terms_days, c.advance_mode::text, c.advance_basis::text,
          c.advance_percent::text, c.price_includes_levy, c.invoice_series,
+         c.customer_number, c.billing_address,
          c.energy_tariff AS contract_tariff, c.product_id, c.product_version,
          pv.tariff AS product_version_tariff, pr.tariff AS product_tariff,
          cu.id AS customer_id, cu.name AS customer_name,
@@ -49,6 +56,8 @@ type PodColumns = {
   advance_percent: string | null;
   price_includes_levy: boolean;
   invoice_series: string;
+  customer_number: string | null;
+  billing_address: string | null;
   customer_id: string;
   customer_name: string;
   meter_id: string | null;
@@ -66,16 +75,139 @@ export type PodContextRow = PodColumns & {
 /** A POD's context with the applicable tariff: `tariff_key` names it (cache key, billing input). */
 export type PodContext = PodColumns & { tariff_key: string; tariff: unknown };
 
-/** What an invoice of the POD shows about its buyer (captured when the draft is made). */
-export function buyerOf(ctx: PodColumns): Buyer {
-  return {
+/** What a bill run knows about the supply of a billed period (see `supplyFactsOf`). */
+export type SupplyFacts = {
+  /** register readings at the period's start and end (AMR; only registers with both) */
+  registers: RegisterReadings[];
+  /** imported kWh of the issued monthly invoice of the same period a year earlier */
+  previousYear: { start: string; end: string; kwh: string } | null;
+};
+
+/** What the bill run computed a draft from, for the parts of the buyer snapshot that depend on it. */
+export type BilledSupply = { tariff: Tariff; consumption: Consumption; facts: SupplyFacts | undefined };
+
+/**
+ * What an invoice of the POD shows about its buyer and supply (captured when the draft is made, so
+ * an issued invoice never changes): customer number (never the internal id), billing address, POD,
+ * and for monthly bills the meter with its readings (or "estimated" for SLP), the TOU band hours
+ * and the consumption compared with a year earlier (Directive (EU) 2019/944 Annex I).
+ */
+export function buyerOf(ctx: PodColumns, billed?: BilledSupply): InvoiceBuyer {
+  const buyer: InvoiceBuyer = {
     customerId: ctx.customer_id,
     customerName: ctx.customer_name,
-    customerAddress: ctx.pod_address,
+    customerAddress: ctx.billing_address ?? ctx.pod_address,
     contractNumber: ctx.contract_number,
     podIdentifier: ctx.identifier,
     podAddress: ctx.pod_address,
   };
+  if (ctx.customer_number !== null) buyer.customerNumber = ctx.customer_number;
+  if (ctx.billing_address !== null) buyer.billingAddress = ctx.billing_address;
+  if (billed === undefined) return buyer;
+  const readings: MeterReadings =
+    ctx.metering === "slp"
+      ? { kind: "estimated", basis: "standard load profile" }
+      : (billed.facts?.registers.length ?? 0) > 0
+        ? { kind: "measured", registers: billed.facts?.registers ?? [] }
+        : { kind: "unavailable" };
+  buyer.meter = { meterNumber: ctx.meter_id, readings };
+  const bands = touBandHours(billed.tariff);
+  if (bands.length > 0) buyer.touBands = bands;
+  const consumption = importKwhOf(billed.consumption);
+  if (consumption !== null)
+    buyer.consumption = { ...consumption, previousYear: billed.facts?.previousYear ?? null };
+  return buyer;
+}
+
+/** The imported kWh the domain bills from, where the consumption states it. */
+function importKwhOf(c: Consumption): Omit<ConsumptionComparison, "previousYear"> | null {
+  switch (c.kind) {
+    case "aggregated":
+      return { currentKwh: c.importKwh };
+    case "readings":
+      return null;
+    case "slp":
+      return null;
+    case "intervals":
+      return null;
+  }
+}
+
+/**
+ * Per POD of a chunk: the grid meter's register readings at the start and the end of its billed
+ * period (the last reading at or before each instant, at most a day before it) and the previous
+ * year's billed import for the same period. Two queries for the whole chunk.
+ */
+export async function supplyFactsOf(
+  db: Queryable,
+  jobs: { ctx: PodColumns; period: { start: string; end: string } }[],
+): Promise<Map<string, SupplyFacts>> {
+  const out = new Map<string, SupplyFacts>();
+  if (jobs.length === 0) return out;
+  for (const j of jobs) out.set(j.ctx.pod_id, { registers: [], previousYear: null });
+  const amr = jobs.filter((j) => j.ctx.metering === "amr" && j.ctx.meter_id !== null);
+  if (amr.length > 0) {
+    const r = await db.query<{
+      pod_id: string;
+      register: "import" | "export";
+      start_at: Date;
+      start_wh: string;
+      end_at: Date;
+      end_wh: string;
+    }>(
+      `SELECT x.pod_id, g.register, s.at AS start_at, s.value_wh::text AS start_wh, e.at AS end_at,
+              e.value_wh::text AS end_wh
+       FROM unnest($1::text[], $2::text[], $3::date[], $4::date[], $5::text[])
+              AS x(pod_id, meter_id, start_date, end_date, tz)
+       CROSS JOIN (VALUES ('import'), ('export')) AS g(register)
+       CROSS JOIN LATERAL (
+         SELECT r.at, r.value_wh FROM reading r
+         WHERE r.meter_id = x.meter_id AND r.register = g.register
+           AND r.at <= (x.start_date::timestamp AT TIME ZONE x.tz)
+           AND r.at > (x.start_date::timestamp AT TIME ZONE x.tz) - interval '1 day'
+         ORDER BY r.at DESC LIMIT 1) s
+       CROSS JOIN LATERAL (
+         SELECT r.at, r.value_wh FROM reading r
+         WHERE r.meter_id = x.meter_id AND r.register = g.register
+           AND r.at <= (x.end_date::timestamp AT TIME ZONE x.tz)
+           AND r.at > (x.end_date::timestamp AT TIME ZONE x.tz) - interval '1 day'
+         ORDER BY r.at DESC LIMIT 1) e
+       ORDER BY x.pod_id, g.register DESC`,
+      [
+        amr.map((j) => j.ctx.pod_id),
+        amr.map((j) => j.ctx.meter_id),
+        amr.map((j) => j.period.start),
+        amr.map((j) => j.period.end),
+        amr.map((j) => j.ctx.time_zone),
+      ],
+    );
+    for (const row of r.rows) {
+      out.get(row.pod_id)?.registers.push({
+        register: row.register,
+        obis: row.register === "import" ? "1.8.0" : "2.8.0",
+        startAt: row.start_at.toISOString(),
+        startWh: row.start_wh,
+        endAt: row.end_at.toISOString(),
+        endWh: row.end_wh,
+      });
+    }
+  }
+  const prev = await db.query<{ pod_id: string; start: string; end: string; kwh: string }>(
+    `SELECT DISTINCT ON (i.pod_id) i.pod_id, i.period_start::text AS start, i.period_end::text AS "end",
+            i.billing_input->'consumption'->>'importKwh' AS kwh
+     FROM unnest($1::text[], $2::date[], $3::date[]) AS x(pod_id, start_date, end_date)
+     JOIN invoice i ON i.pod_id = x.pod_id AND i.period_start = (x.start_date - interval '1 year')::date
+       AND i.period_end = (x.end_date - interval '1 year')::date
+     WHERE i.kind = 'monthly' AND i.status = 'issued'
+       AND i.billing_input->'consumption'->>'importKwh' IS NOT NULL
+     ORDER BY i.pod_id, i.issued_at DESC`,
+    [jobs.map((j) => j.ctx.pod_id), jobs.map((j) => j.period.start), jobs.map((j) => j.period.end)],
+  );
+  for (const row of prev.rows) {
+    const facts = out.get(row.pod_id);
+    if (facts) facts.previousYear = { start: row.start, end: row.end, kwh: row.kwh };
+  }
+  return out;
 }
 
 /**

@@ -1529,6 +1529,30 @@ describe("community residents", () => {
     }
     const own = await call(route, "prosumerA");
     expect(own.status).toBe(200);
+    // the year view by month; B's unit by year is 404 as well
+    const year = await call(route, "prosumerA", {
+      url: "/api/community/resident/units/zev-1-1?year=2026",
+      params: { unitId: "zev-1-1" },
+    });
+    const months = (JSON.parse(year.body) as { months: { month: string }[] }).months;
+    expect(months).toHaveLength(12); // A's tenancy covers 2026 from January
+    expect(months.find((m) => m.month === "2026-10")).toMatchObject({
+      solarWh: String(2980 * 15),
+      completeQuarterHours: 2980,
+      expectedQuarterHours: 2980,
+    });
+    // January has no readings: nothing counted, and the month says so (never a silent zero)
+    expect(months[0]).toMatchObject({
+      month: "2026-01",
+      solarWh: "0",
+      completeQuarterHours: 0,
+      expectedQuarterHours: 2976,
+    });
+    const otherYear = await call(route, "prosumerA", {
+      url: "/api/community/resident/units/zev-1-2?year=2026",
+      params: { unitId: "zev-1-2" },
+    });
+    expect(otherYear.status).toBe(404);
     // A's issued community bill is in A's invoice list (the action rows issued October), B's is not
     const list = ROUTES.find((r) => r.route === "api/prosumer/invoices")!;
     const invoices = JSON.parse((await call(list, "prosumerA")).body) as {

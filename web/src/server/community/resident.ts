@@ -81,6 +81,9 @@ export async function residentUnitMonth(db: pg.Pool, scope: CustomerScope, unitI
           : new BillingDecimal(solar.toString()).times(100).div(total.toString()).toFixed(1),
       // a day with a missing quarter hour anywhere in the building counts only its complete ones
       complete: loaded.computed.complete,
+      // quarter hours missing on any meter of the building are in neither figure (never counted as 0)
+      completeQuarterHours: loaded.computed.completeIntervals,
+      expectedQuarterHours: loaded.computed.expectedIntervals,
     };
   });
 }
@@ -102,4 +105,26 @@ export async function residentBills(db: pg.Pool, scope: CustomerScope) {
     [scope.customerId, scope.retailerId],
   );
   return r.rows;
+}
+
+/**
+ * A year of the resident's unit by month (solar and grid Wh of the days of their tenancy), from the
+ * same computation as the month view; months without a day of the tenancy are left out.
+ */
+export async function residentUnitYear(db: pg.Pool, scope: CustomerScope, unitId: string, year: string) {
+  if (!/^\d{4}$/.test(year)) throw new AppError("bad_request", "year: YYYY");
+  const months = [];
+  for (let m = 1; m <= 12; m++) {
+    const v = await residentUnitMonth(db, scope, unitId, `${year}-${String(m).padStart(2, "0")}`);
+    if (v.days.length === 0) continue;
+    months.push({
+      month: v.month,
+      solarWh: v.solarWh,
+      consumptionWh: v.consumptionWh,
+      solarSharePercent: v.solarSharePercent,
+      completeQuarterHours: v.completeQuarterHours,
+      expectedQuarterHours: v.expectedQuarterHours,
+    });
+  }
+  return { unitId, year, months };
 }

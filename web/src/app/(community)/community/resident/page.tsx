@@ -35,7 +35,9 @@ export default async function ResidentPage({ searchParams }: { searchParams: Pro
                 <p>
                   {kwh(v.consumptionWh)} kWh consumed, {kwh(v.solarWh)} kWh from the building's solar
                   {v.solarSharePercent === null ? "" : ` (${v.solarSharePercent} %)`}
-                  {v.complete ? "" : " — some quarter hours are still missing"}
+                  {v.complete
+                    ? ""
+                    : ` — ${v.expectedQuarterHours - v.completeQuarterHours} of ${v.expectedQuarterHours} quarter hours are still missing in the building and not counted`}
                 </p>
                 <DataTable
                   caption="Days"

@@ -4,8 +4,11 @@
 // domain work of a billing run (Wh as safe-integer numbers, the bulk form of RegisterSeries): the per-quarter-hour split, the day sums per unit, the occupancy
 // segments and one invoice per occupant. Data is synthesised per community before its timer starts.
 //
-//   npx tsx bench/communities.ts [--communities 1000] [--units 20] [--meters-per-unit 6]
+//   npx tsx bench/communities.ts [--communities 1000] [--units 20] [--meters-per-unit 6] [--workers 2]
+// With --workers N the communities are billed by N worker threads (community c by worker c mod N):
+// communities are independent, as a billing run's jobs would be.
 import { performance } from "node:perf_hooks";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import {
   type CommunitySetup,
   computeCommunityPeriod,
@@ -18,9 +21,13 @@ import {
 } from "@c4e/domain/community";
 
 const arg = (name: string, fallback: number) => {
+  const given = (workerData as { args?: Record<string, number> } | null)?.args?.[name];
+  if (given !== undefined) return given;
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
+const WORKERS = arg("workers", 1);
+const WORKER = (workerData as { worker?: number } | null)?.worker ?? 0;
 const COMMUNITIES = arg("communities", 1000);
 const UNITS = arg("units", 20);
 const METERS_PER_UNIT = arg("meters-per-unit", 6);
@@ -76,50 +83,91 @@ function community(seed: number) {
   return { setup, series, tenancies, units };
 }
 
-let computeMs = 0;
-let invoices = 0;
-let totalMinor = 0n;
-const started = performance.now();
-for (let c = 0; c < COMMUNITIES; c++) {
-  const data = community(c + 1);
-  const t0 = performance.now();
-  const p = computeCommunityPeriod({ setup: data.setup, grid, series: data.series });
-  const segments = occupancySegments(
-    PERIOD,
-    data.units.map((u) => u.id),
-    data.tenancies,
-  );
-  for (const segment of segments) {
-    const { invoice } = residentInvoice({
-      currency: "CHF",
-      timeZone: TZ,
-      period: PERIOD,
-      segment,
-      energy: segmentEnergy(p.unitDays.get(segment.unitId)!, PERIOD, segment),
-      solarPrice: price,
-      gridPricesPerKwh: { all: "0.3" },
-      fees: [{ code: "meter", description: "Metering", per: "month", price: "6" }],
-      vatRate: "8.1",
-      language: "de",
-    });
-    invoices++;
-    totalMinor += invoice.totalMinor;
+/** Bills the communities c ≡ worker (mod workers); returns the billing time and totals. */
+function billShare(worker: number, workers: number) {
+  let computeMs = 0;
+  let invoices = 0;
+  let totalMinor = 0n;
+  for (let c = worker; c < COMMUNITIES; c += workers) {
+    const data = community(c + 1);
+    const t0 = performance.now();
+    const p = computeCommunityPeriod({ setup: data.setup, grid, series: data.series });
+    const segments = occupancySegments(
+      PERIOD,
+      data.units.map((u) => u.id),
+      data.tenancies,
+    );
+    for (const segment of segments) {
+      const { invoice } = residentInvoice({
+        currency: "CHF",
+        timeZone: TZ,
+        period: PERIOD,
+        segment,
+        energy: segmentEnergy(p.unitDays.get(segment.unitId)!, PERIOD, segment),
+        solarPrice: price,
+        gridPricesPerKwh: { all: "0.3" },
+        fees: [{ code: "meter", description: "Metering", per: "month", price: "6" }],
+        vatRate: "8.1",
+        language: "de",
+      });
+      invoices++;
+      totalMinor += invoice.totalMinor;
+    }
+    computeMs += performance.now() - t0;
+    if (worker === 0 && ((c / workers) | 0) % 100 === 99)
+      console.error(`${c + 1} communities, ${(computeMs / 1000).toFixed(1)} s billing (worker 0)`);
   }
-  computeMs += performance.now() - t0;
-  if (c === 0 || (c + 1) % 100 === 0)
-    console.error(`${c + 1} communities, ${(computeMs / 1000).toFixed(1)} s billing`);
+  return { computeMs, invoices, totalMinor: totalMinor.toString() };
 }
-console.log(
-  JSON.stringify({
-    communities: COMMUNITIES,
-    units: UNITS,
-    metersPerUnit: METERS_PER_UNIT,
-    quarterHours: n,
-    meterQuarterHours: COMMUNITIES * (UNITS * METERS_PER_UNIT + 2) * n,
-    invoices,
-    totalMinor: totalMinor.toString(),
-    billingSeconds: Number((computeMs / 1000).toFixed(2)),
-    wallSeconds: Number(((performance.now() - started) / 1000).toFixed(2)),
-    peakRssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
-  }),
-);
+
+if (!isMainThread) {
+  parentPort!.postMessage(billShare(WORKER, WORKERS));
+} else {
+  const started = performance.now();
+  const shares =
+    WORKERS <= 1
+      ? [billShare(0, 1)]
+      : await Promise.all(
+          Array.from(
+            { length: WORKERS },
+            (_, w) =>
+              new Promise<ReturnType<typeof billShare>>((resolve, reject) => {
+                // tsx's loader is registered inside the worker (Node 20 workers do not inherit it)
+                const worker = new Worker(
+                  `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(import.meta.url)}); });`,
+                  {
+                    eval: true,
+                    workerData: {
+                      worker: w,
+                      args: {
+                        communities: COMMUNITIES,
+                        units: UNITS,
+                        "meters-per-unit": METERS_PER_UNIT,
+                        workers: WORKERS,
+                      },
+                    },
+                  },
+                );
+                worker.once("message", resolve);
+                worker.once("error", reject);
+              }),
+          ),
+        );
+  console.log(
+    JSON.stringify({
+      communities: COMMUNITIES,
+      units: UNITS,
+      metersPerUnit: METERS_PER_UNIT,
+      workers: WORKERS,
+      quarterHours: n,
+      meterQuarterHours: COMMUNITIES * (UNITS * METERS_PER_UNIT + 2) * n,
+      invoices: shares.reduce((s, x) => s + x.invoices, 0),
+      totalMinor: shares.reduce((s, x) => s + BigInt(x.totalMinor), 0n).toString(),
+      /** billing time summed over the workers (CPU seconds of the billing work) */
+      billingSeconds: Number((shares.reduce((s, x) => s + x.computeMs, 0) / 1000).toFixed(2)),
+      /** wall time including the synthetic data generation */
+      wallSeconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+      peakRssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+    }),
+  );
+}

@@ -5,9 +5,10 @@
 // message is stored, once. Ingest runs in this process (no chain), Postgres is an embedded server of
 // its own, so both can be restarted without touching the machine's services.
 // Usage: npx tsx bench/faults/2-broker-postgres-restart.ts [--small] [--gateways 500] [--steps 8]
+//        [--ingest-log FILE]  (everything the ingest process prints, appended to FILE)
 // Prints JSON; exits 1 on a failure; skips (exit 0, "skipped") where no mosquitto binary exists.
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     small: { type: "boolean", default: false },
     gateways: { type: "string" },
     steps: { type: "string", default: "8" },
+    // append everything the ingest process prints to this file (to read why a run failed)
+    "ingest-log": { type: "string" },
     // messages per second: the burst lasts long enough for both restarts to fall inside it
     rate: { type: "string" },
   },
@@ -66,6 +69,7 @@ function superviseIngest(env: Record<string, string>) {
       child = c;
       let out = "";
       const onData = (d: Buffer) => {
+        if (values["ingest-log"] !== undefined) appendFileSync(values["ingest-log"], d);
         out = (out + d.toString()).slice(-4000);
         if (out.includes("ingest running")) resolve();
       };

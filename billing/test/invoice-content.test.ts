@@ -113,6 +113,56 @@ describe("touBandHours and formatting", () => {
     ]);
   });
 
+  it("seasons are named with their dates; holidays with their own slots are listed apart", () => {
+    const slots = (peakFrom: string, peakTo: string) => [
+      { from: "00:00", to: peakFrom, band: "low" },
+      { from: peakFrom, to: peakTo, band: "high" },
+      { from: peakTo, to: "24:00", band: "low" },
+    ];
+    const bands = touBandHours({
+      name: "two seasons",
+      currency: "EUR",
+      tou: {
+        bands: [
+          { code: "high", name: "High", price: "0.40" },
+          { code: "low", name: "Low", price: "0.20" },
+        ],
+        seasons: [
+          {
+            name: "winter",
+            from: "10-01",
+            to: "03-31",
+            dayTypes: { weekday: slots("17:00", "21:00"), weekend: slots("17:00", "21:00") },
+          },
+          {
+            name: "summer",
+            from: "04-01",
+            to: "09-30",
+            dayTypes: {
+              weekday: slots("12:00", "18:00"),
+              weekend: [{ from: "00:00", to: "24:00", band: "low" }],
+              holiday: slots("10:00", "11:00"),
+            },
+          },
+        ],
+      },
+    });
+    expect(bands).toEqual([
+      {
+        band: "high",
+        name: "High",
+        hours:
+          "winter (10-01 to 03-31): daily 17:00-21:00 | summer (04-01 to 09-30): Mon-Fri 12:00-18:00; public holidays 10:00-11:00",
+      },
+      {
+        band: "low",
+        name: "Low",
+        hours:
+          "winter (10-01 to 03-31): daily 21:00-17:00 | summer (04-01 to 09-30): Mon-Fri 18:00-12:00; Sat-Sun all day; public holidays 11:00-10:00",
+      },
+    ]);
+  });
+
   it("a single-rate tariff has no bands", () => {
     expect(touBandHours({ name: "flat", currency: "EUR", single: { price: "0.30" } })).toEqual([]);
   });

@@ -79,12 +79,15 @@ describe("consumer batching", () => {
     const topic = `${broker.topicRoot}/gateways/gw-1/readings`;
     for (const n of [1, 2, 3, 4, 5]) await publisher.publishAsync(topic, `p${n}`, { qos: 1 });
     await waitFor(() => consumer.status().received === 5, "five messages");
+    // nothing committed yet: every PUBACK is held
+    expect(consumer.status().heldAcks).toBe(5);
     release();
     await waitFor(() => batches.length === 3, "three batches");
     expect(batches).toEqual([["p1", "p2"], ["p3", "p4"], ["p5"]]);
     // p3…p5 arrived while [p1, p2] was stored; when [p3, p4] started, p5 was queued behind it
     expect(new Set(upcoming.flat())).toEqual(new Set(["p3", "p4", "p5"]));
     expect(upcoming).toContainEqual(["p5"]);
+    await waitFor(() => consumer.status().heldAcks === 0, "every PUBACK released");
     await consumer.stop();
     await purge(clientId);
   });

@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from "mqtt";
-import { type HeldMessage, installDeferredAck } from "./deferred-ack.ts";
+import { type DeferredAck, type HeldMessage, installDeferredAck } from "./deferred-ack.ts";
 import type { ReceivedMessage } from "./process-batch.ts";
 import { PartiallyStoredError } from "./sql.ts";
 
@@ -43,6 +43,11 @@ export type ConsumerStatus = {
   retrying: boolean;
   /** The latest storage error since the last successful batch. */
   lastError: string | null;
+  /**
+   * PUBACKs held for messages received on the current connection and not yet committed. With the
+   * queue empty this should be 0; a broker whose in-flight window is full of held messages sends nothing.
+   */
+  heldAcks: number;
 };
 
 export type Consumer = {
@@ -85,6 +90,7 @@ export function createConsumer(config: ConsumerConfig): Consumer {
   const filter = subscriptionFilter(config.topicRoot, config.sharedGroup);
   const maxMessages = Math.max(1, Math.floor(batch.maxMessages));
   let client: MqttClient | null = null;
+  let acks: DeferredAck | null = null;
   /** `queuedAtMs` is wall-clock (not the injectable `now`): it only times the wait trigger. */
   type Entry = { message: ReceivedMessage; held: HeldMessage; queuedAtMs: number };
   let queue: Entry[] = [];
@@ -255,7 +261,7 @@ export function createConsumer(config: ConsumerConfig): Consumer {
         connectTimeout: 10_000,
       });
       client = c;
-      installDeferredAck(c, onMessage);
+      acks = installDeferredAck(c, onMessage);
       await new Promise<void>((resolve, reject) => {
         const onConnect = () => {
           c.removeListener("error", onError);
@@ -324,6 +330,7 @@ export function createConsumer(config: ConsumerConfig): Consumer {
       oldestQueuedAt: queue[0]?.message.receivedAt ?? null,
       retrying: lastError !== null,
       lastError,
+      heldAcks: acks?.held() ?? 0,
     }),
   };
 }

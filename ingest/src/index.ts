@@ -234,6 +234,7 @@ export function createIngest(config: IngestConfig): Ingest {
           oldestQueuedAt: status?.oldestQueuedAt?.toISOString() ?? null,
           retrying: status?.retrying ?? false,
           lastError: status?.lastError ?? null,
+          heldAcks: status?.heldAcks ?? 0,
           accepted: stats.acceptedReadings,
           rejected: stats.rejected,
           duplicateMessages: stats.duplicateMessages,

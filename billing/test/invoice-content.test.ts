@@ -38,6 +38,24 @@ function pdfText(pdf: Buffer, name: string): string | null {
 
 /** Images a PDF draws (pdfkit names them /I1, /I2 … in the page resources; the QR code is the only one). */
 const imageCount = (pdf: Buffer) => pdf.toString("latin1").match(/\/I\d+ \d+ 0 R/g)?.length ?? 0;
+/** The first QR code's text in a PDF (pdfimages + zbarimg), or null without those tools. */
+function decodeQr(file: string): string | null {
+  try {
+    execFileSync("pdfimages", ["-png", file, join(dir, "qr")]);
+    // zbarimg ends the text with a newline of its own
+    return execFileSync("zbarimg", ["--raw", "-q", join(dir, "qr-000.png")], {
+      stdio: ["ignore", "pipe", "ignore"],
+    })
+      .toString()
+      .replace(/\n$/, "");
+  } catch {
+    return null;
+  }
+}
+const qrText = (s: StoredInvoice, seller: Parameters<typeof paymentQrOf>[1]) => {
+  const qr = paymentQrOf(s, seller);
+  return qr?.ok ? qr.text : null;
+};
 const pageCount = (pdf: Buffer) => pdf.toString("latin1").match(/\/Type \/Page\b/g)?.length ?? 0;
 
 describe("epcQrPayload: EPC069-12 SEPA credit transfer QR (version 002)", () => {
@@ -312,6 +330,9 @@ describe("an issued invoice a retailer can send (demo, October 2026)", () => {
     const seller = await loadSeller(t.pool, s.contractId);
     const pdf = await renderInvoicePdf(s, seller);
     const raw = pdfText(pdf, "alice");
+    // With pdfimages (poppler-utils) and zbarimg (zbar-tools) at hand: the drawn code decodes to it.
+    const decoded = decodeQr(join(dir, "alice.pdf"));
+    if (decoded !== null) expect(decoded).toBe(qrText(s, seller));
     expect(pageCount(pdf)).toBe(1);
     expect(imageCount(pdf)).toBe(1);
     const qr = paymentQrOf(s, seller);

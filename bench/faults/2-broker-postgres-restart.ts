@@ -116,6 +116,8 @@ const dir = mkdtempSync(join(tmpdir(), "c4e-fault2-"));
 chmodSync(dir, 0o755);
 const cleanups: (() => Promise<void>)[] = [];
 const timeline: { atMs: number; event: string; acked: number }[] = [];
+/** Ingest's heartbeat row at the moment of a failure (queue, heldAcks, last message): why it stalled. */
+let heartbeatNow: () => Promise<unknown> = async () => null;
 try {
   const pgPort = await freePort();
   const startPg = () => startEmbeddedPostgres({ dataDir: join(dir, "pg"), port: pgPort, database: "faults" });
@@ -123,6 +125,12 @@ try {
   cleanups.push(() => postgres.stop());
   await migrateDatabase(postgres.url, () => {});
   const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  heartbeatNow = async () =>
+    (
+      await pool.query(
+        "SELECT now() AS now, last_seen_at, last_message_at, detail FROM service_heartbeat WHERE service = 'ingest'",
+      )
+    ).rows[0] ?? null;
   pool.on("error", () => {});
   cleanups.push(() => pool.end());
   const fleet = demoFleet({ gateways, meters: households });
@@ -273,7 +281,13 @@ try {
     loadAverage: loadAverage(),
   });
 } catch (error) {
-  report(false, { case: "2-broker-postgres-restart", error: (error as Error).stack, timeline });
+  const ingestHeartbeat = await heartbeatNow().catch((e: unknown) => `unreadable: ${(e as Error).message}`);
+  report(false, {
+    case: "2-broker-postgres-restart",
+    error: (error as Error).stack,
+    timeline,
+    ingestHeartbeat,
+  });
 } finally {
   for (const c of cleanups.reverse()) await c().catch(() => {});
   rmSync(dir, { recursive: true, force: true });

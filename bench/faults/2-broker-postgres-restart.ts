@@ -118,6 +118,8 @@ const cleanups: (() => Promise<void>)[] = [];
 const timeline: { atMs: number; event: string; acked: number }[] = [];
 /** Ingest's heartbeat row at the moment of a failure (queue, heldAcks, last message): why it stalled. */
 let heartbeatNow: () => Promise<unknown> = async () => null;
+/** At a failure: how many publishes the gateways got a PUBACK for, and what the observer session received. */
+let progressNow: () => object = () => ({});
 try {
   const pgPort = await freePort();
   const startPg = () => startEmbeddedPostgres({ dataDir: join(dir, "pg"), port: pgPort, database: "faults" });
@@ -183,6 +185,7 @@ try {
     ratePerSecond: rate,
   });
   cleanups.push(burst.close);
+  progressNow = () => ({ acked: burst.acked.size, observed: observed.size, published: messages.length });
   mark("burst published");
 
   // the broker restarts once a quarter of the burst is acknowledged
@@ -286,6 +289,7 @@ try {
     case: "2-broker-postgres-restart",
     error: (error as Error).stack,
     timeline,
+    atFailure: progressNow(),
     ingestHeartbeat,
   });
 } finally {

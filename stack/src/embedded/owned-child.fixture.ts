@@ -16,7 +16,7 @@ if (kind === "chain") {
 console.log("grandchild " + c.pid); setInterval(() => {}, 1000);`;
   const tree = spawnOwned(process.execPath, ["-e", script], { stdio: "inherit" });
   console.log(`child ${await tree.pid}`);
-  await new Promise((r) => setTimeout(r, 300)); // the grandchild line comes first
+  await new Promise((r) => setTimeout(r, 300)); // usually the grandchild line comes first (the test waits for it)
 }
 console.log("ready");
 if (end === "exit") process.exit(3);

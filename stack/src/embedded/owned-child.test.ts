@@ -42,7 +42,8 @@ async function startFixture(kind: "chain" | "tree", end: "exit" | "wait") {
     const timer = setTimeout(() => reject(new Error(`fixture not ready:\n${output}`)), 90_000);
     parent.stdout?.on("data", (c: Buffer) => {
       output += c.toString();
-      if (!output.includes("ready")) return;
+      // the grandchild prints its own line, which can come after "ready" on a loaded machine
+      if (!output.includes("ready") || (kind === "tree" && !/grandchild \d+/.test(output))) return;
       clearTimeout(timer);
       const child = Number(/child (\d+)/.exec(output.replace(/grandchild \d+/, ""))?.[1]);
       const grandchild = /grandchild (\d+)/.exec(output)?.[1];

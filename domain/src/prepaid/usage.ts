@@ -6,7 +6,8 @@
  * rounded once. Quantities are in the tariff's unit (kWh, or m³ for water).
  */
 import { addDays, localDateOf } from "../billing/local-time.ts";
-import { BillingDecimal, DECIMAL_PATTERN, minorToMajor, roundToMinor } from "../billing/money.ts";
+import { instantMs, kwh } from "../billing/consumption.ts";
+import { BillingDecimal, roundToMinor } from "../billing/money.ts";
 import { priceSegments } from "../billing/price-schedule.ts";
 import type { PriceValue, Tariff } from "../billing/tariff.ts";
 import { touWindows } from "../billing/tou-windows.ts";
@@ -40,24 +41,25 @@ export function priceUsage(
   let cost = new BillingDecimal(0);
   let quantity = new BillingDecimal(0);
   if (intervals.length === 0) return { cost, quantity, byBand };
-  const starts = intervals.map((iv, i) => {
-    const ms = Date.parse(iv.start);
-    if (!/(Z|[+-]\d{2}:\d{2})$/.test(iv.start) || Number.isNaN(ms))
-      throw new PrepaidError("invalid_input", `intervals[${i}].start: an ISO instant with Z or an offset`);
-    if (!DECIMAL_PATTERN.test(iv.quantity) || iv.quantity.startsWith("-"))
-      throw new PrepaidError("invalid_input", `intervals[${i}].quantity: a non-negative decimal`);
-    return ms;
-  });
+  // the billing engine's parsers, their refusals named by the interval
+  const checked = <T>(i: number, field: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      throw new PrepaidError("invalid_input", `intervals[${i}].${field}: ${(error as Error).message}`);
+    }
+  };
+  const starts = intervals.map((iv, i) => checked(i, "start", () => instantMs(iv.start)));
+  const quantities = intervals.map((iv, i) => checked(i, "quantity", () => kwh(iv.quantity, "quantity")));
   const first = localDateOf(Math.min(...starts), timeZone);
   const last = localDateOf(Math.max(...starts), timeZone);
   const windows = touWindows({ tariff, period: { start: first, end: addDays(last, 1) }, timeZone });
-  intervals.forEach((iv, i) => {
-    const ms = starts[i]!;
+  starts.forEach((ms, i) => {
     const w = windows.find((x) => x.start.getTime() <= ms && ms < x.end.getTime());
     if (w === undefined) throw new PrepaidError("invalid_input", `intervals[${i}].start: in no TOU window`);
     const band = tariff.tou?.bands.find((b) => b.code === w.band);
     const value = band !== undefined ? band.price : tariff.single!.price;
-    const q = new BillingDecimal(iv.quantity);
+    const q = quantities[i]!;
     const c = q.times(priceOn(value, localDateOf(ms, timeZone)));
     const acc = byBand.get(w.band) ?? { quantity: new BillingDecimal(0), cost: new BillingDecimal(0) };
     byBand.set(w.band, { quantity: acc.quantity.plus(q), cost: acc.cost.plus(c) });
@@ -79,9 +81,4 @@ export function deductionFor(
   const cumulativeAfter = cumulativeBefore.plus(batchCost);
   const amountMinor = -(roundToMinor(cumulativeAfter, currency) - roundToMinor(cumulativeBefore, currency));
   return { amountMinor, cumulativeAfter };
-}
-
-/** The exact major-unit amount of minor units (for display). */
-export function majorOf(minor: bigint, currency: Tariff["currency"]): BillingDecimal {
-  return minorToMajor(minor, currency);
 }

@@ -7,11 +7,11 @@
  * each interval at the factors valid on its local date, a reading's volume split by days of validity.
  * See docs/billing.md, "Gas, water and heating oil".
  */
-import type { AggregatedConsumption, Consumption } from "../consumption.ts";
+import { type AggregatedConsumption, type Consumption, kwh } from "../consumption.ts";
 import { BillingInputError } from "../errors.ts";
 import type { DraftLine } from "../invoice-builder.ts";
 import { type LocalPeriod, daysBetween, localDateOf } from "../local-time.ts";
-import { BillingDecimal, DECIMAL_PATTERN, formatDecimal } from "../money.ts";
+import { BillingDecimal, formatDecimal } from "../money.ts";
 import { priceSegments } from "../price-schedule.ts";
 import { type Validator, join } from "../validation.ts";
 import { type PriceValue, priceValue } from "./price-fields.ts";
@@ -153,12 +153,6 @@ function conversionSegments(
   });
 }
 
-function m3(text: string, field: string): BillingDecimal {
-  if (!DECIMAL_PATTERN.test(text))
-    throw new BillingInputError("invalid_input", `${field}: not a decimal (${text})`);
-  return new BillingDecimal(text);
-}
-
 /**
  * Converts gas consumption metered in m³ to kWh: each interval with the z and Hs of its local date;
  * a pair of readings' volume split over the parts of the period by days, to whole litres (the last
@@ -182,14 +176,14 @@ export function convertGasConsumption(
   switch (consumption.kind) {
     case "intervals": {
       const intervals = consumption.intervals.map((r, i) => {
-        if (r.exportKwh !== undefined && !m3(r.exportKwh, `intervals[${i}].export`).isZero())
+        if (r.exportKwh !== undefined && !kwh(r.exportKwh, `intervals[${i}].export`).isZero())
           throw new BillingInputError(
             "invalid_input",
             `intervals[${i}]: gas is not exported (export ${r.exportKwh})`,
           );
         const day = localDateOf(Date.parse(r.start), timeZone);
         const k = parts.findLastIndex((p) => p.start <= day);
-        const volume = m3(r.importKwh, `intervals[${i}].import`);
+        const volume = kwh(r.importKwh, `intervals[${i}].import`);
         if (k < 0 || day >= period.end) return { start: r.start, importKwh: r.importKwh };
         volumes[k] = volumes[k]!.plus(volume);
         return { start: r.start, importKwh: formatDecimal(volume.times(factor(parts[k]!))) };
@@ -198,7 +192,7 @@ export function convertGasConsumption(
       break;
     }
     case "readings": {
-      const volume = m3(consumption.to.kwh, "reading to").minus(m3(consumption.from.kwh, "reading from"));
+      const volume = kwh(consumption.to.kwh, "reading to").minus(kwh(consumption.from.kwh, "reading from"));
       if (volume.isNegative())
         throw new BillingInputError(
           "consumption_mismatch",
@@ -224,10 +218,10 @@ export function convertGasConsumption(
           "unsupported_combination",
           "aggregated gas volumes need one calorific value and one z factor for the whole period",
         );
-      if (!m3(consumption.exportKwh, "exportKwh").isZero())
+      if (!kwh(consumption.exportKwh, "exportKwh").isZero())
         throw new BillingInputError("invalid_input", "gas is not exported (exportKwh must be 0)");
       const f = factor(parts[0]!);
-      volumes[0] = m3(consumption.importKwh, "importKwh");
+      volumes[0] = kwh(consumption.importKwh, "importKwh");
       const times = (x: string): string => formatDecimal(new BillingDecimal(x).times(f));
       const agg: AggregatedConsumption = {
         kind: "aggregated",

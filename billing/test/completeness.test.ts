@@ -3,10 +3,6 @@
 // across the DST change of 25 October in one POD, a POD signed in mid-month, and September's
 // partial data. Each incomplete POD is drafted but held, with the exact missing ranges; the held
 // draft is not issued by the run, is billed again when data arrives, and is issued only on release.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { incompleteItems, issueBillRun, runBill } from "../src/bill-run.ts";
@@ -16,17 +12,7 @@ import { withTransaction } from "@c4e/prisma";
 import { incompleteDataNotice, loadSeller, renderInvoicePdf } from "../src/invoice-pdf.ts";
 import { issueInvoices, issueInvoicesIn, loadInvoices, releaseHold } from "../src/invoice-store.ts";
 import { type BillingTestDb, createBillingTestDb, seedIntervals } from "./fixtures.ts";
-
-/** The PDF's text by pdftotext (Debian poppler-utils, installed by .ci/run), or null without it. */
-function pdfText(pdf: Buffer): string | null {
-  const file = join(mkdtempSync(join(tmpdir(), "c4e-completeness-")), "invoice.pdf");
-  writeFileSync(file, pdf);
-  try {
-    return execFileSync("pdftotext", ["-layout", file, "-"]).toString();
-  } catch {
-    return null;
-  }
-}
+import { pdfText } from "./pdf-text.ts";
 
 let t: BillingTestDb;
 /** the demo PODs in id order with their grid meters: complete, gap, signed in mid-month */

@@ -1,11 +1,8 @@
 // c4e-test: needs no machine services (npm run test:integration skips this file)
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type ContractDocument, hashContractDocument } from "@c4e/domain";
 import { describe, expect, it } from "vitest";
 import { renderContractPdf } from "../src/contract-pdf.ts";
+import { pdfText } from "./pdf-text.ts";
 
 const doc: ContractDocument = {
   format: "c4e-supply-contract/1",
@@ -32,16 +29,6 @@ const doc: ContractDocument = {
   desiredStart: "2027-01-01",
   withdrawalDays: 14,
 };
-
-function pdfText(pdf: Buffer): string | null {
-  const file = join(mkdtempSync(join(tmpdir(), "c4e-contract-")), "contract.pdf");
-  writeFileSync(file, pdf);
-  try {
-    return execFileSync("pdftotext", ["-layout", file, "-"]).toString();
-  } catch {
-    return null; // no pdftotext on this machine: the structural checks below still ran
-  }
-}
 
 describe("renderContractPdf", () => {
   const { hash } = hashContractDocument(doc);

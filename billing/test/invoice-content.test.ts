@@ -5,7 +5,7 @@
 // and readings, band hours and last year's consumption; the PDF shows every required item as text;
 // the EPC QR payload is exact, and a CHF invoice or a seller without IBAN gets no QR code.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,19 +22,9 @@ import { formatMinor, loadSeller, renderInvoicePdf } from "../src/invoice-pdf.ts
 import { type StoredInvoice, loadInvoices } from "../src/invoice-store.ts";
 import { DEMO_SELLER_DETAILS, DEMO_TOU_DEMAND_TARIFF, demoCustomerNumber } from "../src/seed-demo.ts";
 import { type BillingTestDb, createBillingTestDb, seedIntervals } from "./fixtures.ts";
+import { pdfText } from "./pdf-text.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "c4e-invoice-content-"));
-
-/** The PDF's text by pdftotext (Debian poppler-utils, installed by .ci/run), or null without it. */
-function pdfText(pdf: Buffer, name: string): string | null {
-  const file = join(dir, `${name}.pdf`);
-  writeFileSync(file, pdf);
-  try {
-    return execFileSync("pdftotext", ["-layout", file, "-"]).toString();
-  } catch {
-    return null;
-  }
-}
 
 /** Images a PDF draws (pdfkit names them /I1, /I2 … in the page resources; the QR code is the only one). */
 const imageCount = (pdf: Buffer) => pdf.toString("latin1").match(/\/I\d+ \d+ 0 R/g)?.length ?? 0;
@@ -329,7 +319,7 @@ describe("an issued invoice a retailer can send (demo, October 2026)", () => {
     const s = alice();
     const seller = await loadSeller(t.pool, s.contractId);
     const pdf = await renderInvoicePdf(s, seller);
-    const raw = pdfText(pdf, "alice");
+    const raw = pdfText(pdf, join(dir, "alice.pdf"));
     // With pdfimages (poppler-utils) and zbarimg (zbar-tools) at hand: the drawn code decodes to it.
     const decoded = decodeQr(join(dir, "alice.pdf"));
     if (decoded !== null) expect(decoded).toBe(qrText(s, seller));
@@ -385,7 +375,10 @@ describe("an issued invoice a retailer can send (demo, October 2026)", () => {
 
   it("an SLP invoice says its quantities are estimated", async () => {
     const s = carol();
-    const text = pdfText(await renderInvoicePdf(s, await loadSeller(t.pool, s.contractId)), "carol");
+    const text = pdfText(
+      await renderInvoicePdf(s, await loadSeller(t.pool, s.contractId)),
+      join(dir, "carol.pdf"),
+    );
     if (text === null) return;
     expect(text.replace(/\s+/g, " ")).toContain("Consumption estimated (standard load profile)");
   });
@@ -401,7 +394,7 @@ describe("an issued invoice a retailer can send (demo, October 2026)", () => {
     expect(paymentQrOf(s, noIban)).toEqual({ ok: false, reason: "no_iban" });
     const noIbanPdf = await renderInvoicePdf(s, noIban);
     expect(imageCount(noIbanPdf)).toBe(0);
-    const text = pdfText(noIbanPdf, "no-iban");
+    const text = pdfText(noIbanPdf, join(dir, "no-iban.pdf"));
     if (text === null) return;
     expect(text).not.toContain("IBAN");
     expect(text.replace(/\s+/g, " ")).toContain(`Payment reference: ${s.number}`);

@@ -7,12 +7,12 @@
 // into the same folder. A workspace's output is printed when it ends, under its name; the exit code
 // is non-zero when any workspace failed, and every workspace runs to the end either way.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const script = process.argv[2];
 if (!script) {
-  console.error("usage: node scripts/workspaces.mjs <npm script>");
+  console.error("usage: node --import tsx scripts/workspaces.mjs <npm script>");
   process.exit(2);
 }
 const jobs = Math.max(1, Number(process.env.C4E_WORKSPACE_JOBS ?? 2) || 2);
@@ -28,24 +28,9 @@ const workspaces = readJson("package.json").workspaces.filter(
 );
 const rank = (w) => (PRIORITY.includes(w) ? PRIORITY.indexOf(w) : PRIORITY.length);
 
-/** The newest modification time under a folder (node_modules, .next and test left out). */
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name === ".next" || entry.name === "test") continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** The same rule as the stack's `webBuildIsStale` (stack/src/web.ts): the web folder or domain/src newer. */
-function webBuildIsStale() {
-  const buildId = join(root, "web", ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  return newestMtime(join(root, "web")) > built || newestMtime(join(root, "domain", "src")) > built;
-}
+// The stack's own rule (`npm start` rebuilds by it too): no build, or the web or domain/src newer.
+// Loaded through tsx (the npm scripts run this file with `node --import tsx`).
+const { webBuildIsStale } = await import("../stack/src/web.ts");
 
 /** A task: its label, the npm arguments, and what it waits for. */
 const tasks = [];

@@ -457,8 +457,7 @@ export async function renderInvoicePdf(stored: StoredInvoice, seller: Seller): P
 
 /** The notice's text: how many intervals were there, and the missing ranges in local time. */
 export function incompleteDataNotice(q: InvoiceDataQuality, timeZone: string): string {
-  const local = (iso: string) =>
-    new Date(iso).toLocaleString("sv-SE", { timeZone, hour12: false }).slice(0, 16);
+  const local = (iso: string) => localMinute(iso, timeZone);
   const missing = q.expectedIntervals - q.foundIntervals;
   const ranges = q.missingRanges.map((r) => `${local(r.start)} to ${local(r.end)} (${r.intervals})`);
   const more = (q.missingRangeCount ?? q.missingRanges.length) - q.missingRanges.length;

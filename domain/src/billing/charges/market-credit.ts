@@ -11,7 +11,7 @@
 import { BillingInputError } from "../errors.ts";
 import type { DraftLine } from "../invoice-builder.ts";
 import type { CurrencyCode } from "../iso-4217.ts";
-import { BillingDecimal, formatDecimal, minorToMajor, roundToMinor } from "../money.ts";
+import { BillingDecimal, formatDecimal, minorUnitDigits } from "../money.ts";
 import { type LineContext, ZERO, instantsOf } from "./lines.ts";
 
 export type MarketCreditParams = {
@@ -40,8 +40,7 @@ export function splitMarketCredit(p: MarketCreditParams): MarketCredit {
   const available = p.carriedIn.plus(p.excessValue.isNegative() ? ZERO : p.excessValue);
   const cap = BillingDecimal.max(ZERO, BillingDecimal.min(available, p.energyCharges));
   // Rounded down to the minor unit so that the applied amount never exceeds what is available.
-  let applied = minorToMajor(roundToMinor(cap, p.currency), p.currency);
-  if (applied.greaterThan(cap)) applied = applied.minus(minorToMajor(1n, p.currency));
+  const applied = cap.toDecimalPlaces(minorUnitDigits(p.currency), BillingDecimal.ROUND_DOWN);
   const rest = available.minus(applied);
   return p.trueUp ? { applied, paidOut: rest, carryOver: ZERO } : { applied, paidOut: ZERO, carryOver: rest };
 }
